@@ -1,0 +1,164 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from importlib import import_module
+from pathlib import Path
+
+from flask import Flask, has_request_context, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from core.config import INSTANCE, ROOT, Config
+from core.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+#: Blueprints in dependency order: (module, attribute).
+BLUEPRINTS = [
+    ("core.auth.views", "bp"),
+    ("core.views", "bp"),
+    ("institutions.views", "bp"),
+    ("institutions.accounts.views", "bp"),
+    ("hr.views", "bp"),
+    ("payroll.views", "bp"),
+    ("schools.views", "bp"),
+    ("hospitals.views", "bp"),
+]
+
+#: Packages whose models must be imported before mappers are configured.
+MODEL_MODULES = [
+    "core.auth.models",
+    "core.audit",
+    "institutions.models",
+]
+
+#: Packages that register CLI commands or signal/indicator hooks at start-up.
+STARTUP_MODULES = [
+    "institutions.home",
+    "institutions.seed",
+]
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Create and configure the app; ``config`` defaults to the environment's settings."""
+    app = Flask(
+        "core",
+        root_path=str(ROOT),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE),
+        instance_relative_config=True,
+    )
+    app.config.from_object(config or Config(Path(app.instance_path)))
+
+    for name in MODEL_MODULES:
+        import_module(name)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=None)
+    bootstrap.init_app(app)
+
+    _configure_login()
+    _configure_sqlite(app)
+
+    for module, attr in BLUEPRINTS:
+        app.register_blueprint(getattr(import_module(module), attr))
+    for name in STARTUP_MODULES:
+        import_module(name)
+
+    from core import errors, templating
+    from core.cli import register_cli
+
+    errors.register(app)
+    templating.register(app)
+    register_cli(app)
+
+    app.before_request(_force_password_change)
+    app.after_request(_security_headers)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _select_locale() -> str:
+    languages = ("zh", "en")
+    if not has_request_context():
+        return "zh"
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return "zh"
+
+
+def _configure_login() -> None:
+    from core.auth.models import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user_pk, _, token = user_id.partition(":")
+        if not user_pk.isdigit():
+            return None
+        user = db.session.get(User, int(user_pk))
+        if user is None or not user.is_active or user.session_token != token:
+            return None
+        return user
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Give SQLite real transactions, savepoints and foreign keys (SQLAlchemy's recipe)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    with app.app_context():
+        engine: Engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _force_password_change():
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
+        and not (request.endpoint or "").startswith("bootstrap.")
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "frame-ancestors 'none'; form-action 'self'",
+    )
+    if "text/html" in response.content_type:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+__all__ = ["create_app", "get_locale"]

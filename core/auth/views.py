@@ -1,0 +1,77 @@
+"""Sign in, sign out, change password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from core import audit
+from core.auth import operations
+from core.auth.forms import ChangePasswordForm, LoginForm
+from core.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Return ``target`` if it is a path on this site, else the home page."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return url_for("core.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        outcome = operations.authenticate(
+            form.username.data,
+            form.password.data,
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+        )
+        db.session.commit()  # failure counts are kept even when the sign-in is refused
+        if outcome.user is None:
+            form.password.errors.append(outcome.error)
+        else:
+            login_user(outcome.user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+    status = 200 if not form.errors else 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        audit.record("user.logout", current_user, summary=current_user.username)
+        db.session.commit()
+    logout_user()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except operations.AccountError as error:
+            getattr(form, error.field or "new_password").errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session id changed with the password
+            flash(_("密码已修改，其他设备上的登录已失效。"), "success")
+            return redirect(url_for("core.home"))
+    status = 200 if not form.errors else 422
+    return render_template("auth/change_password.html", form=form), status

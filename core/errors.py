@@ -1,0 +1,58 @@
+"""Error pages in Chinese; no input ever reaches a bare 500."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from core.extensions import db
+
+MESSAGES = {
+    400: ("请求有误", "提交的内容无法处理，请返回上一页检查后重试。"),
+    403: (
+        "没有权限",
+        "您的账号没有访问此页面或执行此操作的权限。如需开通，请联系单位管理员或编办。",
+    ),
+    404: ("页面不存在", "您要找的页面或记录不存在，或者不在您的权限范围内。"),
+    405: ("请求方式不允许", "此地址不接受这种请求方式。"),
+    413: ("文件太大", "上传的文件超过了大小限制，请压缩或拆分后重新上传。"),
+    429: ("操作太频繁", "请稍后再试。"),
+    500: ("系统出错", "服务器处理请求时出错，已记录该问题。请稍后重试，或联系系统管理员。"),
+}
+
+
+def _render(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if code == 413:
+        limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        message = _("上传的文件超过了 %(mb)s MB 的限制，请压缩或拆分后重新上传。", mb=limit_mb)
+    return (
+        render_template(
+            "errors/error.html", code=code, title=_(title), message=detail or _(message)
+        ),
+        code,
+    )
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render(400, _("表单已过期或来源不可信（CSRF 校验失败），请刷新页面后重新提交。"))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return _render(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        if current_app.testing:  # let the test see the real error
+            raise error
+        return _render(500)

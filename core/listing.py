@@ -1,0 +1,49 @@
+"""Paging and sorting for list pages, read from the query string and checked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
+
+from core.extensions import db
+
+
+@dataclass(frozen=True)
+class Sort:
+    """The sort the user asked for, limited to the columns a page allows."""
+
+    key: str
+    descending: bool
+
+    def toggled(self, key: str) -> dict[str, str]:
+        """Return query args that sort by ``key``, flipping direction if already sorted so."""
+        descending = not self.descending if key == self.key else False
+        return {"sort": key, "dir": "desc" if descending else "asc"}
+
+
+def read_sort(allowed: Mapping[str, Any], default: str, descending: bool = False) -> Sort:
+    """Return the requested sort, falling back to ``default`` for unknown keys."""
+    key = request.args.get("sort", default)
+    if key not in allowed:
+        key = default
+        direction = "desc" if descending else "asc"
+    else:
+        direction = request.args.get("dir", "asc")
+    return Sort(key, direction == "desc")
+
+
+def paginate(stmt: Select, allowed: Mapping[str, Any], sort: Sort, tiebreak: Any) -> Pagination:
+    """Order ``stmt`` by ``sort`` (with a unique tie-break) and return one page of it."""
+    column = allowed[sort.key]
+    ordered = stmt.order_by(column.desc() if sort.descending else column.asc(), tiebreak)
+    return db.paginate(
+        ordered,
+        per_page=current_app.config.get("PAGE_SIZE", 20),
+        max_per_page=200,
+        error_out=False,
+    )

@@ -1,0 +1,75 @@
+"""What every template can use: permissions, navigation, query-string helpers, filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core.ids import mask_citizen_id
+from core.money import format_money
+from core.permissions import can
+from core.regions import region_name
+from core.roles import Perm, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    perm: Perm | None = None
+    superuser_only: bool = False
+
+
+#: The main menu, in order; an item shows when the user holds its permission somewhere.
+#: Showing is a convenience only: every view checks again.
+NAVIGATION = [
+    NavItem(_l("首页"), "core.home"),
+    NavItem(_l("单位登记"), "institutions.index", Perm.REGISTRY_VIEW),
+    NavItem(_l("学校"), "schools.index", Perm.SCHOOLS_VIEW),
+    NavItem(_l("医院"), "hospitals.index", Perm.HOSPITALS_VIEW),
+    NavItem(_l("人事"), "hr.index", Perm.HR_VIEW),
+    NavItem(_l("工资"), "payroll.index", Perm.PAYROLL_VIEW),
+    NavItem(_l("审计日志"), "core.audit_index", Perm.AUDIT_VIEW),
+    NavItem(_l("账号管理"), "accounts.index", Perm.USERS_MANAGE),
+]
+
+
+def nav_items() -> list[NavItem]:
+    """Return the menu entries the current user may use."""
+    if not current_user.is_authenticated:
+        return []
+    return [item for item in NAVIGATION if item.perm is None or can(current_user, item.perm)]
+
+
+def url_with(**changes) -> str:
+    """Return the current URL with some query arguments replaced (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register(app: Flask) -> None:
+    """Add globals and filters to the Jinja environment."""
+    app.jinja_env.globals.update(
+        can=can,
+        Perm=Perm,
+        Role=Role,
+        nav_items=nav_items,
+        url_with=url_with,
+        get_locale=get_locale,
+        languages=app.config["LANGUAGES"],
+    )
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["region_name"] = region_name
+    app.jinja_env.filters["mask_id"] = mask_citizen_id
+    app.jinja_env.filters["datetime"] = lambda value: (
+        format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    )

@@ -1,0 +1,139 @@
+"""Home page, language choice and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, redirect, render_template, request, session
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from core import queries
+from core.audit import AuditEvent
+from core.excel import Column, Spec
+from core.extensions import db
+from core.home import sections_for
+from core.http import dated_filename, xlsx_response
+from core.listing import paginate, read_sort
+from core.permissions import require, scope_for
+from core.roles import Perm
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_template(
+        "core/home.html",
+        memberships=current_user.memberships,
+        sections=sections_for(current_user),
+    )
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang")
+    if lang in ("zh", "en"):
+        session["lang"] = lang
+    target = request.form.get("next") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+
+
+AUDIT_SORTS = {"occurred_at": AuditEvent.occurred_at, "action": AuditEvent.action}
+
+
+def _parse_day(name: str) -> date | None:
+    value = request.args.get(name, "").strip()
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _audit_filters() -> dict:
+    return {
+        "institution_id": request.args.get("institution_id", type=int),
+        "action": request.args.get("action", "").strip() or None,
+        "actor": request.args.get("actor", "").strip() or None,
+        "since": _parse_day("since"),
+        "until": _parse_day("until"),
+    }
+
+
+def _audit_stmt():
+    require(Perm.AUDIT_VIEW)
+    filters = _audit_filters()
+    stmt = queries.audit_events(scope_for(current_user, Perm.AUDIT_VIEW), **filters)
+    return stmt, filters
+
+
+@bp.route("/audit")
+@login_required
+def audit_index():
+    stmt, filters = _audit_stmt()
+    sort = read_sort(AUDIT_SORTS, "occurred_at", descending=True)
+    page = paginate(stmt, AUDIT_SORTS, sort, AuditEvent.id.desc())
+    institutions = queries.institution_names(
+        {e.institution_id for e in page.items if e.institution_id}
+    )
+    return render_template(
+        "audit/index.html",
+        page=page,
+        sort=sort,
+        filters=filters,
+        institutions=institutions,
+        choices=queries.audit_institution_choices(scope_for(current_user, Perm.AUDIT_VIEW)),
+    )
+
+
+@bp.route("/audit/<int:event_id>")
+@login_required
+def audit_detail(event_id: int):
+    require(Perm.AUDIT_VIEW)
+    scope = scope_for(current_user, Perm.AUDIT_VIEW)
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.id == event_id, queries.audit_scope_clause(scope))
+    )
+    if event is None:
+        abort(404)
+    names = queries.institution_names({event.institution_id} if event.institution_id else set())
+    return render_template("audit/detail.html", event=event, institutions=names)
+
+
+AUDIT_EXPORT = Spec(
+    sheet_name="审计日志",
+    title="审计日志",
+    columns=(
+        Column("时间", "occurred_at", "text", width=20),
+        Column("操作人", "actor_name", "text", width=14),
+        Column("IP 地址", "ip_address", "text", width=16),
+        Column("操作", "action", "text", width=24),
+        Column("单位", "institution", "text", width=30),
+        Column("对象", "object", "text", width=20),
+        Column("摘要", "summary", "text", width=30),
+        Column("变更内容", "changes", "text", width=60),
+    ),
+)
+
+
+@bp.route("/audit/export")
+@login_required
+def audit_export():
+    stmt, _filters = _audit_stmt()
+    events = db.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(100_000)).all()
+    names = queries.institution_names({e.institution_id for e in events if e.institution_id})
+    rows = (
+        {
+            "occurred_at": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "actor_name": e.actor_name,
+            "ip_address": e.ip_address or "",
+            "action": e.action,
+            "institution": names.get(e.institution_id, ""),
+            "object": f"{e.object_type or ''} {e.object_id or ''}".strip(),
+            "summary": e.summary or "",
+            "changes": "；".join(f"{k}: {v[0]} → {v[1]}" for k, v in (e.changes or {}).items()),
+        }
+        for e in events
+    )
+    return xlsx_response(AUDIT_EXPORT, rows, dated_filename("审计日志"))

@@ -1,0 +1,112 @@
+"""The registry of public institutions (事业单位) and their sponsors (举办单位)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models import TimestampMixin
+from core.regions import region_name
+
+
+class InstitutionKind(StrEnum):
+    SCHOOL = "school"
+    HOSPITAL = "hospital"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self])
+
+
+KIND_LABELS = {
+    InstitutionKind.SCHOOL: _l("学校"),
+    InstitutionKind.HOSPITAL: _l("医院"),
+    InstitutionKind.OTHER: _l("其他"),
+}
+
+
+class FundingClass(StrEnum):
+    """公益类别: 一类 fully funded by the budget, 二类 partly self-financed."""
+
+    PUBLIC_WELFARE_1 = "公益一类"
+    PUBLIC_WELFARE_2 = "公益二类"
+
+
+class InstitutionStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    DEREGISTERED = "deregistered"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    InstitutionStatus.ACTIVE: _l("正常"),
+    InstitutionStatus.SUSPENDED: _l("暂停"),
+    InstitutionStatus.DEREGISTERED: _l("已注销"),
+}
+
+
+class Sponsor(TimestampMixin, db.Model):
+    """举办单位: the government department that founded and oversees institutions."""
+
+    __tablename__ = "sponsors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    district_code: Mapped[str] = mapped_column(String(6))
+
+    institutions: Mapped[list[Institution]] = relationship(back_populates="sponsor")
+
+    @property
+    def district_name(self) -> str:
+        return region_name(self.district_code)
+
+    def __repr__(self) -> str:
+        return f"<Sponsor {self.name}>"
+
+
+class Institution(TimestampMixin, db.Model):
+    """A 事业单位 legal person as the staffing office registers it."""
+
+    __tablename__ = "institutions"
+    __table_args__ = (Index("ix_institutions_kind_district", "kind", "district_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 统一社会信用代码, 18 characters (GB 32100-2015)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    #: why a legacy code that fails the check character was accepted; None when it passes
+    credit_code_override: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    #: 行政区划代码 of the district, e.g. 510107 武侯区
+    district_code: Mapped[str] = mapped_column(String(6))
+    sponsor_id: Mapped[int] = mapped_column(ForeignKey("sponsors.id"), index=True)
+    funding_class: Mapped[str] = mapped_column(String(16))
+    legal_representative: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=InstitutionStatus.ACTIVE)
+
+    sponsor: Mapped[Sponsor] = relationship(back_populates="institutions", lazy="joined")
+
+    @property
+    def kind_label(self) -> str:
+        return InstitutionKind(self.kind).label
+
+    @property
+    def status_label(self) -> str:
+        return InstitutionStatus(self.status).label
+
+    @property
+    def district_name(self) -> str:
+        return region_name(self.district_code)
+
+    def __repr__(self) -> str:
+        return f"<Institution {self.credit_code} {self.name}>"

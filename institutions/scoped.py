@@ -1,0 +1,26 @@
+"""The list of institutions a module's index page offers, filtered by permission."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.extensions import db
+from core.permissions import require, scope_for
+from core.roles import Perm
+from institutions.models import Institution
+
+
+def institutions_for(user, perm: Perm, kind: str | None = None, limit: int = 200) -> list:
+    """Return the institutions (optionally of one kind) where ``user`` holds ``perm``."""
+    stmt = select(Institution).where(scope_for(user, perm).clause(Institution.id))
+    if kind:
+        stmt = stmt.where(Institution.kind == kind)
+    return list(db.session.scalars(stmt.order_by(Institution.name).limit(limit)))
+
+
+def render_module_index(template: str, perm: Perm, kind: str | None = None):
+    """Authorize and render a module's entry page over the user's institutions."""
+    require(perm)
+    return render_template(template, institutions=institutions_for(current_user, perm, kind))

@@ -1,0 +1,99 @@
+"""Shared fixtures: one app per session on a migrated database, a rolled-back transaction
+per test, factories and ``login_as``.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+Browser tests (marker e2e) run their own server and database and skip all of this.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from core.app import create_app
+from core.config import TestConfig
+from core.extensions import db
+from tests import factories
+
+
+def _reset_postgres(url: str) -> None:
+    """Empty the test database so migrations start from nothing."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = Path(tmp_path_factory.mktemp("instance"))
+    app = create_app(TestConfig(database_url, instance))
+    with app.app_context():
+        upgrade()  # the real migrations, not create_all(): they are under test too
+        # Code under test commits; inside the per-test transaction a commit only
+        # releases a savepoint, so the test still ends with a clean database.
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request):
+    """Run each test inside a transaction that is rolled back at the end."""
+    if request.node.get_closest_marker("e2e"):
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        engines[None] = connection  # every session of this test binds to this connection
+        try:
+            yield
+        finally:
+            db.session.remove()
+            outer.rollback()
+            connection.close()
+            engines[None] = engine
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign ``client`` in as a user without going through the form."""
+
+    def _login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def world(app):
+    """Two sponsors, two institutions and one user per role on the first institution."""
+    return factories.create_world()

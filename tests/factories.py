@@ -1,0 +1,113 @@
+"""Factories: ``create_<noun>(**overrides)`` with sensible defaults, flushed not committed."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from core.auth import operations as accounts
+from core.auth.models import User
+from core.extensions import db
+from core.ids import make_credit_code
+from core.roles import Role
+from institutions.models import FundingClass, Institution, InstitutionKind, Sponsor
+
+PASSWORD = "secret-123"
+_seq = itertools.count(1)
+
+
+def create_sponsor(**overrides) -> Sponsor:
+    n = next(_seq)
+    sponsor = Sponsor(
+        name=overrides.pop("name", f"测试区教育局{n}"),
+        district_code=overrides.pop("district_code", "510107"),
+        **overrides,
+    )
+    db.session.add(sponsor)
+    db.session.flush()
+    return sponsor
+
+
+def create_institution(**overrides) -> Institution:
+    n = next(_seq)
+    district = overrides.pop("district_code", "510107")
+    sponsor = overrides.pop("sponsor", None) or create_sponsor(district_code=district)
+    institution = Institution(
+        credit_code=overrides.pop("credit_code", make_credit_code(district, f"{80000000 + n}")),
+        name=overrides.pop("name", f"测试学校{n}"),
+        kind=overrides.pop("kind", InstitutionKind.SCHOOL.value),
+        district_code=district,
+        sponsor=sponsor,
+        funding_class=overrides.pop("funding_class", FundingClass.PUBLIC_WELFARE_1.value),
+        legal_representative=overrides.pop("legal_representative", "张三"),
+        address=overrides.pop("address", "测试路 1 号"),
+        **overrides,
+    )
+    db.session.add(institution)
+    db.session.flush()
+    return institution
+
+
+def create_user(
+    role: Role | None = None,
+    *,
+    institution: Institution | None = None,
+    sponsor: Sponsor | None = None,
+    is_superuser: bool = False,
+    **overrides,
+) -> User:
+    n = next(_seq)
+    user = accounts.create_user(
+        username=overrides.pop("username", f"user{n}"),
+        full_name=overrides.pop("full_name", f"用户{n}"),
+        password=overrides.pop("password", PASSWORD),
+        is_superuser=is_superuser,
+        must_change_password=overrides.pop("must_change_password", False),
+    )
+    for key, value in overrides.items():
+        setattr(user, key, value)
+    if role is not None:
+        accounts.grant(
+            user,
+            role,
+            institution_id=institution.id if institution else None,
+            sponsor_id=sponsor.id if sponsor else None,
+        )
+    db.session.flush()
+    return user
+
+
+@dataclass
+class World:
+    """A small city for authorization tests: users belong to ``mine``, not ``other``."""
+
+    sponsor: Sponsor
+    other_sponsor: Sponsor
+    mine: Institution
+    other: Institution
+    users: dict[str, User | None] = field(default_factory=dict)
+
+
+def create_world() -> World:
+    sponsor = create_sponsor(name="世界教育局")
+    other_sponsor = create_sponsor(name="别处卫健局", district_code="510104")
+    mine = create_institution(name="本校", sponsor=sponsor)
+    other = create_institution(
+        name="别家医院",
+        sponsor=other_sponsor,
+        kind=InstitutionKind.HOSPITAL.value,
+        district_code="510104",
+    )
+    world = World(sponsor, other_sponsor, mine, other)
+    world.users["anonymous"] = None
+    world.users["superuser"] = create_user(is_superuser=True, username="root1")
+    for role in Role:
+        if role.scope == "city":
+            user = create_user(role)
+        elif role.scope == "sponsor":
+            user = create_user(role, sponsor=sponsor)
+        else:
+            user = create_user(role, institution=mine)
+        world.users[role.value] = user
+    db.session.commit()
+    return world

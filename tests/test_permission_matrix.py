@@ -1,0 +1,167 @@
+"""Every route, for every role and for anonymous: the expected status, never data.
+
+A new route fails ``test_every_route_is_declared`` until it is added to MATRIX with the
+roles that may use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from core import audit
+from core.audit import AuditEvent
+from core.extensions import db
+from core.roles import Role
+from tests.factories import create_world
+
+ROLES = ["anonymous", "superuser", *(r.value for r in Role)]
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+CITY = frozenset({"superuser", "staffing_office"})
+AUDIT = CITY | {"institution_admin"}
+HR = CITY | {"sponsor", "institution_admin", "hr_officer", "finance_officer"}
+PAYROLL = frozenset({"superuser", "institution_admin", "finance_officer"})
+SECTORS = CITY | {"sponsor", "institution_admin"}
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use an endpoint, and what outsiders get for another institution's object.
+
+    ``check``: "scope" — the object is looked up inside the user's scope first, so anyone
+    outside gets 404; "perm" — the permission is checked first, so a role without it gets
+    403 and a role with it but outside the scope gets 404.
+    """
+
+    allowed: frozenset[str]
+    methods: tuple[str, ...] = ("GET",)
+    public: bool = False
+    check: str = "scope"
+
+
+MATRIX: dict[str, Access] = {
+    "auth.login": Access(frozenset(ROLES), ("GET", "POST"), public=True),
+    "auth.logout": Access(frozenset(ROLES), ("POST",), public=True),
+    "auth.change_password": Access(SIGNED_IN, ("GET", "POST")),
+    "core.home": Access(SIGNED_IN),
+    "core.set_language": Access(frozenset(ROLES), ("POST",), public=True),
+    "core.audit_index": Access(AUDIT),
+    "core.audit_export": Access(AUDIT),
+    "core.audit_detail": Access(AUDIT, check="perm"),
+    "institutions.index": Access(SIGNED_IN),
+    "institutions.export": Access(SIGNED_IN),
+    "institutions.detail": Access(SIGNED_IN),
+    "institutions.create": Access(CITY, ("GET", "POST")),
+    "institutions.edit": Access(CITY, ("GET", "POST")),
+    "institutions.import_": Access(CITY, ("GET", "POST")),
+    "institutions.import_template": Access(CITY),
+    "institutions.sponsors": Access(CITY),
+    "institutions.sponsor_create": Access(CITY, ("GET", "POST")),
+    "institutions.sponsor_edit": Access(CITY, ("GET", "POST")),
+    "accounts.index": Access(CITY),
+    "accounts.create": Access(CITY, ("GET", "POST")),
+    "accounts.detail": Access(CITY),
+    "accounts.edit": Access(CITY, ("GET", "POST")),
+    "accounts.grant": Access(CITY, ("POST",)),
+    "accounts.revoke": Access(CITY, ("POST",)),
+    "accounts.reset_password": Access(CITY, ("POST",)),
+    "accounts.unlock": Access(CITY, ("POST",)),
+    "hr.index": Access(HR),
+    "payroll.index": Access(PAYROLL),
+    "schools.index": Access(SECTORS),
+    "hospitals.index": Access(SECTORS),
+}
+
+#: Endpoints that serve files, not pages; they need no authorization.
+UNCHECKED = {"static", "bootstrap.static"}
+
+
+def test_every_route_is_declared(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - UNCHECKED
+    assert endpoints - set(MATRIX) == set(), "declare new routes in MATRIX"
+    assert set(MATRIX) - endpoints == set(), "MATRIX names routes that no longer exist"
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in MATRIX:
+            declared = set(MATRIX[rule.endpoint].methods)
+            assert declared == set(rule.methods) - {"HEAD", "OPTIONS"}, rule.endpoint
+
+
+def _cases():
+    for endpoint, access in MATRIX.items():
+        for method in access.methods:
+            for role in ROLES:
+                yield pytest.param(endpoint, method, role, id=f"{endpoint}-{method}-{role}")
+
+
+def _url_args(app, world, endpoint: str, target: str) -> dict | None:
+    """Return URL arguments pointing at our own or the other institution's objects."""
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    if target == "other" and not {"institution_id", "event_id"} & set(rule.arguments):
+        return None  # nothing institution-scoped to point elsewhere
+    institution = world.mine if target == "own" else world.other
+    args = {}
+    for name in rule.arguments:
+        if name == "institution_id":
+            args[name] = institution.id
+        elif name == "event_id":
+            args[name] = db.session.scalar(
+                select(AuditEvent.id).where(AuditEvent.institution_id == institution.id)
+            )
+        elif name == "sponsor_id":
+            args[name] = world.sponsor.id
+        elif name == "user_id":
+            args[name] = world.users["employee"].id
+        elif name == "membership_id":
+            args[name] = world.users["employee"].memberships[0].id
+        else:  # pragma: no cover - a new argument kind needs a line here
+            raise AssertionError(f"no test value for URL argument {name!r} of {endpoint}")
+    return (
+        args
+        if "institution_id" in args or "event_id" in args
+        else (args if target == "own" else None)
+    )
+
+
+def _expected(access: Access, role: str, method: str, target: str) -> set[int]:
+    ok = {200} if method == "GET" else {200, 302, 422}
+    if access.public:
+        return {200, 302, 422}
+    if role == "anonymous":
+        return {302}
+    if target == "other" and role not in CITY:
+        if access.check == "perm" and role not in access.allowed:
+            return {403}
+        return {404}
+    return ok if role in access.allowed else {403}
+
+
+@pytest.mark.parametrize(("endpoint", "method", "role"), list(_cases()))
+def test_access(app, client, login_as, endpoint, method, role):
+    world = create_world()
+    for institution in (world.mine, world.other):
+        audit.record("test.event", institution, institution_id=institution.id)
+    db.session.commit()
+    if world.users[role] is not None:
+        login_as(world.users[role])
+    access = MATRIX[endpoint]
+    for target in ("own", "other"):
+        args = _url_args(app, world, endpoint, target)
+        if args is None:
+            continue
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(endpoint, **args)
+        response = client.open(url, method=method, data={})
+        expected = _expected(access, role, method, target)
+        assert response.status_code in expected, (
+            f"{method} {url} as {role} ({target}): {response.status_code}, expected {expected}"
+        )
+        if response.status_code in (403, 404):
+            body = response.get_data(as_text=True)
+            assert "别家医院" not in body
+            assert ("没有权限" if response.status_code == 403 else "页面不存在") in body
+        if role == "anonymous" and not access.public:
+            assert "/login" in response.headers["Location"]
