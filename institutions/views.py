@@ -147,8 +147,12 @@ def import_():
         errors = list(result.errors)
         if not errors and not result.rows:
             errors = [_("文件中没有数据行。")]
-        if not errors:
-            errors = operations.check_import(result.rows)
+        elif result.rows:
+            # Whole-file and database checks run on the rows that read cleanly, so one
+            # upload reports every problem at once.
+            errors = sorted(
+                [*errors, *operations.check_import(result.rows)], key=lambda e: e.row or 0
+            )
         if not errors:
             created = operations.import_institutions(result.rows)
             db.session.commit()

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -38,10 +40,25 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+class Client(FlaskClient):
+    """A test client whose every request starts with an empty ``g``.
+
+    Tests run inside an app context (for the per-test transaction), and Flask reuses it for
+    requests, so ``g`` (where Flask-Login caches the user and Flask-Babel the locale) would
+    otherwise leak from one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     instance = Path(tmp_path_factory.mktemp("instance"))
     app = create_app(TestConfig(database_url, instance))
+    app.test_client_class = Client
     with app.app_context():
         upgrade()  # the real migrations, not create_all(): they are under test too
         # Code under test commits; inside the per-test transaction a commit only

@@ -70,7 +70,7 @@ def change_password():
             getattr(form, error.field or "new_password").errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user)  # the session id changed with the password
+            login_user(current_user._get_current_object())  # the session id changed
             flash(_("密码已修改，其他设备上的登录已失效。"), "success")
             return redirect(url_for("core.home"))
     status = 200 if not form.errors else 422

@@ -1,0 +1,46 @@
+# Everyday tasks. `make run` gives a working demo on http://127.0.0.1:5000;
+# `make test` runs the suite (SQLite, or PostgreSQL when TEST_DATABASE_URL is set).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PYTEST_ARGS ?=
+REQUIREMENTS := $(wildcard requirements*.txt)
+
+.PHONY: venv translations run test lint serve clean
+
+venv: $(VENV)/.installed
+
+# pip runs again only when a requirements file is newer than the stamp.
+$(VENV)/.installed: $(REQUIREMENTS)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $@
+
+translations: venv
+	@if find translations -name '*.po' 2>/dev/null | grep -q .; then \
+		$(BIN)/pybabel compile -d translations; \
+	else \
+		echo "translations: no .po files, nothing to compile"; \
+	fi
+
+run: venv translations
+	$(FLASK) db upgrade
+	@if $(FLASK) is-empty; then $(FLASK) seed-demo; fi
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: venv translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+serve: venv translations
+	$(BIN)/gunicorn -w 2 -b 127.0.0.1:8000 wsgi:app
+
+clean:
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+	find translations -name '*.mo' -delete 2>/dev/null || true
+	rm -rf .pytest_cache .ruff_cache .hypothesis test-results screenshots

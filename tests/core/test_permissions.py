@@ -1,0 +1,80 @@
+"""Scopes: who reaches which institution for which permission."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from core.extensions import db
+from core.permissions import Scope, can, roles_in, scope_for
+from core.roles import ROLE_PERMISSIONS, Perm, Role
+from institutions.models import Institution
+from tests.factories import create_institution, create_sponsor, create_user
+
+
+def _user(*memberships, superuser=False, active=True):
+    return SimpleNamespace(
+        is_authenticated=True,
+        is_active=active,
+        is_superuser=superuser,
+        memberships=[
+            SimpleNamespace(role=r, institution_id=i, sponsor_id=s) for r, i, s in memberships
+        ],
+    )
+
+
+def test_scope_of_each_kind_of_membership():
+    inst = SimpleNamespace(id=7, sponsor_id=3)
+    elsewhere = SimpleNamespace(id=8, sponsor_id=4)
+    office = _user(("staffing_office", None, None))
+    sponsor = _user(("sponsor", None, 3))
+    hr = _user(("hr_officer", 7, None))
+    assert can(office, Perm.REGISTRY_MANAGE, elsewhere)
+    assert can(sponsor, Perm.REGISTRY_VIEW, inst) and not can(
+        sponsor, Perm.REGISTRY_VIEW, elsewhere
+    )
+    assert can(hr, Perm.HR_MANAGE, inst) and not can(hr, Perm.HR_MANAGE, elsewhere)
+    assert not can(hr, Perm.PAYROLL_VIEW, inst)
+    assert not can(hr, Perm.REGISTRY_MANAGE)
+    assert roles_in(hr, inst) == {Role.HR_OFFICER}
+
+
+def test_nobody_anonymous_or_inactive_reaches_anything():
+    inst = SimpleNamespace(id=7, sponsor_id=3)
+    anonymous = SimpleNamespace(is_authenticated=False)
+    inactive = _user(("staffing_office", None, None), active=False)
+    for user in (None, anonymous, inactive):
+        for perm in Perm:
+            assert not can(user, perm, inst)
+            assert scope_for(user, perm).is_empty
+
+
+def test_superuser_reaches_everything():
+    root = _user(superuser=True)
+    assert all(scope_for(root, perm).city_wide for perm in Perm)
+
+
+def test_no_role_except_the_staffing_office_manages_the_registry_or_users():
+    for role, perms in ROLE_PERMISSIONS.items():
+        if role is not Role.STAFFING_OFFICE:
+            assert Perm.REGISTRY_MANAGE not in perms and Perm.USERS_MANAGE not in perms
+
+
+def test_scope_clause_filters_queries_like_covers_does():
+    sponsor = create_sponsor()
+    by_sponsor = [create_institution(sponsor=sponsor) for _ in range(2)]
+    direct = create_institution()
+    unrelated = create_institution()
+    user = create_user(Role.SPONSOR, sponsor=sponsor)
+    from core.auth import operations
+
+    operations.grant(user, Role.COUNCIL_MEMBER, institution_id=direct.id)
+    db.session.flush()
+    scope = scope_for(user, Perm.REGISTRY_VIEW)
+    found = set(db.session.scalars(select(Institution.id).where(scope.clause(Institution.id))))
+    assert found == {i.id for i in (*by_sponsor, direct)}
+    for institution in (*by_sponsor, direct, unrelated):
+        assert scope.covers(institution) == (institution.id in found)
+    assert Scope().clause(Institution.id) is not None
+    assert not set(db.session.scalars(select(Institution.id).where(Scope().clause(Institution.id))))
