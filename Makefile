@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 REQUIREMENTS := $(wildcard requirements*.txt)
 
-.PHONY: venv translations run test lint serve clean
+.PHONY: venv translations messages run test lint serve clean
 
 venv: $(VENV)/.installed
 
@@ -24,6 +24,12 @@ translations: venv
 	else \
 		echo "translations: no .po files, nothing to compile"; \
 	fi
+
+# Refresh the catalogs after changing user-facing text; then translate the new entries.
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
+		--ignore-dirs=".venv tests bench migrations" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: venv translations
 	$(FLASK) db upgrade

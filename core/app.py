@@ -7,7 +7,7 @@ from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, has_request_context, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -85,6 +85,11 @@ def create_app(config: object | None = None) -> Flask:
     return app
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated later, where it is used."""
+    return message
+
+
 def _select_locale() -> str:
     languages = ("zh", "en")
     if not has_request_context():
@@ -99,7 +104,8 @@ def _configure_login() -> None:
     from core.auth.models import User
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录。"
+    login_manager.login_message = N_("请先登录。")
+    login_manager.localize_callback = gettext  # translated when flashed, stored as text
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "basic"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -30,7 +31,7 @@ def _render(code: int, detail: str | None = None):
         message = _("上传的文件超过了 %(mb)s MB 的限制，请压缩或拆分后重新上传。", mb=limit_mb)
     return (
         render_template(
-            "errors/error.html", code=code, title=_(title), message=detail or _(message)
+            "errors/error.html", code=code, title=str(title), message=detail or str(message)
         ),
         code,
     )
