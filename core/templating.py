@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from core.ids import mask_citizen_id
 from core.money import format_money
-from core.permissions import can
+from core.permissions import can, scope_for
 from core.regions import region_name
 from core.roles import Perm, Role
 
@@ -21,7 +21,8 @@ class NavItem:
     label: str
     endpoint: str
     perm: Perm | None = None
-    superuser_only: bool = False
+    #: for sector modules: shown only to users who reach an institution of this kind
+    kind: str | None = None
 
 
 #: The main menu, in order; an item shows when the user holds its permission somewhere.
@@ -29,8 +30,8 @@ class NavItem:
 NAVIGATION = [
     NavItem(_l("首页"), "core.home"),
     NavItem(_l("单位登记"), "institutions.index", Perm.REGISTRY_VIEW),
-    NavItem(_l("学校"), "schools.index", Perm.SCHOOLS_VIEW),
-    NavItem(_l("医院"), "hospitals.index", Perm.HOSPITALS_VIEW),
+    NavItem(_l("学校"), "schools.index", Perm.SCHOOLS_VIEW, kind="school"),
+    NavItem(_l("医院"), "hospitals.index", Perm.HOSPITALS_VIEW, kind="hospital"),
     NavItem(_l("人事"), "hr.index", Perm.HR_VIEW),
     NavItem(_l("工资"), "payroll.index", Perm.PAYROLL_VIEW),
     NavItem(_l("审计日志"), "core.audit_index", Perm.AUDIT_VIEW),
@@ -38,11 +39,28 @@ NAVIGATION = [
 ]
 
 
+def _shows(item: NavItem) -> bool:
+    if item.perm is None:
+        return True
+    scope = scope_for(current_user, item.perm)
+    if scope.is_empty:
+        return False
+    if item.kind is None or scope.city_wide or scope.sponsor_ids:
+        return True
+    # Institution members see a sector module only if one of their institutions is in it.
+    return any(
+        m.institution is not None
+        and m.institution.kind == item.kind
+        and m.institution_id in scope.institution_ids
+        for m in current_user.memberships
+    )
+
+
 def nav_items() -> list[NavItem]:
     """Return the menu entries the current user may use."""
     if not current_user.is_authenticated:
         return []
-    return [item for item in NAVIGATION if item.perm is None or can(current_user, item.perm)]
+    return [item for item in NAVIGATION if _shows(item)]
 
 
 def url_with(**changes) -> str:

@@ -8,13 +8,14 @@ Browser tests (marker e2e) run their own server and database and skip all of thi
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from core.app import create_app
 from core.config import TestConfig
@@ -114,3 +115,24 @@ def login_as(client):
 def world(app):
     """Two sponsors, two institutions and one user per role on the first institution."""
     return factories.create_world()
+
+
+@pytest.fixture
+def count_queries():
+    """Count the SQL statements run inside a ``with count_queries() as counter:`` block."""
+
+    @contextmanager
+    def _count():
+        connection = db.engines[None]
+        counter = {"n": 0}
+
+        def _before(*_args, **_kwargs):
+            counter["n"] += 1
+
+        event.listen(connection, "before_cursor_execute", _before)
+        try:
+            yield counter
+        finally:
+            event.remove(connection, "before_cursor_execute", _before)
+
+    return _count

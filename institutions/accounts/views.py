@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from core.auth import operations
 from core.auth.models import Membership, User
@@ -48,7 +49,7 @@ def index():
     q = request.args.get("q", "").strip()
     role = request.args.get("role") if request.args.get("role") in set(Role) else None
     institution_id = request.args.get("institution_id", type=int)
-    stmt = select(User)
+    stmt = select(User).options(selectinload(User.memberships))
     if q:
         stmt = stmt.where(
             or_(

@@ -78,3 +78,22 @@ def test_scope_clause_filters_queries_like_covers_does():
         assert scope.covers(institution) == (institution.id in found)
     assert Scope().clause(Institution.id) is not None
     assert not set(db.session.scalars(select(Institution.id).where(Scope().clause(Institution.id))))
+
+
+def test_menu_shows_sector_modules_only_to_those_they_concern(client, login_as):
+    school = create_institution(kind="school")
+    hospital = create_institution(kind="hospital")
+    school_admin = create_user(Role.INSTITUTION_ADMIN, institution=school)
+    hospital_admin = create_user(Role.INSTITUTION_ADMIN, institution=hospital)
+    office = create_user(Role.STAFFING_OFFICE)
+    db.session.commit()
+
+    def menu(user):
+        login_as(user)
+        return client.get("/").get_data(as_text=True)
+
+    assert 'href="/schools/"' in menu(school_admin)
+    assert 'href="/hospitals/"' not in menu(school_admin)
+    assert 'href="/hospitals/"' in menu(hospital_admin)
+    assert 'href="/schools/"' not in menu(hospital_admin)
+    assert 'href="/schools/"' in menu(office) and 'href="/hospitals/"' in menu(office)
