@@ -28,13 +28,10 @@ class Sort:
 
 def read_sort(allowed: Mapping[str, Any], default: str, descending: bool = False) -> Sort:
     """Return the requested sort, falling back to ``default`` for unknown keys."""
-    key = request.args.get("sort", default)
+    key = request.args.get("sort")
     if key not in allowed:
-        key = default
-        direction = "desc" if descending else "asc"
-    else:
-        direction = request.args.get("dir", "asc")
-    return Sort(key, direction == "desc")
+        return Sort(default, descending)
+    return Sort(key, request.args.get("dir") == "desc")
 
 
 def paginate(stmt: Select, allowed: Mapping[str, Any], sort: Sort, tiebreak: Any) -> Pagination:

@@ -9,6 +9,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from core.audit import action_label
 from core.ids import mask_citizen_id
 from core.money import format_money
 from core.permissions import can, scope_for
@@ -86,6 +87,7 @@ def register(app: Flask) -> None:
         languages=app.config["LANGUAGES"],
     )
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.filters["region_name"] = region_name
     app.jinja_env.filters["mask_id"] = mask_citizen_id
     app.jinja_env.filters["datetime"] = lambda value: (

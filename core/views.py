@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from core import queries
-from core.audit import AuditEvent
+from core.audit import AuditEvent, action_label
 from core.excel import Column, Spec
 from core.extensions import db
 from core.home import sections_for
@@ -128,7 +128,7 @@ def audit_export():
             "occurred_at": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
             "actor_name": e.actor_name,
             "ip_address": e.ip_address or "",
-            "action": e.action,
+            "action": action_label(e.action),
             "institution": names.get(e.institution_id, ""),
             "object": f"{e.object_type or ''} {e.object_id or ''}".strip(),
             "summary": e.summary or "",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from core import audit
 from core.audit import AuditEvent
 from core.extensions import db
+from core.models import utcnow
 from core.roles import Role
 from tests.factories import create_institution, create_user
 
@@ -78,3 +81,16 @@ def test_staffing_office_reads_everything_and_filters(client, login_as):
     only_one = client.get(f"/audit?institution_id={one.id}").get_data(as_text=True)
     assert "记录一" in only_one and "记录二" not in only_one
     assert client.get("/audit?since=not-a-date&until=2026-13-45").status_code == 200
+
+
+def test_trail_lists_newest_first_with_readable_actions(client, login_as):
+    office = create_user(Role.STAFFING_OFFICE)
+    audit.record("institution.create", summary="较早")
+    db.session.flush()
+    later = audit.record("institution.update", summary="较晚")
+    later.occurred_at = utcnow() + timedelta(days=1)  # set before it is first written
+    db.session.commit()
+    login_as(office)
+    body = client.get("/audit").get_data(as_text=True)
+    assert body.index("较晚") < body.index("较早")
+    assert "修改单位登记信息" in body
