@@ -32,6 +32,8 @@ MODEL_MODULES = [
     "core.auth.models",
     "core.audit",
     "institutions.models",
+    "core.parameters",
+    "hr.models",
 ]
 
 #: Packages that register CLI commands or signal/indicator hooks at start-up.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -110,3 +111,50 @@ class Institution(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Institution {self.credit_code} {self.name}>"
+
+
+class QuotaKind(StrEnum):
+    """What a quota counts: approved 编制, leadership posts (领导职数), or filed 员额."""
+
+    ESTABLISHMENT = "establishment"
+    LEADERSHIP = "leadership"
+    FILED = "filed"
+
+    @property
+    def label(self) -> str:
+        return str(QUOTA_LABELS[self])
+
+
+QUOTA_LABELS = {
+    QuotaKind.ESTABLISHMENT: _l("事业编制"),
+    QuotaKind.LEADERSHIP: _l("领导职数"),
+    QuotaKind.FILED: _l("员额（备案制）"),
+}
+
+
+class QuotaEntry(TimestampMixin, db.Model):
+    """One change to an institution's quota, with its document number (文号).
+
+    The ledger is kept by the staffing office; the quota on a date is the sum of the
+    changes effective on or before it, so history is never overwritten.
+    """
+
+    __tablename__ = "quota_entries"
+    __table_args__ = (Index("ix_quota_entries_lookup", "institution_id", "kind", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    #: positive to add, negative to reduce
+    change: Mapped[int] = mapped_column(Integer)
+    #: 文号 of the approving or filing document, e.g. 成编发〔2026〕12号
+    document_number: Mapped[str] = mapped_column(String(64))
+    effective_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(255))
+
+    institution: Mapped[Institution] = relationship()
+
+    def __repr__(self) -> str:
+        return (
+            f"<QuotaEntry {self.institution_id} {self.kind} {self.change:+d} {self.effective_on}>"
+        )

@@ -111,3 +111,69 @@ def create_world() -> World:
         world.users[role.value] = user
     db.session.commit()
     return world
+
+
+def create_person(**overrides):
+    from datetime import date
+
+    from core.ids import make_citizen_id, parse_citizen_id
+    from hr.models import Person
+
+    n = next(_seq)
+    number = overrides.pop(
+        "citizen_id",
+        make_citizen_id("510107", date(1980 + n % 20, 1 + n % 12, 1 + n % 28), n % 500, n % 2 == 0),
+    )
+    parsed = parse_citizen_id(number)
+    person = Person(
+        citizen_id=parsed.number,
+        name=overrides.pop("name", f"职工{n}"),
+        gender=parsed.gender,
+        birth_date=parsed.birth_date,
+        **overrides,
+    )
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def create_employment(institution=None, person=None, **overrides):
+    from datetime import date
+
+    from hr.models import Employment, Identity
+
+    n = next(_seq)
+    employment = Employment(
+        person=person or create_person(),
+        institution_id=(institution or create_institution()).id,
+        staff_number=overrides.pop("staff_number", f"S{n:05d}"),
+        identity=overrides.pop("identity", Identity.CONTRACT.value),
+        start_on=overrides.pop("start_on", date(2020, 9, 1)),
+        **overrides,
+    )
+    db.session.add(employment)
+    db.session.flush()
+    return employment
+
+
+def add_quota(
+    institution,
+    kind="establishment",
+    change=10,
+    effective_on=None,
+    document_number="成编发〔2020〕1号",
+):
+    from datetime import date
+
+    from institutions.models import QuotaEntry
+
+    entry = QuotaEntry(
+        institution_id=institution.id,
+        kind=kind,
+        change=change,
+        document_number=document_number,
+        effective_on=effective_on or date(2020, 1, 1),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry

@@ -1,12 +1,13 @@
 """Every route, for every role and for anonymous: the expected status, never data.
 
-A new route fails ``test_every_route_is_declared`` until it is added to MATRIX with the
-roles that may use it.
+A new route fails ``test_every_route_is_declared`` until it is declared: core and registry
+routes below, each other package's in ``tests/<package>/access.py`` (see tests/access.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+import pkgutil
 
 import pytest
 from sqlalchemy import select
@@ -14,32 +15,8 @@ from sqlalchemy import select
 from core import audit
 from core.audit import AuditEvent
 from core.extensions import db
-from core.roles import Role
+from tests.access import AUDIT, CITY, ROLES, SIGNED_IN, Access
 from tests.factories import create_world
-
-ROLES = ["anonymous", "superuser", *(r.value for r in Role)]
-SIGNED_IN = frozenset(ROLES) - {"anonymous"}
-CITY = frozenset({"superuser", "staffing_office"})
-AUDIT = CITY | {"institution_admin"}
-HR = CITY | {"sponsor", "institution_admin", "hr_officer", "finance_officer"}
-PAYROLL = frozenset({"superuser", "institution_admin", "finance_officer"})
-SECTORS = CITY | {"sponsor", "institution_admin"}
-
-
-@dataclass(frozen=True)
-class Access:
-    """Who may use an endpoint, and what outsiders get for another institution's object.
-
-    ``check``: "scope" — the object is looked up inside the user's scope first, so anyone
-    outside gets 404; "perm" — the permission is checked first, so a role without it gets
-    403 and a role with it but outside the scope gets 404.
-    """
-
-    allowed: frozenset[str]
-    methods: tuple[str, ...] = ("GET",)
-    public: bool = False
-    check: str = "scope"
-
 
 MATRIX: dict[str, Access] = {
     "auth.login": Access(frozenset(ROLES), ("GET", "POST"), public=True),
@@ -68,11 +45,34 @@ MATRIX: dict[str, Access] = {
     "accounts.revoke": Access(CITY, ("POST",)),
     "accounts.reset_password": Access(CITY, ("POST",)),
     "accounts.unlock": Access(CITY, ("POST",)),
-    "hr.index": Access(HR),
-    "payroll.index": Access(PAYROLL),
-    "schools.index": Access(SECTORS),
-    "hospitals.index": Access(SECTORS),
 }
+
+#: URL arguments the core routes use; packages add theirs through ARGS in their access module.
+ARGS = {
+    "event_id": lambda world, institution: db.session.scalar(
+        select(AuditEvent.id).where(AuditEvent.institution_id == institution.id)
+    ),
+}
+
+
+def _collect_package_tables() -> None:
+    """Merge every ``tests/<package>/access.py`` into MATRIX and ARGS."""
+    import tests
+
+    for info in pkgutil.iter_modules(tests.__path__):
+        if not info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"tests.{info.name}.access")
+        except ModuleNotFoundError:
+            continue
+        overlap = set(module.ACCESS) & set(MATRIX)
+        assert not overlap, f"declared twice: {overlap}"
+        MATRIX.update(module.ACCESS)
+        ARGS.update(getattr(module, "ARGS", {}))
+
+
+_collect_package_tables()
 
 #: Endpoints that serve files, not pages; they need no authorization.
 UNCHECKED = {"static", "bootstrap.static"}
@@ -98,17 +98,16 @@ def _cases():
 def _url_args(app, world, endpoint: str, target: str) -> dict | None:
     """Return URL arguments pointing at our own or the other institution's objects."""
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    if target == "other" and not {"institution_id", "event_id"} & set(rule.arguments):
+    scoped = {"institution_id", *ARGS} & set(rule.arguments)
+    if target == "other" and not scoped:
         return None  # nothing institution-scoped to point elsewhere
     institution = world.mine if target == "own" else world.other
     args = {}
     for name in rule.arguments:
         if name == "institution_id":
             args[name] = institution.id
-        elif name == "event_id":
-            args[name] = db.session.scalar(
-                select(AuditEvent.id).where(AuditEvent.institution_id == institution.id)
-            )
+        elif name in ARGS:
+            args[name] = ARGS[name](world, institution)
         elif name == "sponsor_id":
             args[name] = world.sponsor.id
         elif name == "user_id":
@@ -117,11 +116,7 @@ def _url_args(app, world, endpoint: str, target: str) -> dict | None:
             args[name] = world.users["employee"].memberships[0].id
         else:  # pragma: no cover - a new argument kind needs a line here
             raise AssertionError(f"no test value for URL argument {name!r} of {endpoint}")
-    return (
-        args
-        if "institution_id" in args or "event_id" in args
-        else (args if target == "own" else None)
-    )
+    return args
 
 
 def _expected(access: Access, role: str, method: str, target: str) -> set[int]:

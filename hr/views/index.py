@@ -1,14 +1,10 @@
-"""人事: the module's pages."""
+"""The HR entry page: the institutions the user works with in HR."""
 
-from __future__ import annotations
-
-from flask import Blueprint
 from flask_login import login_required
 
 from core.roles import Perm
+from hr.views import bp
 from institutions.scoped import render_module_index
-
-bp = Blueprint("hr", __name__, url_prefix="/hr")
 
 
 @bp.route("/")

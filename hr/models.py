@@ -1,0 +1,410 @@
+"""People and their working lives: employments, posts, contracts, appraisals, pay profiles.
+
+Everything that changes over time is effective-dated (start and end dates) and kept, so
+"who held which post on date X" and "what was their 薪级 in March" stay answerable.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.ids import mask_citizen_id
+from core.models import Money, TimestampMixin, UTCDateTime
+
+
+class LabelledEnum(StrEnum):
+    """A closed list whose members have Chinese labels (used in forms, lists and Excel)."""
+
+    @property
+    def label(self) -> str:
+        return str(self._labels()[self])
+
+    @classmethod
+    def _labels(cls) -> dict:
+        raise NotImplementedError
+
+    @classmethod
+    def by_label(cls) -> dict[str, LabelledEnum]:
+        return {member.label: member for member in cls}
+
+
+class Identity(LabelledEnum):
+    """人员身份: how a person is employed, which decides the quota they use."""
+
+    ESTABLISHMENT = "establishment"  # 事业编制
+    FILED = "filed"  # 员额（备案制）
+    CONTRACT = "contract"  # 合同制
+    DISPATCH = "dispatch"  # 劳务派遣
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ESTABLISHMENT: _l("事业编制"),
+            cls.FILED: _l("员额"),
+            cls.CONTRACT: _l("合同制"),
+            cls.DISPATCH: _l("劳务派遣"),
+        }
+
+
+class ExitReason(LabelledEnum):
+    RESIGNATION = "resignation"
+    DISMISSAL = "dismissal"
+    CONTRACT_END = "contract_end"
+    RETIREMENT = "retirement"
+    TRANSFER_OUT = "transfer_out"
+    DEATH = "death"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.RESIGNATION: _l("辞职"),
+            cls.DISMISSAL: _l("解聘"),
+            cls.CONTRACT_END: _l("合同到期"),
+            cls.RETIREMENT: _l("退休"),
+            cls.TRANSFER_OUT: _l("调出"),
+            cls.DEATH: _l("死亡"),
+            cls.OTHER: _l("其他"),
+        }
+
+
+class PostCategory(LabelledEnum):
+    """岗位类别 (国人部发〔2006〕70号)."""
+
+    MANAGEMENT = "management"
+    PROFESSIONAL = "professional"
+    WORKER = "worker"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.MANAGEMENT: _l("管理"),
+            cls.PROFESSIONAL: _l("专业技术"),
+            cls.WORKER: _l("工勤技能"),
+        }
+
+
+#: Grades per category. Worker grade 6 stands for 普通工 (general labourer).
+GRADES: dict[PostCategory, range] = {
+    PostCategory.MANAGEMENT: range(1, 11),
+    PostCategory.PROFESSIONAL: range(1, 14),
+    PostCategory.WORKER: range(1, 7),
+}
+GENERAL_WORKER_GRADE = 6
+
+
+def grade_label(category: str, grade: int) -> str:
+    """Return how a grade is written: "专技 8 级", "管理 5 级", "工勤 2 级" or "普通工"."""
+    if category == PostCategory.WORKER and grade == GENERAL_WORKER_GRADE:
+        return "普通工"
+    short = {"management": "管理", "professional": "专技", "worker": "工勤"}[category]
+    return f"{short} {grade} 级"
+
+
+class ContractType(LabelledEnum):
+    FIXED_TERM = "fixed_term"
+    OPEN_ENDED = "open_ended"
+    PROJECT = "project"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.FIXED_TERM: _l("固定期限"),
+            cls.OPEN_ENDED: _l("无固定期限"),
+            cls.PROJECT: _l("以完成一定工作任务为期限"),
+        }
+
+
+class ContractStatus(LabelledEnum):
+    ACTIVE = "active"
+    RENEWED = "renewed"
+    TERMINATED = "terminated"
+    EXPIRED = "expired"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ACTIVE: _l("履行中"),
+            cls.RENEWED: _l("已续订"),
+            cls.TERMINATED: _l("已解除"),
+            cls.EXPIRED: _l("已到期终止"),
+        }
+
+
+class AppraisalGrade(LabelledEnum):
+    """年度考核等次."""
+
+    EXCELLENT = "excellent"
+    PASS = "pass"
+    BASIC = "basic"
+    FAIL = "fail"
+    UNDETERMINED = "undetermined"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.EXCELLENT: _l("优秀"),
+            cls.PASS: _l("合格"),
+            cls.BASIC: _l("基本合格"),
+            cls.FAIL: _l("不合格"),
+            cls.UNDETERMINED: _l("不定等次"),
+        }
+
+
+class Person(TimestampMixin, db.Model):
+    """A natural person, identified by citizen ID number, across all their employments."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 公民身份号码, normalized (upper-case X); gender and birth date are derived from it
+    citizen_id: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    gender: Mapped[str] = mapped_column(String(2))
+    birth_date: Mapped[date] = mapped_column(Date)
+    education: Mapped[str | None] = mapped_column(String(32))
+    #: 专业技术职称, e.g. 一级教师, 主治医师
+    professional_title: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    #: the login account of this person, for the employee's own pages
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+
+    employments: Mapped[list[Employment]] = relationship(
+        back_populates="person", order_by="Employment.start_on"
+    )
+
+    @property
+    def masked_citizen_id(self) -> str:
+        return mask_citizen_id(self.citizen_id)
+
+    def __repr__(self) -> str:
+        return f"<Person {self.name} {self.masked_citizen_id}>"
+
+
+class Employment(TimestampMixin, db.Model):
+    """A person's employment at one institution, from entry to exit."""
+
+    __tablename__ = "employments"
+    __table_args__ = (
+        UniqueConstraint("institution_id", "staff_number"),
+        Index("ix_employments_institution_active", "institution_id", "end_on"),
+        CheckConstraint("end_on IS NULL OR end_on >= start_on", name="dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    #: 工号, unique within the institution
+    staff_number: Mapped[str] = mapped_column(String(32))
+    identity: Mapped[str] = mapped_column(String(16))
+    department: Mapped[str | None] = mapped_column(String(64))
+    start_on: Mapped[date] = mapped_column(Date)
+    #: last day employed; None while employed
+    end_on: Mapped[date | None] = mapped_column(Date)
+    exit_reason: Mapped[str | None] = mapped_column(String(16))
+    exit_note: Mapped[str | None] = mapped_column(String(255))
+    bank_account: Mapped[str | None] = mapped_column(String(32))
+
+    person: Mapped[Person] = relationship(back_populates="employments", lazy="joined")
+    institution = relationship("Institution")
+    appointments: Mapped[list[Appointment]] = relationship(
+        back_populates="employment", order_by="Appointment.start_on"
+    )
+    contracts: Mapped[list[Contract]] = relationship(
+        back_populates="employment", order_by="Contract.start_on"
+    )
+    pay_profiles: Mapped[list[PayProfile]] = relationship(
+        back_populates="employment", order_by="PayProfile.effective_on"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_on is None
+
+    @property
+    def identity_label(self) -> str:
+        return Identity(self.identity).label
+
+    def __repr__(self) -> str:
+        return f"<Employment {self.institution_id}/{self.staff_number}>"
+
+
+class PostPlan(TimestampMixin, db.Model):
+    """岗位设置方案: the approved number of posts per category and grade for one year."""
+
+    __tablename__ = "post_plans"
+    __table_args__ = (UniqueConstraint("institution_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    #: 文号 of the approval, when approved
+    document_number: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(String(255))
+
+    lines: Mapped[list[PostPlanLine]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        order_by="(PostPlanLine.category, PostPlanLine.grade)",
+    )
+    institution = relationship("Institution")
+
+    def __repr__(self) -> str:
+        return f"<PostPlan {self.institution_id} {self.year}>"
+
+
+class PostPlanLine(db.Model):
+    __tablename__ = "post_plan_lines"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "category", "grade"),
+        CheckConstraint("approved_count >= 0", name="count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("post_plans.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(16))
+    grade: Mapped[int] = mapped_column(Integer)
+    approved_count: Mapped[int] = mapped_column(Integer)
+
+    plan: Mapped[PostPlan] = relationship(back_populates="lines")
+
+
+class Appointment(TimestampMixin, db.Model):
+    """岗位聘用: an employment holds a post (category, grade, name) for a period."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        Index("ix_appointments_employment_start", "employment_id", "start_on"),
+        CheckConstraint("end_on IS NULL OR end_on >= start_on", name="dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))
+    #: denormalized from the employment so post counts per institution need no join
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    category: Mapped[str] = mapped_column(String(16))
+    grade: Mapped[int] = mapped_column(Integer)
+    post_name: Mapped[str] = mapped_column(String(64))
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
+    #: why a promotion-rule warning was overridden, if one was
+    override_reason: Mapped[str | None] = mapped_column(String(255))
+
+    employment: Mapped[Employment] = relationship(back_populates="appointments")
+
+    @property
+    def grade_label(self) -> str:
+        return grade_label(self.category, self.grade)
+
+
+class Contract(TimestampMixin, db.Model):
+    """聘用合同."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (
+        Index("ix_contracts_institution_end", "institution_id", "end_on"),
+        CheckConstraint("end_on IS NULL OR end_on >= start_on", name="dates_in_order"),
+        CheckConstraint("probation_months BETWEEN 0 AND 12", name="probation_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    contract_type: Mapped[str] = mapped_column(String(16))
+    start_on: Mapped[date] = mapped_column(Date)
+    #: None for an open-ended contract
+    end_on: Mapped[date | None] = mapped_column(Date)
+    probation_months: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default=ContractStatus.ACTIVE)
+    renewed_from_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    terminated_on: Mapped[date | None] = mapped_column(Date)
+    termination_reason: Mapped[str | None] = mapped_column(String(255))
+
+    employment: Mapped[Employment] = relationship(back_populates="contracts")
+
+
+class AppraisalRound(TimestampMixin, db.Model):
+    """年度考核: one round per institution and year."""
+
+    __tablename__ = "appraisal_rounds"
+    __table_args__ = (UniqueConstraint("institution_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    #: the largest share of 优秀 allowed (default 20%)
+    excellent_cap: Mapped[Decimal] = mapped_column(Numeric(4, 3), default=Decimal("0.200"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    appraisals: Mapped[list[Appraisal]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class Appraisal(db.Model):
+    __tablename__ = "appraisals"
+    __table_args__ = (UniqueConstraint("round_id", "employment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("appraisal_rounds.id", ondelete="CASCADE"))
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"), index=True)
+    grade: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(255))
+
+    round: Mapped[AppraisalRound] = relationship(back_populates="appraisals")
+    employment: Mapped[Employment] = relationship()
+
+
+class PayProfile(TimestampMixin, db.Model):
+    """What payroll needs to know about an employment, effective from a date.
+
+    A change (a 薪级 step on 1 January, a new contribution base) is a new row, never an
+    edit, so a past month's payroll can always be recomputed.
+    """
+
+    __tablename__ = "pay_profiles"
+    __table_args__ = (UniqueConstraint("employment_id", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))
+    effective_on: Mapped[date] = mapped_column(Date)
+    #: 薪级 (1–65 for management and professional staff, 1–40 for workers)
+    salary_step: Mapped[int] = mapped_column(Integer)
+    #: 社保缴费基数; None: payroll derives it
+    contribution_base: Mapped[Decimal | None] = mapped_column(Money)
+    #: 公积金基数 and 比例 (0.05–0.12)
+    fund_base: Mapped[Decimal | None] = mapped_column(Money)
+    fund_rate: Mapped[Decimal | None] = mapped_column(Numeric(4, 3))
+    #: 专项附加扣除 per month
+    special_deduction: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    #: first job this calendar year (公告2020年第13号)
+    is_first_job_this_year: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: with this employer all last year with taxable wages ≤ 60,000 (公告2020年第19号)
+    has_prior_year_low_income: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: why this version exists, e.g. "2026 年度考核合格，薪级晋升一级"
+    reason: Mapped[str | None] = mapped_column(String(255))
+
+    employment: Mapped[Employment] = relationship(back_populates="pay_profiles")

@@ -1,0 +1,3 @@
+"""HR pages: appraisals."""
+
+from hr.views import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""HR pages: contracts."""
+
+from hr.views import bp  # noqa: F401

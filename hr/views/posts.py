@@ -1,0 +1,3 @@
+"""HR pages: posts."""
+
+from hr.views import bp  # noqa: F401

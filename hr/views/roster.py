@@ -1,0 +1,3 @@
+"""HR pages: roster."""
+
+from hr.views import bp  # noqa: F401

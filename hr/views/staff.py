@@ -1,0 +1,3 @@
+"""HR pages: staff."""
+
+from hr.views import bp  # noqa: F401
