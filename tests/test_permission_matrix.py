@@ -56,20 +56,21 @@ ARGS = {
 
 
 def _collect_package_tables() -> None:
-    """Merge every ``tests/<package>/access.py`` into MATRIX and ARGS."""
+    """Merge every ``tests/<package>/access*.py`` into MATRIX and ARGS."""
     import tests
 
-    for info in pkgutil.iter_modules(tests.__path__):
-        if not info.ispkg:
+    for package in pkgutil.iter_modules(tests.__path__):
+        if not package.ispkg:
             continue
-        try:
-            module = importlib.import_module(f"tests.{info.name}.access")
-        except ModuleNotFoundError:
-            continue
-        overlap = set(module.ACCESS) & set(MATRIX)
-        assert not overlap, f"declared twice: {overlap}"
-        MATRIX.update(module.ACCESS)
-        ARGS.update(getattr(module, "ARGS", {}))
+        subpackage = importlib.import_module(f"tests.{package.name}")
+        for info in pkgutil.iter_modules(subpackage.__path__):
+            if not info.name.startswith("access"):
+                continue
+            module = importlib.import_module(f"tests.{package.name}.{info.name}")
+            overlap = set(module.ACCESS) & set(MATRIX)
+            assert not overlap, f"declared twice: {overlap}"
+            MATRIX.update(module.ACCESS)
+            ARGS.update(getattr(module, "ARGS", {}))
 
 
 _collect_package_tables()
