@@ -40,6 +40,7 @@ MODEL_MODULES = [
 STARTUP_MODULES = [
     "institutions.home",
     "institutions.seed",
+    "hr.headcount_provider",
 ]
 
 

@@ -77,6 +77,17 @@ ACTION_LABELS = {
     "institution.credit_code_override": _l("接受校验位不符的信用代码"),
     "sponsor.create": _l("新增举办单位"),
     "sponsor.update": _l("修改举办单位"),
+    "quota.add": _l("登记编制变动"),
+    "employment.enter": _l("办理入职"),
+    "employment.exit": _l("办理离职"),
+    "post_plan.save": _l("保存岗位设置方案"),
+    "appointment.create": _l("岗位聘任"),
+    "contract.sign": _l("签订聘用合同"),
+    "contract.renew": _l("续订聘用合同"),
+    "contract.terminate": _l("解除聘用合同"),
+    "appraisal_round.open": _l("开启年度考核"),
+    "appraisal.grade": _l("评定年度考核等次"),
+    "appraisal_round.close": _l("关闭年度考核并晋升薪级"),
 }
 
 

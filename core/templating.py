@@ -35,6 +35,7 @@ NAVIGATION = [
     NavItem(_l("医院"), "hospitals.index", Perm.HOSPITALS_VIEW, kind="hospital"),
     NavItem(_l("人事"), "hr.index", Perm.HR_VIEW),
     NavItem(_l("工资"), "payroll.index", Perm.PAYROLL_VIEW),
+    NavItem(_l("我的档案"), "hr.me", Perm.SELF_VIEW),
     NavItem(_l("审计日志"), "core.audit_index", Perm.AUDIT_VIEW),
     NavItem(_l("账号管理"), "accounts.index", Perm.USERS_MANAGE),
 ]

@@ -20,7 +20,14 @@ def institutions_for(user, perm: Perm, kind: str | None = None, limit: int = 200
     return list(db.session.scalars(stmt.order_by(Institution.name).limit(limit)))
 
 
-def render_module_index(template: str, perm: Perm, kind: str | None = None):
-    """Authorize and render a module's entry page over the user's institutions."""
+def render_module_index(
+    template: str, perm: Perm, kind: str | None = None, target: str = "institutions.detail"
+):
+    """Authorize and render a module's entry page over the user's institutions.
+
+    ``target`` is the endpoint (taking ``institution_id``) each institution links to.
+    """
     require(perm)
-    return render_template(template, institutions=institutions_for(current_user, perm, kind))
+    return render_template(
+        template, institutions=institutions_for(current_user, perm, kind), target=target
+    )

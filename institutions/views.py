@@ -215,3 +215,6 @@ def sponsor_edit(sponsor_id: int):
     return render_template(
         "institutions/sponsor_form.html", form=form, sponsor=sponsor
     ), 422 if form.errors else 200
+
+
+from institutions import quota_routes  # noqa: E402, F401 - registers the quota ledger routes

@@ -10,4 +10,4 @@ from institutions.scoped import render_module_index
 @bp.route("/")
 @login_required
 def index():
-    return render_module_index("hr/index.html", Perm.HR_VIEW)
+    return render_module_index("hr/index.html", Perm.HR_VIEW, target="hr.staff")

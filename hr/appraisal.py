@@ -1,0 +1,112 @@
+"""Rules of the annual appraisal (年度考核): the 优秀 cap, repeated 不合格, the 薪级 step.
+
+Pure functions over plain values. Grades are the ``AppraisalGrade`` values ("excellent",
+"pass", "basic", "fail", "undetermined"); None means "not graded yet".
+
+Headcount for the 优秀 cap: everyone taking part in the round (the round's staff, graded
+or not yet graded) except those graded 不定等次, who get no grade at all. Counting the
+not-yet-graded lets an HR officer grade page by page without the cap refusing the first
+page; by the time a round can close, everyone is graded, so the rule is then exactly
+"floor(cap × people graded other than 不定等次)".
+
+Step rule (DOMAIN.md §3): 合格 or better moves up one 薪级 on 1 January of the next year,
+never beyond the top step of the category's scale (65 for management and professional
+staff, 40 for workers). Both numbers are dated parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+EXCELLENT = "excellent"
+PASS = "pass"
+BASIC = "basic"
+FAIL = "fail"
+UNDETERMINED = "undetermined"
+
+#: Grades that earn the annual step (合格 or better).
+STEP_UP_GRADES = frozenset({EXCELLENT, PASS})
+
+#: Seeded parameter values: the 优秀 share (a decimal string) and the top 薪级 per category.
+DEFAULTS = {
+    "hr.appraisal_excellent_cap": "0.20",
+    "hr.salary_step_max": {"management": 65, "professional": 65, "worker": 40},
+}
+DEFAULTS_FROM = date(2006, 7, 1)
+DEFAULTS_SOURCE = "国人部发〔2006〕56号；事业单位工作人员考核规定（人社部规〔2023〕6号）"
+
+#: The scale used when an employment holds no post (no appointment): the 管理/专技 table.
+DEFAULT_CATEGORY = "professional"
+
+K = TypeVar("K", bound=Hashable)
+
+
+def ensure_defaults() -> None:
+    """Seed the appraisal parameters with their DOMAIN defaults (safe to run again)."""
+    from core.parameters import ensure_parameter
+
+    for key, value in DEFAULTS.items():
+        ensure_parameter(key, value, effective_from=DEFAULTS_FROM, source=DEFAULTS_SOURCE)
+
+
+def cap_percent(cap: Decimal) -> str:
+    """Return a share as a percentage without trailing zeros: 0.200 → "20%"."""
+    return f"{(Decimal(cap) * 100).normalize():f}%"
+
+
+def counted_headcount(grades: Iterable[str | None]) -> int:
+    """Return the headcount the 优秀 cap applies to: everyone but those graded 不定等次."""
+    return sum(1 for grade in grades if grade != UNDETERMINED)
+
+
+def excellent_allowed(cap: Decimal, headcount: int) -> int:
+    """Return how many 优秀 the cap allows: floor(cap × headcount)."""
+    if headcount <= 0:
+        return 0
+    return math.floor(Decimal(cap) * headcount)
+
+
+def excellent_refusal(cap: Decimal, grades: Iterable[str | None]) -> str | None:
+    """Return why these grades break the 优秀 cap, or None if they keep it."""
+    grades = list(grades)
+    excellent = sum(1 for grade in grades if grade == EXCELLENT)
+    allowed = excellent_allowed(cap, counted_headcount(grades))
+    if excellent <= allowed:
+        return None
+    return f"优秀 {excellent} 人，超过上限 {allowed} 人（{cap_percent(cap)}）"
+
+
+def consecutive_fails(last_year: Mapping[K, str], this_year: Mapping[K, str]) -> set[K]:
+    """Return the people graded 不合格 in both years (to consider for termination)."""
+    return {key for key, grade in this_year.items() if grade == FAIL and last_year.get(key) == FAIL}
+
+
+def next_step(grade: str | None, current: int, max_step: int) -> int:
+    """Return the 薪级 from 1 January next year: +1 for 合格 or better, up to ``max_step``."""
+    if grade in STEP_UP_GRADES and current < max_step:
+        return current + 1
+    return current
+
+
+def next_steps(rows: Mapping[K, tuple[str | None, int, int]]) -> dict[K, int]:
+    """Return the new 薪级 of each person from (grade, current step, top step)."""
+    return {key: next_step(grade, current, top) for key, (grade, current, top) in rows.items()}
+
+
+def step_max(category: str | None, maxima: Mapping[str, int]) -> int:
+    """Return the top 薪级 of a post category's scale (the 管理/专技 one if no post)."""
+    return int(maxima.get(category or DEFAULT_CATEGORY, maxima[DEFAULT_CATEGORY]))
+
+
+def step_reason(year: int, grade_label: str) -> str:
+    """Return the reason written on the new pay profile."""
+    return f"{year} 年度考核{grade_label}，薪级晋升一级"
+
+
+def step_effective_on(year: int) -> date:
+    """Return when the step earned in ``year``'s appraisal takes effect: 1 January next year."""
+    return date(year + 1, 1, 1)
