@@ -41,6 +41,13 @@ STARTUP_MODULES = [
     "institutions.home",
     "institutions.seed",
     "hr.headcount_provider",
+    "hr.seed",
+]
+
+#: CLI commands of the packages: (module, attribute).
+COMMANDS = [
+    ("hr.cli", "hr_cli"),
+    ("hr.seed", "seed_scale_command"),
 ]
 
 
@@ -73,6 +80,8 @@ def create_app(config: object | None = None) -> Flask:
         app.register_blueprint(getattr(import_module(module), attr))
     for name in STARTUP_MODULES:
         import_module(name)
+    for module, attr in COMMANDS:
+        app.cli.add_command(getattr(import_module(module), attr))
 
     from core import errors, templating
     from core.cli import register_cli

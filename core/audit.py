@@ -88,6 +88,7 @@ ACTION_LABELS = {
     "appraisal_round.open": _l("开启年度考核"),
     "appraisal.grade": _l("评定年度考核等次"),
     "appraisal_round.close": _l("关闭年度考核并晋升薪级"),
+    "roster.import": _l("Excel 导入人员花名册"),
 }
 
 

@@ -80,3 +80,11 @@ def ensure_parameter(
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def ensure_defaults(
+    defaults: dict[str, Any], *, effective_from: date, source: str | None = None
+) -> None:
+    """Seed each ``key: value`` of a module's defaults as a parameter version (idempotent)."""
+    for key, value in defaults.items():
+        ensure_parameter(key, value, effective_from=effective_from, source=source)

@@ -47,10 +47,9 @@ K = TypeVar("K", bound=Hashable)
 
 def ensure_defaults() -> None:
     """Seed the appraisal parameters with their DOMAIN defaults (safe to run again)."""
-    from core.parameters import ensure_parameter
+    from core.parameters import ensure_defaults as seed
 
-    for key, value in DEFAULTS.items():
-        ensure_parameter(key, value, effective_from=DEFAULTS_FROM, source=DEFAULTS_SOURCE)
+    seed(DEFAULTS, effective_from=DEFAULTS_FROM, source=DEFAULTS_SOURCE)
 
 
 def cap_percent(cap: Decimal) -> str:

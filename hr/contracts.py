@@ -33,10 +33,9 @@ EXPIRED = "expired"
 
 def ensure_defaults() -> None:
     """Seed the contract parameters with their DOMAIN defaults (safe to run again)."""
-    from core.parameters import ensure_parameter
+    from core.parameters import ensure_defaults as seed
 
-    for key, value in DEFAULTS.items():
-        ensure_parameter(key, value, effective_from=DEFAULTS_FROM, source=DEFAULTS_SOURCE)
+    seed(DEFAULTS, effective_from=DEFAULTS_FROM, source=DEFAULTS_SOURCE)
 
 
 def add_months(day: date, months: int) -> date:

@@ -32,10 +32,9 @@ _STAFF_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9_-]*", re.ASCII)
 
 def ensure_defaults() -> None:
     """Seed the entry parameters with their default values (idempotent)."""
-    from core.parameters import ensure_parameter
+    from core.parameters import ensure_defaults as seed
 
-    for key, value in DEFAULTS.items():
-        ensure_parameter(key, value, effective_from=DEFAULTS_FROM, source="《劳动法》；系统默认")
+    seed(DEFAULTS, effective_from=DEFAULTS_FROM, source="《劳动法》；系统默认")
 
 
 def normalize_staff_number(value: str | None) -> str:
