@@ -255,7 +255,7 @@ def test_fast_id_check_agrees_with_parse_citizen_id(value):
 # --------------------------------------------------------------------------- the checks
 
 
-def test_a_file_with_every_kind_of_mistake_reports_each_and_writes_nothing(app, school):
+def test_a_file_with_every_kind_of_mistake_reports_each_and_writes_nothing(app, school, tmp_path):
     code = school.credit_code
     here = create_employment(school, create_person(name="张三"), staff_number="S0001")
     known = create_person(name="李四")
@@ -325,7 +325,7 @@ def test_a_file_with_every_kind_of_mistake_reports_each_and_writes_nothing(app, 
     db.session.commit()
     before = _counts()
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    path = app.instance_path + "/mistakes.xlsx"
+    path = str(tmp_path / "mistakes.xlsx")
     with open(path, "wb") as fh:
         fh.write(content)
     result = _runner(app).invoke(args=["hr", "import-roster", path])
