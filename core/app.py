@@ -21,6 +21,7 @@ BLUEPRINTS = [
     ("core.views", "bp"),
     ("institutions.views", "bp"),
     ("institutions.accounts.views", "bp"),
+    ("institutions.governance.views", "bp"),
     ("hr.views", "bp"),
     ("payroll.views", "bp"),
     ("schools.views", "bp"),
@@ -34,6 +35,7 @@ MODEL_MODULES = [
     "institutions.models",
     "core.parameters",
     "hr.models",
+    "institutions.governance.models",
 ]
 
 #: Packages that register CLI commands or signal/indicator hooks at start-up.
@@ -42,12 +44,14 @@ STARTUP_MODULES = [
     "institutions.seed",
     "hr.headcount_provider",
     "hr.seed",
+    "institutions.governance.seed",
 ]
 
 #: CLI commands of the packages: (module, attribute).
 COMMANDS = [
     ("hr.cli", "hr_cli"),
     ("hr.seed", "seed_scale_command"),
+    ("institutions.governance.cli", "governance_cli"),
 ]
 
 

@@ -72,3 +72,4 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret"
         # Hashing strength is not under test; a cheap method keeps fixtures fast.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+        self.GOVERNANCE_PAPERS_DIR = str(instance_path / "governance_papers")

@@ -55,6 +55,8 @@ class Perm(StrEnum):
     USERS_MANAGE = "users.manage"
     AUDIT_VIEW = "audit.view"
     GOVERNANCE_VIEW = "governance.view"
+    #: prepare council business: meetings, motions, papers, attendance, minutes drafts
+    GOVERNANCE_MANAGE = "governance.manage"
     HR_VIEW = "hr.view"
     HR_MANAGE = "hr.manage"
     PAYROLL_VIEW = "payroll.view"
@@ -65,6 +67,7 @@ class Perm(StrEnum):
 
 
 _COUNCIL = {Perm.REGISTRY_VIEW, Perm.GOVERNANCE_VIEW}
+_COUNCIL_OFFICE = _COUNCIL | {Perm.GOVERNANCE_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.STAFFING_OFFICE: frozenset(
@@ -93,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.REGISTRY_VIEW,
             Perm.AUDIT_VIEW,
             Perm.GOVERNANCE_VIEW,
+            Perm.GOVERNANCE_MANAGE,
             Perm.HR_VIEW,
             Perm.HR_MANAGE,
             Perm.PAYROLL_VIEW,
@@ -100,8 +104,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.HOSPITALS_VIEW,
         }
     ),
-    Role.COUNCIL_CHAIR: frozenset(_COUNCIL),
-    Role.COUNCIL_SECRETARY: frozenset(_COUNCIL),
+    Role.COUNCIL_CHAIR: frozenset(_COUNCIL_OFFICE),
+    Role.COUNCIL_SECRETARY: frozenset(_COUNCIL_OFFICE),
     Role.COUNCIL_MEMBER: frozenset(_COUNCIL),
     Role.SUPERVISOR: frozenset(_COUNCIL),
     Role.HR_OFFICER: frozenset({Perm.REGISTRY_VIEW, Perm.HR_VIEW, Perm.HR_MANAGE}),

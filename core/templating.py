@@ -31,6 +31,7 @@ class NavItem:
 NAVIGATION = [
     NavItem(_l("首页"), "core.home"),
     NavItem(_l("单位登记"), "institutions.index", Perm.REGISTRY_VIEW),
+    NavItem(_l("法人治理"), "governance.home", Perm.GOVERNANCE_VIEW),
     NavItem(_l("学校"), "schools.index", Perm.SCHOOLS_VIEW, kind="school"),
     NavItem(_l("医院"), "hospitals.index", Perm.HOSPITALS_VIEW, kind="hospital"),
     NavItem(_l("人事"), "hr.index", Perm.HR_VIEW),

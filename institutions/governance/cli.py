@@ -1,0 +1,66 @@
+"""Governance commands: ``flask --app wsgi governance verify`` and ``governance close-due``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from core.extensions import db
+
+
+@click.group("governance", cls=AppGroup)
+def governance_cli() -> None:
+    """Council governance: verify the hash chain of ballots and resolutions."""
+
+
+@governance_cli.command("verify")
+@click.option("--institution", "institution_code", help="只校验该单位（统一社会信用代码）")
+def verify_command(institution_code: str | None) -> None:
+    """Recompute every institution's chain of ballots and resolutions; exit 1 if one is broken."""
+    from core.queries import institution_id_by_code
+    from institutions.governance import queries
+
+    if institution_code:
+        institution_id = institution_id_by_code(institution_code.strip())
+        if institution_id is None:
+            raise click.ClickException(
+                f"找不到信用代码为「{institution_code}」的单位（--institution）"
+            )
+        ids = [institution_id]
+    else:
+        ids = queries.chain_institution_ids()
+    institutions = queries.institutions_by_id(ids)
+    checks = [queries.verify_chain(institution_id) for institution_id in ids]
+    broken = [check for check in checks if not check.ok]
+    for check in broken:
+        institution = institutions[check.institution_id]
+        kind, record_id = check.broken
+        click.echo(
+            f"哈希链断裂：{institution.credit_code} {institution.name}："
+            f"{kind} #{record_id}：{check.problem}",
+            err=True,
+        )
+    ballots = sum(c.ballots for c in checks)
+    resolutions = sum(c.resolutions for c in checks)
+    if broken:
+        click.echo(f"校验失败：{len(broken)} 个单位的哈希链被破坏。", err=True)
+        raise SystemExit(1)
+    click.echo(
+        f"OK：{len(checks)} 个单位的哈希链完整（表决票 {ballots} 张，决议 {resolutions} 项）。"
+    )
+
+
+@governance_cli.command("close-due")
+def close_due_command() -> None:
+    """Close the written votes (通讯表决) whose deadline has passed."""
+    from institutions.governance.operations import close_due_written_motions
+
+    try:
+        closed = close_due_written_motions()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for motion in closed:
+        click.echo(f"已结束表决：#{motion.id} {motion.title}：{motion.reason}")
+    click.echo(f"共结束 {len(closed)} 项通讯表决。")

@@ -1,0 +1,592 @@
+"""Council governance reads: seats, charters, quorum, ballots, what awaits a vote, the chain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+
+from core.auth.models import Membership
+from core.extensions import db
+from core.ids import CHINA_TZ
+from core.models import utcnow
+from core.roles import Role
+from institutions.governance import chain, composition, conflicts
+from institutions.governance.charter import Charter
+from institutions.governance.models import (
+    Attendance,
+    Ballot,
+    Body,
+    BodyKind,
+    ChainHead,
+    CharterSettings,
+    InterestDeclaration,
+    Meeting,
+    MeetingMode,
+    Minutes,
+    Motion,
+    MotionStatus,
+    Office,
+    Recusal,
+    Relation,
+    Resolution,
+    Seat,
+)
+from institutions.governance.tally import Choice, MotionCategory, Outcome, tally
+from institutions.models import Institution
+
+# --- time and place -------------------------------------------------------------------------
+
+
+def local_zone() -> ZoneInfo:
+    """Return the deployment's time zone (APP_TIMEZONE), China's outside an app."""
+    if has_app_context():
+        return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return CHINA_TZ
+
+
+def local_date(moment: datetime) -> date:
+    """Return the calendar day of ``moment`` in the deployment's time zone."""
+    return moment.astimezone(local_zone()).date()
+
+
+def papers_dir() -> Path:
+    """Return the folder meeting papers are stored in: GOVERNANCE_PAPERS_DIR, or instance/."""
+    configured = current_app.config.get("GOVERNANCE_PAPERS_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "governance_papers"
+
+
+def paper_path(stored_name: str) -> Path:
+    """Return the file of a stored paper."""
+    return papers_dir() / stored_name
+
+
+# --- charter, bodies and seats ---------------------------------------------------------------
+
+
+def charter_for(institution_id: int) -> Charter:
+    """Return the institution's charter settings, or DOMAIN.md's defaults if none are saved."""
+    settings = db.session.scalar(
+        select(CharterSettings).where(CharterSettings.institution_id == institution_id)
+    )
+    return Charter.from_dict(settings.settings if settings else None)
+
+
+def body_of(institution_id: int, kind: BodyKind) -> Body | None:
+    return db.session.scalar(
+        select(Body).where(Body.institution_id == institution_id, Body.kind == kind)
+    )
+
+
+def active_seats(institution_id: int, on: date, kind: BodyKind | None = None) -> list[Seat]:
+    """Return the seats held on ``on``, by body, office and seat."""
+    stmt = (
+        select(Seat)
+        .join(Body)
+        .where(
+            Seat.institution_id == institution_id,
+            Seat.term_start_on <= on,
+            (Seat.term_end_on.is_(None)) | (Seat.term_end_on >= on),
+        )
+        .order_by(Body.kind, Seat.id)
+    )
+    if kind is not None:
+        stmt = stmt.where(Body.kind == kind)
+    return list(db.session.scalars(stmt).unique())
+
+
+def seated_member_ids(institution_id: int, on: date) -> list[int]:
+    """Return the user ids of the council's seated members on ``on``."""
+    return sorted({s.user_id for s in active_seats(institution_id, on, BodyKind.COUNCIL)})
+
+
+def chair_id(institution_id: int, on: date) -> int | None:
+    """Return the 理事长's user id on ``on``, if one is seated."""
+    for seat in active_seats(institution_id, on, BodyKind.COUNCIL):
+        if seat.office == Office.CHAIR:
+            return seat.user_id
+    return None
+
+
+def holds_seat(user_id: int, institution_id: int, kind: BodyKind, on: date) -> bool:
+    return any(s.user_id == user_id for s in active_seats(institution_id, on, kind))
+
+
+def offices_on(institution_id: int, on: date) -> dict[int, str]:
+    """Return {user id: office label} for everyone seated on ``on`` (council office first)."""
+    found: dict[int, str] = {}
+    order = {BodyKind.COUNCIL: 0, BodyKind.SUPERVISORS: 1, BodyKind.MANAGEMENT: 2}
+    seats = sorted(active_seats(institution_id, on), key=lambda s: order[BodyKind(s.body.kind)])
+    for seat in seats:
+        found.setdefault(seat.user_id, seat.office_label)
+    return found
+
+
+def latest_declarations(institution_id: int) -> dict[int, InterestDeclaration]:
+    """Return each member's latest declaration of interests in the institution."""
+    rows = db.session.scalars(
+        select(InterestDeclaration)
+        .where(InterestDeclaration.institution_id == institution_id)
+        .order_by(InterestDeclaration.id)
+    )
+    return {row.member_id: row for row in rows}
+
+
+def composition_warnings(institution_id: int, on: date) -> list[str]:
+    """Return the composition rules the institution's bodies break on ``on``, in words."""
+    institution = db.session.get(Institution, institution_id)
+    seats = db.session.scalars(
+        select(Seat).where(Seat.institution_id == institution_id).order_by(Seat.id)
+    ).unique()
+    infos = [
+        composition.SeatInfo(
+            member_id=s.user_id,
+            name=s.user.full_name,
+            body=s.body.kind,
+            office=s.office,
+            constituency=s.constituency,
+            term_start_on=s.term_start_on,
+            term_end_on=s.term_end_on,
+        )
+        for s in seats
+    ]
+    relatives = {
+        member_id: [
+            item["name"]
+            for item in declaration.items
+            if item.get("relation") == Relation.NEAR_RELATIVE
+        ]
+        for member_id, declaration in latest_declarations(institution_id).items()
+    }
+    finance = db.session.scalars(
+        select(Membership.user_id).where(
+            Membership.institution_id == institution_id,
+            Membership.role == Role.FINANCE_OFFICER,
+        )
+    )
+    return composition.composition_warnings(
+        institution_kind=institution.kind if institution else "",
+        seats=infos,
+        near_relatives=relatives,
+        finance_officer_ids=list(finance),
+        today=on,
+    )
+
+
+# --- meetings, motions and the tally ---------------------------------------------------------
+
+
+def meeting_day(meeting: Meeting) -> date:
+    return local_date(meeting.scheduled_at)
+
+
+def electorate(motion: Motion) -> list[int]:
+    """Return the members who may vote on the motion: fixed when voting opened."""
+    if motion.electorate is not None:
+        return list(motion.electorate)
+    return seated_member_ids(motion.institution_id, local_date(utcnow()))
+
+
+def motion_charter(motion: Motion) -> Charter:
+    """Return the charter the motion is decided under: fixed when voting opened."""
+    if motion.charter is not None:
+        return Charter.from_dict(motion.charter)
+    return charter_for(motion.institution_id)
+
+
+def attendance_of(meeting: Meeting) -> list[Attendance]:
+    return list(
+        db.session.scalars(
+            select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
+        ).unique()
+    )
+
+
+def present_and_proxies(meeting: Meeting) -> tuple[set[int], dict[int, int]]:
+    """Return (members present, {absent member: proxy holder} in the order recorded)."""
+    present: set[int] = set()
+    proxies: dict[int, int] = {}
+    for row in attendance_of(meeting):
+        if row.is_present:
+            present.add(row.member_id)
+        elif row.proxy_to_id is not None:
+            proxies[row.member_id] = row.proxy_to_id
+    return present, proxies
+
+
+def recused_ids(motion: Motion) -> set[int]:
+    return set(db.session.scalars(select(Recusal.member_id).where(Recusal.motion_id == motion.id)))
+
+
+def ballot_history(motion: Motion) -> list[Ballot]:
+    """Return every ballot cast on the motion, in chain order."""
+    return list(
+        db.session.scalars(
+            select(Ballot).where(Ballot.motion_id == motion.id).order_by(Ballot.sequence)
+        )
+    )
+
+
+def latest_ballots(motion: Motion) -> dict[int, Ballot]:
+    """Return {member: their latest ballot}; a proxy's ballot is under the absent member."""
+    latest: dict[int, Ballot] = {}
+    for ballot in ballot_history(motion):
+        latest[ballot.counted_member_id] = ballot
+    return latest
+
+
+def compute_outcome(motion: Motion, *, ballots: dict[int, Ballot] | None = None) -> Outcome:
+    """Return the tally of the motion as it stands (its latest ballots, attendance, recusals)."""
+    meeting = motion.meeting
+    present, proxies = present_and_proxies(meeting)
+    latest = latest_ballots(motion) if ballots is None else ballots
+    return tally(
+        motion_charter(motion),
+        category=MotionCategory(motion.category),
+        seated=electorate(motion),
+        present=present,
+        proxies=proxies,
+        recused=recused_ids(motion),
+        ballots={member: Choice(b.choice) for member, b in latest.items()},
+        chair_id=motion.chair_id
+        if motion.electorate is not None
+        else chair_id(motion.institution_id, local_date(utcnow())),
+        written=meeting.is_written,
+    )
+
+
+def results_visible(motion: Motion) -> bool:
+    """Return whether the tally of the motion may be shown (to anyone) now.
+
+    A decided motion's results are always visible; an open one's only if the charter does not
+    hide results until the close; a draft has none.
+    """
+    status = MotionStatus(motion.status)
+    if status.is_decided:
+        return True
+    if status is MotionStatus.OPEN:
+        return not motion_charter(motion).results_hidden_until_close
+    return False
+
+
+def visible_ballots(motion: Motion, viewer_id: int) -> dict[int, Ballot]:
+    """Return the latest ballots the viewer may see: all, or while hidden their own only.
+
+    "Their own" is the viewer's vote and any vote they cast as a proxy.
+    """
+    latest = latest_ballots(motion)
+    if results_visible(motion):
+        return latest
+    return {
+        member: ballot
+        for member, ballot in latest.items()
+        if member == viewer_id or ballot.member_id == viewer_id
+    }
+
+
+@dataclass(frozen=True)
+class MeetingQuorum:
+    """The live quorum of a meeting, before any item's recusals."""
+
+    seated: int
+    present: int
+    represented: int
+    attending: int
+    required: int
+    met: bool
+    proxy_counts: bool
+
+
+def meeting_quorum(meeting: Meeting) -> MeetingQuorum:
+    """Return how many seated members attend the meeting and whether that makes a quorum.
+
+    For a written vote, the quorum is the returned ballots, counted per item instead.
+    """
+    on = meeting_day(meeting)
+    charter = charter_for(meeting.institution_id)
+    seated = seated_member_ids(meeting.institution_id, on)
+    present, proxies = ({}, {}) if meeting.is_written else present_and_proxies(meeting)
+    outcome = tally(
+        charter,
+        category=MotionCategory.ORDINARY,
+        seated=seated,
+        present=present,
+        proxies=proxies,
+        recused=(),
+        ballots={},
+        written=meeting.is_written,
+    )
+    return MeetingQuorum(
+        seated=len(seated),
+        present=len(set(present) & set(seated)),
+        represented=outcome.represented,
+        attending=outcome.attending,
+        required=outcome.quorum_required,
+        met=outcome.quorum_met,
+        proxy_counts=charter.proxy_counts_toward_quorum,
+    )
+
+
+def ballot_refusal(
+    motion: Motion, voter_id: int, for_member_id: int | None, now: datetime
+) -> str | None:
+    """Return why ``voter_id`` may not vote on the motion now (for a member, if given), or None."""
+    status = MotionStatus(motion.status)
+    if status is MotionStatus.DRAFT:
+        return "议案尚未开始表决"
+    if status.is_decided:
+        return "议案表决已结束"
+    meeting = motion.meeting
+    if meeting.is_written and motion.vote_deadline_at and now > motion.vote_deadline_at:
+        return "通讯表决已截止"
+    voters = set(electorate(motion))
+    today = local_date(now)
+    if voter_id not in voters:
+        if holds_seat(voter_id, motion.institution_id, BodyKind.SUPERVISORS, today):
+            return "监事列席理事会会议，不参加表决"
+        return "你不是该单位理事会的在任理事，不能表决"
+    recused = recused_ids(motion)
+    if voter_id in recused:
+        return "你已对本议案回避，不能表决"
+    rows = {row.member_id: row for row in attendance_of(meeting)}
+    if meeting.is_written:
+        if for_member_id is not None and for_member_id != voter_id:
+            return "通讯表决不适用委托，每位理事本人表决"
+        return None
+    voter_row = rows.get(voter_id)
+    if voter_row is None or not voter_row.is_present:
+        return "你未登记出席本次会议，不能表决（不能出席的理事可以书面委托出席的理事代为表决）"
+    if for_member_id is None or for_member_id == voter_id:
+        return None
+    if for_member_id not in voters:
+        return "被代理人不是在任理事"
+    absent_row = rows.get(for_member_id)
+    if absent_row is None or absent_row.proxy_to_id != voter_id or absent_row.is_present:
+        return "该理事未委托你代为表决"
+    if for_member_id in recused:
+        return "委托人已对本议案回避，不能代为表决"
+    return None
+
+
+@dataclass(frozen=True)
+class AwaitingVote:
+    """A motion a user may vote on and has not yet: for themselves, or as someone's proxy."""
+
+    motion: Motion
+    #: None: the user's own vote; else the absent member whose proxy the user holds
+    for_member_id: int | None
+
+
+def awaiting_my_vote(user: Any, now: datetime | None = None) -> list[AwaitingVote]:
+    """Return the open motions awaiting the user's vote, oldest meeting first."""
+    now = now or utcnow()
+    institution_ids = set(
+        db.session.scalars(
+            select(Seat.institution_id)
+            .join(Body)
+            .where(Seat.user_id == user.id, Body.kind == BodyKind.COUNCIL)
+        )
+    )
+    if not institution_ids:
+        return []
+    motions = db.session.scalars(
+        select(Motion)
+        .join(Meeting)
+        .where(
+            Motion.institution_id.in_(sorted(institution_ids)),
+            Motion.status == MotionStatus.OPEN,
+        )
+        .order_by(Meeting.scheduled_at, Motion.position)
+    )
+    waiting = []
+    for motion in motions:
+        if user.id not in (motion.electorate or []):
+            continue
+        latest = latest_ballots(motion)
+        if user.id not in latest and ballot_refusal(motion, user.id, None, now) is None:
+            waiting.append(AwaitingVote(motion, None))
+        if motion.meeting.is_written:
+            continue
+        for row in attendance_of(motion.meeting):
+            if (
+                row.proxy_to_id == user.id
+                and row.member_id not in latest
+                and ballot_refusal(motion, user.id, row.member_id, now) is None
+            ):
+                waiting.append(AwaitingVote(motion, row.member_id))
+    return waiting
+
+
+def proposed_recusals(motion: Motion) -> dict[int, list[str]]:
+    """Return {member: matched counterparties} from declarations, for members not yet recused."""
+    declared = {
+        member_id: [item["name"] for item in declaration.items]
+        for member_id, declaration in latest_declarations(motion.institution_id).items()
+        if member_id in set(electorate(motion))
+    }
+    already = recused_ids(motion)
+    proposals = conflicts.propose_recusals(motion.counterparties or [], declared)
+    return {member: names for member, names in proposals.items() if member not in already}
+
+
+def due_written_motions(now: datetime) -> list[Motion]:
+    """Return the open written-vote motions whose deadline has passed."""
+    return list(
+        db.session.scalars(
+            select(Motion)
+            .join(Meeting)
+            .where(
+                Motion.status == MotionStatus.OPEN,
+                Meeting.mode == MeetingMode.WRITTEN,
+                Motion.vote_deadline_at <= now,
+            )
+            .order_by(Motion.vote_deadline_at, Motion.id)
+        )
+    )
+
+
+def current_minutes(meeting: Meeting) -> Minutes | None:
+    """Return the latest version of the meeting's minutes."""
+    return db.session.scalar(
+        select(Minutes).where(Minutes.meeting_id == meeting.id).order_by(Minutes.version.desc())
+    )
+
+
+def is_superseded(minutes: Minutes) -> bool:
+    return (
+        db.session.scalar(select(Minutes.id).where(Minutes.supersedes_id == minutes.id)) is not None
+    )
+
+
+def resolutions_of(institution_id: int, year: int | None = None) -> list[Resolution]:
+    stmt = select(Resolution).where(Resolution.institution_id == institution_id)
+    if year is not None:
+        stmt = stmt.where(Resolution.year == year)
+    return list(db.session.scalars(stmt.order_by(Resolution.year, Resolution.number)))
+
+
+# --- the hash chain --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    """One link of an institution's chain."""
+
+    kind: str  # "ballot" or "resolution"
+    id: int
+    sequence: int
+    record: dict[str, Any]
+    hash: str
+
+
+def chain_rows(institution_id: int) -> list[ChainRow]:
+    """Return the institution's ballots and resolutions in chain (sequence) order.
+
+    Rows are read as stored, never from objects the session already holds.
+    """
+    fresh = {"populate_existing": True}
+    rows = [
+        ChainRow("ballot", b.id, b.sequence, b.chain_record(), b.hash)
+        for b in db.session.scalars(
+            select(Ballot).where(Ballot.institution_id == institution_id).execution_options(**fresh)
+        )
+    ]
+    rows += [
+        ChainRow("resolution", r.id, r.sequence, r.chain_record(), r.hash)
+        for r in db.session.scalars(
+            select(Resolution)
+            .where(Resolution.institution_id == institution_id)
+            .execution_options(**fresh)
+        )
+    ]
+    return sorted(rows, key=lambda row: (row.sequence, row.kind, row.id))
+
+
+def chain_institution_ids() -> list[int]:
+    """Return the institutions that have a chain (a head, ballots or resolutions)."""
+    ids = set(db.session.scalars(select(ChainHead.institution_id)))
+    ids |= set(db.session.scalars(select(Ballot.institution_id).distinct()))
+    ids |= set(db.session.scalars(select(Resolution.institution_id).distinct()))
+    return sorted(ids)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of verifying one institution's chain."""
+
+    institution_id: int
+    ballots: int
+    resolutions: int
+    #: the first broken link, as (kind, id), or None
+    broken: tuple[str, int] | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def verify_chain(institution_id: int) -> ChainCheck:
+    """Recompute the institution's chain and return the first broken record, if any.
+
+    The newest link must also match the chain head, so removing the newest records (which
+    the chain alone cannot show) is detected as long as the head row is intact.
+    """
+    rows = chain_rows(institution_id)
+    counts = {
+        "ballots": sum(r.kind == "ballot" for r in rows),
+        "resolutions": sum(r.kind == "resolution" for r in rows),
+    }
+    first = chain.verify(((row.kind, row.id), row.record, row.hash) for row in rows)
+    if first is not None:
+        kind, record_id = first
+        label = "表决票" if kind == "ballot" else "决议"
+        return ChainCheck(
+            institution_id,
+            **counts,
+            broken=(kind, record_id),
+            problem=f"{label} #{record_id} 的哈希值与内容不符（记录被修改、删除或调换）",
+        )
+    for expected, row in enumerate(rows, start=1):
+        if row.sequence != expected:
+            label = "表决票" if row.kind == "ballot" else "决议"
+            return ChainCheck(
+                institution_id,
+                **counts,
+                broken=(row.kind, row.id),
+                problem=f"{label} #{row.id} 的序号为 {row.sequence}，应为 {expected}",
+            )
+    head = db.session.get(ChainHead, institution_id, populate_existing=True)
+    last_hash = rows[-1].hash if rows else chain.GENESIS
+    if head is not None and (head.last_sequence != len(rows) or head.last_hash != last_hash):
+        return ChainCheck(
+            institution_id,
+            **counts,
+            broken=("head", institution_id),
+            problem=(
+                f"链头记录序号 {head.last_sequence}，实际记录 {len(rows)} 条："
+                "最新的记录被删除，或链头被修改"
+            ),
+        )
+    return ChainCheck(institution_id, **counts)
+
+
+def institutions_by_id(ids: Iterable[int]) -> dict[int, Institution]:
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    return {i.id: i for i in db.session.scalars(select(Institution).where(Institution.id.in_(ids)))}
+
+
+def motions_of(meeting: Meeting) -> Sequence[Motion]:
+    return list(
+        db.session.scalars(
+            select(Motion).where(Motion.meeting_id == meeting.id).order_by(Motion.position)
+        )
+    )

@@ -1,0 +1,17 @@
+"""The governance entry page: the institutions whose council business the user follows."""
+
+from flask_login import login_required
+
+from core.roles import Perm
+from institutions.governance.views import bp
+from institutions.scoped import render_module_index
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_module_index(
+        "governance/home.html",
+        Perm.GOVERNANCE_VIEW,
+        target="institutions.detail",  # governance.index once it exists
+    )

@@ -1,0 +1,3 @@
+"""Governance pages (being built)."""
+
+from institutions.governance.views import bp  # noqa: F401
