@@ -45,6 +45,7 @@ STARTUP_MODULES = [
     "hr.headcount_provider",
     "hr.seed",
     "institutions.governance.seed",
+    "institutions.governance.home",
 ]
 
 #: CLI commands of the packages: (module, attribute).

@@ -13,5 +13,5 @@ def home():
     return render_module_index(
         "governance/home.html",
         Perm.GOVERNANCE_VIEW,
-        target="institutions.detail",  # governance.index once it exists
+        target="governance.index",
     )

@@ -1,0 +1,455 @@
+"""Forms of the council pages: seats, charter settings, declarations, minutes, resolutions."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from core.forms import choices
+from institutions.governance.charter import DEFAULTS, Base, Charter
+from institutions.governance.models import BodyKind, Constituency, Office, OpinionKind, Relation
+
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
+BAD_DATE = _l("不是有效日期，请按 YYYY-MM-DD 填写")
+
+# --- seats -----------------------------------------------------------------------------------
+
+
+class SeatForm(FlaskForm):
+    """Seat a person on the council, the supervisors or management (任命)."""
+
+    # Choices are checked by the view and the operation, with messages in Chinese.
+    user_id = SelectField(
+        _l("人员"),
+        coerce=str,
+        validate_choice=False,
+        validators=[Optional()],
+        description=_l("在本单位有账号角色的人员"),
+    )
+    username = StringField(
+        _l("或输入用户名"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("不在上面列表中的人员（如外部理事），按其账号的用户名查找"),
+        render_kw={"autocomplete": "off", "autocapitalize": "none"},
+    )
+    body = SelectField(
+        _l("机构"),
+        validate_choice=False,
+        choices=choices((k.value, k.label) for k in BodyKind),
+        validators=[DataRequired(_l("请选择机构"))],
+    )
+    office = SelectField(
+        _l("职务"),
+        validate_choice=False,
+        choices=choices((o.value, o.label) for o in Office),
+        validators=[DataRequired(_l("请选择职务"))],
+        description=_l(
+            "理事会：理事长、副理事长、秘书、理事；监事会：监事长、监事；管理层：院长/校长、副职、财务负责人"
+        ),
+    )
+    constituency = SelectField(
+        _l("理事来源"),
+        validate_choice=False,
+        choices=choices([("", _l("（管理层不填）")), *((c.value, c.label) for c in Constituency)]),
+        validators=[Optional()],
+        description=_l("理事必填；举办单位代表、服务对象代表、社会代表、专家为外部理事"),
+    )
+    term_start_on = DateField(
+        _l("任期开始"),
+        validators=[InputRequired(_l("请填写任期开始日期"))],
+        format=DATE_FORMATS,
+        invalid_value_message=BAD_DATE,
+    )
+    term_end_on = DateField(
+        _l("任期结束"),
+        validators=[Optional()],
+        format=DATE_FORMATS,
+        invalid_value_message=BAD_DATE,
+        description=_l("任期最后一天；理事任期一般 3–5 年"),
+    )
+    submit = SubmitField(_l("任命"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.user_id.data or (self.username.data or "").strip()):
+            self.user_id.errors = [*self.user_id.errors, _l("请选择人员或输入用户名")]
+            valid = False
+        start, end = self.term_start_on.data, self.term_end_on.data
+        if start and end and end < start:
+            self.term_end_on.errors = [*self.term_end_on.errors, _l("任期结束日期不能早于开始日期")]
+            valid = False
+        return valid
+
+
+class EndSeatForm(FlaskForm):
+    """End a seat's term early (辞职、免职)."""
+
+    end_on = DateField(
+        _l("任期结束日期"),
+        validators=[InputRequired(_l("请填写任期结束日期"))],
+        format=DATE_FORMATS,
+        invalid_value_message=BAD_DATE,
+    )
+    submit = SubmitField(_l("结束任期"))
+
+
+# --- charter ---------------------------------------------------------------------------------
+
+_FRACTION = re.compile(r"^\s*\d+\s*(/\s*\d+)?\s*$")
+
+
+def _fraction(form, field) -> None:
+    if not _FRACTION.match(field.data or "") or re.search(r"/\s*0+\s*$", field.data):
+        raise ValidationError(_l("请写成分数，如 2/3 或 1/2"))
+
+
+def _amount(form, field) -> None:
+    try:
+        value = Decimal((field.data or "").replace(",", "").strip())
+    except InvalidOperation:
+        raise ValidationError(_l("请填写金额（元），如 100000")) from None
+    if not value.is_finite() or value < 0:
+        raise ValidationError(_l("金额不能为负数"))
+
+
+def _default(name: str):
+    value = DEFAULTS[name]
+    if isinstance(value, bool):
+        shown = _l("是") if value else _l("否")
+    elif name in ("ordinary_base", "major_base"):
+        shown = Base(value).label
+    else:
+        shown = value
+    return _l("默认：%(v)s", v=shown)
+
+
+BASE_CHOICES = [(b.value, b.label) for b in Base]
+
+#: Which field a charter rule's message is about, by the words it starts with.
+_MESSAGE_FIELDS = (
+    ("法定人数", "quorum_fraction"),
+    ("一般事项", "ordinary_threshold"),
+    ("重大事项", "major_threshold"),
+    ("大额资金", "large_sum_threshold"),
+    ("会议通知", "notice_days"),
+    ("通讯表决期限", "written_vote_min_days"),
+    ("通讯表决最短", "written_vote_min_days"),
+)
+
+
+class CharterForm(FlaskForm):
+    """章程设置: quorum, thresholds and their bases, proxies, casting vote and the rest."""
+
+    quorum_fraction = StringField(
+        _l("法定人数比例"),
+        validators=[DataRequired(_l("请填写法定人数比例")), _fraction],
+        description=_l(
+            "出席人数至少为全体在任理事的该比例（向上取整）；默认：%(d)s",
+            d=DEFAULTS["quorum_fraction"],
+        ),
+    )
+    ordinary_threshold = StringField(
+        _l("一般事项表决比例"),
+        validators=[DataRequired(_l("请填写一般事项表决比例")), _fraction],
+        description=_l("同意票须超过基数的该比例；默认：%(d)s", d=DEFAULTS["ordinary_threshold"]),
+    )
+    ordinary_base = SelectField(
+        _l("一般事项表决基数"),
+        choices=choices(BASE_CHOICES),
+        validators=[DataRequired(_l("请选择表决基数"))],
+        description=_default("ordinary_base"),
+    )
+    major_threshold = StringField(
+        _l("重大事项表决比例"),
+        validators=[DataRequired(_l("请填写重大事项表决比例")), _fraction],
+        description=_l(
+            "同意票须达到基数的该比例（向上取整）；默认：%(d)s", d=DEFAULTS["major_threshold"]
+        ),
+    )
+    major_base = SelectField(
+        _l("重大事项表决基数"),
+        choices=choices(BASE_CHOICES),
+        validators=[DataRequired(_l("请选择表决基数"))],
+        description=_default("major_base"),
+    )
+    proxy_counts_toward_quorum = BooleanField(
+        _l("委托出席计入法定人数"), description=_default("proxy_counts_toward_quorum")
+    )
+    chair_casting_vote = BooleanField(
+        _l("票数相等时理事长有决定票"), description=_default("chair_casting_vote")
+    )
+    large_sum_threshold = StringField(
+        _l("三重一大大额资金标准（元）"),
+        validators=[DataRequired(_l("请填写大额资金标准")), _amount],
+        description=_l(
+            "金额达到该标准的议案为重大事项，须经党组织前置研究；默认：%(d)s",
+            d=DEFAULTS["large_sum_threshold"],
+        ),
+        render_kw={"inputmode": "decimal"},
+    )
+    written_voting_allowed = BooleanField(
+        _l("允许通讯表决（一般事项）"), description=_default("written_voting_allowed")
+    )
+    notice_days = IntegerField(
+        _l("会议通知提前天数"),
+        validators=[
+            InputRequired(_l("请填写会议通知提前天数")),
+            NumberRange(0, 90, _l("会议通知提前天数须在 0–90 天之间")),
+        ],
+        description=_default("notice_days"),
+        render_kw={"inputmode": "numeric"},
+    )
+    written_vote_min_days = IntegerField(
+        _l("通讯表决最短期限（天）"),
+        validators=[
+            InputRequired(_l("请填写通讯表决最短期限")),
+            NumberRange(1, 60, _l("通讯表决最短期限须在 1–60 天之间")),
+        ],
+        description=_default("written_vote_min_days"),
+        render_kw={"inputmode": "numeric"},
+    )
+    results_hidden_until_close = BooleanField(
+        _l("表决结束前隐藏表决结果"), description=_default("results_hidden_until_close")
+    )
+    submit = SubmitField(_l("保存章程设置"))
+
+    def settings(self) -> dict:
+        """Return the charter settings the form holds, in their stored form."""
+        data = {name: self.data[name] for name in DEFAULTS}
+        for name in ("quorum_fraction", "ordinary_threshold", "major_threshold"):
+            data[name] = re.sub(r"\s+", "", data[name] or "")
+        data["large_sum_threshold"] = (data["large_sum_threshold"] or "").replace(",", "").strip()
+        return data
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        # The charter's own rules (e.g. a major threshold above one half) decide the rest.
+        try:
+            Charter.from_dict(self.settings())
+        except (TypeError, ValueError) as error:
+            self.put_error(str(error))
+            return False
+        return True
+
+    def put_error(self, message: str) -> None:
+        """Show a charter rule's message under the field it is about."""
+        name = next((n for words, n in _MESSAGE_FIELDS if message.startswith(words)), None)
+        field = self[name or "quorum_fraction"]
+        field.errors = [*field.errors, message]
+
+    def fill(self, charter: Charter) -> None:
+        """Fill the form from saved settings."""
+        for name, value in charter.to_dict().items():
+            self[name].data = value
+
+
+# --- declarations of interests ---------------------------------------------------------------
+
+_SEPARATOR = re.compile(r"\s*[:：]\s*")
+
+
+def parse_lines(text: str | None) -> list[tuple[str, str | None]]:
+    """Return (name, note) per non-empty line; a note follows a colon: 张三：配偶."""
+    found = []
+    for line in (text or "").splitlines():
+        parts = _SEPARATOR.split(line.strip(), maxsplit=1)
+        if not parts[0] and len(parts) == 1:
+            continue
+        note = parts[1].strip() if len(parts) > 1 else ""
+        found.append((parts[0].strip(), note or None))
+    return found
+
+
+#: Declaration fields and the relation each one records.
+DECLARATION_FIELDS = (
+    ("near_relatives", Relation.NEAR_RELATIVE),
+    ("posts", Relation.POST),
+    ("shares", Relation.SHARES),
+    ("others", Relation.OTHER),
+)
+
+_ONE_PER_LINE = _l("每行一项；可在冒号后注明关系，如「张三：配偶」")
+
+
+def _lines_field(label):
+    return TextAreaField(
+        label,
+        validators=[Optional(), Length(max=10000)],
+        description=_ONE_PER_LINE,
+        render_kw={"rows": 4},
+    )
+
+
+class DeclarationForm(FlaskForm):
+    """A member's own declaration of interests (利害关系申报)."""
+
+    near_relatives = _lines_field(_l("近亲属（关联人员）"))
+    posts = _lines_field(_l("任职单位（关联单位）"))
+    shares = _lines_field(_l("持股单位（关联单位）"))
+    others = _lines_field(_l("其他利害关系"))
+    submit = SubmitField(_l("提交申报"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name, _relation in DECLARATION_FIELDS:
+            field = self[name]
+            for number, (item, note) in enumerate(parse_lines(field.data), start=1):
+                if not item:
+                    field.errors = [*field.errors, _l("第 %(n)d 行缺少名称", n=number)]
+                    valid = False
+                elif len(item) > 200 or (note and len(note) > 500):
+                    field.errors = [*field.errors, _l("第 %(n)d 行过长", n=number)]
+                    valid = False
+        return valid
+
+    def items(self) -> list[dict]:
+        """Return the declared items: {"name", "relation", "note"}."""
+        return [
+            {"name": name, "relation": relation.value, "note": note}
+            for field, relation in DECLARATION_FIELDS
+            for name, note in parse_lines(self[field].data)
+        ]
+
+    def fill(self, items: list[dict]) -> None:
+        """Fill the form from a saved declaration."""
+        by_relation = {relation.value: field for field, relation in DECLARATION_FIELDS}
+        lines: dict[str, list[str]] = {field: [] for field, _relation in DECLARATION_FIELDS}
+        for item in items:
+            field = by_relation.get(item.get("relation"), "others")
+            note = item.get("note")
+            lines[field].append(f"{item['name']}：{note}" if note else item["name"])
+        for field, values in lines.items():
+            self[field].data = "\n".join(values)
+
+
+# --- minutes ---------------------------------------------------------------------------------
+
+
+def _discussion_field(label):
+    return TextAreaField(label, validators=[Optional(), Length(max=20000)], render_kw={"rows": 3})
+
+
+def _with_discussion(base: type[FlaskForm], motions) -> type[FlaskForm]:
+    """Return ``base`` with one 发言要点 field per motion, named ``discussion_<motion id>``."""
+    fields = {
+        f"discussion_{m.id}": _discussion_field(
+            _l("%(p)d. %(t)s：发言要点", p=m.position, t=m.title)
+        )
+        for m in motions
+    }
+    return type(base.__name__, (base,), fields)
+
+
+class _MinutesDraftBase(FlaskForm):
+    submit = SubmitField(_l("起草会议纪要"))
+
+    def discussion(self) -> dict[int, str]:
+        """Return {motion id: speakers' main points} for the items filled in."""
+        return {
+            int(f.name.removeprefix("discussion_")): f.data.strip()
+            for f in self
+            if f.name.startswith("discussion_") and (f.data or "").strip()
+        }
+
+
+class _MinutesCorrectBase(_MinutesDraftBase):
+    minutes_id = HiddenField(validators=[DataRequired(_l("请选择要更正的纪要版本"))])
+    note = TextAreaField(
+        _l("更正说明"),
+        validators=[DataRequired(_l("请填写更正说明")), Length(max=2000)],
+        description=_l("说明更正了什么、为什么更正；更正形成新版本，须重新签署"),
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField(_l("形成更正版本"))
+
+
+def minutes_draft_form(motions, **kwargs) -> FlaskForm:
+    """Return the form drafting minutes, with the meeting's agenda items."""
+    return _with_discussion(_MinutesDraftBase, motions)(**kwargs)
+
+
+def minutes_correct_form(motions, **kwargs) -> FlaskForm:
+    """Return the form correcting minutes; blank discussion fields keep the earlier text."""
+    return _with_discussion(_MinutesCorrectBase, motions)(**kwargs)
+
+
+class SignMinutesForm(FlaskForm):
+    minutes_id = HiddenField(validators=[DataRequired(_l("请选择要签署的纪要版本"))])
+    submit = SubmitField(_l("签署会议纪要"))
+
+
+# --- execution and supervision ---------------------------------------------------------------
+
+
+class ExecutionForm(FlaskForm):
+    """Management's report on carrying out a resolution (执行情况)."""
+
+    progress = IntegerField(
+        _l("执行进度（百分比）"),
+        validators=[
+            InputRequired(_l("请填写执行进度")),
+            NumberRange(0, 100, _l("执行进度须在 0–100 之间")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 0, "max": 100},
+    )
+    text = TextAreaField(
+        _l("执行情况"),
+        validators=[DataRequired(_l("请填写执行情况")), Length(max=20000)],
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField(_l("报告执行情况"))
+
+
+OPINION_TARGETS = ("motion", "resolution", "execution_report")
+
+
+class OpinionForm(FlaskForm):
+    """A supervisor's opinion or objection (监督意见、异议) on a motion, resolution or report."""
+
+    target = HiddenField(
+        validators=[DataRequired(_l("请选择意见针对的对象"))],
+    )
+    target_id = HiddenField(validators=[DataRequired(_l("请选择意见针对的对象"))])
+    next = HiddenField()
+    kind = SelectField(
+        _l("意见类型"),
+        choices=choices((k.value, k.label) for k in OpinionKind),
+        validators=[DataRequired(_l("请选择意见类型"))],
+        description=_l("异议：不同意该事项，要求理事会和举办单位关注"),
+    )
+    text = TextAreaField(
+        _l("意见内容"),
+        validators=[DataRequired(_l("请填写意见内容")), Length(max=20000)],
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField(_l("记录监督意见"))
+
+    def validate_target(self, field) -> None:
+        if field.data not in OPINION_TARGETS:
+            raise ValidationError(_l("意见只能针对议案、决议或执行情况报告"))
+
+    def validate_target_id(self, field) -> None:
+        if not (field.data or "").isdigit() or len(field.data) > 18:
+            raise ValidationError(_l("请选择意见针对的对象"))
