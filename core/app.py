@@ -32,6 +32,7 @@ BLUEPRINTS = [
 MODEL_MODULES = [
     "core.auth.models",
     "core.audit",
+    "core.notifications",
     "institutions.models",
     "core.parameters",
     "hr.models",

@@ -57,6 +57,15 @@ class Config:
         self.LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
         self.LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
         self.PAGE_SIZE = 20
+        # E-mail for notices; without MAIL_SERVER messages go to the in-app inbox only.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER")
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@localhost")
+        #: used to turn in-app links into full addresses in e-mails
+        self.APP_BASE_URL = os.environ.get("APP_BASE_URL", "")
 
 
 class TestConfig(Config):

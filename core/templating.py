@@ -12,6 +12,7 @@ from flask_login import current_user
 from core.audit import action_label
 from core.ids import mask_citizen_id
 from core.money import format_money
+from core.notifications import unread_count
 from core.permissions import can, scope_for
 from core.regions import region_name
 from core.roles import Perm, Role
@@ -66,6 +67,13 @@ def nav_items() -> list[NavItem]:
     return [item for item in NAVIGATION if _shows(item)]
 
 
+def inbox_unread() -> int:
+    """Return the signed-in user's unread message count (0 when signed out)."""
+    if not current_user.is_authenticated:
+        return 0
+    return unread_count(current_user)
+
+
 def url_with(**changes) -> str:
     """Return the current URL with some query arguments replaced (None removes one)."""
     args = request.args.to_dict()
@@ -84,6 +92,7 @@ def register(app: Flask) -> None:
         Perm=Perm,
         Role=Role,
         nav_items=nav_items,
+        inbox_unread=inbox_unread,
         url_with=url_with,
         get_locale=get_locale,
         languages=app.config["LANGUAGES"],

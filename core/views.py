@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, session
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core import queries
 from core.audit import AuditEvent, action_label
@@ -14,7 +14,9 @@ from core.excel import Column, Spec
 from core.extensions import db
 from core.home import sections_for
 from core.http import dated_filename, xlsx_response
-from core.listing import paginate, read_sort
+from core.listing import Sort, paginate, read_sort
+from core.models import utcnow
+from core.notifications import Notification
 from core.permissions import require, scope_for
 from core.roles import Perm
 
@@ -39,6 +41,47 @@ def set_language():
     target = request.form.get("next") or ""
     return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
+
+@bp.route("/inbox")
+@login_required
+def inbox():
+    stmt = select(Notification).where(Notification.user_id == current_user.id)
+    page = paginate(stmt, INBOX_SORTS, Sort("created_at", True), Notification.id.desc())
+    return render_template("core/inbox.html", page=page)
+
+
+@bp.route("/inbox/<int:notification_id>/read", methods=["POST"])
+@login_required
+def inbox_read(notification_id: int):
+    message = db.session.scalar(
+        select(Notification).where(
+            Notification.id == notification_id, Notification.user_id == current_user.id
+        )
+    )
+    if message is None:
+        abort(404)
+    if message.read_at is None:
+        message.read_at = utcnow()
+        db.session.commit()
+    link = message.link or ""
+    return redirect(
+        link if link.startswith("/") and not link.startswith("//") else url_for(".inbox")
+    )
+
+
+@bp.route("/inbox/read-all", methods=["POST"])
+@login_required
+def inbox_read_all():
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return redirect(url_for(".inbox"))
+
+
+INBOX_SORTS = {"created_at": Notification.created_at}
 
 AUDIT_SORTS = {"occurred_at": AuditEvent.occurred_at, "action": AuditEvent.action}
 

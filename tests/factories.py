@@ -86,6 +86,8 @@ class World:
     mine: Institution
     other: Institution
     users: dict[str, User | None] = field(default_factory=dict)
+    #: the user a test is signed in as, when it matters
+    current: User | None = None
 
 
 def create_world() -> World:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core import audit
 from core.audit import AuditEvent
 from core.extensions import db
+from core.notifications import notify
 from tests.access import AUDIT, CITY, ROLES, SIGNED_IN, Access
 from tests.factories import create_world
 
@@ -27,6 +28,9 @@ MATRIX: dict[str, Access] = {
     "core.audit_index": Access(AUDIT),
     "core.audit_export": Access(AUDIT),
     "core.audit_detail": Access(AUDIT, check="perm"),
+    "core.inbox": Access(SIGNED_IN),
+    "core.inbox_read": Access(SIGNED_IN, ("POST",)),
+    "core.inbox_read_all": Access(SIGNED_IN, ("POST",)),
     "institutions.index": Access(SIGNED_IN),
     "institutions.export": Access(SIGNED_IN),
     "institutions.detail": Access(SIGNED_IN),
@@ -52,7 +56,12 @@ ARGS = {
     "event_id": lambda world, institution: db.session.scalar(
         select(AuditEvent.id).where(AuditEvent.institution_id == institution.id)
     ),
+    # A message in the signed-in user's own inbox (someone else's is tested separately).
+    "notification_id": lambda world, institution: notify([world.current], "测试消息")[0].id,
 }
+
+#: URL arguments naming the signed-in user's own objects, not an institution's.
+USER_OWNED_ARGS = {"notification_id"}
 
 
 def _collect_package_tables() -> None:
@@ -99,7 +108,7 @@ def _cases():
 def _url_args(app, world, endpoint: str, target: str) -> dict | None:
     """Return URL arguments pointing at our own or the other institution's objects."""
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    scoped = {"institution_id", *ARGS} & set(rule.arguments)
+    scoped = ({"institution_id", *ARGS} - USER_OWNED_ARGS) & set(rule.arguments)
     if target == "other" and not scoped:
         return None  # nothing institution-scoped to point elsewhere
     institution = world.mine if target == "own" else world.other
@@ -141,6 +150,8 @@ def test_access(app, client, login_as, endpoint, method, role):
     db.session.commit()
     if world.users[role] is not None:
         login_as(world.users[role])
+    #: the signed-in user, for factories of objects a user owns (their inbox messages)
+    world.current = world.users[role] or world.users["employee"]
     access = MATRIX[endpoint]
     for target in ("own", "other"):
         args = _url_args(app, world, endpoint, target)

@@ -31,6 +31,7 @@ from core import audit
 from core.auth.models import User
 from core.extensions import db
 from core.models import utcnow
+from core.notifications import notify
 from institutions.governance import chain, queries, tally
 from institutions.governance.charter import Charter
 from institutions.governance.models import (
@@ -434,8 +435,13 @@ def create_meeting(
     return meeting
 
 
-def send_notice(meeting: Meeting, *, actor: Any = None, now: datetime | None = None) -> list[str]:
-    """Record that the notice went to every member and supervisor; return warnings."""
+def send_notice(
+    meeting: Meeting, *, actor: Any = None, now: datetime | None = None, link: str | None = None
+) -> list[str]:
+    """Send the notice to every member's and supervisor's inbox (and e-mail); return warnings.
+
+    ``link`` is the meeting page's path, put in the message.
+    """
     now = _now(now)
     if meeting.status == MeetingStatus.CONCLUDED:
         raise GovernanceError("会议已结束")
@@ -447,6 +453,15 @@ def send_notice(meeting: Meeting, *, actor: Any = None, now: datetime | None = N
     meeting.notice_sent_at = now
     if meeting.status == MeetingStatus.SCHEDULED:
         meeting.status = MeetingStatus.NOTICED
+    when = meeting.scheduled_at.astimezone(queries.local_zone()).strftime("%Y-%m-%d %H:%M")
+    notify(
+        (seat.user for seat in queries.notice_recipients(meeting)),
+        f"会议通知：{meeting.title}",
+        f"时间：{when}\n方式：{meeting.mode_label}"
+        + (f"\n地点：{meeting.place}" if meeting.place else ""),
+        link=link,
+        institution_id=meeting.institution_id,
+    )
     db.session.flush()
     audit.record(
         "governance.meeting.notice",

@@ -182,6 +182,13 @@ def composition_warnings(institution_id: int, on: date) -> list[str]:
 # --- meetings, motions and the tally ---------------------------------------------------------
 
 
+def notice_recipients(meeting: Meeting) -> list[Seat]:
+    """Return the seats a meeting notice goes to: council members and supervisors."""
+    seats = active_seats(meeting.institution_id, meeting_day(meeting))
+    kinds = (BodyKind.COUNCIL, BodyKind.SUPERVISORS)
+    return [seat for seat in seats if seat.body.kind in kinds]
+
+
 def meeting_day(meeting: Meeting) -> date:
     return local_date(meeting.scheduled_at)
 

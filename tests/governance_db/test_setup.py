@@ -294,3 +294,23 @@ def test_recusals_are_proposed_from_declarations(app):
         ops.recuse(motion, council.members[2], "重复")
     with refused("监事甲 不是在任理事，无需回避"):
         ops.recuse(motion, council.supervisor, "无关")
+
+
+def test_notice_reaches_every_member_and_supervisor_inbox(app):
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.notifications import Notification
+
+    council = make_council(3)
+    meeting = convene(council, kind=MeetingKind.REGULAR)
+    ops.send_notice(meeting, now=T0 - timedelta(days=10), link="/governance/x")
+    recipients = set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.institution_id == meeting.institution_id
+            )
+        )
+    )
+    assert {m.id for m in council.members} | {council.supervisor.id} == recipients
+    assert council.head.id not in recipients or council.head.id in {m.id for m in council.members}

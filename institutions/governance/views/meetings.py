@@ -374,7 +374,8 @@ def meeting_notice(institution_id: int, meeting_id: int):
     institution = _institution(institution_id, manage=True)
     meeting = _meeting_or_404(institution, meeting_id)
     try:
-        warnings = ops.send_notice(meeting, actor=current_user)
+        link = url_for(".meeting", institution_id=institution.id, meeting_id=meeting.id)
+        warnings = ops.send_notice(meeting, actor=current_user, link=link)
     except GovernanceError as refusal:
         return _meeting_page(institution, meeting, error=_refused(refusal), status=422)
     db.session.commit()
@@ -386,9 +387,7 @@ def meeting_notice(institution_id: int, meeting_id: int):
 
 def _recipients(institution: Institution, meeting: Meeting) -> list:
     """Return the seats the notice goes to: council members and supervisors."""
-    seats = queries.active_seats(institution.id, queries.meeting_day(meeting))
-    kinds = (BodyKind.COUNCIL, BodyKind.SUPERVISORS)
-    return [seat for seat in seats if seat.body.kind in kinds]
+    return queries.notice_recipients(meeting)
 
 
 @bp.route("/<int:institution_id>/meetings/<int:meeting_id>/notice/print")
