@@ -194,6 +194,12 @@ def index(institution_id: int):
                 )
             )
         )
+    # The same rule as 待我表决: recused or absent members are not awaited.
+    awaiting = {
+        item.motion.id
+        for item in queries.awaiting_my_vote(current_user)
+        if item.for_member_id is None and item.motion.institution_id == institution.id
+    }
     decided = list(
         db.session.scalars(
             select(Motion)
@@ -216,7 +222,7 @@ def index(institution_id: int):
             (
                 motion,
                 motion.id in voted,
-                current_user.id in (motion.electorate or []) and motion.id not in voted,
+                motion.id in awaiting,
             )
             for motion in open_motions
         ],
@@ -699,6 +705,7 @@ def _motion_context(institution: Institution, motion: Motion) -> dict[str, Any]:
         "ballot_rows": rows,
         "ballot_count": len(latest),
         "electorate": electorate,
+        "eligible_count": len(set(electorate) - {r.member_id for r in recusals}),
         "recusals": recusals,
         "recused_ids": {r.member_id for r in recusals},
         "proposed": proposed,
