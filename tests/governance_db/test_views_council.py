@@ -606,3 +606,32 @@ def test_seat_form_refuses_unknown_choices_in_chinese(client, login_as, council)
     assert response.status_code == 422
     assert "「理事长」不是监事会的职务" in response.get_data(as_text=True)
     assert "Not a valid choice" not in response.get_data(as_text=True)
+
+
+def test_supervisor_records_an_objection_on_the_motion_page(client, login_as):
+    from tests.governance_db.helpers import make_council, open_motion
+
+    council = make_council(5)
+    motion = open_motion(council)
+    db.session.commit()
+    login_as(council.supervisor)
+    page = client.get(f"/governance/{council.institution.id}/motions/{motion.id}")
+    assert "记录监督意见或异议" in page.get_data(as_text=True)
+    prefix = f"motion{motion.id}"
+    response = client.post(
+        f"/governance/{council.institution.id}/opinions",
+        data={
+            f"{prefix}-target": "motion",
+            f"{prefix}-target_id": str(motion.id),
+            f"{prefix}-kind": "objection",
+            f"{prefix}-text": "议案未附可行性研究报告",
+            f"{prefix}-next": f"/governance/{council.institution.id}/motions/{motion.id}",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    login_as(council.members[2])
+    body = client.get(f"/governance/{council.institution.id}/motions/{motion.id}").get_data(
+        as_text=True
+    )
+    assert "议案未附可行性研究报告" in body
+    assert "记录监督意见或异议" not in body  # members see opinions but cannot record them

@@ -10,6 +10,7 @@ with a Chinese message, shown with status 422, nothing written.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -542,6 +543,23 @@ def _opinion_form(institution: Institution, target: str, target_id: int, back: s
         next=back,
         prefix=f"{target}{target_id}",
     )
+
+
+def opinion_panel(institution: Institution, motion_id: int, back: str) -> dict[str, Any]:
+    """Return what the supervisors' panel of a motion page needs (opinions and a form)."""
+    opinions = _opinions(motion_ids=[motion_id])
+    people = {
+        user.id: user
+        for user in db.session.scalars(
+            select(User).where(User.id.in_({o.supervisor_id for o in opinions}))
+        )
+    }
+    return {
+        "opinions": opinions,
+        "people": people,
+        "opinion_form": _opinion_form(institution, "motion", motion_id, back),
+        "opinion_labels": {k.value: k.label for k in OpinionKind},
+    }
 
 
 def _minutes_page(institution: Institution, meeting: Meeting, status: int = 200, **forms):

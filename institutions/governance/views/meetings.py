@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from io import BytesIO
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -51,7 +51,7 @@ from institutions.governance.models import (
     Presence,
 )
 from institutions.governance.tally import Choice, MotionCategory, MotionKind
-from institutions.governance.views import bp
+from institutions.governance.views import bp, council
 from institutions.models import Institution
 from institutions.queries import get_institution_or_404
 
@@ -817,6 +817,7 @@ def _motion_page(
         error=error,
         MotionStatus=MotionStatus,
         Choice=Choice,
+        supervision=council.opinion_panel(institution, motion.id, request.path),
     ), status
 
 
