@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.ids import china_today
-from core.permissions import can, require, scope_for
+from core.permissions import can
 from core.roles import Perm
 from institutions import quota_ops
 from institutions.headcount_providers import occupancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
-from institutions.queries import get_institution_or_404
 from institutions.quota_forms import QuotaEntryForm
+from institutions.scoped import institution_for
 from institutions.views import bp
 
 
@@ -56,11 +56,7 @@ class LedgerRow:
 
 def _institution(institution_id: int) -> Institution:
     """Return the institution: 404 outside the user's registry scope, 403 without HR rights."""
-    institution = get_institution_or_404(
-        scope_for(current_user, Perm.REGISTRY_VIEW), institution_id
-    )
-    require(Perm.HR_VIEW, institution)
-    return institution
+    return institution_for(institution_id, Perm.HR_VIEW)
 
 
 def _ledger(institution: Institution) -> tuple[list[QuotaLine], list[LedgerRow]]:
@@ -108,10 +104,7 @@ def quota(institution_id: int):
 @bp.route("/<int:institution_id>/quota/add", methods=["POST"])
 @login_required
 def quota_add(institution_id: int):
-    institution = get_institution_or_404(
-        scope_for(current_user, Perm.REGISTRY_VIEW), institution_id
-    )
-    require(Perm.REGISTRY_MANAGE, institution)
+    institution = institution_for(institution_id, Perm.REGISTRY_MANAGE)
     form = QuotaEntryForm()
     if form.validate_on_submit():
         try:

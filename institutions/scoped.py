@@ -10,6 +10,7 @@ from core.extensions import db
 from core.permissions import require, scope_for
 from core.roles import Perm
 from institutions.models import Institution
+from institutions.queries import get_institution_or_404
 
 
 def institutions_for(user, perm: Perm, kind: str | None = None, limit: int = 200) -> list:
@@ -31,3 +32,16 @@ def render_module_index(
     return render_template(
         template, institutions=institutions_for(current_user, perm, kind), target=target
     )
+
+
+def institution_for(institution_id: int, perm: Perm) -> Institution:
+    """Load an institution for a module page, then authorize.
+
+    404 if the user cannot see the institution at all (they learn nothing about it); 403 if
+    they can see it but do not hold ``perm`` there.
+    """
+    institution = get_institution_or_404(
+        scope_for(current_user, Perm.REGISTRY_VIEW), institution_id
+    )
+    require(perm, institution)
+    return institution

@@ -25,7 +25,7 @@ from core.extensions import db
 from core.forms import choices
 from core.http import dated_filename, xlsx_response
 from core.models import utcnow
-from core.permissions import can, require, scope_for
+from core.permissions import can, scope_for
 from core.roles import Perm
 from institutions.governance import chain, queries
 from institutions.governance import operations as ops
@@ -62,6 +62,7 @@ from institutions.governance.tally import MotionCategory, MotionKind
 from institutions.governance.views import bp
 from institutions.models import Institution
 from institutions.queries import get_institution_or_404
+from institutions.scoped import institution_for
 
 BODY_ORDER = (BodyKind.COUNCIL, BodyKind.MANAGEMENT, BodyKind.SUPERVISORS)
 RESOLUTIONS_PER_PAGE = 30
@@ -92,11 +93,7 @@ RESOLUTIONS_EXPORT = Spec(
 
 def _institution(institution_id: int, perm: Perm = Perm.GOVERNANCE_VIEW) -> Institution:
     """Return the institution if visible (else 404) and ``perm`` is held there (else 403)."""
-    institution = get_institution_or_404(
-        scope_for(current_user, Perm.REGISTRY_VIEW), institution_id
-    )
-    require(perm, institution)
-    return institution
+    return institution_for(institution_id, perm)
 
 
 def _one_or_404(stmt: Select):
@@ -548,15 +545,9 @@ def _opinion_form(institution: Institution, target: str, target_id: int, back: s
 def opinion_panel(institution: Institution, motion_id: int, back: str) -> dict[str, Any]:
     """Return what the supervisors' panel of a motion page needs (opinions and a form)."""
     opinions = _opinions(motion_ids=[motion_id])
-    people = {
-        user.id: user
-        for user in db.session.scalars(
-            select(User).where(User.id.in_({o.supervisor_id for o in opinions}))
-        )
-    }
     return {
         "opinions": opinions,
-        "people": people,
+        "people": _names(o.supervisor_id for o in opinions),
         "opinion_form": _opinion_form(institution, "motion", motion_id, back),
         "opinion_labels": {k.value: k.label for k in OpinionKind},
     }

@@ -23,7 +23,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from core.auth.models import User
 from core.extensions import db
 from core.models import utcnow
-from core.permissions import can, require, scope_for
+from core.permissions import can, require
 from core.roles import Perm
 from institutions.governance import operations as ops
 from institutions.governance import queries, tally
@@ -53,7 +53,7 @@ from institutions.governance.models import (
 from institutions.governance.tally import Choice, MotionCategory, MotionKind
 from institutions.governance.views import bp, council
 from institutions.models import Institution
-from institutions.queries import get_institution_or_404
+from institutions.scoped import institution_for
 
 #: Past meetings listed on the governance home page.
 PAST_LIMIT = 20
@@ -68,11 +68,9 @@ COUNCIL_LINKS = (("governance.council", "理事会与监事会"), ("governance.r
 
 def _institution(institution_id: int, *, manage: bool = False) -> Institution:
     """Return the institution: 404 outside the user's scope, 403 without the right."""
-    institution = get_institution_or_404(
-        scope_for(current_user, Perm.REGISTRY_VIEW), institution_id
+    return institution_for(
+        institution_id, Perm.GOVERNANCE_MANAGE if manage else Perm.GOVERNANCE_VIEW
     )
-    require(Perm.GOVERNANCE_MANAGE if manage else Perm.GOVERNANCE_VIEW, institution)
-    return institution
 
 
 def _meeting_or_404(institution: Institution, meeting_id: int) -> Meeting:
