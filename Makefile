@@ -27,7 +27,7 @@ translations: venv
 
 # Refresh the catalogs after changing user-facing text; then translate the new entries.
 messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k msg --no-location --sort-output \
 		--ignore-dirs=".venv tests bench migrations" -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 

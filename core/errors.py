@@ -8,6 +8,32 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from core.extensions import db
+from core.i18n import Msg
+
+
+class Refusal(ValueError):
+    """An operation refused: what to fix, said to the user; nothing has been written.
+
+    Every package's refusals derive from this. ``message`` is a :class:`~core.i18n.Msg` (or
+    plain text from older code), translated where it is shown; ``field`` names the form field
+    it is about, if any.
+    """
+
+    status_code = 422
+
+    def __init__(self, message: Msg | str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    def __html__(self):
+        from markupsafe import escape
+
+        return escape(self.message)
+
 
 MESSAGES = {
     400: ("请求有误", "提交的内容无法处理，请返回上一页检查后重试。"),
