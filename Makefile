@@ -33,6 +33,7 @@ messages: venv
 
 run: venv translations
 	$(FLASK) db upgrade
+	$(FLASK) init
 	@if $(FLASK) is-empty; then $(FLASK) seed-demo; fi
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

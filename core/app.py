@@ -14,47 +14,8 @@ from sqlalchemy.engine import Engine
 
 from core.config import INSTANCE, ROOT, Config
 from core.extensions import babel, bootstrap, csrf, db, login_manager, migrate
-
-#: Blueprints in dependency order: (module, attribute).
-BLUEPRINTS = [
-    ("core.auth.views", "bp"),
-    ("core.views", "bp"),
-    ("institutions.views", "bp"),
-    ("institutions.accounts.views", "bp"),
-    ("institutions.governance.views", "bp"),
-    ("hr.views", "bp"),
-    ("payroll.views", "bp"),
-    ("schools.views", "bp"),
-    ("hospitals.views", "bp"),
-]
-
-#: Packages whose models must be imported before mappers are configured.
-MODEL_MODULES = [
-    "core.auth.models",
-    "core.audit",
-    "core.notifications",
-    "institutions.models",
-    "core.parameters",
-    "hr.models",
-    "institutions.governance.models",
-]
-
-#: Packages that register CLI commands or signal/indicator hooks at start-up.
-STARTUP_MODULES = [
-    "institutions.home",
-    "institutions.seed",
-    "hr.headcount_provider",
-    "hr.seed",
-    "institutions.governance.seed",
-    "institutions.governance.home",
-]
-
-#: CLI commands of the packages: (module, attribute).
-COMMANDS = [
-    ("hr.cli", "hr_cli"),
-    ("hr.seed", "seed_scale_command"),
-    ("institutions.governance.cli", "governance_cli"),
-]
+from core.i18n import N_
+from core.modules import MODULES, install, load_modules
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -69,7 +30,8 @@ def create_app(config: object | None = None) -> Flask:
     )
     app.config.from_object(config or Config(Path(app.instance_path)))
 
-    for name in MODEL_MODULES:
+    # Core's own models; each package's models come in with its module.
+    for name in ("core.auth.models", "core.audit", "core.notifications", "core.parameters"):
         import_module(name)
 
     db.init_app(app)
@@ -82,15 +44,12 @@ def create_app(config: object | None = None) -> Flask:
     _configure_login()
     _configure_sqlite(app)
 
-    for module, attr in BLUEPRINTS:
-        app.register_blueprint(getattr(import_module(module), attr))
-    for name in STARTUP_MODULES:
-        import_module(name)
-    for module, attr in COMMANDS:
-        app.cli.add_command(getattr(import_module(module), attr))
-
     from core import errors, templating
     from core.cli import register_cli
+    from core.module import module as core_module
+
+    names = app.config.get("MODULES", MODULES)
+    install(app, [core_module, *load_modules(names)])
 
     errors.register(app)
     templating.register(app)
@@ -101,11 +60,6 @@ def create_app(config: object | None = None) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated later, where it is used."""
-    return message
 
 
 def _select_locale() -> str:

@@ -14,13 +14,13 @@ from enum import Enum
 from typing import Any
 
 from flask import has_request_context, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
 from core.models import UTCDateTime, utcnow
+from core.modules import platform
 
 
 class AuditEvent(db.Model):
@@ -59,42 +59,9 @@ def _refuse_rewrite(mapper, connection, target) -> None:
     raise PermissionError("审计记录不可修改或删除")
 
 
-#: How actions read in the trail; an action without a label shows its code.
-ACTION_LABELS = {
-    "user.login": _l("登录"),
-    "user.logout": _l("退出登录"),
-    "user.locked": _l("账号因多次登录失败被锁定"),
-    "user.unlock": _l("解除账号锁定"),
-    "user.create": _l("新建账号"),
-    "user.update": _l("修改账号"),
-    "user.password_changed": _l("修改密码"),
-    "user.password_reset": _l("重置密码"),
-    "membership.grant": _l("授予角色"),
-    "membership.revoke": _l("撤销角色"),
-    "institution.create": _l("登记单位"),
-    "institution.update": _l("修改单位登记信息"),
-    "institution.import": _l("Excel 导入单位"),
-    "institution.credit_code_override": _l("接受校验位不符的信用代码"),
-    "sponsor.create": _l("新增举办单位"),
-    "sponsor.update": _l("修改举办单位"),
-    "quota.add": _l("登记编制变动"),
-    "employment.enter": _l("办理入职"),
-    "employment.exit": _l("办理离职"),
-    "post_plan.save": _l("保存岗位设置方案"),
-    "appointment.create": _l("岗位聘任"),
-    "contract.sign": _l("签订聘用合同"),
-    "contract.renew": _l("续订聘用合同"),
-    "contract.terminate": _l("解除聘用合同"),
-    "appraisal_round.open": _l("开启年度考核"),
-    "appraisal.grade": _l("评定年度考核等次"),
-    "appraisal_round.close": _l("关闭年度考核并晋升薪级"),
-    "roster.import": _l("Excel 导入人员花名册"),
-}
-
-
 def action_label(action: str) -> str:
-    """Return the readable name of an audit action."""
-    label = ACTION_LABELS.get(action)
+    """Return the readable name of an audit action (its code if no module labels it)."""
+    label = platform().audit_actions.get(action)
     return str(label) if label is not None else action
 
 

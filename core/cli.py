@@ -1,22 +1,20 @@
-"""Base CLI: operators' accounts and the demo data."""
+"""Base CLI: setting up a database, operators' accounts and the demo data."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import click
 from flask import Flask
 
 from core.extensions import db
-
-#: Demo seeders, in dependency order; each returns lines to print at the end.
-DEMO_SEEDERS: list[Callable[[], list[str]]] = []
+from core.modules import platform
 
 
-def demo_seeder(fn: Callable[[], list[str]]):
-    """Register a step of ``flask seed-demo`` (a decorator)."""
-    DEMO_SEEDERS.append(fn)
-    return fn
+def store_parameter_defaults() -> int:
+    """Store every module's parameter defaults (idempotent); return how many modules did."""
+    seeders = platform().parameter_seeders
+    for seed in seeders:
+        seed()
+    return len(seeders)
 
 
 def register_cli(app: Flask) -> None:
@@ -61,13 +59,25 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"已创建用户 {user.username}")
 
+    @app.cli.command("init")
+    def init_command():
+        """Store the dated parameters every module needs (idempotent; run after db upgrade)."""
+        try:
+            store_parameter_defaults()
+        except Exception:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        click.echo("参数默认值已就绪（已有的版本未改动）。")
+
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Create the demo city (idempotent): districts, institutions and a user per role."""
         lines: list[str] = []
         try:
-            for seeder in DEMO_SEEDERS:
-                lines.extend(seeder())
+            store_parameter_defaults()
+            for seeder in platform().seeders:
+                lines.extend(seeder.run())
         except Exception:
             db.session.rollback()
             raise

@@ -1,10 +1,11 @@
-"""Home-page sections that higher packages contribute without core importing them."""
+"""Home-page sections that packages contribute without core importing them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.modules import platform
 
 
 @dataclass(frozen=True)
@@ -16,18 +17,12 @@ class Section:
     order: int = 100
 
 
-#: Each provider takes the signed-in user and returns a Section, or None if it has nothing
-#: for that user. Packages append to this list when they are imported at start-up.
-SECTION_PROVIDERS: list[Callable[[Any], Section | None]] = []
-
-
-def home_section(provider: Callable[[Any], Section | None]):
-    """Register a home-page section provider (a decorator)."""
-    SECTION_PROVIDERS.append(provider)
-    return provider
-
-
 def sections_for(user: Any) -> list[Section]:
-    """Return the sections the providers have for this user, in order."""
-    found = [s for s in (provider(user) for provider in SECTION_PROVIDERS) if s is not None]
+    """Return the sections the modules' providers have for this user, in order.
+
+    Each provider (declared in a ``module.py`` under ``home_sections``) takes the signed-in
+    user and returns a Section, or None if it has nothing for that user.
+    """
+    providers = platform().home_sections
+    found = [s for s in (provider(user) for provider in providers) if s is not None]
     return sorted(found, key=lambda s: s.order)

@@ -26,7 +26,7 @@ class ParameterVersion(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: dotted name, e.g. "hr.post_structure"
+    #: dotted name, e.g. "governance.notice_days"
     key: Mapped[str] = mapped_column(String(64))
     #: "" for everywhere, or a narrower scope such as an institution kind ("school")
     scope: Mapped[str] = mapped_column(String(32), default="")

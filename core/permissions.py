@@ -2,6 +2,10 @@
 
 Views call ``require(perm, institution)``; list queries filter with ``scope_for(user, perm)``.
 Nothing is decided by what the menu shows.
+
+Permissions are named actions (``"registry.view"``) that each package declares in its
+``permissions.py`` with the roles granted them, and lists in its ``module.py``; the grants of
+the loaded modules are read from the app (``core.modules.Platform.role_permissions``).
 """
 
 from __future__ import annotations
@@ -9,11 +13,50 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from flask import abort
+from flask import abort, current_app, has_app_context
 from flask_login import current_user
 from sqlalchemy import ColumnElement, column, false, or_, select, table, true
 
-from core.roles import ROLE_PERMISSIONS, Perm, Role
+from core.i18n import N_
+from core.roles import Role
+
+
+class Permission(str):
+    """A named action, e.g. ``"registry.view"``, with a label and the roles granted it.
+
+    It is a ``str``, so ``can(user, "registry.view")`` and ``can(user, REGISTRY_VIEW)`` are the same.
+    """
+
+    label: str
+    grants: frozenset[Role]
+
+    def __new__(cls, name: str, label: str | None = None, *, grants: Any = ()) -> Permission:
+        permission = super().__new__(cls, name)
+        permission.label = label or name
+        permission.grants = frozenset(Role(role) for role in grants)
+        return permission
+
+    @property
+    def constant(self) -> str:
+        """Return the name templates use for it: ``"registry.view"`` → ``REGISTRY_VIEW``."""
+        return self.replace(".", "_").replace("-", "_").upper()
+
+
+#: Core's own permissions; each package declares its own the same way.
+AUDIT_VIEW = Permission(
+    "audit.view",
+    N_("查看审计日志"),
+    grants={Role.STAFFING_OFFICE, Role.INSTITUTION_ADMIN},
+)
+USERS_MANAGE = Permission("users.manage", N_("管理账号和角色"), grants={Role.STAFFING_OFFICE})
+
+
+def role_permissions() -> dict[Role, frozenset[str]]:
+    """Return the permissions each role holds in the current app."""
+    if not has_app_context():  # pragma: no cover - every caller runs inside the app
+        raise RuntimeError("permissions are declared by the app's modules; no app is active")
+    return current_app.extensions["platform"].role_permissions
+
 
 # A lightweight view of the registry table: core may filter by sponsor without importing
 # the institutions package, which sits above it.
@@ -62,18 +105,19 @@ class Scope:
         return or_(*parts) if parts else false()
 
 
-def scope_for(user: Any, perm: Perm) -> Scope:
+def scope_for(user: Any, perm: str) -> Scope:
     """Return the scope in which ``user`` holds ``perm``."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     if user.is_superuser:
         return Scope(city_wide=True)
+    granted = role_permissions()
     city = False
     institution_ids: set[int] = set()
     sponsor_ids: set[int] = set()
     for membership in user.memberships:
         role = Role(membership.role)
-        if perm not in ROLE_PERMISSIONS[role]:
+        if perm not in granted[role]:
             continue
         if role.scope == "city":
             city = True
@@ -84,7 +128,7 @@ def scope_for(user: Any, perm: Perm) -> Scope:
     return Scope(city, frozenset(institution_ids), frozenset(sponsor_ids))
 
 
-def can(user: Any, perm: Perm, institution: InstitutionLike | None = None) -> bool:
+def can(user: Any, perm: str, institution: InstitutionLike | None = None) -> bool:
     """Return whether ``user`` holds ``perm`` for ``institution`` (None: anywhere)."""
     scope = scope_for(user, perm)
     if institution is None:
@@ -106,17 +150,7 @@ def roles_in(user: Any, institution: InstitutionLike) -> set[Role]:
     return found
 
 
-def require(perm: Perm, institution: InstitutionLike | None = None) -> None:
+def require(perm: str, institution: InstitutionLike | None = None) -> None:
     """Abort with 403 unless the current user holds ``perm`` for ``institution``."""
     if not can(current_user, perm, institution):
         abort(403)
-
-
-def require_visible(institution: InstitutionLike | None) -> InstitutionLike:
-    """Return the institution if the current user may see it at all; 404 otherwise.
-
-    Someone outside an institution learns nothing about it, not even that it exists.
-    """
-    if institution is None or not can(current_user, Perm.REGISTRY_VIEW, institution):
-        abort(404)
-    return institution

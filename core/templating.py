@@ -2,51 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from types import SimpleNamespace
 
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.audit import action_label
 from core.ids import mask_citizen_id
+from core.modules import MenuItem, platform
 from core.money import format_money
 from core.notifications import unread_count
 from core.permissions import can, scope_for
 from core.regions import region_name
-from core.roles import Perm, Role
+from core.roles import Role
 
 
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    endpoint: str
-    perm: Perm | None = None
-    #: for sector modules: shown only to users who reach an institution of this kind
-    kind: str | None = None
-
-
-#: The main menu, in order; an item shows when the user holds its permission somewhere.
-#: Showing is a convenience only: every view checks again.
-NAVIGATION = [
-    NavItem(_l("首页"), "core.home"),
-    NavItem(_l("单位登记"), "institutions.index", Perm.REGISTRY_VIEW),
-    NavItem(_l("法人治理"), "governance.home", Perm.GOVERNANCE_VIEW),
-    NavItem(_l("学校"), "schools.index", Perm.SCHOOLS_VIEW, kind="school"),
-    NavItem(_l("医院"), "hospitals.index", Perm.HOSPITALS_VIEW, kind="hospital"),
-    NavItem(_l("人事"), "hr.index", Perm.HR_VIEW),
-    NavItem(_l("工资"), "payroll.index", Perm.PAYROLL_VIEW),
-    NavItem(_l("我的档案"), "hr.me", Perm.SELF_VIEW),
-    NavItem(_l("审计日志"), "core.audit_index", Perm.AUDIT_VIEW),
-    NavItem(_l("账号管理"), "accounts.index", Perm.USERS_MANAGE),
-]
-
-
-def _shows(item: NavItem) -> bool:
-    if item.perm is None:
+def _shows(item: MenuItem) -> bool:
+    if item.permission is None:
         return True
-    scope = scope_for(current_user, item.perm)
+    scope = scope_for(current_user, item.permission)
     if scope.is_empty:
         return False
     if item.kind is None or scope.city_wide or scope.sponsor_ids:
@@ -60,11 +35,11 @@ def _shows(item: NavItem) -> bool:
     )
 
 
-def nav_items() -> list[NavItem]:
-    """Return the menu entries the current user may use."""
+def nav_items() -> list[MenuItem]:
+    """Return the menu entries the current user may use, from every module's declaration."""
     if not current_user.is_authenticated:
         return []
-    return [item for item in NAVIGATION if _shows(item)]
+    return [item for item in platform().menu if _shows(item)]
 
 
 def inbox_unread() -> int:
@@ -87,9 +62,12 @@ def url_with(**changes) -> str:
 
 def register(app: Flask) -> None:
     """Add globals and filters to the Jinja environment."""
+    # Templates name permissions as ``Perm.HR_MANAGE``: one attribute per declared permission.
+    permissions = platform(app).permissions.values()
+    perm_names = SimpleNamespace(**{p.constant: p for p in permissions})
     app.jinja_env.globals.update(
         can=can,
-        Perm=Perm,
+        Perm=perm_names,
         Role=Role,
         nav_items=nav_items,
         inbox_unread=inbox_unread,

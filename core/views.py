@@ -17,8 +17,7 @@ from core.http import dated_filename, xlsx_response
 from core.listing import Sort, paginate, read_sort
 from core.models import utcnow
 from core.notifications import Notification
-from core.permissions import require, scope_for
-from core.roles import Perm
+from core.permissions import AUDIT_VIEW, require, scope_for
 
 bp = Blueprint("core", __name__)
 
@@ -105,9 +104,9 @@ def _audit_filters() -> dict:
 
 
 def _audit_stmt():
-    require(Perm.AUDIT_VIEW)
+    require(AUDIT_VIEW)
     filters = _audit_filters()
-    stmt = queries.audit_events(scope_for(current_user, Perm.AUDIT_VIEW), **filters)
+    stmt = queries.audit_events(scope_for(current_user, AUDIT_VIEW), **filters)
     return stmt, filters
 
 
@@ -126,15 +125,15 @@ def audit_index():
         sort=sort,
         filters=filters,
         institutions=institutions,
-        choices=queries.audit_institution_choices(scope_for(current_user, Perm.AUDIT_VIEW)),
+        choices=queries.audit_institution_choices(scope_for(current_user, AUDIT_VIEW)),
     )
 
 
 @bp.route("/audit/<int:event_id>")
 @login_required
 def audit_detail(event_id: int):
-    require(Perm.AUDIT_VIEW)
-    scope = scope_for(current_user, Perm.AUDIT_VIEW)
+    require(AUDIT_VIEW)
+    scope = scope_for(current_user, AUDIT_VIEW)
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.id == event_id, queries.audit_scope_clause(scope))
     )

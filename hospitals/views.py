@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
-from core.roles import Perm
+from hospitals.permissions import HOSPITALS_VIEW
 from institutions.scoped import render_module_index
 
 bp = Blueprint("hospitals", __name__, url_prefix="/hospitals")
@@ -14,4 +14,4 @@ bp = Blueprint("hospitals", __name__, url_prefix="/hospitals")
 @bp.route("/")
 @login_required
 def index():
-    return render_module_index("hospitals/index.html", Perm.HOSPITALS_VIEW, kind="hospital")
+    return render_module_index("hospitals/index.html", HOSPITALS_VIEW, kind="hospital")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.roles import Perm
+from hr.permissions import HR_MANAGE, HR_VIEW
 from institutions.models import Institution
 from institutions.scoped import institution_for
 
@@ -13,4 +13,4 @@ def hr_institution_or_404(institution_id: int, *, write: bool = False) -> Instit
     404 if the user cannot see the institution at all; 403 if they can but hold no HR
     right there (or no write right, for ``write``).
     """
-    return institution_for(institution_id, Perm.HR_MANAGE if write else Perm.HR_VIEW)
+    return institution_for(institution_id, HR_MANAGE if write else HR_VIEW)

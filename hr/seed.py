@@ -22,7 +22,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select, text
 
 from core.auth.models import User
-from core.cli import demo_seeder
 from core.extensions import db
 from core.ids import china_today, make_credit_code
 from core.models import utcnow
@@ -208,7 +207,6 @@ def _demo_post_plan(
     db.session.add(plan)
 
 
-@demo_seeder
 def seed_hr_parameters() -> list[str]:
     """Store DOMAIN.md's HR rates and tables as dated parameters (idempotent)."""
     from hr import appraisal, contracts, promotion, roster, staff, structure
@@ -218,7 +216,6 @@ def seed_hr_parameters() -> list[str]:
     return []
 
 
-@demo_seeder
 def seed_demo_staff() -> list[str]:
     """Give every demo institution realistic staff (skipping institutions that have some)."""
     today = china_today()

@@ -5,17 +5,16 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.extensions import db
-from core.home import Section, home_section
+from core.home import Section
 from core.permissions import scope_for
-from core.roles import Perm
 from institutions import queries
 from institutions.models import Institution, InstitutionKind
+from institutions.permissions import REGISTRY_MANAGE, REGISTRY_VIEW
 
 
-@home_section
 def registry_overview(user) -> Section | None:
     """City-wide and sponsor users see counts by kind and district."""
-    scope = scope_for(user, Perm.REGISTRY_VIEW)
+    scope = scope_for(user, REGISTRY_VIEW)
     if not (scope.city_wide or scope.sponsor_ids):
         return None
     return Section(
@@ -24,13 +23,12 @@ def registry_overview(user) -> Section | None:
             "by_kind": queries.counts_by_kind(scope),
             "by_district": queries.counts_by_district(scope)[:10],
             "kinds": list(InstitutionKind),
-            "can_manage": scope_for(user, Perm.REGISTRY_MANAGE).city_wide,
+            "can_manage": scope_for(user, REGISTRY_MANAGE).city_wide,
         },
         order=10,
     )
 
 
-@home_section
 def my_institutions(user) -> Section | None:
     """Users attached to institutions see a card for each of them."""
     ids = {m.institution_id for m in user.memberships if m.institution_id}

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from core import audit
 from core.extensions import db
 from core.ids import china_today
-from institutions.headcount_providers import occupancy
+from institutions.indicators import occupancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
 from institutions.quota import quota_on
 

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from core.extensions import db
 from core.ids import china_today
 from core.permissions import can
-from core.roles import Perm
 from institutions import quota_ops
-from institutions.headcount_providers import occupancy
+from institutions.indicators import occupancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
+from institutions.permissions import QUOTA_VIEW, REGISTRY_MANAGE
 from institutions.quota_forms import QuotaEntryForm
 from institutions.scoped import institution_for
 from institutions.views import bp
@@ -56,7 +56,7 @@ class LedgerRow:
 
 def _institution(institution_id: int) -> Institution:
     """Return the institution: 404 outside the user's registry scope, 403 without HR rights."""
-    return institution_for(institution_id, Perm.HR_VIEW)
+    return institution_for(institution_id, QUOTA_VIEW)
 
 
 def _ledger(institution: Institution) -> tuple[list[QuotaLine], list[LedgerRow]]:
@@ -97,14 +97,14 @@ def _render(institution: Institution, form: QuotaEntryForm | None, status: int =
 @login_required
 def quota(institution_id: int):
     institution = _institution(institution_id)
-    form = QuotaEntryForm() if can(current_user, Perm.REGISTRY_MANAGE, institution) else None
+    form = QuotaEntryForm() if can(current_user, REGISTRY_MANAGE, institution) else None
     return _render(institution, form)
 
 
 @bp.route("/<int:institution_id>/quota/add", methods=["POST"])
 @login_required
 def quota_add(institution_id: int):
-    institution = institution_for(institution_id, Perm.REGISTRY_MANAGE)
+    institution = institution_for(institution_id, REGISTRY_MANAGE)
     form = QuotaEntryForm()
     if form.validate_on_submit():
         try:

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.permissions import require, scope_for
-from core.roles import Perm
 from institutions.models import Institution
+from institutions.permissions import REGISTRY_VIEW
 from institutions.queries import get_institution_or_404
 
 
-def institutions_for(user, perm: Perm, kind: str | None = None, limit: int = 200) -> list:
+def institutions_for(user, perm: str, kind: str | None = None, limit: int = 200) -> list:
     """Return the institutions (optionally of one kind) where ``user`` holds ``perm``."""
     stmt = select(Institution).where(scope_for(user, perm).clause(Institution.id))
     if kind:
@@ -22,7 +22,7 @@ def institutions_for(user, perm: Perm, kind: str | None = None, limit: int = 200
 
 
 def render_module_index(
-    template: str, perm: Perm, kind: str | None = None, target: str = "institutions.detail"
+    template: str, perm: str, kind: str | None = None, target: str = "institutions.detail"
 ):
     """Authorize and render a module's entry page over the user's institutions.
 
@@ -34,14 +34,12 @@ def render_module_index(
     )
 
 
-def institution_for(institution_id: int, perm: Perm) -> Institution:
+def institution_for(institution_id: int, perm: str) -> Institution:
     """Load an institution for a module page, then authorize.
 
     404 if the user cannot see the institution at all (they learn nothing about it); 403 if
     they can see it but do not hold ``perm`` there.
     """
-    institution = get_institution_or_404(
-        scope_for(current_user, Perm.REGISTRY_VIEW), institution_id
-    )
+    institution = get_institution_or_404(scope_for(current_user, REGISTRY_VIEW), institution_id)
     require(perm, institution)
     return institution

@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from core.auth import operations as accounts
 from core.auth.models import User
-from core.cli import demo_seeder
 from core.extensions import db
 from core.ids import make_credit_code
 from core.roles import Role
@@ -125,7 +124,6 @@ def _get_or_create_institutions(sponsors: dict[str, Sponsor]) -> list[Institutio
     return result
 
 
-@demo_seeder
 def seed_registry_and_users() -> list[str]:
     """Create the demo sponsors, institutions and users (skipping what exists)."""
     sponsors = _get_or_create_sponsors()

@@ -12,11 +12,11 @@ from core.http import dated_filename, read_upload, template_response, xlsx_respo
 from core.listing import paginate, read_sort
 from core.permissions import require, roles_in, scope_for
 from core.regions import REGIONS
-from core.roles import Perm
 from institutions import operations, queries
 from institutions.excel import REGISTRY_EXPORT, REGISTRY_IMPORT, export_row
 from institutions.forms import ImportForm, InstitutionForm, SponsorForm
 from institutions.models import Institution, InstitutionKind, InstitutionStatus, Sponsor
+from institutions.permissions import REGISTRY_MANAGE, REGISTRY_VIEW
 
 bp = Blueprint("institutions", __name__, url_prefix="/institutions")
 
@@ -40,8 +40,8 @@ def _filters() -> dict:
 @bp.route("/")
 @login_required
 def index():
-    require(Perm.REGISTRY_VIEW)
-    scope = scope_for(current_user, Perm.REGISTRY_VIEW)
+    require(REGISTRY_VIEW)
+    scope = scope_for(current_user, REGISTRY_VIEW)
     filters = _filters()
     sort = read_sort(queries.INSTITUTION_SORTS, "name")
     page = paginate(
@@ -62,8 +62,8 @@ def index():
 @bp.route("/export")
 @login_required
 def export():
-    require(Perm.REGISTRY_VIEW)
-    scope = scope_for(current_user, Perm.REGISTRY_VIEW)
+    require(REGISTRY_VIEW)
+    scope = scope_for(current_user, REGISTRY_VIEW)
     stmt = queries.institutions(scope, **_filters()).order_by(Institution.name, Institution.id)
     rows = (export_row(i) for i in db.session.scalars(stmt))
     return xlsx_response(REGISTRY_EXPORT, rows, dated_filename("事业单位登记"))
@@ -73,7 +73,7 @@ def export():
 @login_required
 def detail(institution_id: int):
     institution = queries.get_institution_or_404(
-        scope_for(current_user, Perm.REGISTRY_VIEW), institution_id
+        scope_for(current_user, REGISTRY_VIEW), institution_id
     )
     return render_template(
         "institutions/detail.html",
@@ -95,7 +95,7 @@ def _save_errors(form: InstitutionForm, error: operations.RegistryError) -> None
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    require(Perm.REGISTRY_MANAGE)
+    require(REGISTRY_MANAGE)
     form = _institution_form()
     if form.validate_on_submit():
         try:
@@ -115,9 +115,9 @@ def create():
 @login_required
 def edit(institution_id: int):
     institution = queries.get_institution_or_404(
-        scope_for(current_user, Perm.REGISTRY_VIEW), institution_id
+        scope_for(current_user, REGISTRY_VIEW), institution_id
     )
-    require(Perm.REGISTRY_MANAGE, institution)
+    require(REGISTRY_MANAGE, institution)
     form = _institution_form(institution)
     if form.validate_on_submit():
         try:
@@ -139,7 +139,7 @@ def edit(institution_id: int):
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_():
-    require(Perm.REGISTRY_MANAGE)
+    require(REGISTRY_MANAGE)
     form = ImportForm()
     errors = []
     if form.validate_on_submit():
@@ -167,21 +167,21 @@ def import_():
 @bp.route("/import/template")
 @login_required
 def import_template():
-    require(Perm.REGISTRY_MANAGE)
+    require(REGISTRY_MANAGE)
     return template_response(REGISTRY_IMPORT, "事业单位登记导入模板.xlsx")
 
 
 @bp.route("/sponsors")
 @login_required
 def sponsors():
-    require(Perm.REGISTRY_MANAGE)
+    require(REGISTRY_MANAGE)
     return render_template("institutions/sponsors.html", sponsors=queries.sponsors_with_counts())
 
 
 @bp.route("/sponsors/new", methods=["GET", "POST"])
 @login_required
 def sponsor_create():
-    require(Perm.REGISTRY_MANAGE)
+    require(REGISTRY_MANAGE)
     form = SponsorForm()
     if form.validate_on_submit():
         try:
@@ -200,7 +200,7 @@ def sponsor_create():
 @bp.route("/sponsors/<int:sponsor_id>/edit", methods=["GET", "POST"])
 @login_required
 def sponsor_edit(sponsor_id: int):
-    require(Perm.REGISTRY_MANAGE)
+    require(REGISTRY_MANAGE)
     sponsor = db.get_or_404(Sponsor, sponsor_id)
     form = SponsorForm(obj=sponsor)
     if form.validate_on_submit():

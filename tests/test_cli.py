@@ -76,3 +76,21 @@ def test_create_user_command(app):
     assert unknown.exit_code != 0
     assert "找不到" in unknown.output
     assert db.session.scalar(select(User).where(User.username == "hr2")) is None
+
+
+def test_init_stores_every_modules_parameters_and_is_idempotent(app):
+    from sqlalchemy import func, select
+
+    from core.extensions import db
+    from core.parameters import ParameterVersion
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0, first.output
+    stored = db.session.scalar(select(func.count()).select_from(ParameterVersion))
+    assert stored > 0
+    again = runner.invoke(args=["init"])
+    assert again.exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(ParameterVersion)) == stored
+    keys = set(db.session.scalars(select(ParameterVersion.key)))
+    assert {"hr.post_structure", "hr.appraisal_excellent_cap"} <= keys

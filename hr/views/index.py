@@ -2,7 +2,7 @@
 
 from flask_login import login_required
 
-from core.roles import Perm
+from hr.permissions import HR_VIEW
 from hr.views import bp
 from institutions.scoped import render_module_index
 
@@ -10,4 +10,4 @@ from institutions.scoped import render_module_index
 @bp.route("/")
 @login_required
 def index():
-    return render_module_index("hr/index.html", Perm.HR_VIEW, target="hr.staff")
+    return render_module_index("hr/index.html", HR_VIEW, target="hr.staff")

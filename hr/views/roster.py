@@ -10,8 +10,8 @@ from core.excel import CellError
 from core.extensions import db
 from core.http import dated_filename, read_upload, template_response, xlsx_response
 from core.permissions import can
-from core.roles import Perm
 from hr.models import GRADES
+from hr.permissions import HR_MANAGE
 from hr.queries import hr_institution_or_404
 from hr.roster import CATEGORY_LABELS, IDENTITY_LABELS, ROSTER_SPEC, check_roster
 from hr.roster_ops import STATUSES, export_rows, import_roster
@@ -85,7 +85,7 @@ def roster_template(institution_id: int):
 def roster_export(institution_id: int):
     institution = hr_institution_or_404(institution_id)
     # Full ID numbers only for those who manage this institution's staff.
-    full_id = can(current_user, Perm.HR_MANAGE, institution)
+    full_id = can(current_user, HR_MANAGE, institution)
     rows = export_rows(
         institution_ids=[institution.id],
         mask_ids=not full_id,

@@ -19,11 +19,7 @@ from core.http import dated_filename, xlsx_response
 from core.ids import china_today, mask_citizen_id
 from core.listing import paginate, read_sort
 from core.permissions import can, scope_for
-from core.roles import Perm
-from hr import (
-    headcount_provider,  # noqa: F401 - the quota ledger's occupancy counts
-    operations,
-)
+from hr import operations
 from hr.forms import EntryForm, ExitForm
 from hr.headcount import QUOTA_FOR_IDENTITY, vacancy
 from hr.models import (
@@ -39,6 +35,7 @@ from hr.models import (
     Person,
     PostCategory,
 )
+from hr.permissions import HR_MANAGE, HR_VIEW
 from hr.queries import hr_institution_or_404
 from hr.views import bp
 
@@ -178,7 +175,7 @@ def _employment_or_404(institution_id: int, employment_id: int) -> Employment:
 @login_required
 def staff(institution_id: int):
     institution = hr_institution_or_404(institution_id)
-    can_manage = can(current_user, Perm.HR_MANAGE, institution)
+    can_manage = can(current_user, HR_MANAGE, institution)
     today = china_today()
     filters = _filters()
     sort = read_sort(STAFF_SORTS, "staff_number")
@@ -231,7 +228,7 @@ STAFF_EXPORT = Spec(
 @login_required
 def staff_export(institution_id: int):
     institution = hr_institution_or_404(institution_id)
-    full_id = can(current_user, Perm.HR_MANAGE, institution)
+    full_id = can(current_user, HR_MANAGE, institution)
     today = china_today()
     sort = read_sort(STAFF_SORTS, "staff_number")
     column = STAFF_SORTS[sort.key]
@@ -399,11 +396,11 @@ def person(institution_id: int, person_id: int):
     )
     if found is None:
         abort(404)
-    scope = scope_for(current_user, Perm.HR_VIEW)
+    scope = scope_for(current_user, HR_VIEW)
     employments, appraisals = _history(
         (Employment.person_id == found.id) & scope.clause(Employment.institution_id)
     )
-    full_id = can(current_user, Perm.HR_MANAGE, institution)
+    full_id = can(current_user, HR_MANAGE, institution)
     return render_template(
         "hr/person.html",
         institution=institution,

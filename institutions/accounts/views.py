@@ -13,8 +13,8 @@ from core.auth.models import Membership, User
 from core.extensions import db
 from core.forms import choices
 from core.listing import paginate, read_sort
-from core.permissions import require
-from core.roles import Perm, Role
+from core.permissions import USERS_MANAGE, require
+from core.roles import Role
 from institutions import queries
 from institutions.accounts.forms import (
     ConfirmForm,
@@ -35,7 +35,7 @@ USER_SORTS = {
 
 
 def _get_user_or_404(user_id: int) -> User:
-    require(Perm.USERS_MANAGE)
+    require(USERS_MANAGE)
     user = db.get_or_404(User, user_id)
     if user.is_superuser and not current_user.is_superuser:
         abort(403)  # operators' accounts are managed from the command line only
@@ -45,7 +45,7 @@ def _get_user_or_404(user_id: int) -> User:
 @bp.route("/")
 @login_required
 def index():
-    require(Perm.USERS_MANAGE)
+    require(USERS_MANAGE)
     q = request.args.get("q", "").strip()
     role = request.args.get("role") if request.args.get("role") in set(Role) else None
     institution_id = request.args.get("institution_id", type=int)
@@ -79,7 +79,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    require(Perm.USERS_MANAGE)
+    require(USERS_MANAGE)
     form = UserForm()
     if form.validate_on_submit():
         try:

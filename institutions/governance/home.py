@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from core.home import Section, home_section
+from core.home import Section
 from institutions.governance.queries import awaiting_my_vote
 
 
-@home_section
 def awaiting_vote(user) -> Section | None:
     """Council members see the open motions awaiting their vote first."""
     waiting = awaiting_my_vote(user)

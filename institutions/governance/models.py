@@ -34,7 +34,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.base import NO_VALUE
 
-from core import audit
 from core.auth.models import User
 from core.extensions import db
 from core.models import Money, TimestampMixin, UTCDateTime, utcnow
@@ -227,33 +226,6 @@ _LABELS: dict[type, dict[Any, Any]] = {
         OpinionKind.OBJECTION: _l("异议"),
     },
 }
-
-# The audit trail shows these names (core keeps the registry; higher packages add to it).
-audit.ACTION_LABELS.update(
-    {
-        "governance.charter.save": _l("保存章程设置"),
-        "governance.seat.create": _l("任命理事、监事或管理层成员"),
-        "governance.seat.end": _l("结束任期"),
-        "governance.interests.declare": _l("申报利害关系"),
-        "governance.meeting.create": _l("安排会议"),
-        "governance.meeting.notice": _l("发出会议通知"),
-        "governance.motion.create": _l("提出议案"),
-        "governance.motion.update": _l("修改议案"),
-        "governance.recusal.create": _l("登记回避"),
-        "governance.attendance.record": _l("登记出席"),
-        "governance.paper.add": _l("上传会议材料"),
-        "governance.paper.remove": _l("删除会议材料"),
-        "governance.motion.open": _l("开始表决"),
-        "governance.ballot.cast": _l("投票"),
-        "governance.motion.close": _l("结束表决"),
-        "governance.resolution.create": _l("形成决议"),
-        "governance.minutes.draft": _l("起草会议纪要"),
-        "governance.minutes.sign": _l("签署会议纪要"),
-        "governance.minutes.correct": _l("更正会议纪要"),
-        "governance.execution.report": _l("报告决议执行情况"),
-        "governance.opinion.record": _l("记录监督意见"),
-    }
-)
 
 
 class Body(TimestampMixin, db.Model):

@@ -20,7 +20,6 @@ from sqlalchemy import select
 
 from core.auth import operations as accounts
 from core.auth.models import User
-from core.cli import demo_seeder
 from core.extensions import db
 from core.ids import make_credit_code
 from core.models import utcnow
@@ -309,7 +308,6 @@ def _open_motion(institution: Institution, people: dict[str, User], now: datetim
         ops.cast_ballot(motion, people[key], Choice.YES, now=now - timedelta(minutes=20))
 
 
-@demo_seeder
 def seed_governance() -> list[str]:
     """Give every demo institution its council, a decided past meeting and an open vote."""
     now = utcnow()

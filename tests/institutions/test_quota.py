@@ -8,12 +8,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-import hr.headcount_provider  # noqa: F401 - registers HR's occupancy provider, as at start-up
 from core.audit import AuditEvent
 from core.extensions import db
 from core.ids import china_today
 from core.roles import Role
-from institutions import headcount_providers
+from institutions import indicators
 from institutions.models import QuotaEntry, QuotaKind
 from institutions.quota import quota_on
 from institutions.quota_ops import QuotaError, add_quota_entry
@@ -123,15 +122,15 @@ def test_a_reduction_below_zero_is_refused(app):
     assert "将为负数" in str(error)
 
 
-def test_occupancy_sums_what_the_providers_report(app, monkeypatch):
+def test_occupancy_sums_what_the_indicators_report(app, monkeypatch):
     institution = create_institution()
     create_employment(institution, identity="establishment")
     create_employment(institution, identity="filed")
     create_employment(institution, identity="contract")
-    found = headcount_providers.occupancy(institution.id, TODAY)
+    found = indicators.occupancy(institution.id, TODAY)
     assert found == {QuotaKind.ESTABLISHMENT: 1, QuotaKind.FILED: 1}
-    monkeypatch.setattr(headcount_providers, "OCCUPANCY_PROVIDERS", [])
-    assert headcount_providers.occupancy(institution.id, TODAY) == {}
+    monkeypatch.setattr(indicators, "registered", dict)
+    assert indicators.occupancy(institution.id, TODAY) == {}
 
 
 # --------------------------------------------------------------------------- pages

@@ -26,7 +26,6 @@ from core.forms import choices
 from core.http import dated_filename, xlsx_response
 from core.models import utcnow
 from core.permissions import can, scope_for
-from core.roles import Perm
 from institutions.governance import chain, queries
 from institutions.governance import operations as ops
 from institutions.governance.charter import DEFAULTS, Base
@@ -58,9 +57,11 @@ from institutions.governance.models import (
     SupervisoryOpinion,
 )
 from institutions.governance.numbering import parse_resolution_number
+from institutions.governance.permissions import GOVERNANCE_MANAGE, GOVERNANCE_VIEW
 from institutions.governance.tally import MotionCategory, MotionKind
 from institutions.governance.views import bp
 from institutions.models import Institution
+from institutions.permissions import REGISTRY_VIEW
 from institutions.queries import get_institution_or_404
 from institutions.scoped import institution_for
 
@@ -91,7 +92,7 @@ RESOLUTIONS_EXPORT = Spec(
 # --- loading and authorizing -----------------------------------------------------------------
 
 
-def _institution(institution_id: int, perm: Perm = Perm.GOVERNANCE_VIEW) -> Institution:
+def _institution(institution_id: int, perm: str = GOVERNANCE_VIEW) -> Institution:
     """Return the institution if visible (else 404) and ``perm`` is held there (else 403)."""
     return institution_for(institution_id, perm)
 
@@ -249,7 +250,7 @@ def _council_page(institution: Institution, status: int = 200):
         declared=declared,
         today=today,
         seated_me=seated_me,
-        can_manage=can(current_user, Perm.GOVERNANCE_MANAGE, institution),
+        can_manage=can(current_user, GOVERNANCE_MANAGE, institution),
         end_form=EndSeatForm(formdata=None, end_on=today),
     )
 
@@ -319,7 +320,7 @@ def _put_seat_error(form: SeatForm, message: str) -> None:
 @bp.route("/<int:institution_id>/council/seats/new", methods=["GET", "POST"])
 @login_required
 def seat_new(institution_id: int):
-    institution = _institution(institution_id, Perm.GOVERNANCE_MANAGE)
+    institution = _institution(institution_id, GOVERNANCE_MANAGE)
     candidates = _institution_users(institution.id)
     form = SeatForm()
     form.user_id.choices = choices(
@@ -369,7 +370,7 @@ def seat_new(institution_id: int):
 @bp.route("/<int:institution_id>/council/seats/<int:seat_id>/end", methods=["POST"])
 @login_required
 def seat_end(institution_id: int, seat_id: int):
-    institution = _institution(institution_id, Perm.GOVERNANCE_MANAGE)
+    institution = _institution(institution_id, GOVERNANCE_MANAGE)
     seat = _seat_or_404(institution.id, seat_id)
     form = EndSeatForm()
     if form.validate_on_submit():
@@ -438,7 +439,7 @@ def _setting_text(name: str, value) -> str:
 def charter(institution_id: int):
     institution = _institution(institution_id)
     form = None
-    if can(current_user, Perm.GOVERNANCE_MANAGE, institution):
+    if can(current_user, GOVERNANCE_MANAGE, institution):
         form = CharterForm(formdata=None)
         form.fill(queries.charter_for(institution.id))
     return _charter_page(institution, form)
@@ -448,7 +449,7 @@ def charter(institution_id: int):
 @bp.route("/<int:institution_id>/charter", methods=["POST"], endpoint="charter_save")
 @login_required
 def charter_save(institution_id: int):
-    institution = _institution(institution_id, Perm.GOVERNANCE_MANAGE)
+    institution = _institution(institution_id, GOVERNANCE_MANAGE)
     form = CharterForm()
     if form.validate_on_submit():
         try:
@@ -469,9 +470,7 @@ def charter_save(institution_id: int):
 @bp.route("/<int:institution_id>/declaration", methods=["GET", "POST"])
 @login_required
 def declaration(institution_id: int):
-    institution = get_institution_or_404(
-        scope_for(current_user, Perm.REGISTRY_VIEW), institution_id
-    )
+    institution = get_institution_or_404(scope_for(current_user, REGISTRY_VIEW), institution_id)
     # Members declare their own interests: the seat, not a role, gives the right.
     if not _holds(institution):
         abort(403)
@@ -564,7 +563,7 @@ def _minutes_page(institution: Institution, meeting: Meeting, status: int = 200,
     )
     latest = versions[0] if versions else None
     motions = queries.motions_of(meeting)
-    can_manage = can(current_user, Perm.GOVERNANCE_MANAGE, institution)
+    can_manage = can(current_user, GOVERNANCE_MANAGE, institution)
     draft_form = forms.get("draft_form")
     correct_form = forms.get("correct_form")
     if can_manage and latest is None and draft_form is None:
@@ -650,7 +649,7 @@ def minutes_print(institution_id: int, meeting_id: int):
 @bp.route("/<int:institution_id>/meetings/<int:meeting_id>/minutes/draft", methods=["POST"])
 @login_required
 def minutes_draft(institution_id: int, meeting_id: int):
-    institution = _institution(institution_id, Perm.GOVERNANCE_MANAGE)
+    institution = _institution(institution_id, GOVERNANCE_MANAGE)
     meeting = _meeting_or_404(institution.id, meeting_id)
     form = minutes_draft_form(queries.motions_of(meeting))
     if form.validate_on_submit():
@@ -696,7 +695,7 @@ def minutes_sign(institution_id: int, meeting_id: int):
 @bp.route("/<int:institution_id>/meetings/<int:meeting_id>/minutes/correct", methods=["POST"])
 @login_required
 def minutes_correct(institution_id: int, meeting_id: int):
-    institution = _institution(institution_id, Perm.GOVERNANCE_MANAGE)
+    institution = _institution(institution_id, GOVERNANCE_MANAGE)
     meeting = _meeting_or_404(institution.id, meeting_id)
     form = minutes_correct_form(queries.motions_of(meeting))
     if form.validate_on_submit():

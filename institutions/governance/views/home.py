@@ -2,7 +2,7 @@
 
 from flask_login import login_required
 
-from core.roles import Perm
+from institutions.governance.permissions import GOVERNANCE_VIEW
 from institutions.governance.views import bp
 from institutions.scoped import render_module_index
 
@@ -12,6 +12,6 @@ from institutions.scoped import render_module_index
 def home():
     return render_module_index(
         "governance/home.html",
-        Perm.GOVERNANCE_VIEW,
+        GOVERNANCE_VIEW,
         target="governance.index",
     )

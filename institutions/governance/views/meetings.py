@@ -24,7 +24,6 @@ from core.auth.models import User
 from core.extensions import db
 from core.models import utcnow
 from core.permissions import can, require
-from core.roles import Perm
 from institutions.governance import operations as ops
 from institutions.governance import queries, tally
 from institutions.governance.charter import Charter
@@ -50,6 +49,7 @@ from institutions.governance.models import (
     Paper,
     Presence,
 )
+from institutions.governance.permissions import GOVERNANCE_MANAGE, GOVERNANCE_VIEW
 from institutions.governance.tally import Choice, MotionCategory, MotionKind
 from institutions.governance.views import bp, council
 from institutions.models import Institution
@@ -68,9 +68,7 @@ COUNCIL_LINKS = (("governance.council", "理事会与监事会"), ("governance.r
 
 def _institution(institution_id: int, *, manage: bool = False) -> Institution:
     """Return the institution: 404 outside the user's scope, 403 without the right."""
-    return institution_for(
-        institution_id, Perm.GOVERNANCE_MANAGE if manage else Perm.GOVERNANCE_VIEW
-    )
+    return institution_for(institution_id, GOVERNANCE_MANAGE if manage else GOVERNANCE_VIEW)
 
 
 def _meeting_or_404(institution: Institution, meeting_id: int) -> Meeting:
@@ -229,7 +227,7 @@ def index(institution_id: int):
             (label, url_for(endpoint, institution_id=institution.id))
             for label, endpoint in _council_links()
         ],
-        can_manage=can(current_user, Perm.GOVERNANCE_MANAGE, institution),
+        can_manage=can(current_user, GOVERNANCE_MANAGE, institution),
     )
 
 
@@ -321,7 +319,7 @@ def _meeting_page(
     non_voting = [row for row in rows if row.member_id not in council_ids]
     names = _names([row.proxy_to_id for row in rows])
     motions = queries.motions_of(meeting)
-    can_manage = can(current_user, Perm.GOVERNANCE_MANAGE, institution)
+    can_manage = can(current_user, GOVERNANCE_MANAGE, institution)
     if can_manage:
         if attendance_form is None:
             attendance_form = AttendanceForm(formdata=None)
@@ -778,7 +776,7 @@ def _motion_page(
     panels, refusal = _vote_panels(context)
     me = current_user.id
     meeting = context["meeting"]
-    can_manage = can(current_user, Perm.GOVERNANCE_MANAGE, institution)
+    can_manage = can(current_user, GOVERNANCE_MANAGE, institution)
     if open_form is None:
         open_form = OpenForm(formdata=None)
         if meeting.is_written:
@@ -917,7 +915,7 @@ def recuse(institution_id: int, motion_id: int):
     if not form.validate_on_submit():
         return _motion_page(institution, motion, recuse_form=form, status=422)
     if form.action.data == "proposed":
-        require(Perm.GOVERNANCE_MANAGE, institution)
+        require(GOVERNANCE_MANAGE, institution)
         try:
             recusals = ops.apply_proposed_recusals(motion, actor=current_user)
         except GovernanceError as refusal:

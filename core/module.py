@@ -1,0 +1,34 @@
+"""What core itself declares, in the same shape as every package's ``module.py``."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.auth.views import bp as auth_bp
+from core.modules import MenuItem, Module
+from core.permissions import AUDIT_VIEW, USERS_MANAGE
+from core.views import bp as core_bp
+
+module = Module(
+    name="core",
+    label=_l("平台"),
+    blueprints=(auth_bp, core_bp),
+    menu=(
+        MenuItem(_l("首页"), "core.home", order=0),
+        MenuItem(_l("审计日志"), "core.audit_index", AUDIT_VIEW, order=90),
+    ),
+    permissions=(AUDIT_VIEW, USERS_MANAGE),
+    audit_actions={
+        "user.login": _l("登录"),
+        "user.logout": _l("退出登录"),
+        "user.locked": _l("账号因多次登录失败被锁定"),
+        "user.unlock": _l("解除账号锁定"),
+        "user.create": _l("新建账号"),
+        "user.update": _l("修改账号"),
+        "user.password_changed": _l("修改密码"),
+        "user.password_reset": _l("重置密码"),
+        "membership.grant": _l("授予角色"),
+        "membership.revoke": _l("撤销角色"),
+    },
+    audit_objects={"User": _l("账号"), "Membership": _l("角色")},
+)

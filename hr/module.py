@@ -1,0 +1,59 @@
+"""HR's declaration to core: pages, commands, menu, permissions, labels, seeders, indicators."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.modules import MenuItem, Module, Seeder
+from hr import appraisal, contracts, indicators, promotion, roster, seed, staff, structure
+from hr.cli import hr_cli
+from hr.permissions import HR_MANAGE, HR_VIEW, SELF_VIEW
+from hr.views import bp
+
+module = Module(
+    name="hr",
+    label=_l("人事"),
+    blueprints=(bp,),
+    commands=(hr_cli, seed.seed_scale_command),
+    menu=(
+        MenuItem(_l("人事"), "hr.index", HR_VIEW, order=50),
+        MenuItem(_l("我的档案"), "hr.me", SELF_VIEW, order=70),
+    ),
+    permissions=(HR_VIEW, HR_MANAGE, SELF_VIEW),
+    audit_actions={
+        "employment.enter": _l("办理入职"),
+        "employment.exit": _l("办理离职"),
+        "post_plan.save": _l("保存岗位设置方案"),
+        "appointment.create": _l("岗位聘任"),
+        "contract.sign": _l("签订聘用合同"),
+        "contract.renew": _l("续订聘用合同"),
+        "contract.terminate": _l("解除聘用合同"),
+        "appraisal_round.open": _l("开启年度考核"),
+        "appraisal.grade": _l("评定年度考核等次"),
+        "appraisal_round.close": _l("关闭年度考核并晋升薪级"),
+        "roster.import": _l("Excel 导入人员花名册"),
+    },
+    audit_objects={
+        "Person": _l("人员"),
+        "Employment": _l("聘用记录"),
+        "PostPlan": _l("岗位设置方案"),
+        "Appointment": _l("岗位聘任"),
+        "Contract": _l("聘用合同"),
+        "AppraisalRound": _l("年度考核"),
+        "Appraisal": _l("考核等次"),
+        "PayProfile": _l("工资档案"),
+    },
+    seeders=(
+        Seeder("hr.parameters", seed.seed_hr_parameters),
+        Seeder("hr.demo", seed.seed_demo_staff, after=("institutions.demo", "hr.parameters")),
+    ),
+    parameters=(
+        staff.ensure_defaults,
+        structure.ensure_defaults,
+        promotion.ensure_defaults,
+        contracts.ensure_defaults,
+        appraisal.ensure_defaults,
+        roster.ensure_defaults,
+    ),
+    provides={"indicators": indicators.INDICATORS},
+)

@@ -1,0 +1,12 @@
+"""What payroll lets people do, and who may."""
+
+from __future__ import annotations
+
+from core.i18n import N_
+from core.permissions import Permission
+from core.roles import Role
+
+PAYROLL_VIEW = Permission(
+    "payroll.view", N_("查看工资"), grants={Role.INSTITUTION_ADMIN, Role.FINANCE_OFFICER}
+)
+PAYROLL_MANAGE = Permission("payroll.manage", N_("办理工资业务"), grants={Role.FINANCE_OFFICER})

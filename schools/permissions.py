@@ -1,0 +1,13 @@
+"""What the schools module lets people do, and who may."""
+
+from __future__ import annotations
+
+from core.i18n import N_
+from core.permissions import Permission
+from core.roles import Role
+
+SCHOOLS_VIEW = Permission(
+    "schools.view",
+    N_("查看学校“两自一包”"),
+    grants={Role.STAFFING_OFFICE, Role.SPONSOR, Role.INSTITUTION_ADMIN},
+)
