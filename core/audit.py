@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
@@ -63,6 +64,64 @@ def action_label(action: str) -> str:
     """Return the readable name of an audit action (its code if no module labels it)."""
     label = platform().audit_actions.get(action)
     return str(label) if label is not None else action
+
+
+def object_label(object_type: str | None) -> str:
+    """Return what kind of record an event is about, in words ("" if none)."""
+    if not object_type:
+        return ""
+    label = platform().audit_objects.get(object_type)
+    return str(label) if label is not None else object_type
+
+
+def field_label(object_type: str | None, name: str) -> str:
+    """Return a changed field's name in words, as the module that owns it declared it."""
+    declared = platform().audit_fields
+    label = (declared.get(f"{object_type}.{name}") if object_type else None) or declared.get(name)
+    return str(label) if label is not None else name
+
+
+def value_label(object_type: str | None, name: str, value: Any) -> str:
+    """Return a stored value in words: enum codes by their labels, booleans as 是/否."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    declared = platform().audit_values
+    labels = (declared.get(f"{object_type}.{name}") if object_type else None) or declared.get(name)
+    if labels and str(value) in labels:
+        return str(labels[str(value)])
+    if isinstance(value, list):
+        return gettext("、").join(value_label(object_type, name, item) for item in value)
+    if isinstance(value, dict):
+        return gettext("；").join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def readable_changes(event: AuditEvent) -> list[tuple[str, str, str]]:
+    """Return (field, before, after) in words for an event's changes."""
+    return [
+        (
+            field_label(event.object_type, name),
+            value_label(event.object_type, name, pair[0] if pair else None),
+            value_label(event.object_type, name, pair[1] if len(pair) > 1 else None),
+        )
+        for name, pair in (event.changes or {}).items()
+    ]
+
+
+def actions_matching(text: str) -> list[str]:
+    """Return the action codes whose label (in Chinese or the reader's language) or code
+    contains ``text``; the trail is searched by what people read, not by codes."""
+    needle = text.strip().lower()
+    if not needle:
+        return []
+    found = []
+    for code, label in platform().audit_actions.items():
+        source = str(getattr(label, "_args", (label,))[0])  # a lazy string's Chinese text
+        if any(needle in candidate.lower() for candidate in (code, source, gettext(source))):
+            found.append(code)
+    return found
 
 
 def _plain(value: Any) -> Any:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from core.auth.views import bp as auth_bp
 from core.modules import MenuItem, Module
 from core.permissions import AUDIT_VIEW, USERS_MANAGE
+from core.roles import ROLE_LABELS
 from core.views import bp as core_bp
 
 module = Module(
@@ -31,4 +32,14 @@ module = Module(
         "membership.revoke": _l("撤销角色"),
     },
     audit_objects={"User": _l("账号"), "Membership": _l("角色")},
+    audit_fields={
+        "username": _l("用户名"),
+        "full_name": _l("姓名"),
+        "email": _l("电子邮箱"),
+        "is_active": _l("启用"),
+        "is_superuser": _l("超级管理员"),
+        "role": _l("角色"),
+        "institution_id": _l("单位"),
+    },
+    audit_values={"role": ROLE_LABELS},
 )

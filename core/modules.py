@@ -71,10 +71,12 @@ class Module:
     menu: Sequence[MenuItem] = ()
     #: ``core.permissions.Permission`` constants, each carrying the roles granted it
     permissions: Sequence[Any] = ()
-    #: audit action code -> label; object type (class name) -> label; field name -> label
+    #: how the audit trail reads: action code -> label; object type (class name) -> label;
+    #: field -> label and field -> {stored value -> label}, keyed "Object.field" or "field"
     audit_actions: Mapping[str, Any] = field(default_factory=dict)
     audit_objects: Mapping[str, Any] = field(default_factory=dict)
     audit_fields: Mapping[str, Any] = field(default_factory=dict)
+    audit_values: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: callables ``(user) -> core.home.Section | None``
     home_sections: Sequence[Callable[[Any], Any]] = ()
     seeders: Sequence[Seeder] = ()
@@ -111,6 +113,7 @@ class Platform:
         self.audit_actions = _merged(m.audit_actions for m in self.modules)
         self.audit_objects = _merged(m.audit_objects for m in self.modules)
         self.audit_fields = _merged(m.audit_fields for m in self.modules)
+        self.audit_values = _merged(m.audit_values for m in self.modules)
         self.home_sections = [s for m in self.modules for s in m.home_sections]
         self.seeders = _ordered_seeders(s for m in self.modules for s in m.seeders)
         self.parameter_seeders = [p for m in self.modules for p in m.parameters]

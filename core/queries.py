@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, column, select, table, true
+from sqlalchemy import ColumnElement, Select, column, or_, select, table, true
 
-from core.audit import AuditEvent
+from core.audit import AuditEvent, actions_matching
 from core.auth.models import User
 from core.extensions import db
 from core.permissions import Scope
@@ -26,6 +26,10 @@ def local_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
+#: Routine events hidden from the trail unless asked for.
+SIGN_IN_ACTIONS = ("user.login", "user.logout")
+
+
 def audit_scope_clause(scope: Scope) -> ColumnElement[bool]:
     """Keep events the scope may read: city-wide sees all, others their institutions'."""
     return true() if scope.city_wide else scope.clause(AuditEvent.institution_id)
@@ -39,13 +43,24 @@ def audit_events(
     actor: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    sign_ins: bool = False,
 ) -> Select:
-    """Return the audit events visible in ``scope`` matching the filters."""
+    """Return the audit events visible in ``scope`` matching the filters.
+
+    ``action`` is what the reader typed: it matches actions whose label (in Chinese or the
+    reader's language) or code contains it. Sign-ins and sign-outs are left out unless
+    ``sign_ins`` asks for them.
+    """
     stmt = select(AuditEvent).where(audit_scope_clause(scope))
     if institution_id:
         stmt = stmt.where(AuditEvent.institution_id == institution_id)
     if action:
-        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
+        codes = actions_matching(action)
+        stmt = stmt.where(
+            or_(AuditEvent.action.in_(codes), AuditEvent.action.startswith(action, autoescape=True))
+        )
+    if not sign_ins:
+        stmt = stmt.where(AuditEvent.action.not_in(SIGN_IN_ACTIONS))
     if actor:
         stmt = stmt.where(AuditEvent.actor_name.contains(actor.lower(), autoescape=True))
     if since:

@@ -8,7 +8,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
-from core.audit import action_label
+from core.audit import action_label, object_label, readable_changes
 from core.ids import mask_citizen_id
 from core.modules import MenuItem, platform
 from core.money import format_money
@@ -77,6 +77,8 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["action_label"] = action_label
+    app.jinja_env.filters["object_label"] = object_label
+    app.jinja_env.filters["readable_changes"] = readable_changes
     app.jinja_env.filters["region_name"] = region_name
     app.jinja_env.filters["mask_id"] = mask_citizen_id
     app.jinja_env.filters["datetime"] = lambda value: (

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
 from core import queries
-from core.audit import AuditEvent, action_label
+from core.audit import AuditEvent, action_label, object_label, readable_changes
 from core.excel import Column, Spec
 from core.extensions import db
 from core.home import sections_for
@@ -100,6 +111,7 @@ def _audit_filters() -> dict:
         "actor": request.args.get("actor", "").strip() or None,
         "since": _parse_day("since"),
         "until": _parse_day("until"),
+        "sign_ins": request.args.get("sign_ins") == "1",
     }
 
 
@@ -140,23 +152,31 @@ def audit_detail(event_id: int):
     if event is None:
         abort(404)
     names = queries.institution_names({event.institution_id} if event.institution_id else set())
-    return render_template("audit/detail.html", event=event, institutions=names)
+    return render_template(
+        "audit/detail.html",
+        event=event,
+        institutions=names,
+        changes=readable_changes(event),
+    )
 
 
-AUDIT_EXPORT = Spec(
-    sheet_name="审计日志",
-    title="审计日志",
-    columns=(
-        Column("时间", "occurred_at", "text", width=20),
-        Column("操作人", "actor_name", "text", width=14),
-        Column("IP 地址", "ip_address", "text", width=16),
-        Column("操作", "action", "text", width=24),
-        Column("单位", "institution", "text", width=30),
-        Column("对象", "object", "text", width=20),
-        Column("摘要", "summary", "text", width=30),
-        Column("变更内容", "changes", "text", width=60),
-    ),
-)
+def _audit_export_spec() -> Spec:
+    """Return the export's columns; the time column names the zone its times are in."""
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return Spec(
+        sheet_name="审计日志",
+        title="审计日志",
+        columns=(
+            Column(f"时间（{zone}）", "occurred_at", "text", width=22),
+            Column("操作人", "actor_name", "text", width=14),
+            Column("IP 地址", "ip_address", "text", width=16),
+            Column("操作", "action", "text", width=24),
+            Column("单位", "institution", "text", width=30),
+            Column("对象", "object", "text", width=20),
+            Column("摘要", "summary", "text", width=30),
+            Column("变更内容", "changes", "text", width=60),
+        ),
+    )
 
 
 @bp.route("/audit/export")
@@ -165,17 +185,20 @@ def audit_export():
     stmt, _filters = _audit_stmt()
     events = db.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(100_000)).all()
     names = queries.institution_names({e.institution_id for e in events if e.institution_id})
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     rows = (
         {
-            "occurred_at": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "occurred_at": e.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
             "actor_name": e.actor_name,
             "ip_address": e.ip_address or "",
             "action": action_label(e.action),
             "institution": names.get(e.institution_id, ""),
-            "object": f"{e.object_type or ''} {e.object_id or ''}".strip(),
+            "object": object_label(e.object_type),
             "summary": e.summary or "",
-            "changes": "；".join(f"{k}: {v[0]} → {v[1]}" for k, v in (e.changes or {}).items()),
+            "changes": gettext("；").join(
+                f"{field}: {before} → {after}" for field, before, after in readable_changes(e)
+            ),
         }
         for e in events
     )
-    return xlsx_response(AUDIT_EXPORT, rows, dated_filename("审计日志"))
+    return xlsx_response(_audit_export_spec(), rows, dated_filename("审计日志"))

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from core.modules import MenuItem, Module, Seeder
 from hr import appraisal, contracts, indicators, promotion, roster, seed, staff, structure
 from hr.cli import hr_cli
+from hr.models import AppraisalGrade, ContractType, ExitReason, Identity, PostCategory
 from hr.permissions import HR_MANAGE, HR_VIEW, SELF_VIEW
 from hr.views import bp
 
@@ -42,6 +43,34 @@ module = Module(
         "AppraisalRound": _l("年度考核"),
         "Appraisal": _l("考核等次"),
         "PayProfile": _l("工资档案"),
+    },
+    audit_fields={
+        "staff_number": _l("工号"),
+        "identity": _l("人员身份"),
+        "department": _l("部门"),
+        "start_on": _l("开始日期"),
+        "end_on": _l("结束日期"),
+        "bank_account": _l("银行账号"),
+        "exit_reason": _l("离职原因"),
+        "exit_note": _l("离职说明"),
+        "education": _l("学历"),
+        "professional_title": _l("专业技术职称"),
+        "phone": _l("联系电话"),
+        "category": _l("岗位类别"),
+        "grade": _l("等级"),
+        "post_name": _l("岗位名称"),
+        "salary_step": _l("薪级"),
+        "contract_type": _l("合同类型"),
+        "probation_months": _l("试用期（月）"),
+        "year": _l("年度"),
+        "excellent_cap": _l("优秀比例上限"),
+    },
+    audit_values={
+        "identity": Identity._labels(),
+        "exit_reason": ExitReason._labels(),
+        "category": PostCategory._labels(),
+        "contract_type": ContractType._labels(),
+        "Appraisal.grade": AppraisalGrade._labels(),
     },
     seeders=(
         Seeder("hr.parameters", seed.seed_hr_parameters),

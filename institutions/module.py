@@ -8,6 +8,7 @@ from core.modules import MenuItem, Module, Seeder
 from core.permissions import USERS_MANAGE
 from institutions import home, seed
 from institutions.accounts.views import bp as accounts_bp
+from institutions.models import KIND_LABELS, QUOTA_LABELS, STATUS_LABELS
 from institutions.permissions import QUOTA_VIEW, REGISTRY_MANAGE, REGISTRY_VIEW
 from institutions.views import bp
 
@@ -33,6 +34,27 @@ module = Module(
         "Institution": _l("单位"),
         "Sponsor": _l("举办单位"),
         "QuotaEntry": _l("编制台账记录"),
+    },
+    audit_fields={
+        "name": _l("名称"),
+        "credit_code": _l("统一社会信用代码"),
+        "kind": _l("类型"),
+        "district_code": _l("所在地区"),
+        "sponsor_id": _l("举办单位"),
+        "funding_class": _l("公益类别"),
+        "legal_representative": _l("法定代表人"),
+        "address": _l("地址"),
+        "status": _l("状态"),
+        "QuotaEntry.kind": _l("编制类别"),
+        "change": _l("变动数"),
+        "document_number": _l("文号"),
+        "effective_on": _l("生效日期"),
+        "note": _l("备注"),
+    },
+    audit_values={
+        "Institution.kind": KIND_LABELS,
+        "Institution.status": STATUS_LABELS,
+        "QuotaEntry.kind": QUOTA_LABELS,
     },
     home_sections=(home.registry_overview, home.my_institutions),
     seeders=(Seeder("institutions.demo", seed.seed_registry_and_users),),
