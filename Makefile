@@ -29,7 +29,7 @@ translations: venv
 messages: venv
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k msg --no-location --sort-output \
 		--ignore-dirs=".venv tests bench migrations" -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 run: venv translations
 	$(FLASK) db upgrade
