@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from flask import url_for
+from sqlalchemy import delete, or_, select
 
 from core import audit
 from core.audit import AuditEvent
+from core.auth.models import Membership, User
 from core.extensions import db
-from core.notifications import notify
+from core.notifications import Notification, notify
+from institutions.models import Institution, Sponsor
 from tests.access import AUDIT, CITY, ROLES, SIGNED_IN, Access
-from tests.factories import create_world
+from tests.factories import World, create_employment, create_person, create_world
 
 MATRIX: dict[str, Access] = {
     "auth.login": Access(frozenset(ROLES), ("GET", "POST"), public=True),
@@ -101,21 +105,108 @@ def test_every_route_is_declared(app):
 def _cases():
     for endpoint, access in MATRIX.items():
         for method in access.methods:
-            for role in ROLES:
-                yield pytest.param(endpoint, method, role, id=f"{endpoint}-{method}-{role}")
+            yield pytest.param(endpoint, method, id=f"{endpoint}-{method}")
+
+
+#: Text of the other institution that no one outside the city level may ever see.
+OTHER_MARKERS = ("别家医院", "外单位员工甲")
+
+
+@dataclass(frozen=True)
+class WorldIds:
+    sponsor: int
+    other_sponsor: int
+    mine: int
+    other: int
+    users: dict[str, int | None]
+
+
+def _load_world(ids: WorldIds) -> World:
+    """Return the world's objects in the current session."""
+    world = World(
+        db.session.get(Sponsor, ids.sponsor),
+        db.session.get(Sponsor, ids.other_sponsor),
+        db.session.get(Institution, ids.mine),
+        db.session.get(Institution, ids.other),
+    )
+    world.users = {
+        role: (db.session.get(User, user_id) if user_id else None)
+        for role, user_id in ids.users.items()
+    }
+    return world
+
+
+def _delete_world(ids: WorldIds) -> None:
+    """Remove what the world committed (core DELETEs: the trail refuses ORM deletes)."""
+    from hr.models import Employment, Person
+
+    institutions = [ids.mine, ids.other]
+    users = [u for u in ids.users.values() if u]
+    people = select(Employment.person_id).where(Employment.institution_id.in_(institutions))
+    person_ids = list(db.session.scalars(people))
+    for stmt in (
+        delete(Notification).where(
+            or_(Notification.user_id.in_(users), Notification.institution_id.in_(institutions))
+        ),
+        delete(AuditEvent).where(
+            or_(AuditEvent.institution_id.in_(institutions), AuditEvent.actor_id.in_(users))
+        ),
+        delete(Employment).where(Employment.institution_id.in_(institutions)),
+        delete(Person).where(Person.id.in_(person_ids)),
+        delete(Membership).where(Membership.user_id.in_(users)),
+        delete(User).where(User.id.in_(users)),
+        delete(Institution).where(Institution.id.in_(institutions)),
+        delete(Sponsor).where(Sponsor.id.in_([ids.sponsor, ids.other_sponsor])),
+    ):
+        db.session.execute(stmt)
+    db.session.commit()
+
+
+@pytest.fixture(scope="module")
+def world_ids(app):
+    """Build the world once for the whole matrix, committed, and remove it at the end.
+
+    Every request of the matrix then runs inside a savepoint that is rolled back, so the
+    world is the same for each role and no test sees another's writes.
+    """
+    with app.app_context():
+        db.session.remove()
+        world = create_world()
+        for institution in (world.mine, world.other):
+            audit.record("test.event", institution, institution_id=institution.id)
+        create_employment(world.other, person=create_person(name="外单位员工甲"))
+        db.session.commit()
+        ids = WorldIds(
+            world.sponsor.id,
+            world.other_sponsor.id,
+            world.mine.id,
+            world.other.id,
+            {role: (user.id if user else None) for role, user in world.users.items()},
+        )
+        db.session.remove()
+    yield ids
+    with app.app_context():
+        db.session.remove()
+        _delete_world(ids)
+        db.session.remove()
 
 
 def _url_args(app, world, endpoint: str, target: str) -> dict | None:
-    """Return URL arguments pointing at our own or the other institution's objects."""
+    """Return URL arguments for ``target``: "own" (our institution and its objects),
+    "other" (the other institution and its objects) or "mixed" (our institution in the URL,
+    the other's objects), or None when the route has no such case."""
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     scoped = ({"institution_id", *ARGS} - USER_OWNED_ARGS) & set(rule.arguments)
     if target == "other" and not scoped:
         return None  # nothing institution-scoped to point elsewhere
+    objects = {name for name in scoped if name.endswith("_id")} - {"institution_id"}
+    if target == "mixed" and not ("institution_id" in scoped and objects):
+        return None  # no object id to take from elsewhere (a year is not an object)
     institution = world.mine if target == "own" else world.other
     args = {}
     for name in rule.arguments:
         if name == "institution_id":
-            args[name] = institution.id
+            args[name] = (world.mine if target == "mixed" else institution).id
         elif name in ARGS:
             args[name] = ARGS[name](world, institution)
         elif name == "sponsor_id":
@@ -135,6 +226,9 @@ def _expected(access: Access, role: str, method: str, target: str) -> set[int]:
         return {200, 302, 422}
     if role == "anonymous":
         return {302}
+    if target == "mixed":
+        # our own institution in the URL cannot reach another institution's object
+        return {404} if role in access.allowed else {403, 404}
     if target == "other" and role not in CITY:
         if access.check == "perm" and role not in access.allowed:
             return {403}
@@ -142,33 +236,59 @@ def _expected(access: Access, role: str, method: str, target: str) -> set[int]:
     return ok if role in access.allowed else {403}
 
 
-@pytest.mark.parametrize(("endpoint", "method", "role"), list(_cases()))
-def test_access(app, client, login_as, endpoint, method, role):
-    world = create_world()
-    for institution in (world.mine, world.other):
-        audit.record("test.event", institution, institution_id=institution.id)
-    db.session.commit()
-    if world.users[role] is not None:
-        login_as(world.users[role])
+def _check(app, world, endpoint: str, method: str, role: str, target: str) -> str | None:
+    """Make one request as ``role``; return what was wrong, or None."""
+    user = world.users[role]
+    client = app.test_client()
+    if user is not None:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
     #: the signed-in user, for factories of objects a user owns (their inbox messages)
-    world.current = world.users[role] or world.users["employee"]
+    world.current = user or world.users["employee"]
     access = MATRIX[endpoint]
-    for target in ("own", "other"):
-        args = _url_args(app, world, endpoint, target)
-        if args is None:
-            continue
-        with app.test_request_context():
-            from flask import url_for
+    args = _url_args(app, world, endpoint, target)
+    if args is None:
+        return None
+    with app.test_request_context():
+        url = url_for(endpoint, **args)
+    response = client.open(url, method=method, data={})
+    expected = _expected(access, role, method, target)
+    where = f"{method} {url} as {role} ({target})"
+    if response.status_code not in expected:
+        return f"{where}: {response.status_code}, expected {sorted(expected)}"
+    body = response.get_data(as_text=True) if response.mimetype.startswith("text/") else ""
+    if response.status_code in (403, 404):
+        if any(marker in body for marker in OTHER_MARKERS):
+            return f"{where}: the error page names the other institution"
+        if ("没有权限" if response.status_code == 403 else "页面不存在") not in body:
+            return f"{where}: not the expected error page"
+    if response.status_code == 200 and role not in CITY and not access.public:
+        leaked = [marker for marker in OTHER_MARKERS if marker in body]
+        if leaked:
+            return f"{where}: the page shows the other institution's {leaked}"
+    if (
+        role == "anonymous"
+        and not access.public
+        and "/login" not in response.headers.get("Location", "")
+    ):
+        return f"{where}: not sent to the login page"
+    return None
 
-            url = url_for(endpoint, **args)
-        response = client.open(url, method=method, data={})
-        expected = _expected(access, role, method, target)
-        assert response.status_code in expected, (
-            f"{method} {url} as {role} ({target}): {response.status_code}, expected {expected}"
-        )
-        if response.status_code in (403, 404):
-            body = response.get_data(as_text=True)
-            assert "别家医院" not in body
-            assert ("没有权限" if response.status_code == 403 else "页面不存在") in body
-        if role == "anonymous" and not access.public:
-            assert "/login" in response.headers["Location"]
+
+@pytest.mark.parametrize(("endpoint", "method"), list(_cases()))
+def test_access(app, world_ids, endpoint, method):
+    """Every role and anonymous, on our institution, the other one, and the two mixed."""
+    connection = db.engines[None]  # the test's own connection (tests/conftest.py)
+    failures = []
+    for role in ROLES:
+        for target in ("own", "other", "mixed"):
+            savepoint = connection.begin_nested()
+            try:
+                failure = _check(app, _load_world(world_ids), endpoint, method, role, target)
+            finally:
+                db.session.remove()
+                savepoint.rollback()
+            if failure:
+                failures.append(failure)
+    assert failures == []
