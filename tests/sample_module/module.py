@@ -3,6 +3,8 @@ a seeder that runs after HR's, and a job-free setup hook."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint
 from sqlalchemy import func, select
 
@@ -12,6 +14,7 @@ from core.permissions import Permission
 from core.roles import Role
 from institutions.indicators import Indicator
 from institutions.models import QuotaEntry
+from payroll.inputs import InputProvider, PayInput
 
 SAMPLE_VIEW = Permission("sample.view", "查看示例", grants={Role.HR_OFFICER})
 
@@ -34,6 +37,15 @@ def _quota_entries(ids, on):
     return dict(rows.all())
 
 
+def _bonus(institution_id: int, period: str):
+    """Pay employment 1 a reward of 100.005 and employment 2 an allowance, every period."""
+    return [
+        PayInput(1, "reward_performance", Decimal("100.005"), f"sample:{period}"),
+        PayInput(1, "reward_performance", Decimal("50"), "sample:extra"),
+        PayInput(2, "allowance", Decimal("20"), f"sample:{period}"),
+    ]
+
+
 def _seed() -> list[str]:
     seeded.append("sample")
     return ["示例数据"]
@@ -50,7 +62,8 @@ module = Module(
     provides={
         "indicators": (
             Indicator("sample.quota_entries", "台账记录数", "条", "tests", _quota_entries),
-        )
+        ),
+        "payroll_inputs": (InputProvider("sample.bonus", "示例奖金", "tests", _bonus),),
     },
     setup=lambda app: set_up.append(app.name),
 )
