@@ -6,19 +6,21 @@ from flask_babel import lazy_gettext as _l
 
 from core.auth.views import bp as auth_bp
 from core.modules import MenuItem, Module
-from core.permissions import AUDIT_VIEW, USERS_MANAGE
+from core.parameters_views import bp as parameters_bp
+from core.permissions import AUDIT_VIEW, PARAMETERS_MANAGE, USERS_MANAGE
 from core.roles import ROLE_LABELS
 from core.views import bp as core_bp
 
 module = Module(
     name="core",
     label=_l("平台"),
-    blueprints=(auth_bp, core_bp),
+    blueprints=(auth_bp, core_bp, parameters_bp),
     menu=(
         MenuItem(_l("首页"), "core.home", order=0),
         MenuItem(_l("审计日志"), "core.audit_index", AUDIT_VIEW, order=90),
+        MenuItem(_l("政策参数"), "parameters.index", PARAMETERS_MANAGE, order=95),
     ),
-    permissions=(AUDIT_VIEW, USERS_MANAGE),
+    permissions=(AUDIT_VIEW, USERS_MANAGE, PARAMETERS_MANAGE),
     audit_actions={
         "user.login": _l("登录"),
         "user.logout": _l("退出登录"),
@@ -30,8 +32,13 @@ module = Module(
         "user.password_reset": _l("重置密码"),
         "membership.grant": _l("授予角色"),
         "membership.revoke": _l("撤销角色"),
+        "parameter.add": _l("添加政策参数版本"),
     },
-    audit_objects={"User": _l("账号"), "Membership": _l("角色")},
+    audit_objects={
+        "User": _l("账号"),
+        "Membership": _l("角色"),
+        "ParameterVersion": _l("政策参数版本"),
+    },
     audit_fields={
         "username": _l("用户名"),
         "full_name": _l("姓名"),

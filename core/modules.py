@@ -82,6 +82,8 @@ class Module:
     seeders: Sequence[Seeder] = ()
     #: callables storing the package's parameter defaults (idempotent); run by ``flask init``
     parameters: Sequence[Callable[[], None]] = ()
+    #: parameter key -> what it is, for the parameters page
+    parameter_labels: Mapping[str, Any] = field(default_factory=dict)
     #: ``core.jobs.JobKind`` values the worker can run
     jobs: Sequence[Any] = ()
     #: contributions to registries owned by lower packages, by registry name
@@ -117,6 +119,7 @@ class Platform:
         self.home_sections = [s for m in self.modules for s in m.home_sections]
         self.seeders = _ordered_seeders(s for m in self.modules for s in m.seeders)
         self.parameter_seeders = [p for m in self.modules for p in m.parameters]
+        self.parameter_labels = _merged(m.parameter_labels for m in self.modules)
         self.jobs = [j for m in self.modules for j in m.jobs]
 
     def provided(self, registry: str) -> list[Any]:

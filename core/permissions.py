@@ -49,6 +49,10 @@ AUDIT_VIEW = Permission(
     grants={Role.STAFFING_OFFICE, Role.INSTITUTION_ADMIN},
 )
 USERS_MANAGE = Permission("users.manage", N_("管理账号和角色"), grants={Role.STAFFING_OFFICE})
+#: dated rates and tables (DOMAIN.md): read them all and add new versions
+PARAMETERS_MANAGE = Permission(
+    "parameters.manage", N_("维护政策参数"), grants={Role.STAFFING_OFFICE}
+)
 
 
 def role_permissions() -> dict[Role, frozenset[str]]:

@@ -84,5 +84,16 @@ module = Module(
         appraisal.ensure_defaults,
         roster.ensure_defaults,
     ),
+    parameter_labels={
+        "hr.post_structure": _l("岗位结构比例"),
+        "hr.promotion": _l("晋升任职年限"),
+        "hr.starting_steps": _l("起点薪级"),
+        "hr.probation_limits": _l("试用期上限"),
+        "hr.appraisal_excellent_cap": _l("年度考核优秀比例上限"),
+        "hr.salary_step_max": _l("最高薪级"),
+        "hr.fund_rate_range": _l("住房公积金缴存比例范围"),
+        "hr.entry.max_future_days": _l("入职日期最多提前天数"),
+        "hr.entry.min_age": _l("最低入职年龄"),
+    },
     provides={"indicators": indicators.INDICATORS},
 )

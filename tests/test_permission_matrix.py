@@ -32,6 +32,8 @@ MATRIX: dict[str, Access] = {
     "core.audit_index": Access(AUDIT),
     "core.audit_export": Access(AUDIT),
     "core.audit_detail": Access(AUDIT, check="perm"),
+    "parameters.index": Access(CITY),
+    "parameters.detail": Access(CITY, ("GET", "POST")),
     "core.inbox": Access(SIGNED_IN),
     "core.inbox_read": Access(SIGNED_IN, ("POST",)),
     "core.inbox_read_all": Access(SIGNED_IN, ("POST",)),
@@ -63,6 +65,16 @@ ARGS = {
     # A message in the signed-in user's own inbox (someone else's is tested separately).
     "notification_id": lambda world, institution: notify([world.current], "测试消息")[0].id,
 }
+
+def _parameter_key(world, institution) -> str:
+    from datetime import date
+
+    from core.parameters import ensure_parameter
+
+    return ensure_parameter("test.matrix", {"rate": "0.08"}, effective_from=date(2020, 1, 1)).key
+
+
+ARGS["key"] = _parameter_key
 
 #: URL arguments naming the signed-in user's own objects, not an institution's.
 USER_OWNED_ARGS = {"notification_id"}
