@@ -10,8 +10,8 @@ them for deductions by category.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from decimal import Decimal
-from typing import Any, Self
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, ClassVar, Self
 
 from core.money import FEN, round_half_up
 
@@ -41,8 +41,14 @@ def money(value: Any) -> Decimal:
 
 
 def round_to(value: Decimal, quantum: Decimal = FEN) -> Decimal:
-    """Round half-up to ``quantum`` (0.01 the fen, 1 the yuan), always returned in fen."""
-    return round_half_up(round_half_up(value, quantum))
+    """Round half-up to ``quantum`` (0.01 the fen, 1 the yuan), always returned in fen.
+
+    The hot path of every pay line: plain ``quantize`` calls (``core.money.round_half_up``
+    does the same with argument checks); adding ZERO turns a "-0.00" into "0.00".
+    """
+    if quantum is not FEN and quantum != FEN:
+        value = value.quantize(quantum, ROUND_HALF_UP)
+    return value.quantize(FEN, ROUND_HALF_UP) + ZERO
 
 
 def is_fen(value: Decimal) -> bool:
@@ -54,33 +60,37 @@ def is_fen(value: Decimal) -> bool:
 class AmountGroup:
     """Amounts by category; subclasses declare ``Decimal`` fields defaulting to ZERO."""
 
+    _names: ClassVar[dict[type, tuple[str, ...]]] = {}
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        names = AmountGroup._names.get(cls)
+        if names is None:
+            names = AmountGroup._names[cls] = tuple(f.name for f in fields(cls))
+        return names
+
     def __add__(self, other: Self) -> Self:
-        if type(other) is not type(self):
+        cls = type(self)
+        if type(other) is not cls:
             return NotImplemented
-        return type(self)(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
-        )
+        return cls(*[getattr(self, n) + getattr(other, n) for n in cls.field_names()])
 
     def __sub__(self, other: Self) -> Self:
-        if type(other) is not type(self):
+        cls = type(self)
+        if type(other) is not cls:
             return NotImplemented
-        return type(self)(
-            **{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)}
-        )
+        return cls(*[getattr(self, n) - getattr(other, n) for n in cls.field_names()])
 
     def times(self, factor: int | Decimal) -> Self:
         """Return every amount multiplied by ``factor`` (no rounding: use whole factors)."""
-        return type(self)(**{f.name: getattr(self, f.name) * factor for f in fields(self)})
+        cls = type(self)
+        return cls(*[getattr(self, n) * factor for n in cls.field_names()])
 
     @property
     def total(self) -> Decimal:
         """Return the sum of every category."""
-        return sum((getattr(self, f.name) for f in fields(self)), ZERO)
+        return sum([getattr(self, n) for n in self.field_names()], ZERO)
 
     def as_dict(self) -> dict[str, Decimal]:
         """Return the amounts by field name."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    @classmethod
-    def field_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+        return {n: getattr(self, n) for n in self.field_names()}

@@ -23,8 +23,10 @@ Totals: 应发合计 = 岗位工资 + 薪级工资 + 基础性绩效 + 奖励性
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from core.i18n import msg
@@ -74,15 +76,15 @@ COMPUTABLE = ("post_wage", "step_wage", *DEDUCTIONS)
 
 def _fen(value: Decimal, name: str) -> Decimal:
     """Return an amount with exactly two places; refuse one with fractions of a fen."""
-    if not isinstance(value, Decimal):
+    if type(value) is not Decimal:
         if isinstance(value, int) and not isinstance(value, bool):
             value = Decimal(value)
-        else:
+        elif not isinstance(value, Decimal):
             raise TypeError(f"{name} must be a Decimal, not {type(value).__name__}")
     quantized = value.quantize(FEN)
     if quantized != value:
         raise ValueError(f"{name} = {value} has fractions of a fen")
-    return quantized if quantized else abs(quantized)
+    return quantized + ZERO  # no "-0.00"
 
 
 # --------------------------------------------------------------------------- inputs
@@ -177,7 +179,7 @@ class PayItems:
     given: frozenset[str] = frozenset()
     problems: tuple[Problem, ...] = ()
 
-    @property
+    @cached_property
     def gross(self) -> Decimal:
         """Return 应发合计: the seven pay items."""
         return sum((getattr(self, name) for name in EARNINGS), ZERO)
@@ -235,20 +237,24 @@ def difference(corrected: PayItems, original: PayItems) -> PayItems:
 def _scale_item(
     given: Decimal | None,
     name: str,
-    lookup: Any,
-    table: Any,
+    amounts: Mapping[tuple[str, int], Decimal],
+    explain: Callable[[str, int], Decimal],
     category: str | None,
     key: int | None,
     missing: Problem,
     problems: list[Problem],
 ) -> tuple[Decimal, bool]:
+    """Return (amount, given): the given amount, or the table's (``explain`` raises why not)."""
     if given is not None:
         return _fen(given, name), True
     if category is None or key is None:
         problems.append(missing)
         return ZERO, False
+    found = amounts.get((category, key))
+    if found is not None:
+        return found, False
     try:
-        return lookup(table, category, key), False
+        return explain(category, key), False
     except scales.ScaleError as exc:
         problems.append(error(f"{name}_not_in_table", exc.message))
         return ZERO, False
@@ -263,8 +269,8 @@ def resolve_items(inputs: PayInputs, profile: PayProfile, params: PayrollParams)
     post, was_given = _scale_item(
         inputs.post_wage,
         "post_wage",
-        scales.post_wage,
-        params.post_wages,
+        params.post_wage_amounts,
+        lambda category, grade: scales.post_wage(params.post_wages, category, grade),
         profile.category,
         profile.grade,
         error("missing_post", msg("没有岗位等级，无法计算岗位工资")),
@@ -275,8 +281,8 @@ def resolve_items(inputs: PayInputs, profile: PayProfile, params: PayrollParams)
     step, was_given = _scale_item(
         inputs.step_wage,
         "step_wage",
-        scales.step_wage,
-        params.step_wages,
+        params.step_wage_amounts,
+        lambda category, step: scales.step_wage(params.step_wages, category, step),
         profile.category,
         profile.step,
         error("missing_step", msg("没有薪级，无法计算薪级工资")),
@@ -425,20 +431,20 @@ def resolve_items(inputs: PayInputs, profile: PayProfile, params: PayrollParams)
             )
         )
 
-    tax_deductions = replace(
-        OtherDeductions(
-            **{
-                name: _fen(amount, f"tax_deductions.{name}")
-                for name, amount in inputs.tax_deductions.as_dict().items()
-            }
-        ),
-        annuity=on_annuity.deductible,
+    given_other = inputs.tax_deductions
+    tax_deductions = OtherDeductions(
+        on_annuity.deductible,
+        *[
+            _fen(getattr(given_other, name), f"tax_deductions.{name}")
+            for name in OtherDeductions.field_names()[1:]  # annuity is the first
+        ],
     )
+    given_additional = inputs.special_additional
     additional = SpecialAdditional(
-        **{
-            name: _fen(amount, f"special_additional.{name}")
-            for name, amount in inputs.special_additional.as_dict().items()
-        }
+        *[
+            _fen(getattr(given_additional, name), f"special_additional.{name}")
+            for name in SpecialAdditional.field_names()
+        ]
     )
     return PayItems(
         post_wage=post,
@@ -501,7 +507,7 @@ class PayLine:
         """年终奖个税."""
         return self.tax.bonus_income_tax
 
-    @property
+    @cached_property
     def total_deductions(self) -> Decimal:
         """扣款合计."""
         return (
@@ -511,7 +517,7 @@ class PayLine:
             + self.items.other_deductions
         )
 
-    @property
+    @cached_property
     def net_pay(self) -> Decimal:
         """实发工资."""
         return self.gross - self.total_deductions
@@ -614,7 +620,7 @@ def finish_line(
         bonus=items.bonus,
         merge_bonus=profile.merge_bonus,
     )
-    line = PayLine(items, month_tax, ())
+    line = PayLine(items, month_tax, items.problems)
     problems = list(items.problems)
     reason = _BONUS_REASONS.get(month_tax.bonus_treatment)
     if reason is not None:
@@ -645,7 +651,9 @@ def finish_line(
         )
     if line.net_pay > 0 and not (profile.bank_account or "").strip():
         problems.append(error("missing_bank_account", msg("没有银行账号，无法发放工资")))
-    return replace(line, problems=tuple(problems))
+    if len(problems) == len(items.problems):
+        return line
+    return PayLine(items, month_tax, tuple(problems))
 
 
 def compute_line(

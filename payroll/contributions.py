@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from payroll.amounts import ZERO, AmountGroup, as_decimal, money, round_to
@@ -141,22 +142,22 @@ class ContributionParams:
             rounding={item: as_decimal(rounding[item]) for item in ITEMS},
         )
 
-    @property
+    @cached_property
     def base_floor(self) -> Decimal:
         """Return the lowest contribution base: 60% of the provincial average wage."""
         return round_to(self.province_average * self.floor_ratio)
 
-    @property
+    @cached_property
     def base_cap(self) -> Decimal:
         """Return the highest contribution base: 300% of the provincial average wage."""
         return round_to(self.province_average * self.cap_ratio)
 
-    @property
+    @cached_property
     def fund_base_cap(self) -> Decimal:
         """Return the highest housing-fund base: 3× the city average wage."""
         return round_to(self.city_average * self.fund_base_cap_ratio)
 
-    @property
+    @cached_property
     def annuity_base_cap(self) -> Decimal:
         """Return the highest annuity base for the tax deduction: 3× the city average wage."""
         return round_to(self.city_average * self.annuity_base_cap_ratio)

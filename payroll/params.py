@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from hr.appraisal import DEFAULTS as APPRAISAL_DEFAULTS
@@ -76,6 +78,16 @@ class PayrollParams:
             tax=TaxParams.from_values(values),
             special_standards=Standards.from_value(get(special_deductions.STANDARDS_KEY)),
         )
+
+    @cached_property
+    def post_wage_amounts(self) -> dict[tuple[str, int], Decimal]:
+        """The 岗位工资 table parsed once: (category, grade) -> amount."""
+        return scales.amounts_by_key(self.post_wages)
+
+    @cached_property
+    def step_wage_amounts(self) -> dict[tuple[str, int], Decimal]:
+        """The 薪级工资 table parsed once: (category, step) -> amount."""
+        return scales.amounts_by_key(self.step_wages)
 
     @classmethod
     def from_lookup(cls, lookup: Callable[[str], Any]) -> PayrollParams:

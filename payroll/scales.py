@@ -106,6 +106,7 @@ __all__ = [
     "STEP_WAGE_KEY",
     "ScaleError",
     "TableLoad",
+    "amounts_by_key",
     "ensure_defaults",
     "grade_name",
     "load_post_wage_table",
@@ -159,6 +160,15 @@ def step_wage(table: Mapping[str, Any], category: str, step: int) -> Decimal:
         raise ScaleError(
             msg("薪级工资表中没有%(category)s第 %(step)s 级", category=label, step=step)
         ) from None
+
+
+def amounts_by_key(table: Mapping[str, Any]) -> dict[tuple[str, int], Decimal]:
+    """Return a table value parsed once: (category, grade or step) -> monthly amount."""
+    return {
+        (category, int(key)): money(amount)
+        for category, column in table.items()
+        for key, amount in column.items()
+    }
 
 
 # --------------------------------------------------------------------------- loading

@@ -337,19 +337,19 @@ class YearToDate:
                 f"payment of month {record.month} after month {self.last_month}: fold in order"
             )
         wage = record.wage
-        return replace(
-            self,
-            last_month=record.month,
-            payments=self.payments + 1,
-            income=self.income + wage.income,
-            tax_free_income=self.tax_free_income + wage.tax_free_income,
-            special=self.special + wage.special,
-            additional=self.additional + wage.additional,
-            other=self.other + wage.other,
-            withheld=self.withheld + record.withheld,
-            bonus=self.bonus + record.bonus,
-            bonus_payments=self.bonus_payments + (1 if record.bonus else 0),
-            bonus_tax=self.bonus_tax + record.bonus_tax,
+        return YearToDate(
+            self.year,
+            record.month,
+            self.payments + 1,
+            self.income + wage.income,
+            self.tax_free_income + wage.tax_free_income,
+            self.special + wage.special,
+            self.additional + wage.additional,
+            self.other + wage.other,
+            self.withheld + record.withheld,
+            self.bonus + record.bonus,
+            self.bonus_payments + (1 if record.bonus else 0),
+            self.bonus_tax + record.bonus_tax,
         )
 
     @classmethod
