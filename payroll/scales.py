@@ -96,6 +96,8 @@ WORKER_STEP_HEADER = "工人"
 
 CATEGORY_BY_LABEL = {"管理": MANAGEMENT, "专业技术": PROFESSIONAL, "工勤技能": WORKER}
 CATEGORY_LABELS = {value: label for label, value in CATEGORY_BY_LABEL.items()}
+#: the same names for messages, translated where shown
+CATEGORY_NAMES = {MANAGEMENT: msg("管理"), PROFESSIONAL: msg("专业技术"), WORKER: msg("工勤技能")}
 GENERAL_WORKER_LABEL = "普通工"
 
 __all__ = [
@@ -137,7 +139,7 @@ def grade_name(category: str, grade: int) -> Msg:
     """Return how a post is named in messages: "专业技术 8 级", "工勤技能 2 级", "普通工"."""
     if category == WORKER and grade == GENERAL_WORKER_GRADE:
         return msg("普通工")
-    label = CATEGORY_LABELS.get(category, category)
+    label = CATEGORY_NAMES.get(category, category)
     return msg("%(category)s %(grade)s 级", category=label, grade=grade)
 
 
@@ -156,7 +158,7 @@ def step_wage(table: Mapping[str, Any], category: str, step: int) -> Decimal:
     try:
         return money(table[category][str(step)])
     except (KeyError, TypeError):
-        label = CATEGORY_LABELS.get(category, category)
+        label = CATEGORY_NAMES.get(category, category)
         raise ScaleError(
             msg("薪级工资表中没有%(category)s第 %(step)s 级", category=label, step=step)
         ) from None
@@ -255,7 +257,7 @@ def _grade(raw: Any, category: str | None) -> int:
         raise ValueError(
             msg(
                 "%(category)s岗位没有 %(grade)d 级（应为 %(low)d–%(high)d）",
-                category=CATEGORY_LABELS[category],
+                category=CATEGORY_NAMES[category],
                 grade=grade,
                 low=grades.start,
                 high=grades.stop - 1,
