@@ -17,7 +17,7 @@ the person is (:class:`Person`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -183,16 +183,29 @@ def _blank_zero(value: Decimal) -> Decimal | None:
     return value if value else None
 
 
-def tax_wages_row(line: PayLine, person: Person) -> dict[str, Any]:
-    """Return the 正常工资薪金收入 row of a pay line.
+def _lines(lines: PayLine | Sequence[PayLine]) -> list[PayLine]:
+    found = [lines] if isinstance(lines, PayLine) else list(lines)
+    if not found:
+        raise ValueError("no pay line")
+    return found
 
+
+def tax_wages_row(lines: PayLine | Sequence[PayLine], person: Person) -> dict[str, Any]:
+    """Return the 正常工资薪金收入 row of a person's pay line(s) of one period.
+
+    The client takes one row per person and month: pass every line paid to the person in
+    the period, in the order paid (the regular run, then any correction run); the period
+    amounts are summed and the cumulative ones are those after the last line.
     本期收入 is the wage income (with the employer's taxable fund excess and any bonus not
     taxed separately); 住房公积金 is the tax-free part. The 累计 special additional columns are
     the year's cumulative amounts by category, left blank when part of them is known only as a
     total (the client then uses the employee's own declarations).
     """
-    payment = line.record.wage
-    wage = line.tax.wage
+    found = _lines(lines)
+    payment = found[0].record.wage
+    for line in found[1:]:
+        payment = payment + line.record.wage
+    wage = found[-1].tax.wage
     cumulative = wage.cumulative_additional
     row: dict[str, Any] = {
         "staff_number": person.staff_number,
@@ -232,16 +245,18 @@ TAX_BONUS_SPEC = Spec(
 )
 
 
-def tax_bonus_row(line: PayLine, person: Person) -> dict[str, Any] | None:
-    """Return the 全年一次性奖金收入 row of a pay line, or None if no bonus is taxed separately."""
-    if line.tax.bonus is None:
+def tax_bonus_row(lines: PayLine | Sequence[PayLine], person: Person) -> dict[str, Any] | None:
+    """Return the 全年一次性奖金收入 row of a person's line(s) of one period, or None if no
+    bonus is taxed separately."""
+    bonuses = [line.tax.bonus.bonus for line in _lines(lines) if line.tax.bonus is not None]
+    if not bonuses:
         return None
     return {
         "staff_number": person.staff_number,
         "name": person.name,
         "id_type": person.id_type,
         "id_number": person.id_number,
-        "bonus": line.tax.bonus.bonus,
+        "bonus": sum(bonuses, ZERO),
     }
 
 

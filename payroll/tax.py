@@ -10,7 +10,7 @@ calendar year::
                        − cumulative special additional deductions (专项附加扣除)
                        − cumulative other deductions (deductible annuity, 个人养老金, ...)
     cumulative tax     = cumulative taxable × rate − quick deduction   (annual table)
-    this payment's tax = cumulative tax − tax already withheld this year; never below 0
+    this month's tax   = cumulative tax − tax withheld in earlier months; never below 0
 
 Basic deduction: 5,000 × ``months_employed`` (the months from the later of January and the
 month of hire to this month); a person whose first job is this year: 5,000 × the calendar
@@ -21,10 +21,17 @@ month number (2020年第13号); the 60,000 flag (with this employer all last yea
 (one per payment: a month's line, or a correction run's line carrying differences), each
 counted once: ``YearToDate.fold(year, records)`` rebuilds it from stored lines, and
 :func:`tax_month` returns the new state for the next payment. So a payment split between a
-month and a later correction run ends the year with the same cumulative figures; the tax
-withheld on each payment is the cumulative tax so far minus what was withheld before, so the
-year's withheld total is ``max`` of the cumulative taxes so far, which is the cumulative tax
-itself whenever the cumulative taxable income never went down.
+month and a later correction run ends the year with the same cumulative figures.
+
+**The floor is per month, as the client declares it.** All payments of one month (the
+regular run and any correction run paid in the same month) are one declaration: the month's
+tax is ``max(cumulative tax − withheld in earlier months, 0)``, and each payment withholds
+what that figure adds to what the month's earlier payments withheld. A correction that lowers
+the month's tax therefore gives back, within the month, tax its regular run withheld (a
+negative tax on that payment; the month's total is never negative). Across months the
+year's withheld total is the highest month-end cumulative tax so far, which is the cumulative
+tax itself whenever the cumulative taxable income never went down; what was withheld in
+excess is refunded at the annual reconciliation (汇算清缴), never during the year.
 
 A draft run's basis is the fold of every *other* payment of the year up to its period (never
 its own earlier result), so recomputing a draft never double-counts.
@@ -245,6 +252,18 @@ class WagePayment:
     additional: SpecialAdditional = field(default_factory=SpecialAdditional)
     other: OtherDeductions = field(default_factory=OtherDeductions)
 
+    def __add__(self, other: WagePayment) -> WagePayment:
+        """Return two payments as one (a month's regular and correction runs, declared once)."""
+        if not isinstance(other, WagePayment):
+            return NotImplemented
+        return WagePayment(
+            self.income + other.income,
+            self.tax_free_income + other.tax_free_income,
+            self.special + other.special,
+            self.additional + other.additional,
+            self.other + other.other,
+        )
+
 
 @dataclass(frozen=True)
 class TaxPeriod:
@@ -303,7 +322,7 @@ class TaxRecord:
 
     month: int
     wage: WagePayment
-    #: wage tax withheld on this payment
+    #: wage tax withheld on this payment (negative: given back within its month)
     withheld: Decimal
     #: the bonus taxed separately on this payment (0 if none) and its tax
     bonus: Decimal = ZERO
@@ -325,6 +344,8 @@ class YearToDate:
     other: OtherDeductions = field(default_factory=OtherDeductions)
     #: wage tax withheld so far this year
     withheld: Decimal = ZERO
+    #: the part of ``withheld`` withheld in ``last_month``
+    month_withheld: Decimal = ZERO
     #: separately taxed bonuses so far, how many payments carried one, and their tax
     bonus: Decimal = ZERO
     bonus_payments: int = 0
@@ -347,6 +368,7 @@ class YearToDate:
             self.additional + wage.additional,
             self.other + wage.other,
             self.withheld + record.withheld,
+            (self.month_withheld if record.month == self.last_month else ZERO) + record.withheld,
             self.bonus + record.bonus,
             self.bonus_payments + (1 if record.bonus else 0),
             self.bonus_tax + record.bonus_tax,
@@ -359,6 +381,12 @@ class YearToDate:
         for record in records:
             state = state.add(record)
         return state
+
+    def withheld_before(self, month: int) -> Decimal:
+        """Return the wage tax withheld in the months before ``month``."""
+        if month == self.last_month:
+            return self.withheld - self.month_withheld
+        return self.withheld
 
     @property
     def total_tax(self) -> Decimal:
@@ -386,11 +414,15 @@ class WageTax:
     quick_deduction: Decimal
     #: 累计应纳税额
     cumulative_tax: Decimal
-    #: 累计已预缴税额 (before this payment)
+    #: 累计已预缴税额: withheld in the months before this one
     withheld_before: Decimal
-    #: 应补(退)税额 before the floor: negative when more was withheld than is due so far
+    #: withheld by earlier payments of this same month (a regular run before a correction)
+    withheld_this_month: Decimal
+    #: 应补(退)税额 of the month before the floor: negative when more was withheld in earlier
+    #: months than is due so far
     balance: Decimal
-    #: tax withheld on this payment: the balance, or 0 if it is negative
+    #: tax withheld on this payment: the month's floored balance less what the month's
+    #: earlier payments withheld (negative only to give some of that back)
     tax: Decimal
 
     @property
@@ -405,7 +437,13 @@ class WageTax:
 
     @property
     def withheld_after(self) -> Decimal:
-        return self.withheld_before + self.tax
+        """Return the year's wage tax withheld after this payment."""
+        return self.withheld_before + self.withheld_this_month + self.tax
+
+    @property
+    def month_tax(self) -> Decimal:
+        """Return the month's tax after this payment (never negative)."""
+        return self.withheld_this_month + self.tax
 
 
 def withhold_wages(
@@ -426,7 +464,9 @@ def withhold_wages(
     taxable = max(taxable, ZERO)
     bracket = params.annual.bracket(taxable)
     cumulative_tax = params.annual.tax(taxable)
-    balance = cumulative_tax - ytd.withheld
+    before = ytd.withheld_before(period.month)
+    this_month = ytd.withheld - before
+    balance = cumulative_tax - before
     return WageTax(
         period=period,
         cumulative_income=income,
@@ -439,9 +479,10 @@ def withhold_wages(
         rate=bracket.rate,
         quick_deduction=bracket.quick_deduction,
         cumulative_tax=cumulative_tax,
-        withheld_before=ytd.withheld,
+        withheld_before=before,
+        withheld_this_month=this_month,
         balance=balance,
-        tax=max(balance, ZERO),
+        tax=max(balance, ZERO) - this_month,
     )
 
 

@@ -33,7 +33,9 @@ rent 1,500 a month.
   Deductions: 720.00 + 360.00 + 180.00 + 36.00 + 900.00 = 2,196.00 (fund limit 1,080).
   Taxable a month: 9,000 − 5,000 − (720 + 180 + 36 + 900) − 360 − 1,500 = 304 → 9.12 tax.
   In October a correction run pays July's missing 100.00 津贴: cumulative taxable
-  4 × 304 + 100 = 1,316 → 39.48, withheld 36.48 → 3.00 (net 97.00). Nov 1,620 → 48.60
+  4 × 304 + 100 = 1,316 → 39.48; October's tax is 39.48 − 27.36 (Jul–Sep) = 12.12, of
+  which the regular run withheld 9.12, so the correction withholds 3.00 (net 97.00) and the
+  client, seeing one October declaration of 9,100, computes the same. Nov 1,620 → 48.60
   (9.12); Dec 1,924 → 57.72 (9.12). Year 57.72 = 9.12 × 6 + 3.00, the same as if July had
   paid 9,100. December bonus 36,000.01 (one fen over: 10%): 3,600.001 − 210 = 3,390.00.
 
@@ -55,6 +57,7 @@ import pytest
 
 from payroll.compute import PayInputs, PayProfile, compute_line, correction_line, resolve_items
 from payroll.excel_specs import Person, tax_bonus_row, tax_wages_row
+from payroll.reconcile import TaxFigures
 from payroll.tax import SpecialAdditional, YearToDate
 
 D = Decimal
@@ -329,3 +332,21 @@ def test_withholding_client_rows(zhang, li):
     assert tax_bonus_row(zhang[0][11], person) is None
     bonus = tax_bonus_row(li[0][12], Person("L002", "李四", "440524188001010014"))
     assert bonus["bonus"] == D("36000.01")
+
+
+def test_a_month_with_a_correction_is_declared_once(li):
+    lines, fixes, _ = li
+    person = Person("L002", "李四", "440524188001010014")
+    row = tax_wages_row([lines[10], fixes[10]], person)
+    assert row["income"] == D("9100.00")  # 9,000 + the 100.00 correction
+    assert row["pension"] == D("720.00") and row["housing_fund"] == D("900.00")
+    assert row["housing_rent"] == D("6000.00")  # Jul–Oct 4 × 1,500
+    # what the client will compute for October: 1,316 × 3% = 39.48; Jul–Sep withheld
+    # 27.36; October's tax 12.12 = our two lines, 9.12 + 3.00
+    figures = TaxFigures.from_wage_tax(fixes[10].tax.wage, "李四")
+    assert (figures.cumulative_tax, figures.withheld_before, figures.balance) == (
+        D("39.48"),
+        D("27.36"),
+        D("12.12"),
+    )
+    assert lines[10].income_tax + fixes[10].income_tax == D("12.12")

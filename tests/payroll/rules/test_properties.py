@@ -94,9 +94,16 @@ def pay_year(start, schedule, flags, year=2025):
 
 @YEARS
 @given(years(corrections=True))
-def test_tax_is_never_negative(year):
-    _, results = pay_year(*year)
-    assert all(r.income_tax >= 0 for r in results)
+def test_tax_is_never_negative_for_a_month(year):
+    start, schedule, flags = year
+    _, results = pay_year(start, schedule, flags)
+    by_month: dict[int, Decimal] = {}
+    for (month, _), result in zip(schedule, results, strict=True):
+        by_month[month] = by_month.get(month, D(0)) + result.income_tax
+        assert result.wage.month_tax >= 0  # the month so far, after each payment
+        if result.wage.withheld_this_month == 0:
+            assert result.income_tax >= 0  # only a month's later payment may give back
+    assert all(total >= 0 for total in by_month.values())
 
 
 @SETTINGS
@@ -109,11 +116,17 @@ def test_bonus_tax_is_never_negative_and_never_above_the_bonus(bonus):
 
 @YEARS
 @given(years(corrections=True))
-def test_withheld_is_the_highest_cumulative_tax_so_far(year):
+def test_withheld_is_the_highest_month_end_cumulative_tax(year):
+    """After each payment: withheld = max(withheld by the end of last month, cumulative tax),
+    so at each month's end it is the highest month-end cumulative tax so far."""
     start, schedule, flags = year
     ytd, results = pay_year(start, schedule, flags)
-    highest = D(0)
+    highest = D(0)  # the highest month-end cumulative tax before the current month
+    current_month, month_end = None, D(0)
     for (month, _), result in zip(schedule, results, strict=True):
+        if month != current_month:
+            highest = max(highest, month_end)
+            current_month = month
         wage = result.wage
         # the cumulative tax is the annual table on the cumulative figures, recomputed here
         state = result.ytd
@@ -128,9 +141,10 @@ def test_withheld_is_the_highest_cumulative_tax_so_far(year):
         )
         assert wage.cumulative_taxable == max(taxable, D(0))
         assert wage.cumulative_tax == TAX.annual.tax(taxable)
-        highest = max(highest, wage.cumulative_tax)
-        assert state.withheld == highest
-    assert ytd.withheld == highest
+        assert wage.withheld_before == highest
+        assert state.withheld == max(highest, wage.cumulative_tax)
+        month_end = wage.cumulative_tax
+    assert ytd.withheld == max(highest, month_end)
 
 
 @YEARS

@@ -363,3 +363,21 @@ def test_parameters_can_be_replaced_by_a_new_version():
     result = withhold_wages(YearToDate(2030), TaxPeriod(2030, 2, 2), wage("10000"), params)
     assert result.cumulative_basic_deduction == D("12000")
     assert replace(params, bonus_separate_until=None).bonus_separate_until is None
+
+
+def test_a_correction_in_the_same_month_can_give_back_that_months_tax():
+    first = tax_month(YearToDate(2025), TaxPeriod(2025, 1, 1), wage("10000"), TAX)
+    assert first.income_tax == D("150.00")  # 5,000 × 3%
+    # a 补扣 of 2,000 in a correction run of the same month: 3,000 × 3% = 90 for the month
+    second = tax_month(first.ytd, TaxPeriod(2025, 1, 1), wage("-2000"), TAX)
+    assert second.income_tax == D("-60.00")
+    assert second.wage.withheld_before == D("0.00")  # 累计已预缴税额: earlier months only
+    assert second.wage.withheld_this_month == D("150.00")
+    assert second.wage.month_tax == D("90.00")
+    assert second.ytd.withheld == D("90.00")
+    # in a later month what was over-withheld stays until the annual reconciliation
+    later = tax_month(first.ytd, TaxPeriod(2025, 2, 2), wage("3000"), TAX)
+    # 13,000 − 10,000 = 3,000 → 90.00 < 150.00
+    assert later.income_tax == D("0.00")
+    assert later.wage.balance == D("-60.00")
+    assert later.ytd.withheld == D("150.00")
