@@ -597,13 +597,15 @@ def finish_line(
     month: int,
     months_employed: int,
     ytd: YearToDate,
+    correction: bool = False,
 ) -> PayLine:
     """Return the pay line: the tax of this payment on top of ``ytd``, totals, problems.
 
     ``ytd`` is the fold of every earlier payment of the year to this person by this
     employer (never this line's own earlier result); ``months_employed`` counts the months
     from the later of January and the month of hire up to ``month``
-    (``payroll.tax.months_employed``).
+    (``payroll.tax.months_employed``). A ``correction`` line (补扣) may have a negative net
+    pay: it is recovered from the period's pay, a warning rather than an error.
     """
     period = TaxPeriod(
         year,
@@ -645,7 +647,24 @@ def finish_line(
                 ),
             )
         )
-    if line.net_pay < 0:
+    if month_tax.income_tax < 0:
+        problems.append(
+            warning(
+                "tax_given_back",
+                msg(
+                    "同月更正后本月个人所得税减少，退还本月已预扣的 %(amount)s 元",
+                    amount=-month_tax.income_tax,
+                ),
+            )
+        )
+    if line.net_pay < 0 and correction:
+        problems.append(
+            warning(
+                "correction_recovered",
+                msg("更正实发为负数（%(net)s），须从本期工资中扣回", net=line.net_pay),
+            )
+        )
+    elif line.net_pay < 0:
         problems.append(
             error("negative_net_pay", msg("实发工资为负数（%(net)s）", net=line.net_pay))
         )
@@ -704,6 +723,7 @@ def correction_line(
         month=month,
         months_employed=months_employed,
         ytd=ytd,
+        correction=True,
     )
 
 

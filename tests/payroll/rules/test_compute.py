@@ -302,3 +302,18 @@ def test_a_correction_pays_and_taxes_the_difference_once(params):
     assert fix.income_tax == D("200.00")
     assert fix.net_pay == D("1800.00")
     assert fix.ytd.income == D("102000.00")
+
+
+def test_a_same_month_correction_that_lowers_tax_gives_it_back(params):
+    jan = year(params, months=[1])[1]
+    assert jan.income_tax == D("231.60")
+    original = jan.items
+    corrected = resolve_items(replace(INPUTS, allowances=D("0.00")), PROFILE, params)
+    fix = correction_line(
+        original, corrected, PROFILE, params, year=2025, month=1, months_employed=1, ytd=jan.ytd
+    )
+    # January becomes 7,720 − 1,176 = 6,544 × 3% = 196.32: 35.28 of the 231.60 goes back
+    assert fix.income_tax == D("-35.28")
+    assert fix.net_pay == D("-1140.72")  # −1,176 + 35.28: a 补扣 line
+    assert {"tax_given_back", "correction_recovered"} <= codes(fix)
+    assert not fix.blocking  # recovered from the period's pay, not an error
