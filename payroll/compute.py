@@ -334,7 +334,7 @@ def resolve_items(inputs: PayInputs, profile: PayProfile, params: PayrollParams)
                 )
             )
     rate = profile.fund_rate
-    if rate is not None and not fund_rate_in_range(rate, cp):
+    if inputs.housing_fund is None and rate is not None and not fund_rate_in_range(rate, cp):
         problems.append(
             error(
                 "fund_rate_out_of_range",

@@ -312,10 +312,11 @@ class AnnuityDeduction:
 
 
 def annuity_deduction(
-    employee_annuity: Decimal, declared_base: Decimal, params: ContributionParams
+    employee_annuity: Decimal, base: Decimal, params: ContributionParams
 ) -> AnnuityDeduction:
-    """Return the deductible part of the employee's 职业年金: at most 4% of the capped base."""
-    capped = min(declared_base, params.annuity_base_cap)
+    """Return the deductible part of the employee's 职业年金: at most 4% of its base (the
+    pension base used), the base capped at 3× the city average wage."""
+    capped = min(base, params.annuity_base_cap)
     limit = round_to(capped * params.annuity_deduction_rate)
     deductible = min(employee_annuity, limit)
     return AnnuityDeduction(limit, deductible, employee_annuity - deductible)
