@@ -1,0 +1,96 @@
+"""Decimal helpers shared by the payroll rules: reading parameter values and adding groups.
+
+Pure module. Money is ``Decimal``; a parameter value (JSON) may hold a number as a string
+("0.08"), an int, or (typed into a JSON editor) a float, which is read through its shortest
+repr so 0.08 stays 0.08. Amount groups (``AmountGroup`` subclasses) are frozen dataclasses of
+``Decimal`` fields that add, subtract and total field by field; the tax and the pay line use
+them for deductions by category.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, ClassVar, Self
+
+from core.money import FEN, round_half_up
+
+ZERO = Decimal("0.00")
+
+__all__ = ["FEN", "ZERO", "AmountGroup", "as_decimal", "is_fen", "money", "round_to"]
+
+
+def as_decimal(value: Any) -> Decimal:
+    """Return a parameter value (str, int, Decimal or JSON float) as an exact Decimal."""
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a number")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        return Decimal(value.strip())
+    raise TypeError(f"not a number: {value!r}")
+
+
+def money(value: Any) -> Decimal:
+    """Return a parameter value as money rounded half-up to the fen."""
+    return round_half_up(as_decimal(value))
+
+
+def round_to(value: Decimal, quantum: Decimal = FEN) -> Decimal:
+    """Round half-up to ``quantum`` (0.01 the fen, 1 the yuan), always returned in fen.
+
+    The hot path of every pay line: plain ``quantize`` calls (``core.money.round_half_up``
+    does the same with argument checks); adding ZERO turns a "-0.00" into "0.00".
+    """
+    if quantum is not FEN and quantum != FEN:
+        value = value.quantize(quantum, ROUND_HALF_UP)
+    return value.quantize(FEN, ROUND_HALF_UP) + ZERO
+
+
+def is_fen(value: Decimal) -> bool:
+    """Return whether value is a whole number of fen written with exactly two places."""
+    return value.as_tuple().exponent == -2
+
+
+@dataclass(frozen=True)
+class AmountGroup:
+    """Amounts by category; subclasses declare ``Decimal`` fields defaulting to ZERO."""
+
+    _names: ClassVar[dict[type, tuple[str, ...]]] = {}
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        names = AmountGroup._names.get(cls)
+        if names is None:
+            names = AmountGroup._names[cls] = tuple(f.name for f in fields(cls))
+        return names
+
+    def __add__(self, other: Self) -> Self:
+        cls = type(self)
+        if type(other) is not cls:
+            return NotImplemented
+        return cls(*[getattr(self, n) + getattr(other, n) for n in cls.field_names()])
+
+    def __sub__(self, other: Self) -> Self:
+        cls = type(self)
+        if type(other) is not cls:
+            return NotImplemented
+        return cls(*[getattr(self, n) - getattr(other, n) for n in cls.field_names()])
+
+    def times(self, factor: int | Decimal) -> Self:
+        """Return every amount multiplied by ``factor`` (no rounding: use whole factors)."""
+        cls = type(self)
+        return cls(*[getattr(self, n) * factor for n in cls.field_names()])
+
+    @property
+    def total(self) -> Decimal:
+        """Return the sum of every category."""
+        return sum([getattr(self, n) for n in self.field_names()], ZERO)
+
+    def as_dict(self) -> dict[str, Decimal]:
+        """Return the amounts by field name."""
+        return {n: getattr(self, n) for n in self.field_names()}
