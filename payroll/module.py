@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module
+from payroll import params
 from payroll.permissions import PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.views import bp
 
@@ -14,4 +15,20 @@ module = Module(
     blueprints=(bp,),
     menu=(MenuItem(_l("工资"), "payroll.index", PAYROLL_VIEW, order=60),),
     permissions=(PAYROLL_VIEW, PAYROLL_MANAGE),
+    parameters=(params.ensure_defaults,),
+    parameter_labels={
+        "payroll.post_wage_table": _l("岗位工资标准"),
+        "payroll.salary_step_table": _l("薪级工资标准"),
+        "payroll.contribution_rates": _l("社会保险和公积金缴费比例"),
+        "payroll.contribution_base_limits": _l("缴费基数上下限"),
+        "payroll.average_wages": _l("上年度平均工资"),
+        "payroll.housing_fund": _l("住房公积金规则"),
+        "payroll.annuity_deduction": _l("职业年金税前扣除上限"),
+        "payroll.item_rounding": _l("扣缴项目舍入规则"),
+        "payroll.annual_tax_table": _l("综合所得年度税率表"),
+        "payroll.monthly_tax_table": _l("按月换算后的税率表"),
+        "payroll.basic_deduction": _l("基本减除费用"),
+        "payroll.annual_bonus": _l("全年一次性奖金计税政策"),
+        "payroll.special_additional_standards": _l("专项附加扣除标准"),
+    },
 )
