@@ -158,3 +158,8 @@ def stages_from(stages: Iterable[Stage | str]) -> tuple[Stage, ...]:
     """Return stages as ``Stage`` values in school order, without repeats."""
     wanted = {Stage(stage) for stage in stages}
     return tuple(stage for stage in STAGE_ORDER if stage in wanted)
+
+
+def school_year_label(year: int) -> Msg:
+    """Return how a school year is written; ``year`` is the calendar year it starts in."""
+    return msg("%(start)d–%(end)d 学年", start=year, end=year + 1)
