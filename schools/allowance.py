@@ -43,7 +43,7 @@ from core.apportion import exact
 from core.i18n import Msg, msg
 from core.money import round_half_up
 from hr.models import Identity
-from schools.findings import Finding, Level, SchoolsRefusal, percent
+from schools.findings import Finding, Level, SchoolsRefusal, limit_percent, percent
 from schools.stages import EFFECTIVE_FROM, STAGE_ORDER, Stage, stages_from
 
 ALLOWANCE_KEY = "schools.allowance"
@@ -429,7 +429,7 @@ def _school_findings(report: AllowanceReport, *, combined: bool) -> list[Finding
                     n=report.staff.non_teaching,
                     share=percent(share),
                     cap_words=cap_words,
-                    cap=percent(report.non_teaching_cap),
+                    cap=limit_percent(report.non_teaching_cap),
                     allowed=report.non_teaching_allowed,
                 ),
             )

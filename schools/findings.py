@@ -61,4 +61,12 @@ def percent(share: Fraction | Decimal | int) -> Decimal:
     return round_half_up(Decimal(scaled.numerator) / Decimal(scaled.denominator), ONE_DECIMAL)
 
 
+def limit_percent(share: Fraction | Decimal | int) -> str:
+    """Return a limit as a percentage without needless decimals: 0.09 -> "9", 0.1107 -> "11.1"."""
+    scaled = Fraction(share) * 100
+    if scaled.denominator == 1:
+        return str(scaled.numerator)
+    return str(percent(share))
+
+
 ONE_DECIMAL = Decimal("0.1")

@@ -173,7 +173,7 @@ def test_non_teaching_cap_of_a_single_stage():
     assert over.non_teaching_share == Fraction(3, 33)
     assert over.non_teaching_excess == 1
     finding = next(f for f in over.findings if f.code == "non_teaching_over_cap")
-    assert str(finding.message) == "非教学人员 3 人，占教职工的 9.1%，超过上限 9.0%（最多 2 人）"
+    assert str(finding.message) == "非教学人员 3 人，占教职工的 9.1%，超过上限 9%（最多 2 人）"
 
 
 def test_non_teaching_cap_exactly_at_the_limit_is_within():
@@ -186,7 +186,7 @@ def test_non_teaching_cap_exactly_at_the_limit_is_within():
     report = compute({S: 300}, staff, RULES)
     assert report.non_teaching_excess == 1
     finding = next(f for f in report.findings if f.code == "non_teaching_over_cap")
-    assert str(finding.message) == "非教学人员 5 人，占教职工的 19.2%，超过上限 16.0%（最多 4 人）"
+    assert str(finding.message) == "非教学人员 5 人，占教职工的 19.2%，超过上限 16%（最多 4 人）"
 
 
 def test_combined_school_cap_is_weighted_by_exact_allowance():
