@@ -27,7 +27,14 @@ from typing import Any, TypeVar
 
 from core.money import FEN
 
-__all__ = ["apportion", "exact", "from_fen", "largest_remainder", "to_fen"]
+__all__ = [
+    "apportion",
+    "apportion_units",
+    "exact",
+    "from_fen",
+    "largest_remainder",
+    "to_fen",
+]
 
 K = TypeVar("K", bound=Hashable)
 
@@ -64,15 +71,49 @@ def largest_remainder(shares: Mapping[K, Fraction], total: int) -> dict[K, int]:
     Each share is rounded down, then the units left over go to the largest remainders,
     ties to the smaller key. ``shares`` must be non-negative and add up to ``total`` exactly.
     """
-    if any(share < 0 for share in shares.values()):
-        raise ValueError("shares must not be negative")
-    if sum(shares.values(), Fraction(0)) != total:
+    if not shares:
+        if total:
+            raise ValueError("shares do not add up to the total")
+        return {}
+    # One common denominator turns every comparison into integer arithmetic (fast for
+    # thousands of recipients, where Fraction comparisons are not).
+    denominator = math.lcm(*(share.denominator for share in shares.values()))
+    numerators = {
+        key: share.numerator * (denominator // share.denominator) for key, share in shares.items()
+    }
+    if sum(numerators.values()) != total * denominator:
         raise ValueError("shares do not add up to the total")
-    floors = {key: math.floor(share) for key, share in shares.items()}
+    return _round(numerators, denominator, total)
+
+
+def apportion_units(total: int, weights: Mapping[K, int]) -> dict[K, int]:
+    """Split ``total`` whole units in proportion to integer ``weights`` (largest remainder).
+
+    The integer form of :func:`apportion` for callers that scaled their weights to whole
+    numbers themselves; ``total`` and the weights must not be negative, nor the weights all 0.
+    """
+    weight_sum = sum(weights.values())
+    if total < 0 or any(weight < 0 for weight in weights.values()):
+        raise ValueError("the total and the weights must not be negative")
+    if weight_sum == 0:
+        if total:
+            raise ValueError("the weights are all zero")
+        return dict.fromkeys(weights, 0)
+    return _round({key: total * weight for key, weight in weights.items()}, weight_sum, total)
+
+
+def _round(numerators: Mapping[K, int], denominator: int, total: int) -> dict[K, int]:
+    """Round numerator ÷ denominator down, then hand the leftover units out by remainder."""
+    if any(numerator < 0 for numerator in numerators.values()):
+        raise ValueError("shares must not be negative")
+    floors: dict[K, int] = {}
+    remainders: dict[K, int] = {}
+    for key, numerator in numerators.items():
+        floors[key], remainders[key] = divmod(numerator, denominator)
     left = total - sum(floors.values())
-    ranked = sorted(shares, key=lambda key: (-(shares[key] - floors[key]), key))
-    for key in ranked[:left]:
-        floors[key] += 1
+    if left:
+        for key in sorted(remainders, key=lambda key: (-remainders[key], key))[:left]:
+            floors[key] += 1
     return floors
 
 

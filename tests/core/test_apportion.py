@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.apportion import apportion, exact, from_fen, largest_remainder, to_fen
+from core.apportion import apportion, apportion_units, exact, from_fen, largest_remainder, to_fen
 
 #: shared machines are slow; no deadline, no example database in the worktree
 PROPERTY = settings(database=None, deadline=None)
@@ -105,3 +105,20 @@ def test_a_bigger_weight_never_gets_less(total, weights, data):
     before = apportion(total, weights)[key]
     after = apportion(total, {**weights, key: weights[key] + extra})[key]
     assert after >= before
+
+
+def test_apportion_units():
+    assert apportion_units(100, {"a": 1, "b": 1, "c": 1}) == {"a": 34, "b": 33, "c": 33}
+    assert apportion_units(0, {"a": 0}) == {"a": 0}
+    with pytest.raises(ValueError):
+        apportion_units(1, {"a": 0})
+    with pytest.raises(ValueError):
+        apportion_units(-1, {"a": 1})
+
+
+@PROPERTY
+@given(st.integers(0, 10**9), weights)
+def test_units_agree_with_the_fraction_form(total, weights):
+    weight_sum = sum(weights.values())
+    shares = {key: Fraction(total * weight, weight_sum) for key, weight in weights.items()}
+    assert apportion_units(total, weights) == largest_remainder(shares, total)
