@@ -44,14 +44,13 @@ from core.i18n import Msg, msg
 from core.money import round_half_up
 from hr.models import Identity
 from schools.findings import Finding, Level, SchoolsRefusal, limit_percent, percent
-from schools.stages import EFFECTIVE_FROM, STAGE_ORDER, Stage, stages_from
+from schools.stages import STAGE_ORDER, Stage, stages_from
 
 ALLOWANCE_KEY = "schools.allowance"
 SOURCE = "中央编办发〔2014〕72号；DOMAIN.md §2、§5"
 __all__ = [
     "ALLOWANCE_KEY",
     "DEFAULTS",
-    "EFFECTIVE_FROM",
     "AllowanceReport",
     "AllowanceRules",
     "Rounding",

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from core.i18n import Msg, msg
 
 GRADE_LAYOUT_KEY = "schools.grade_layout"
-EFFECTIVE_FROM = date(2014, 11, 1)
 SOURCE = "六三学制（四川）；DOMAIN.md §5"
 
 
