@@ -201,7 +201,11 @@ def _pool(amount: Decimal) -> Decimal:
 def allocate(
     pool: Decimal, plan: RewardPlan, teachers: Iterable[TeacherPoints]
 ) -> RewardAllocation:
-    """Allocate the 奖励性 ``pool`` to ``teachers`` by the plan (rules in the module text)."""
+    """Allocate the 奖励性 ``pool`` to ``teachers`` by the plan (rules in the module text).
+
+    Teacher keys must be unique and comparable with each other (employee ids): they order
+    the result and break ties in the rounding.
+    """
     amount = _pool(pool)
     problems = errors(check_plan(plan))
     if problems:
