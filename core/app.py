@@ -84,6 +84,8 @@ def create_app(config: object | None = None) -> Flask:
 
     for module, attr in BLUEPRINTS:
         app.register_blueprint(getattr(import_module(module), attr))
+    # Background jobs and stored files (core/jobs.py, core/files.py): queue, kinds, pages.
+    import_module("core.jobs").init_app(app)
     for name in STARTUP_MODULES:
         import_module(name)
     for module, attr in COMMANDS:

@@ -17,7 +17,7 @@ from core.audit import AuditEvent
 from core.extensions import db
 from core.notifications import notify
 from tests.access import AUDIT, CITY, ROLES, SIGNED_IN, Access
-from tests.factories import create_world
+from tests.factories import create_world, finished_job
 
 MATRIX: dict[str, Access] = {
     "auth.login": Access(frozenset(ROLES), ("GET", "POST"), public=True),
@@ -31,6 +31,11 @@ MATRIX: dict[str, Access] = {
     "core.inbox": Access(SIGNED_IN),
     "core.inbox_read": Access(SIGNED_IN, ("POST",)),
     "core.inbox_read_all": Access(SIGNED_IN, ("POST",)),
+    # A job is its starter's (and the superuser's); others get 404 (tests/core/test_jobs.py).
+    "jobs.index": Access(SIGNED_IN),
+    "jobs.detail": Access(SIGNED_IN),
+    "jobs.status": Access(SIGNED_IN),
+    "jobs.download": Access(SIGNED_IN),
     "institutions.index": Access(SIGNED_IN),
     "institutions.export": Access(SIGNED_IN),
     "institutions.detail": Access(SIGNED_IN),
@@ -58,10 +63,12 @@ ARGS = {
     ),
     # A message in the signed-in user's own inbox (someone else's is tested separately).
     "notification_id": lambda world, institution: notify([world.current], "测试消息")[0].id,
+    # A finished job the signed-in user started, with a result file to download.
+    "job_id": lambda world, institution: finished_job(world.current, institution).id,
 }
 
 #: URL arguments naming the signed-in user's own objects, not an institution's.
-USER_OWNED_ARGS = {"notification_id"}
+USER_OWNED_ARGS = {"notification_id", "job_id"}
 
 
 def _collect_package_tables() -> None:
