@@ -194,7 +194,7 @@ def check_upload(
         raise FileRefused(msg("文件是空的"), field="file")
     if max_bytes is not None and len(content) > max_bytes:
         raise FileRefused(
-            msg("文件超过了 %(mb)s MB 的限制", mb=_megabytes(max_bytes)), field="file"
+            msg("文件超过了 %(limit)s 的限制", limit=size_text(max_bytes)), field="file"
         )
     kind = TYPES[extension]
     if not kind.looks_right(content):
@@ -208,9 +208,11 @@ def check_upload(
     return name, kind
 
 
-def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:.0f}" if value >= 1 else f"{value:.2f}"
+def size_text(size: int) -> str:
+    """Return a size as people read it: "20 MB", "1.5 MB", "300 KB"."""
+    if size >= 1024 * 1024:
+        return f"{round(size / (1024 * 1024), 1):g} MB"
+    return f"{max(1, round(size / 1024))} KB"
 
 
 # --- storing and reading -----------------------------------------------------------------
@@ -377,5 +379,6 @@ __all__ = [
     "get",
     "read",
     "send",
+    "size_text",
     "store",
 ]
