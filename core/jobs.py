@@ -424,7 +424,7 @@ def _write_progress(job_id: int, done: int, total: int | None) -> None:
             with bind.begin_nested():
                 bind.execute(stmt)
             return
-        if bind.dialect.name == "sqlite" and db.session.in_transaction():
+        if bind.dialect.name == "sqlite" and db.session().in_transaction():
             # SQLite (WAL): a job that has read in its still-open transaction could not write
             # after another connection commits, so its progress waits for the job's end.
             return

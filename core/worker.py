@@ -8,7 +8,13 @@ starts one beside the development server; in production run it as its own servic
 
 from __future__ import annotations
 
+import logging
+
 from core.app import create_app
+
+# huey_consumer gives the "huey" logger its own handler; the app's root handler would print
+# every line a second time.
+logging.getLogger("huey").propagate = False
 
 app = create_app()
 #: the queue the consumer reads; jobs are registered on it by create_app()
