@@ -40,7 +40,12 @@ def index():
 @login_required
 def detail(job_id: int):
     job = _job_or_404(job_id)
-    return render_template("core/jobs/detail.html", job=job, result_file=files.get(job.file_id))
+    return render_template(
+        "core/jobs/detail.html",
+        job=job,
+        result_file=files.get(job.file_id),
+        size_text=files.size_text,
+    )
 
 
 @bp.route("/<int:job_id>/status")
