@@ -325,7 +325,10 @@ def _active_job(kind_name: str, key: str) -> Job | None:
 @event.listens_for(Session, "after_commit")
 def _enqueue_committed(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
-    if not pending or not has_app_context():
+    if not pending:
+        return
+    if not has_app_context():  # pragma: no cover - Flask-SQLAlchemy sessions live in one
+        log.error("jobs %s committed outside an app context stay queued", pending)
         return
     app = current_app._get_current_object()
     for job_id in pending:
