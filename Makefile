@@ -6,6 +6,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
+PORT ?= 5000
+# The background worker (core/worker.py): runs jobs queued in a SQLite file under instance/,
+# or in Redis when REDIS_URL is set.
+WORKER := $(BIN)/huey_consumer core.worker.huey
+# Start the worker in the background, run the server in the foreground; when the server
+# ends (Ctrl-C), stop the worker and wait for it, so neither is left behind.
+define with_worker
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(WORKER) $(1) & worker=$$!; \
+	$(2)
+endef
 REQUIREMENTS := $(wildcard requirements*.txt)
 
 .PHONY: venv translations messages run test lint serve clean
@@ -35,7 +47,7 @@ run: venv translations
 	$(FLASK) db upgrade
 	$(FLASK) init
 	@if $(FLASK) is-empty; then $(FLASK) seed-demo; fi
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(call with_worker,-w 1 -m 2,$(FLASK) run --host 127.0.0.1 --port $(PORT))
 
 test: venv translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -44,8 +56,11 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# Production-like: gunicorn and a worker. In production run them as two services instead,
+# `gunicorn -w 2 -b 127.0.0.1:8000 wsgi:app` and `huey_consumer core.worker.huey -w 2`
+# (as many workers as the work needs; with REDIS_URL on several machines).
 serve: venv translations
-	$(BIN)/gunicorn -w 2 -b 127.0.0.1:8000 wsgi:app
+	$(call with_worker,-w 2,$(BIN)/gunicorn -w 2 -b 127.0.0.1:8000 wsgi:app)
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

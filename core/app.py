@@ -44,12 +44,16 @@ def create_app(config: object | None = None) -> Flask:
     _configure_login()
     _configure_sqlite(app)
 
-    from core import errors, templating
+    from core import errors, jobs, templating
     from core.cli import register_cli
     from core.module import module as core_module
 
+    # Background jobs and stored files (core/jobs.py, core/files.py): queue, task, pages.
+    jobs.init_app(app)
     names = app.config.get("MODULES", MODULES)
-    install(app, [core_module, *load_modules(names)])
+    platform = install(app, [core_module, *load_modules(names)])
+    for kind in platform.jobs:
+        jobs.register_job_kind(app, kind)
 
     errors.register(app)
     templating.register(app)

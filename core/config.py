@@ -66,6 +66,18 @@ class Config:
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@localhost")
         #: used to turn in-app links into full addresses in e-mails
         self.APP_BASE_URL = os.environ.get("APP_BASE_URL", "")
+        # Background jobs (core/jobs.py): Redis when REDIS_URL is set (several servers and
+        # workers share it), else a SQLite file under instance/ (one machine, no server).
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "institutions")
+        self.JOBS_QUEUE_FILE = os.environ.get(
+            "JOBS_QUEUE_FILE", str(instance_path / "jobs-queue.db")
+        )
+        self.JOBS_IMMEDIATE = False
+        self.JOBS_PROGRESS_SECONDS = 0.5
+        # Stored files (core/files.py): in the database unless FILES_DIR names a directory
+        # that every app server mounts.
+        self.FILES_DIR = os.environ.get("FILES_DIR") or None
 
 
 class TestConfig(Config):
@@ -81,4 +93,9 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret"
         # Hashing strength is not under test; a cheap method keeps fixtures fast.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-        self.GOVERNANCE_PAPERS_DIR = str(instance_path / "governance_papers")
+        # Jobs run in the request that starts them, on an in-memory queue (Huey's immediate
+        # mode); files go to the test database. A test that needs a real worker says so.
+        self.REDIS_URL = None
+        self.JOBS_IMMEDIATE = True
+        self.JOBS_PROGRESS_SECONDS = 0
+        self.FILES_DIR = None

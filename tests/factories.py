@@ -179,3 +179,33 @@ def add_quota(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def finished_job(user, institution=None, *, kind="test.sample", status="succeeded"):
+    """A job ``user`` started that has ended, with a small result file to download."""
+    from core import files
+    from core.jobs import Job
+
+    stored = files.store(
+        b"name,count\n\xe6\x9c\xac\xe6\xa0\xa1,3\n",
+        "结果.csv",
+        purpose="job.result",
+        institution_id=institution.id if institution else None,
+        actor=user,
+        allowed=files.RESULTS,
+    )
+    job = Job(
+        kind=kind,
+        label="结果.csv",
+        institution_id=institution.id if institution else None,
+        started_by_id=user.id if user is not None else None,
+        status=status,
+        done=3,
+        total=3,
+        params={},
+        errors=[] if status == "succeeded" else ["第 2 行「姓名」：不能为空"],
+        result={"file_id": stored.id, "summary": "共 3 行"} if status == "succeeded" else None,
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job

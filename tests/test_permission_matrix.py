@@ -21,7 +21,7 @@ from core.extensions import db
 from core.notifications import Notification, notify
 from institutions.models import Institution, Sponsor
 from tests.access import AUDIT, CITY, ROLES, SIGNED_IN, Access
-from tests.factories import World, create_employment, create_person, create_world
+from tests.factories import World, create_employment, create_person, create_world, finished_job
 
 MATRIX: dict[str, Access] = {
     "auth.login": Access(frozenset(ROLES), ("GET", "POST"), public=True),
@@ -37,6 +37,11 @@ MATRIX: dict[str, Access] = {
     "core.inbox": Access(SIGNED_IN),
     "core.inbox_read": Access(SIGNED_IN, ("POST",)),
     "core.inbox_read_all": Access(SIGNED_IN, ("POST",)),
+    # A job is its starter's (and the superuser's); others get 404 (tests/core/test_jobs.py).
+    "jobs.index": Access(SIGNED_IN),
+    "jobs.detail": Access(SIGNED_IN),
+    "jobs.status": Access(SIGNED_IN),
+    "jobs.download": Access(SIGNED_IN),
     "institutions.index": Access(SIGNED_IN),
     "institutions.export": Access(SIGNED_IN),
     "institutions.detail": Access(SIGNED_IN),
@@ -64,7 +69,10 @@ ARGS = {
     ),
     # A message in the signed-in user's own inbox (someone else's is tested separately).
     "notification_id": lambda world, institution: notify([world.current], "测试消息")[0].id,
+    # A finished job the signed-in user started, with a result file to download.
+    "job_id": lambda world, institution: finished_job(world.current, institution).id,
 }
+
 
 def _parameter_key(world, institution) -> str:
     from datetime import date
@@ -77,7 +85,7 @@ def _parameter_key(world, institution) -> str:
 ARGS["key"] = _parameter_key
 
 #: URL arguments naming the signed-in user's own objects, not an institution's.
-USER_OWNED_ARGS = {"notification_id"}
+USER_OWNED_ARGS = {"notification_id", "job_id"}
 
 
 def _collect_package_tables() -> None:

@@ -36,6 +36,7 @@ from sqlalchemy.orm.base import NO_VALUE
 
 from core.auth.models import User
 from core.extensions import db
+from core.files import StoredFile
 from core.models import Money, TimestampMixin, UTCDateTime, utcnow
 from institutions.governance.numbering import format_resolution_number
 
@@ -411,7 +412,7 @@ class Attendance(TimestampMixin, db.Model):
 
 
 class Paper(db.Model):
-    """An uploaded meeting paper; its file is stored under a content-addressed name."""
+    """An uploaded meeting paper; its content is a stored file (core.files)."""
 
     __tablename__ = "gov_papers"
 
@@ -421,8 +422,8 @@ class Paper(db.Model):
     motion_id: Mapped[int | None] = mapped_column(ForeignKey("gov_motions.id"))
     #: the name shown to users (sanitized); never used as a path
     original_name: Mapped[str] = mapped_column(String(255))
-    #: path relative to the papers folder
-    stored_name: Mapped[str] = mapped_column(String(128))
+    #: the content, where every app server reads it (the database or FILES_DIR)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
     content_type: Mapped[str] = mapped_column(String(128))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -432,6 +433,7 @@ class Paper(db.Model):
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="papers")
+    file: Mapped[StoredFile] = relationship()
 
 
 class Motion(TimestampMixin, db.Model):

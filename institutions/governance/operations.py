@@ -11,11 +11,6 @@ duplicates; the unique constraint on (institution, year, number) is the final gu
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
-import os
-import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
@@ -27,11 +22,12 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
-from core import audit
+from core import audit, files
 from core.auth.models import User
 from core.extensions import db
 from core.models import utcnow
 from core.notifications import notify
+from core.text import safe_filename
 from institutions.governance import chain, queries, tally
 from institutions.governance.charter import Charter
 from institutions.governance.models import (
@@ -541,16 +537,6 @@ def record_attendance(
     return row
 
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
-
-
-def _safe_filename(filename: str) -> str:
-    """Return a display name without path parts or control characters."""
-    name = PurePath(unicodedata.normalize("NFC", filename or "").replace("\\", "/")).name
-    name = _UNSAFE.sub("_", name).strip(" .")
-    return name[:200]
-
-
 def add_paper(
     meeting: Meeting,
     *,
@@ -566,32 +552,34 @@ def add_paper(
         raise GovernanceError("表决已开始，会议材料已冻结，不能再上传或修改")
     if motion is not None and motion.meeting_id != meeting.id:
         raise GovernanceError("该议案不属于本次会议")
-    name = _safe_filename(filename)
+    name = safe_filename(filename, max_length=200)
     extension = PurePath(name).suffix.lower()
     if not name or extension not in PAPER_EXTENSIONS:
         allowed = "、".join(sorted(e.lstrip(".") for e in PAPER_EXTENSIONS))
         raise GovernanceError(f"会议材料须为以下格式之一：{allowed}")
     if not content:
         raise GovernanceError("文件是空的")
-    digest = hashlib.sha256(content).hexdigest()
-    stored_name = f"{digest[:2]}/{digest}{extension}"
-    path = queries.paper_path(stored_name)
-    # Content-addressed: the same file is stored once, and a rolled-back upload leaves at
-    # most an unreferenced file, never a wrong one.
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
+    try:
+        # Kept where every app server reads it, in this transaction (core.files).
+        stored = files.store(
+            content,
+            name,
+            purpose="governance.paper",
+            institution_id=meeting.institution_id,
+            actor=actor,
+            allowed=PAPER_EXTENSIONS,
+        )
+    except files.FileRefused as refusal:
+        raise GovernanceError(refusal.message) from None
+    digest = stored.sha256
     paper = Paper(
         institution_id=meeting.institution_id,
         meeting_id=meeting.id,
         motion_id=motion.id if motion else None,
-        original_name=name,
-        stored_name=stored_name,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        size=len(content),
+        original_name=stored.filename,
+        file_id=stored.id,
+        content_type=stored.content_type,
+        size=stored.size,
         sha256=digest,
         uploaded_by_id=_actor_id(actor),
         uploaded_at=now,
@@ -603,7 +591,7 @@ def add_paper(
         paper,
         institution_id=meeting.institution_id,
         summary=f"{meeting.title}：{name}",
-        changes={"sha256": [None, digest], "size": [None, len(content)]},
+        changes={"sha256": [None, digest], "size": [None, stored.size]},
         actor=actor,
     )
     return paper

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,17 +53,6 @@ def local_zone() -> ZoneInfo:
 def local_date(moment: datetime) -> date:
     """Return the calendar day of ``moment`` in the deployment's time zone."""
     return moment.astimezone(local_zone()).date()
-
-
-def papers_dir() -> Path:
-    """Return the folder meeting papers are stored in: GOVERNANCE_PAPERS_DIR, or instance/."""
-    configured = current_app.config.get("GOVERNANCE_PAPERS_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "governance_papers"
-
-
-def paper_path(stored_name: str) -> Path:
-    """Return the file of a stored paper."""
-    return papers_dir() / stored_name
 
 
 # --- charter, bodies and seats ---------------------------------------------------------------

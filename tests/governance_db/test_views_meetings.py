@@ -33,12 +33,6 @@ from tests import factories
 from tests.governance_db.helpers import convene, make_council, motion_on
 
 
-@pytest.fixture(autouse=True)
-def _papers_in_tmp(monkeypatch, tmp_path):
-    """Store uploaded papers under the test's own folder, not the instance folder."""
-    monkeypatch.setattr(queries, "papers_dir", lambda: tmp_path / "papers")
-
-
 @pytest.fixture
 def council(app):
     """A council of five (members[0] chairs), a supervisor and a secretary who holds no seat."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from core import files
 from core.extensions import db
 from institutions.governance import operations as ops
 from institutions.governance import queries
@@ -44,8 +47,7 @@ def refused(message: str):
 # --- opening ---------------------------------------------------------------------------------
 
 
-def test_open_fixes_electorate_and_charter_and_freezes_papers(app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "GOVERNANCE_PAPERS_DIR", str(tmp_path))
+def test_open_fixes_electorate_and_charter_and_freezes_papers(app):
     council = make_council()
     meeting = convene(council)
     motion = motion_on(meeting)
@@ -123,16 +125,25 @@ def test_draft_motion_can_change_open_one_cannot(app):
 # --- papers ----------------------------------------------------------------------------------
 
 
-def test_papers_are_stored_by_content_and_frozen_once_voting_opens(app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "GOVERNANCE_PAPERS_DIR", str(tmp_path))
+def _workbook() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
+def test_papers_are_stored_by_content_and_frozen_once_voting_opens(app):
     council = make_council()
     meeting = convene(council)
     motion = motion_on(meeting)
-    paper = ops.add_paper(meeting, filename="../../etc/预算.xlsx", content=b"numbers")
+    workbook = _workbook()
+    paper = ops.add_paper(meeting, filename="../../etc/预算.xlsx", content=workbook)
     assert paper.original_name == "预算.xlsx"
-    assert paper.size == 7 and len(paper.sha256) == 64
-    assert queries.paper_path(paper.stored_name).read_bytes() == b"numbers"
-    assert queries.paper_path(paper.stored_name).is_relative_to(tmp_path)
+    assert paper.size == len(workbook) and len(paper.sha256) == 64
+    assert files.read(paper.file) == workbook  # in the database, where every server reads it
+    with refused("文件内容与扩展名「xlsx」不符"):
+        ops.add_paper(meeting, filename="预算.xlsx", content=b"numbers")
     spare = ops.add_paper(meeting, filename="说明.txt", content=b"draft")
     ops.remove_paper(spare)
     with refused("会议材料须为以下格式之一"):

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from io import BytesIO
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from core import files
 from core.auth.models import User
 from core.extensions import db
 from core.models import utcnow
@@ -479,17 +479,7 @@ def paper_upload(institution_id: int, meeting_id: int):
 def paper_download(institution_id: int, paper_id: int):
     institution = _institution(institution_id)
     paper = _paper_or_404(institution, paper_id)
-    path = queries.paper_path(paper.stored_name)
-    if not path.is_file():
-        abort(404)
-    # Read whole (uploads are capped by MAX_UPLOAD_MB): no file handle outlives the request.
-    return send_file(
-        BytesIO(path.read_bytes()),
-        mimetype=paper.content_type,
-        as_attachment=True,
-        download_name=paper.original_name,
-        etag=paper.sha256,
-    )
+    return files.send(paper.file)
 
 
 # --- motions ---------------------------------------------------------------------------------
