@@ -17,6 +17,7 @@ from institutions.headcount_providers import occupancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
 from institutions.quota import quota_on
 from institutions.staffing.document_numbers import check_document_number
+from institutions.staffing.requests import reduction_problem
 
 QUOTA_FIELDS = ["kind", "change", "document_number", "effective_on", "note"]
 
@@ -91,34 +92,15 @@ def add_quota_entry(
 
     if change < 0:
         for on in _checkpoints(institution.id, kind, effective_on, today):
-            approved = quota_on(institution.id, kind, on)
-            after = approved + change
-            if after < 0:
-                raise QuotaError(
-                    _(
-                        "%(k)s %(d)s 核定 %(a)d 名，核减 %(c)d 名后将为负数",
-                        k=kind.label,
-                        d=on.isoformat(),
-                        a=approved,
-                        c=-change,
-                    ),
-                    "change",
-                )
-            occupied = occupancy(institution.id, on).get(kind)
-            if occupied is not None and after < occupied:
-                raise QuotaError(
-                    _(
-                        "%(k)s不能核减到在编人数以下：%(d)s 核定 %(a)d 名、在编 %(o)d 名，"
-                        "核减 %(c)d 名后只剩 %(r)d 名；请先办理人员分流或调出",
-                        k=kind.label,
-                        d=on.isoformat(),
-                        a=approved,
-                        o=occupied,
-                        c=-change,
-                        r=after,
-                    ),
-                    "change",
-                )
+            problem = reduction_problem(
+                kind_label=kind.label,
+                on=on,
+                approved=quota_on(institution.id, kind, on),
+                occupied=occupancy(institution.id, on).get(kind),
+                change=change,
+            )
+            if problem is not None:
+                raise QuotaError(problem, "change")
 
     entry = QuotaEntry(
         institution_id=institution.id,
