@@ -218,3 +218,26 @@ def test_warnings_are_translated_and_escaped(client, office):
     body = response.get_data(as_text=True)
     assert "<b>成都市锦江区教育局</b>" not in body
     assert "&lt;b&gt;成都市锦江区教育局&lt;/b&gt;" in body
+
+
+def test_warnings_read_in_english_for_an_english_reader(client, office):
+    sponsor = create_sponsor(name="成都市锦江区教育局", district_code=JINJIANG)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    response = client.post("/institutions/new", data=_form(sponsor), follow_redirects=True)
+    alerts = _alerts(response.get_data(as_text=True))
+    assert any(a.startswith("The sponsor “成都市锦江区教育局” belongs to") for a in alerts), alerts
+
+
+def test_a_failed_check_reads_in_english_without_the_expected_character(client, office):
+    sponsor = create_sponsor(name="成都市武侯区教育局")
+    db.session.commit()
+    wrong = SCHOOL_CODE[:17] + ("0" if SCHOOL_CODE[17] != "0" else "1")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    body = client.post("/institutions/new", data=_form(sponsor, credit_code=wrong)).get_data(
+        as_text=True
+    )
+    assert "does not pass its check: compare it character by character" in body
+    assert f"“{SCHOOL_CODE[17]}”" not in body and f"「{SCHOOL_CODE[17]}」" not in body

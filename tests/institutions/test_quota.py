@@ -299,3 +299,23 @@ def test_the_form_normalises_and_refuses_document_numbers(client, office):
     assert accepted.status_code == 302
     entry = db.session.scalar(select(QuotaEntry).where(QuotaEntry.institution_id == institution.id))
     assert entry.document_number == "成编发〔2025〕11号"
+
+
+def test_a_malformed_document_number_reads_in_english(client, office):
+    institution = create_institution()
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    response = client.post(
+        f"/institutions/{institution.id}/quota/add",
+        data={
+            "kind": "establishment",
+            "change": "2",
+            "effective_on": "2025-01-01",
+            "document_number": "武编发2025年3号",
+        },
+    )
+    assert response.status_code == 422
+    assert "The year of the document number goes in hexagonal brackets" in response.get_data(
+        as_text=True
+    )
