@@ -158,6 +158,11 @@ def test_the_sponsor_select_starts_empty_and_is_required(client, office):
     assert response.status_code == 422
     assert "请选择举办单位" in response.get_data(as_text=True)
     assert _saved() is None
+    for forged, says in (("abc", "请选择举办单位"), ("999999", "请从列表中选择举办单位")):
+        response = client.post("/institutions/new", data=_form(sponsor, sponsor_id=forged))
+        assert response.status_code == 422
+        assert says in response.get_data(as_text=True)
+    assert _saved() is None
 
 
 def test_the_edit_form_shows_the_current_sponsor(client, office):
