@@ -1,8 +1,13 @@
 """Validate and build Chinese identifiers: 统一社会信用代码 and 公民身份号码.
 
 Pure functions over plain strings, no Flask. Every validation failure raises ``IdError``
-whose message says, in Chinese, what is wrong without naming the field: callers prefix it,
-e.g. "第 12 行「身份证号」：" + str(error).
+whose ``message`` (a :class:`~core.i18n.Msg`) says what is wrong without naming the field;
+callers put it in a message of their own, e.g. msg("身份证号%(p)s", p=error.message).
+
+A code or number that fails its check character is not told which character was expected:
+the typo is as likely anywhere else, and naming the "right" last character invites changing
+it and registering a wrong number that then passes. The message asks to compare the whole
+number with the certificate instead.
 """
 
 from __future__ import annotations
@@ -12,14 +17,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.i18n import Msg, msg
+
 __all__ = [
     "CITIZEN_ID_CHECK_CHARS",
+    "CITIZEN_ID_CHECK_FAILED",
     "CITIZEN_ID_WEIGHTS",
     "CREDIT_CODE_CHARS",
+    "CREDIT_CODE_CHECK_FAILED",
     "CREDIT_CODE_WEIGHTS",
     "CitizenId",
     "IdError",
     "citizen_id_check_char",
+    "clean_credit_code",
     "credit_code_check_char",
     "credit_code_problem",
     "make_citizen_id",
@@ -49,9 +59,17 @@ CHINA_TZ = ZoneInfo("Asia/Shanghai")
 
 _ASCII_DIGITS = frozenset("0123456789")
 
+# Which character is wrong cannot be known, so none is named (see the module docstring).
+CREDIT_CODE_CHECK_FAILED = msg("未通过校验：请与登记证书逐位核对，输错的可能是其中任何一位")
+CITIZEN_ID_CHECK_FAILED = msg("未通过校验：请与身份证逐位核对，输错的可能是其中任何一位")
+
 
 class IdError(ValueError):
-    """Signal an invalid identifier; str() is a Chinese message without the field name."""
+    """Signal an invalid identifier; ``message`` says what is wrong, without the field name."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _clean(value: str) -> str:
@@ -70,9 +88,11 @@ def _is_digits(text: str) -> bool:
 def _check_length(text: str, expected: int) -> None:
     """Raise IdError unless text is non-empty and exactly expected characters long."""
     if not text:
-        raise IdError("不能为空")
+        raise IdError(msg("不能为空"))
     if len(text) != expected:
-        raise IdError(f"应为 {expected} 位，实际为 {len(text)} 位")
+        raise IdError(
+            msg("应为 %(expected)d 位，实际为 %(actual)d 位", expected=expected, actual=len(text))
+        )
 
 
 def _credit_code_weighted_sum(first17: str) -> int:
@@ -92,9 +112,18 @@ def credit_code_check_char(first17: str) -> str:
     return CREDIT_CODE_CHARS[(31 - remainder) % 31]
 
 
+def clean_credit_code(value: str) -> str:
+    """Return a credit code folded to ASCII, upper-cased and without any whitespace.
+
+    Codes pasted from certificates and PDFs often come with spaces between the groups; they
+    are never part of the code. Nothing is validated here.
+    """
+    return "".join(_clean(value).split())
+
+
 def _credit_code_error(value: str) -> tuple[str, IdError | None]:
     """Return the cleaned code and the first problem found in it, or None."""
-    code = _clean(value)
+    code = clean_credit_code(value)
     try:
         _check_length(code, CREDIT_CODE_LENGTH)
     except IdError as error:
@@ -102,31 +131,34 @@ def _credit_code_error(value: str) -> tuple[str, IdError | None]:
     for position, char in enumerate(code, start=1):
         if char not in _CREDIT_CODE_VALUES:
             return code, IdError(
-                f"第 {position} 位「{char}」不是允许的字符"
-                "（只能用数字和除 I、O、S、V、Z 外的大写字母）"
+                msg(
+                    "第 %(position)d 位「%(char)s」不是允许的字符"
+                    "（只能用数字和除 I、O、S、V、Z 外的大写字母）",
+                    position=position,
+                    char=char,
+                )
             )
-    expected = credit_code_check_char(code[:17])
-    if code[17] != expected:
-        return code, IdError(f"校验位应为「{expected}」，实际为「{code[17]}」")
+    if code[17] != credit_code_check_char(code[:17]):
+        return code, IdError(CREDIT_CODE_CHECK_FAILED)
     return code, None
 
 
 def normalize_credit_code(value: str) -> str:
-    """Return the credit code stripped and upper-cased, or raise IdError if it is invalid."""
+    """Return the credit code cleaned (see clean_credit_code), or raise IdError if invalid."""
     code, error = _credit_code_error(value)
     if error is not None:
         raise error
     return code
 
 
-def credit_code_problem(value: str) -> str | None:
-    """Return the Chinese message for what is wrong with a credit code, or None if valid.
+def credit_code_problem(value: str) -> Msg | None:
+    """Return the message saying what is wrong with a credit code, or None if it is valid.
 
     Use it where a failing legacy code may still be accepted with a warning and an audited
     override, instead of catching IdError from normalize_credit_code.
     """
     _, error = _credit_code_error(value)
-    return None if error is None else str(error)
+    return None if error is None else error.message
 
 
 def org_code_check_char(first8: str) -> str:
@@ -156,18 +188,22 @@ def make_credit_code(region_code: str, org_code8: str, dept: str = "1", kind: st
     org = _clean(org_code8).replace("-", "")  # org codes are often written "45000001-6"
     dept, kind = _clean(dept), _clean(kind)
     if len(region) != 6 or not _is_digits(region):
-        raise IdError(f"行政区划码「{region_code}」应为 6 位数字")
+        raise IdError(msg("行政区划码「%(code)s」应为 6 位数字", code=region_code))
     if len(dept) != 1 or dept not in _CREDIT_CODE_VALUES:
-        raise IdError(f"登记管理部门码「{dept}」应为 1 位允许的字符")
+        raise IdError(msg("登记管理部门码「%(code)s」应为 1 位允许的字符", code=dept))
     if len(kind) != 1 or kind not in _CREDIT_CODE_VALUES:
-        raise IdError(f"机构类别码「{kind}」应为 1 位允许的字符")
+        raise IdError(msg("机构类别码「%(code)s」应为 1 位允许的字符", code=kind))
     if len(org) not in (8, 9):
-        raise IdError(f"组织机构代码应为 8 或 9 位，实际为 {len(org)} 位")
+        raise IdError(msg("组织机构代码应为 8 或 9 位，实际为 %(actual)d 位", actual=len(org)))
     for position, char in enumerate(org, start=1):
         if char not in _CREDIT_CODE_VALUES:
             raise IdError(
-                f"组织机构代码第 {position} 位「{char}」不是允许的字符"
-                "（只能用数字和除 I、O、S、V、Z 外的大写字母）"
+                msg(
+                    "组织机构代码第 %(position)d 位「%(char)s」不是允许的字符"
+                    "（只能用数字和除 I、O、S、V、Z 外的大写字母）",
+                    position=position,
+                    char=char,
+                )
             )
     if len(org) == 8:
         org += org_code_check_char(org)
@@ -220,19 +256,18 @@ def parse_citizen_id(value: str, today: date | None = None) -> CitizenId:
     _check_length(number, CITIZEN_ID_LENGTH)
     first17, check = number[:17], number[17]
     if not _is_digits(first17):
-        raise IdError("前 17 位只能是数字")
+        raise IdError(msg("前 17 位只能是数字"))
     if check not in _ASCII_DIGITS and check != "X":
-        raise IdError(f"第 18 位「{check}」只能是数字或 X")
+        raise IdError(msg("第 18 位「%(char)s」只能是数字或 X", char=check))
     birth_text = number[6:14]
     try:
         birth_date = date(int(birth_text[:4]), int(birth_text[4:6]), int(birth_text[6:]))
     except ValueError:
-        raise IdError(f"出生日期「{birth_text}」不是有效日期") from None
+        raise IdError(msg("出生日期「%(text)s」不是有效日期", text=birth_text)) from None
     if birth_date > (today if today is not None else china_today()):
-        raise IdError(f"出生日期「{birth_text}」晚于今天")
-    expected = citizen_id_check_char(first17)
-    if check != expected:
-        raise IdError(f"校验位应为「{expected}」，实际为「{check}」")
+        raise IdError(msg("出生日期「%(text)s」晚于今天", text=birth_text))
+    if check != citizen_id_check_char(first17):
+        raise IdError(CITIZEN_ID_CHECK_FAILED)
     return CitizenId(
         number=number,
         region_code=number[:6],

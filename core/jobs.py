@@ -1,13 +1,14 @@
 """Background jobs with progress: long work runs in a worker, people watch it on a page.
 
-A package registers the kinds of job it offers when the app starts::
+A package declares the kinds of job it offers in its ``module.py`` (``jobs=(JobKind(...),)``),
+and ``create_app`` registers them::
 
-    register_job_kind(app, JobKind("hr.roster_import", msg("花名册导入"), run_roster_import))
+    JobKind("registry.import", msg("单位导入"), run_registry_import)
 
 and a view starts one (it commits; the job is queued only once that commit has happened, so
 the worker always finds the row)::
 
-    job = start_job("hr.roster_import", params={"file_id": f.id}, institution_id=inst.id,
+    job = start_job("registry.import", params={"file_id": f.id}, institution_id=inst.id,
                     actor=current_user, idempotency_key=form.job_key.data)
     db.session.commit()
     return redirect(url_for("jobs.detail", job_id=job.id))
@@ -111,7 +112,7 @@ class Job(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: the registered kind, e.g. "hr.roster_import"
+    #: the registered kind, e.g. "registry.import"
     kind: Mapped[str] = mapped_column(String(80))
     #: what this run is about, shown under the kind's name (e.g. the uploaded file's name)
     label: Mapped[str | None] = mapped_column(String(200))

@@ -5,9 +5,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from core.i18n import Msg
 from hr.models import GRADES, PostCategory, grade_label
+from institutions.staffing.document_numbers import check_document_number
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
 BAD_DATE = _l("不是有效日期，请按 YYYY-MM-DD 填写")
@@ -24,11 +33,18 @@ class PlanForm(FlaskForm):
 
     document_number = StringField(
         _l("批复文号"),
-        validators=[Optional(), Length(max=64)],
+        validators=[Optional()],
+        filters=[lambda value: (value or "").strip() or None],
         description=_l("岗位设置方案经核准后填写，如：成人社发〔2026〕12号"),
     )
     note = StringField(_l("备注"), validators=[Optional(), Length(max=255)])
     submit = SubmitField(_l("保存方案"))
+
+    def validate_document_number(self, field) -> None:
+        checked = check_document_number(field.data or "")
+        if isinstance(checked, Msg):
+            raise ValidationError(checked)
+        field.data = checked
 
     def counts(self) -> dict[tuple[str, int], int]:
         """Return {(category, grade): count} from the grid; blanks count as 0."""

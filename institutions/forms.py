@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import Choice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from core.extensions import db
 from core.forms import choices
-from core.ids import credit_code_check_char, credit_code_problem
+from core.i18n import msg
+from core.ids import clean_credit_code, credit_code_check_char, credit_code_problem
 from core.regions import REGIONS
+from institutions.consistency import RegistryWarning, registry_warnings
 from institutions.models import (
     KIND_LABELS,
     STATUS_LABELS,
     FundingClass,
     InstitutionKind,
     InstitutionStatus,
+    Sponsor,
 )
 
 DISTRICT_CHOICES = [(code, f"{name}（{code}）") for code, name in REGIONS.items()]
@@ -24,7 +30,7 @@ DISTRICT_CHOICES = [(code, f"{name}（{code}）") for code, name in REGIONS.item
 
 def only_check_char_fails(code: str) -> bool:
     """Return whether a code is well-formed except for its check character (legacy codes)."""
-    code = (code or "").strip().upper()
+    code = clean_credit_code(code or "")
     if len(code) != 18:
         return False
     try:
@@ -34,12 +40,36 @@ def only_check_char_fails(code: str) -> bool:
     return credit_code_problem(fixed) is None
 
 
+def _optional_int(value) -> int | None:
+    """Coerce a select's value to an int; the empty option is None."""
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+class BlankFirstSelectField(SelectField):
+    """A select of ids that opens on an empty option, so nothing is chosen by default.
+
+    The view sets ``choices`` to the real options; the empty one is added here, so the first
+    real option is never taken because nobody looked.
+    """
+
+    def __init__(self, label=None, validators=None, blank_label="", **kwargs) -> None:
+        super().__init__(label, validators, coerce=_optional_int, **kwargs)
+        self.blank_label = blank_label
+
+    def iter_choices(self):
+        blank = Choice(value="", label=self.blank_label, selected=self.data is None, render_kw={})
+        return [blank, *super().iter_choices()]
+
+
 class InstitutionForm(FlaskForm):
     credit_code = StringField(
         _l("统一社会信用代码"),
         validators=[DataRequired(_l("请填写统一社会信用代码"))],
         description=_l("18 位，事业单位以 12 开头"),
-        render_kw={"autocomplete": "off", "maxlength": 18, "style": "text-transform:uppercase"},
+        # No maxlength: a code pasted with spaces between its groups would be cut short.
+        render_kw={"autocomplete": "off", "style": "text-transform:uppercase"},
     )
     credit_code_override = StringField(
         _l("校验位不符的说明"),
@@ -55,7 +85,12 @@ class InstitutionForm(FlaskForm):
         validators=[DataRequired()],
     )
     district_code = SelectField(_l("所在区（市）县"), choices=choices(DISTRICT_CHOICES))
-    sponsor_id = SelectField(_l("举办单位"), coerce=int, validate_choice=True)
+    sponsor_id = BlankFirstSelectField(
+        _l("举办单位"),
+        validators=[DataRequired(_l("请选择举办单位"))],
+        blank_label=_l("请选择"),
+        invalid_choice_message=_l("请从列表中选择举办单位"),
+    )
     funding_class = SelectField(
         _l("公益类别"), choices=choices([(f.value, f.value) for f in FundingClass])
     )
@@ -68,8 +103,13 @@ class InstitutionForm(FlaskForm):
     )
     submit = SubmitField(_l("保存"))
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: what to look at again, found by ``validate``; never blocks saving
+        self.warnings: list[RegistryWarning] = []
+
     def validate_credit_code(self, field) -> None:
-        field.data = (field.data or "").strip().upper()
+        field.data = clean_credit_code(field.data or "")
         problem = credit_code_problem(field.data)
         if problem is None:
             self.credit_code_override.data = None
@@ -78,20 +118,36 @@ class InstitutionForm(FlaskForm):
             return  # a legacy code, accepted with a written reason that the audit keeps
         if only_check_char_fails(field.data):
             raise ValidationError(
-                _l(
+                msg(
                     "统一社会信用代码%(p)s。如确为历史代码，请在「校验位不符的说明」中填写原因。",
                     p=problem,
                 )
             )
-        raise ValidationError(_l("统一社会信用代码%(p)s", p=problem))
+        raise ValidationError(msg("统一社会信用代码%(p)s", p=problem))
 
-    def validate_district_code(self, field) -> None:
-        if self.credit_code.data and len(self.credit_code.data) == 18:
-            code_region = self.credit_code.data[2:8]
-            if code_region[:4] != field.data[:4]:
-                raise ValidationError(
-                    _l("所在地区与信用代码中的行政区划码（%(r)s）不在同一城市", r=code_region)
-                )
+    def validate(self, extra_validators=None) -> bool:
+        """Validate; then warn about disagreements within the record, without refusing it.
+
+        The warnings are flashed, so they show on whichever page follows: the saved record,
+        or this form again when something else was wrong.
+        """
+        valid = super().validate(extra_validators)
+        self.warnings = self._consistency_warnings()
+        for warning in self.warnings:
+            flash(str(warning.message), "warning")
+        return valid
+
+    def _consistency_warnings(self) -> list[RegistryWarning]:
+        sponsor = None
+        if self.sponsor_id.data is not None and not self.sponsor_id.errors:
+            sponsor = db.session.get(Sponsor, self.sponsor_id.data)
+        return registry_warnings(
+            credit_code=None if self.credit_code.errors else self.credit_code.data,
+            district_code=None if self.district_code.errors else self.district_code.data,
+            kind=None if self.kind.errors else self.kind.data,
+            sponsor_name=sponsor.name if sponsor else None,
+            sponsor_district_code=sponsor.district_code if sponsor else None,
+        )
 
 
 class SponsorForm(FlaskForm):

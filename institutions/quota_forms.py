@@ -10,7 +10,9 @@ from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from core.forms import choices
+from core.i18n import Msg
 from institutions.models import QUOTA_LABELS, QuotaKind
+from institutions.staffing.document_numbers import check_document_number
 
 
 class QuotaEntryForm(FlaskForm):
@@ -27,7 +29,7 @@ class QuotaEntryForm(FlaskForm):
     )
     document_number = StringField(
         _l("文号"),
-        validators=[DataRequired(_l("请填写批准或备案文件的文号")), Length(max=64)],
+        validators=[DataRequired(_l("请填写批准或备案文件的文号"))],
         description=_l("如 成编发〔2026〕12号"),
     )
     effective_on = DateField(
@@ -48,3 +50,9 @@ class QuotaEntryForm(FlaskForm):
         if value == 0:
             raise ValidationError(_l("变动数不能为 0"))
         field.data = value
+
+    def validate_document_number(self, field) -> None:
+        checked = check_document_number(field.data or "")
+        if isinstance(checked, Msg):
+            raise ValidationError(checked)
+        field.data = checked

@@ -11,10 +11,13 @@ from sqlalchemy import func, select
 
 from core import audit
 from core.extensions import db
+from core.i18n import Msg
 from core.ids import china_today
 from institutions.indicators import occupancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
 from institutions.quota import quota_on
+from institutions.staffing.document_numbers import check_document_number
+from institutions.staffing.requests import reduction_problem
 
 QUOTA_FIELDS = ["kind", "change", "document_number", "effective_on", "note"]
 
@@ -22,7 +25,7 @@ QUOTA_FIELDS = ["kind", "change", "document_number", "effective_on", "note"]
 class QuotaError(ValueError):
     """A refused ledger change; the message names the field and the reason."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: Msg | str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
 
@@ -50,9 +53,10 @@ def add_quota_entry(
 ) -> QuotaEntry:
     """Add one change to an institution's approved 编制, leadership posts or filed 员额.
 
-    Refused without a document number (文号) or effective date, for a zero change, for the
-    same document entered twice for one kind, and for a reduction that would leave fewer
-    places than people occupying them (or fewer than none).
+    Refused without a valid document number (文号, stored written the standard way) or an
+    effective date, for a zero change, for the same document entered twice for one kind,
+    and for a reduction that would leave fewer places than people occupying them (or fewer
+    than none).
     """
     today = today or china_today()
     try:
@@ -62,11 +66,9 @@ def add_quota_entry(
     change = data.get("change")
     if not isinstance(change, int) or change == 0:
         raise QuotaError(_("变动数须为非零整数：增加填正数，核减填负数"), "change")
-    document_number = (data.get("document_number") or "").strip()
-    if not document_number:
-        raise QuotaError(_("请填写批准或备案文件的文号"), "document_number")
-    if len(document_number) > 64:
-        raise QuotaError(_("文号不能超过 64 个字"), "document_number")
+    document_number = check_document_number(data.get("document_number") or "", today=today)
+    if isinstance(document_number, Msg):
+        raise QuotaError(document_number, "document_number")
     effective_on = data.get("effective_on")
     if not isinstance(effective_on, date):
         raise QuotaError(_("请填写生效日期"), "effective_on")
@@ -90,34 +92,15 @@ def add_quota_entry(
 
     if change < 0:
         for on in _checkpoints(institution.id, kind, effective_on, today):
-            approved = quota_on(institution.id, kind, on)
-            after = approved + change
-            if after < 0:
-                raise QuotaError(
-                    _(
-                        "%(k)s %(d)s 核定 %(a)d 名，核减 %(c)d 名后将为负数",
-                        k=kind.label,
-                        d=on.isoformat(),
-                        a=approved,
-                        c=-change,
-                    ),
-                    "change",
-                )
-            occupied = occupancy(institution.id, on).get(kind)
-            if occupied is not None and after < occupied:
-                raise QuotaError(
-                    _(
-                        "%(k)s不能核减到在编人数以下：%(d)s 核定 %(a)d 名、在编 %(o)d 名，"
-                        "核减 %(c)d 名后只剩 %(r)d 名；请先办理人员分流或调出",
-                        k=kind.label,
-                        d=on.isoformat(),
-                        a=approved,
-                        o=occupied,
-                        c=-change,
-                        r=after,
-                    ),
-                    "change",
-                )
+            problem = reduction_problem(
+                kind_label=kind.label,
+                on=on,
+                approved=quota_on(institution.id, kind, on),
+                occupied=occupancy(institution.id, on).get(kind),
+                change=change,
+            )
+            if problem is not None:
+                raise QuotaError(problem, "change")
 
     entry = QuotaEntry(
         institution_id=institution.id,

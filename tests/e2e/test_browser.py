@@ -220,7 +220,7 @@ def test_staffing_office_registers_institution(page, login, screenshot):
     page.get_by_role("button", name="保存").click()
     expect(page.locator("h1")).to_have_text("登记新单位")
     expect(page.locator("input[name=credit_code]")).to_have_class(re.compile(r"\bis-invalid\b"))
-    expect(page.locator("#credit_code ~ .invalid-feedback")).to_contain_text("校验位")
+    expect(page.locator("#credit_code ~ .invalid-feedback")).to_contain_text("未通过校验")
     expect(page.locator("input[name=name]")).to_have_value(rejected_name)
     screenshot(page, "institution-form-error")
 

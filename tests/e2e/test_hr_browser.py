@@ -177,7 +177,7 @@ def test_hr_officer_imports_roster_and_appoints(page, login, screenshot, school,
     expect(errors).to_contain_text("未导入任何数据")
     expect(errors.locator("li")).to_have_count(1)
     expect(errors.locator("li")).to_contain_text("第 3 行「身份证号」")
-    expect(errors.locator("li")).to_contain_text("校验位")
+    expect(errors.locator("li")).to_contain_text("未通过校验")
     screenshot(page, "hr-roster-import-errors")
 
     back_to_staff_list(page)

@@ -292,7 +292,7 @@ def test_a_file_with_every_kind_of_mistake_reports_each_and_writes_nothing(app, 
     found = {(e.row, e.column): e.message for e in errors}
     expected = {
         (3, "人员身份"): "事业编制已满",
-        (4, "身份证号"): "校验位应为",
+        (4, "身份证号"): "未通过校验",
         (5, "单位代码"): f"没有信用代码为「{unregistered}」的已登记单位",
         (6, "人员身份"): "「临时工」不在可选值中",
         (7, "岗位等级"): "「12」不是管理岗位的等级（应为 1–10 级）",

@@ -358,7 +358,7 @@ def test_entry_beyond_the_quota_is_refused_on_the_form(client, login_as, school,
 @pytest.mark.parametrize(
     ("field", "value", "reason"),
     [
-        ("citizen_id", "110105194912310021", "身份证号校验位应为「X」，实际为「1」"),
+        ("citizen_id", "110105194912310021", "身份证号未通过校验：请与身份证逐位核对"),
         ("citizen_id", "", "请填写身份证号"),
         ("staff_number", "工号一", "只能由字母、数字"),
         ("start_on", "2024-13-01", "不是有效日期"),

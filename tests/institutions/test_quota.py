@@ -256,3 +256,65 @@ def test_the_page_runs_a_fixed_number_of_queries(client, office, count_queries):
         create_employment(institution, identity="establishment")
     db.session.commit()
     assert measure() == few
+
+
+# --------------------------------------------------------------------------- 文号
+
+
+def test_the_document_number_is_stored_the_standard_way(app):
+    institution = create_institution()
+    entry = add_quota_entry(
+        institution, _entry(document_number=" 武编发 [2025] 第07号 "), today=TODAY
+    )
+    assert entry.document_number == "武编发〔2025〕7号"
+    # The same document typed another way is still the same document.
+    error = _refused(institution, document_number="武编发（2025）7号")
+    assert "已登记过" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("abc", "不是有效的文号"),
+        ("武编发〔2026〕3号", "年份 2026 不合理"),  # later than TODAY's year
+        ("武编发〔2025〕0号", "发文顺序号"),
+    ],
+)
+def test_a_malformed_document_number_is_refused(app, typed, reason):
+    error = _refused(create_institution(), document_number=typed)
+    assert error.field == "document_number"
+    assert reason in str(error)
+
+
+def test_the_form_normalises_and_refuses_document_numbers(client, office):
+    institution = create_institution()
+    db.session.commit()
+    form = {"kind": "establishment", "change": "2", "effective_on": "2025-01-01"}
+    url = f"/institutions/{institution.id}/quota/add"
+    refused = client.post(url, data={**form, "document_number": "abc"})
+    assert refused.status_code == 422
+    assert "不是有效的文号" in refused.get_data(as_text=True)
+    accepted = client.post(url, data={**form, "document_number": "成编发[2025]11号"})
+    assert accepted.status_code == 302
+    entry = db.session.scalar(select(QuotaEntry).where(QuotaEntry.institution_id == institution.id))
+    assert entry.document_number == "成编发〔2025〕11号"
+
+
+def test_a_malformed_document_number_reads_in_english(client, office):
+    institution = create_institution()
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    response = client.post(
+        f"/institutions/{institution.id}/quota/add",
+        data={
+            "kind": "establishment",
+            "change": "2",
+            "effective_on": "2025-01-01",
+            "document_number": "武编发2025年3号",
+        },
+    )
+    assert response.status_code == 422
+    assert "The year of the document number goes in hexagonal brackets" in response.get_data(
+        as_text=True
+    )

@@ -88,7 +88,7 @@ def test_wrong_check_character_needs_a_written_reason_which_is_audited(client, o
     legacy = good[:17] + ("0" if good[17] != "0" else "1")
     refused = client.post("/institutions/new", data=_form(sponsor, credit_code=legacy))
     assert refused.status_code == 422
-    assert "校验位应为" in refused.get_data(as_text=True)
+    assert "统一社会信用代码未通过校验：请与登记证书逐位核对" in refused.get_data(as_text=True)
     accepted = client.post(
         "/institutions/new",
         data=_form(sponsor, credit_code=legacy, credit_code_override="1998 年发证的历史代码"),
