@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.auth.views import bp as auth_bp
+from core.i18n import msg
+from core.imports import run_import_job
+from core.jobs import JobKind
 from core.modules import MenuItem, Module
 from core.parameters_views import bp as parameters_bp
 from core.permissions import AUDIT_VIEW, PARAMETERS_MANAGE, USERS_MANAGE
@@ -21,6 +24,7 @@ module = Module(
         MenuItem(_l("政策参数"), "parameters.index", PARAMETERS_MANAGE, order=95),
     ),
     permissions=(AUDIT_VIEW, USERS_MANAGE, PARAMETERS_MANAGE),
+    jobs=(JobKind("imports.run", msg("Excel 导入"), run_import_job),),
     audit_actions={
         "user.login": _l("登录"),
         "user.logout": _l("退出登录"),

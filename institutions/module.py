@@ -8,6 +8,7 @@ from core.modules import MenuItem, Module, Seeder
 from core.permissions import USERS_MANAGE
 from institutions import home, seed
 from institutions.accounts.views import bp as accounts_bp
+from institutions.imports import REGISTRY_IMPORTER
 from institutions.models import KIND_LABELS, QUOTA_LABELS, STATUS_LABELS
 from institutions.permissions import QUOTA_VIEW, REGISTRY_MANAGE, REGISTRY_VIEW
 from institutions.views import bp
@@ -58,4 +59,5 @@ module = Module(
     },
     home_sections=(home.registry_overview, home.my_institutions),
     seeders=(Seeder("institutions.demo", seed.seed_registry_and_users),),
+    provides={"importers": (REGISTRY_IMPORTER,)},
 )

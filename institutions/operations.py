@@ -9,10 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core import audit
-from core.excel import CellError
 from core.extensions import db
 from institutions.models import Institution, InstitutionStatus, Sponsor
-from institutions.queries import existing_credit_codes
 
 INSTITUTION_FIELDS = [
     "credit_code",
@@ -115,59 +113,3 @@ def update_sponsor(sponsor: Sponsor, data: Mapping[str, Any]) -> dict:
     if changes:
         audit.record("sponsor.update", sponsor, summary=sponsor.name, changes=changes)
     return changes
-
-
-def check_import(rows: list[dict]) -> list[CellError]:
-    """Return the errors that need the database or the whole file: duplicates, sponsors."""
-    errors: list[CellError] = []
-    seen: dict[str, int] = {}
-    for row in rows:
-        code = row["credit_code"]
-        if code in seen:
-            errors.append(
-                CellError(
-                    row["_row"],
-                    "统一社会信用代码",
-                    _("与第 %(r)d 行重复", r=seen[code]),
-                )
-            )
-        else:
-            seen[code] = row["_row"]
-    registered = existing_credit_codes(list(seen))
-    for row in rows:
-        if row["credit_code"] in registered:
-            errors.append(CellError(row["_row"], "统一社会信用代码", _("该代码已登记")))
-    sponsor_ids = {s.name: s.id for s in db.session.scalars(select(Sponsor))}
-    for row in rows:
-        if row["sponsor"] not in sponsor_ids:
-            errors.append(
-                CellError(
-                    row["_row"],
-                    "举办单位",
-                    _("「%(n)s」不是已登记的举办单位，请先在「举办单位」中添加", n=row["sponsor"]),
-                )
-            )
-        else:
-            row["sponsor_id"] = sponsor_ids[row["sponsor"]]
-    return sorted(errors, key=lambda e: e.row or 0)
-
-
-def import_institutions(rows: list[dict]) -> list[Institution]:
-    """Register every row of a validated import; call check_import first."""
-    created = []
-    for row in rows:
-        data = {k: row.get(k) for k in INSTITUTION_FIELDS}
-        data["status"] = InstitutionStatus.ACTIVE
-        institution = Institution(**data)
-        db.session.add(institution)
-        created.append(institution)
-    db.session.flush()
-    for institution in created:
-        audit.record(
-            "institution.import",
-            institution,
-            institution_id=institution.id,
-            summary=institution.name,
-            changes=audit.diff({}, audit.snapshot(institution, INSTITUTION_FIELDS)),
-        )
-    return created

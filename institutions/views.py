@@ -8,13 +8,15 @@ from flask_login import current_user, login_required
 
 from core.extensions import db
 from core.forms import choices
-from core.http import dated_filename, read_upload, template_response, xlsx_response
+from core.http import dated_filename, template_response, xlsx_response
+from core.imports import context_for_request, import_page
 from core.listing import paginate, read_sort
 from core.permissions import require, roles_in, scope_for
 from core.regions import REGIONS
 from institutions import operations, queries
 from institutions.excel import REGISTRY_EXPORT, REGISTRY_IMPORT, export_row
-from institutions.forms import ImportForm, InstitutionForm, SponsorForm
+from institutions.forms import InstitutionForm, SponsorForm
+from institutions.imports import REGISTRY_IMPORTER
 from institutions.models import Institution, InstitutionKind, InstitutionStatus, Sponsor
 from institutions.permissions import REGISTRY_MANAGE, REGISTRY_VIEW
 
@@ -140,28 +142,14 @@ def edit(institution_id: int):
 @login_required
 def import_():
     require(REGISTRY_MANAGE)
-    form = ImportForm()
-    errors = []
-    if form.validate_on_submit():
-        result = read_upload(request.files.get("file"), REGISTRY_IMPORT)
-        errors = list(result.errors)
-        if not errors and not result.rows:
-            errors = [_("文件中没有数据行。")]
-        elif result.rows:
-            # Whole-file and database checks run on the rows that read cleanly, so one
-            # upload reports every problem at once.
-            errors = sorted(
-                [*errors, *operations.check_import(result.rows)], key=lambda e: e.row or 0
-            )
-        if not errors:
-            created = operations.import_institutions(result.rows)
-            db.session.commit()
-            flash(_("已导入 %(n)d 个单位。", n=len(created)), "success")
-            return redirect(url_for(".index"))
-        db.session.rollback()
-    return render_template(
-        "institutions/import.html", form=form, errors=errors
-    ), 422 if errors or form.errors else 200
+    return import_page(
+        REGISTRY_IMPORTER,
+        context_for_request(None),
+        title=_("Excel 导入事业单位"),
+        back_url=url_for(".index"),
+        template_url=url_for(".import_template"),
+        breadcrumbs=[(_("事业单位登记"), url_for(".index"))],
+    )
 
 
 @bp.route("/import/template")

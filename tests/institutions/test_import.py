@@ -8,8 +8,6 @@ import os
 import openpyxl
 import pytest
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from core.audit import AuditEvent
 from core.extensions import db
@@ -17,6 +15,7 @@ from core.ids import make_credit_code
 from core.roles import Role
 from institutions.models import Institution
 from tests.factories import create_institution, create_sponsor, create_user
+from tests.imports import confirm_form, upload, upload_and_confirm
 
 HEADERS = [
     "统一社会信用代码",
@@ -42,14 +41,8 @@ def _xlsx(rows, headers=HEADERS) -> bytes:
 
 
 def _upload(client, content: bytes, filename="单位.xlsx"):
-    # Encoded in memory: for large bodies the test client would otherwise spool to a
-    # temporary file that it never closes.
-    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(content), filename=filename)})
-    return client.post(
-        "/institutions/import",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
+    """Upload and, when the file passes its check, confirm the preview."""
+    return upload_and_confirm(client, "/institutions/import", content, filename)
 
 
 def _count() -> int:
@@ -80,8 +73,14 @@ def _row(n, **overrides):
     return list(row.values())
 
 
-def test_a_clean_file_lands_whole_with_audit_events(client, office):
-    response = _upload(client, _xlsx([_row(n) for n in range(30)]))
+def test_a_clean_file_is_previewed_then_lands_whole_with_audit_events(client, office):
+    content = _xlsx([_row(n) for n in range(30)])
+    preview = upload(client, "/institutions/import", content, "单位.xlsx")
+    assert preview.status_code == 200
+    page = preview.get_data(as_text=True)
+    assert "共 30 行数据，全部通过校验" in page and "新登记单位" in page
+    assert _count() == 0  # nothing lands before the confirmation
+    response = client.post("/institutions/import", data=confirm_form(preview))
     assert response.status_code == 302
     assert _count() == 30
     assert (
