@@ -18,6 +18,7 @@ from core.listing import Sort, paginate, read_sort
 from core.models import utcnow
 from core.notifications import Notification
 from core.permissions import require, scope_for
+from core.redirects import safe_next
 from core.roles import Perm
 
 bp = Blueprint("core", __name__)
@@ -38,8 +39,7 @@ def set_language():
     lang = request.form.get("lang")
     if lang in ("zh", "en"):
         session["lang"] = lang
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(safe_next(request.form.get("next"), url_for(".home")))
 
 
 @bp.route("/inbox")
@@ -63,10 +63,7 @@ def inbox_read(notification_id: int):
     if message.read_at is None:
         message.read_at = utcnow()
         db.session.commit()
-    link = message.link or ""
-    return redirect(
-        link if link.startswith("/") and not link.startswith("//") else url_for(".inbox")
-    )
+    return redirect(safe_next(message.link, url_for(".inbox")))
 
 
 @bp.route("/inbox/read-all", methods=["POST"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,17 +10,9 @@ from core import audit
 from core.auth import operations
 from core.auth.forms import ChangePasswordForm, LoginForm
 from core.extensions import db
+from core.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Return ``target`` if it is a path on this site, else the home page."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return url_for("core.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -42,7 +32,7 @@ def login():
             form.password.errors.append(outcome.error)
         else:
             login_user(outcome.user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
     status = 200 if not form.errors else 422
     return render_template("auth/login.html", form=form), status
 
