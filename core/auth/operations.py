@@ -74,6 +74,12 @@ def authenticate(username: str, password: str, *, max_failures: int, lock_minute
     return LoginOutcome(user, None)
 
 
+def sign_out(user: User) -> None:
+    """End every session of ``user``: sessions and remember-me cookies carry the old token."""
+    user.session_token = new_session_token()
+    audit.record("user.logout", user, actor=user, summary=user.username)
+
+
 def change_password(user: User, current: str, new: str) -> None:
     """Replace the user's password after checking the current one."""
     if not user.check_password(current):

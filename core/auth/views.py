@@ -6,7 +6,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from core import audit
 from core.auth import operations
 from core.auth.forms import ChangePasswordForm, LoginForm
 from core.extensions import db
@@ -40,10 +39,12 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        audit.record("user.logout", current_user, summary=current_user.username)
+        # Revoke on the server: a copy of the session or remember-me cookie taken before
+        # this point names the old token and no longer signs anyone in.
+        operations.sign_out(current_user._get_current_object())
         db.session.commit()
     logout_user()
-    flash(_("您已退出登录。"), "info")
+    flash(_("您已退出登录，此账号在所有设备上的登录均已结束。"), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -173,3 +173,42 @@ def test_password_rules():
     assert password_problem("abc1234") is not None
     assert password_problem("12345678") is not None
     assert password_problem("zhangsan1", "zhangsan") is not None
+
+
+def _cookies(client) -> dict[str, str]:
+    return {cookie.key: cookie.value for cookie in client._cookies.values()}
+
+
+@pytest.mark.parametrize("cookie_name", ["session", "remember_token"])
+def test_cookies_captured_before_logout_are_dead_afterwards(app, cookie_name):
+    create_user(username="stolen")
+    db.session.commit()
+    victim = app.test_client()
+    assert _login(victim, "stolen", remember="y").status_code == 302
+    captured = _cookies(victim)[cookie_name]
+    attacker = app.test_client()
+    attacker.set_cookie(cookie_name, captured)
+    assert attacker.get("/").status_code == 200  # the captured cookie works before logout
+    victim.post("/logout")
+    replay = app.test_client()
+    replay.set_cookie(cookie_name, captured)
+    assert replay.get("/").status_code == 302  # and is refused once the owner signed out
+
+
+def test_remember_cookie_lasts_the_configured_days(app, client):
+    assert app.config["REMEMBER_COOKIE_DURATION"] == timedelta(days=30)
+    create_user(username="keeper")
+    db.session.commit()
+    response = _login(client, "keeper", remember="y")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if "remember_token" in c)
+    assert "Max-Age=2592000" in cookie or "Expires=" in cookie
+    remember = next(c for c in client._cookies.values() if c.key == "remember_token")
+    assert timedelta(days=29) < remember.expires - utcnow() <= timedelta(days=30, minutes=1)
+
+
+def test_remember_days_come_from_the_environment(monkeypatch, tmp_path):
+    from core.config import Config
+
+    monkeypatch.setenv("REMEMBER_DAYS", "7")
+    duration = Config(tmp_path).REMEMBER_COOKIE_DURATION
+    assert duration == timedelta(days=7)
