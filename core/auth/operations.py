@@ -6,11 +6,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from core import audit
-from core.auth.models import Membership, User, new_session_token
+from core.auth.models import (
+    LoginThrottle,
+    Membership,
+    User,
+    check_unknown_user_password,
+    new_session_token,
+)
 from core.extensions import db
+from core.i18n import Msg, msg
 from core.models import utcnow
 from core.roles import Role
 
@@ -29,7 +37,7 @@ class AccountError(ValueError):
 @dataclass(frozen=True)
 class LoginOutcome:
     user: User | None
-    error: str | None
+    error: Msg | None
 
 
 def password_problem(password: str, username: str = "") -> str | None:
@@ -43,30 +51,68 @@ def password_problem(password: str, username: str = "") -> str | None:
     return None
 
 
-def authenticate(username: str, password: str, *, max_failures: int, lock_minutes: int):
-    """Check a sign-in attempt, counting failures and locking the account after too many."""
-    generic = _("用户名或密码错误。")
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        return LoginOutcome(None, generic)
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        return LoginOutcome(
-            None, _("登录失败次数过多，账号已锁定，请 %(m)d 分钟后再试。", m=minutes)
+def _throttle(name: str, now) -> LoginThrottle:
+    """Return the failure counter of an unknown name, adding it if there is none yet."""
+    throttle = db.session.get(LoginThrottle, name)
+    if throttle is not None:
+        return throttle
+    # Forget names that stayed quiet for a day (and are not locked) so the table stays small.
+    db.session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failed_at < now - timedelta(days=1),
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
         )
-    if not user.check_password(password):
-        user.failed_login_count += 1
-        if user.failed_login_count >= max_failures:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_login_count = 0
-            audit.record("user.locked", user, actor=user, summary=user.username)
+    )
+    throttle = LoginThrottle(username=name, failed_login_count=0, last_failed_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(throttle)
+    except IntegrityError:  # a concurrent attempt with the same name added it first
+        throttle = db.session.get(LoginThrottle, name)
+    return throttle
+
+
+def _locked_message(locked_until, now) -> Msg:
+    minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+    return msg("登录失败次数过多，账号已锁定，请 %(m)d 分钟后再试。", m=minutes)
+
+
+def authenticate(username: str, password: str, *, max_failures: int, lock_minutes: int):
+    """Check a sign-in attempt, counting failures and locking the account after too many.
+
+    An unknown name gets the same answers, the same lock and the same hashing work as a
+    real account, so nothing here tells whether an account exists.
+    """
+    generic = msg("用户名或密码错误。")
+    name = username.strip().lower()
+    now = utcnow()
+    user = db.session.scalar(select(User).where(User.username == name))
+    # Verify first, whatever the state of the account, so every answer costs the same.
+    if user is not None:
+        password_ok = user.check_password(password)
+        counter: User | LoginThrottle | None = user
+    else:
+        password_ok = check_unknown_user_password(password)
+        counter = db.session.get(LoginThrottle, name)
+    if counter is not None and counter.locked_until and counter.locked_until > now:
+        return LoginOutcome(None, _locked_message(counter.locked_until, now))
+    if not password_ok:
+        if counter is None:
+            counter = _throttle(name, now)
+        if isinstance(counter, LoginThrottle):
+            counter.last_failed_at = now
+        counter.failed_login_count += 1
+        if counter.failed_login_count >= max_failures:
+            counter.locked_until = now + timedelta(minutes=lock_minutes)
+            counter.failed_login_count = 0
+            if user is not None:
+                audit.record("user.locked", user, actor=user, summary=user.username)
             return LoginOutcome(
-                None, _("登录失败次数过多，账号已锁定 %(m)d 分钟。", m=lock_minutes)
+                None, msg("登录失败次数过多，账号已锁定 %(m)d 分钟。", m=lock_minutes)
             )
         return LoginOutcome(None, generic)
     if not user.is_active:
-        return LoginOutcome(None, _("该账号已停用，请联系管理员。"))
+        return LoginOutcome(None, msg("该账号已停用，请联系管理员。"))
     user.failed_login_count = 0
     user.locked_until = None
     user.last_login_at = now

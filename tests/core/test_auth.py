@@ -212,3 +212,51 @@ def test_remember_days_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("REMEMBER_DAYS", "7")
     duration = Config(tmp_path).REMEMBER_COOKIE_DURATION
     assert duration == timedelta(days=7)
+
+
+def _password_error(response) -> str:
+    """Return the error text shown under the password field."""
+    body = response.get_data(as_text=True)
+    return body.split('class="invalid-feedback')[1].split(">", 1)[1].split("<", 1)[0].strip()
+
+
+def test_unknown_name_costs_the_same_password_check_as_a_real_one(client, monkeypatch):
+    import core.auth.models as models
+
+    create_user(username="real")
+    db.session.commit()
+    calls = []
+    real_check = models.check_password_hash
+
+    def counting(pwhash, password):
+        calls.append(pwhash.split("$", 1)[0])
+        return real_check(pwhash, password)
+
+    monkeypatch.setattr(models, "check_password_hash", counting)
+    _login(client, "real", "wrong-pass-1")
+    _login(client, "ghost", "wrong-pass-1")
+    # One verification each, with the same hashing method (so the same cost).
+    assert len(calls) == 2
+    assert calls[0] == calls[1]
+
+
+def test_unknown_name_locks_like_a_real_account(app, client):
+    create_user(username="real2")
+    db.session.commit()
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    answers = {}
+    for name in ("real2", "ghost2"):
+        answers[name] = [_password_error(_login(client, name, "bad-pass-1")) for _ in range(limit)]
+        answers[name].append(_password_error(_login(client, name, "bad-pass-1")))
+    assert answers["real2"] == answers["ghost2"]
+    assert "用户名或密码错误" in answers["ghost2"][0]
+    assert "已锁定" in answers["ghost2"][-2]  # the attempt that locks
+    assert "已锁定" in answers["ghost2"][-1]  # and the one after
+
+
+def test_unknown_name_failures_are_kept_across_requests_and_servers(app, client):
+    from core.auth.models import LoginThrottle
+
+    _login(client, "Ghost3 ", "bad-pass-1")
+    throttle = db.session.get(LoginThrottle, "ghost3")
+    assert throttle is not None and throttle.failed_login_count == 1
