@@ -140,3 +140,39 @@ def test_user_list_search_and_filters(client, login_as):
     assert "fin.li" in body and "hr.zhang" not in body
     body = client.get(f"/accounts/?institution_id={institution.id}").get_data(as_text=True)
     assert "fin.li" in body and "hr.zhang" in body
+
+
+def test_create_and_edit_an_account_with_an_email_through_the_form(client, login_as):
+    _office(client, login_as)
+    response = client.post(
+        "/accounts/new",
+        data={
+            "username": "mailer",
+            "full_name": "邮件用户",
+            "password": "temp-pass-1",
+            "email": "mailer@example.org",
+        },
+    )
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.username == "mailer"))
+    assert user.email == "mailer@example.org"
+    response = client.post(
+        f"/accounts/{user.id}/edit",
+        data={"full_name": "邮件用户", "email": "new.mail@example.org", "is_active": "y"},
+    )
+    assert response.status_code == 302
+    assert db.session.get(User, user.id).email == "new.mail@example.org"
+    bad = client.post(
+        f"/accounts/{user.id}/edit",
+        data={"full_name": "邮件用户", "email": "not-an-address", "is_active": "y"},
+    )
+    assert bad.status_code == 422
+    assert "邮箱格式不正确" in bad.get_data(as_text=True)
+
+
+def test_the_email_validator_is_a_pinned_requirement():
+    """The Email() validator imports email_validator at run time; a fresh install needs it."""
+    from pathlib import Path
+
+    pins = Path(__file__).resolve().parents[2].joinpath("requirements.txt").read_text()
+    assert any(line.lower().startswith("email-validator==") for line in pins.splitlines())
