@@ -94,6 +94,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.INSTITUTION_ADMIN: frozenset(
         {
             Perm.REGISTRY_VIEW,
+            # their own institution's accounts only (core/auth/permissions.py, issue 9.12)
+            Perm.USERS_MANAGE,
             Perm.AUDIT_VIEW,
             Perm.GOVERNANCE_VIEW,
             Perm.GOVERNANCE_MANAGE,

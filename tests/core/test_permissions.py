@@ -55,10 +55,17 @@ def test_superuser_reaches_everything():
     assert all(scope_for(root, perm).city_wide for perm in Perm)
 
 
-def test_no_role_except_the_staffing_office_manages_the_registry_or_users():
+def test_no_role_except_the_staffing_office_manages_the_registry():
     for role, perms in ROLE_PERMISSIONS.items():
         if role is not Role.STAFFING_OFFICE:
-            assert Perm.REGISTRY_MANAGE not in perms and Perm.USERS_MANAGE not in perms
+            assert Perm.REGISTRY_MANAGE not in perms
+
+
+def test_only_the_staffing_office_and_institution_admins_manage_accounts():
+    managers = {role for role, perms in ROLE_PERMISSIONS.items() if Perm.USERS_MANAGE in perms}
+    assert managers == {Role.STAFFING_OFFICE, Role.INSTITUTION_ADMIN}
+    # and an institution admin only where they are admin: never city-wide or by sponsor
+    assert Role.INSTITUTION_ADMIN.scope == "institution"
 
 
 def test_scope_clause_filters_queries_like_covers_does():
