@@ -6,12 +6,20 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from core.auth import operations
+from core.auth import operations, queries
 from core.auth.forms import ChangePasswordForm, LoginForm
 from core.extensions import db
 from core.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.app_template_global()
+def help_contacts() -> list:
+    """Return who can help the signed-in user (for the 403 page), or nobody when signed out."""
+    if not current_user.is_authenticated:
+        return []
+    return queries.contacts_for(current_user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
