@@ -174,6 +174,7 @@ def _render_detail(
         reset_form=reset_form or ResetPasswordForm(prefix="reset"),
         confirm_form=ConfirmForm(),
         role_scopes=queries.role_scopes(),
+        role_labels={role.value: role.label for role in Role},
         history=history,
         names=queries.user_names({event.actor_id for event in history}),
     ), status
