@@ -67,3 +67,20 @@ def test_new_objects_are_checked_too():
     with pytest.raises(TextTooLong):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_refusal_no_view_caught_is_a_422_page_not_a_500(app, client, login_as, monkeypatch):
+    """Text too long for a form without a Length check reaches the user as a reason."""
+    user = create_user()
+    db.session.commit()
+    login_as(user)
+
+    def overflowing_view():
+        db.session.get(User, user.id).full_name = "名" * 100
+        db.session.flush()
+
+    monkeypatch.setitem(app.view_functions, "core.home", overflowing_view)
+    response = client.get("/")
+    assert response.status_code == 422
+    assert "内容太长：最多 64 个字符，现为 100 个" in response.get_data(as_text=True)
+    assert len(db.session.get(User, user.id).full_name) < 65
