@@ -24,7 +24,7 @@ from core.extensions import db
 from core.i18n import Msg, msg
 from core.models import utcnow
 from core.notifications import notify
-from core.roles import Role
+from core.roles import ROLE_LABELS, Role
 from core.text import clean_text
 
 MIN_PASSWORD_LENGTH = 8
@@ -311,17 +311,17 @@ def _scope_problem(role: Role, institution_id: int | None, sponsor_id: int | Non
     if institution_id is not None and sponsor_id is not None:
         return msg("请只选择一项：所属单位或举办单位。")
     if role.scope == "city" and (institution_id is not None or sponsor_id is not None):
-        return msg("「%(r)s」角色全市有效，不选择单位或举办单位。", r=role.label)
+        return msg("「%(r)s」角色全市有效，不选择单位或举办单位。", r=ROLE_LABELS[role])
     if role.scope == "sponsor":
         if sponsor_id is None:
-            return msg("「%(r)s」角色必须选择举办单位。", r=role.label)
+            return msg("「%(r)s」角色必须选择举办单位。", r=ROLE_LABELS[role])
         if institution_id is not None:
-            return msg("「%(r)s」角色只选择举办单位，不选择所属单位。", r=role.label)
+            return msg("「%(r)s」角色只选择举办单位，不选择所属单位。", r=ROLE_LABELS[role])
     if role.scope == "institution":
         if institution_id is None:
-            return msg("「%(r)s」角色必须选择所属单位。", r=role.label)
+            return msg("「%(r)s」角色必须选择所属单位。", r=ROLE_LABELS[role])
         if sponsor_id is not None:
-            return msg("「%(r)s」角色只选择所属单位，不选择举办单位。", r=role.label)
+            return msg("「%(r)s」角色只选择所属单位，不选择举办单位。", r=ROLE_LABELS[role])
     return None
 
 
@@ -373,7 +373,7 @@ def grant(
         "membership.grant",
         user,  # listed on the account's page with its other history
         institution_id=institution_id,
-        summary=_source_text(msg("%(u)s：%(r)s", u=user.username, r=role.label)),
+        summary=_source_text(msg("%(u)s：%(r)s", u=user.username, r=ROLE_LABELS[role])),
         changes={"role": [None, role.value], "membership_id": [None, membership.id]},
         actor=granted_by,
     )
@@ -381,11 +381,11 @@ def grant(
         return membership  # set up by the command line or the demo seed, not by a person
     _notify_owner(
         user,
-        msg("您获得了新角色：%(r)s", r=role.label),
+        msg("您获得了新角色：%(r)s", r=ROLE_LABELS[role]),
         msg(
             "%(actor)s 授予您「%(r)s」角色（%(where)s）。",
             actor=_actor_name(granted_by),
-            r=role.label,
+            r=ROLE_LABELS[role],
             where=where,
         ),
         institution_id=institution_id,
@@ -404,18 +404,18 @@ def revoke(membership: Membership, *, actor: Any = None) -> None:
         "membership.revoke",
         user,
         institution_id=membership.institution_id,
-        summary=_source_text(msg("%(u)s：%(r)s", u=user.username, r=role.label)),
+        summary=_source_text(msg("%(u)s：%(r)s", u=user.username, r=ROLE_LABELS[role])),
         changes={"role": [membership.role, None], "membership_id": [membership.id, None]},
         actor=actor,
     )
     if actor is not None:
         _notify_owner(
             user,
-            msg("您的角色已被撤销：%(r)s", r=role.label),
+            msg("您的角色已被撤销：%(r)s", r=ROLE_LABELS[role]),
             msg(
                 "%(actor)s 撤销了您的「%(r)s」角色（%(where)s）。",
                 actor=_actor_name(actor),
-                r=role.label,
+                r=ROLE_LABELS[role],
                 where=where,
             ),
             institution_id=membership.institution_id,

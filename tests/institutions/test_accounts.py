@@ -276,7 +276,17 @@ def test_notices_are_stored_in_the_source_language_whatever_the_actor_reads(clie
     db.session.commit()
     client.post("/language", data={"lang": "en"})
     client.post(f"/accounts/{target.id}/reset-password", data={"reset-password": "temp-pass-2"})
-    assert _notices(target)[0].title == "您的密码已被重置"
+    institution = create_institution(name="英文界面学校")
+    db.session.commit()
+    _grant(client, target, role="hr_officer", institution_id=institution.id)
+    assert [n.title for n in _notices(target)] == ["您的密码已被重置", "您获得了新角色：人事专员"]
+    assert "英文界面学校" in _notices(target)[1].body
+    grant = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "membership.grant", AuditEvent.object_id == str(target.id)
+        )
+    )
+    assert grant.summary == f"{target.username}：人事专员"
 
 
 def test_names_lose_bidirectional_and_invisible_characters(client, login_as):
