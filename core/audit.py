@@ -20,6 +20,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
+from core.lengths import fit
 from core.models import UTCDateTime, utcnow
 from core.modules import platform
 
@@ -180,15 +181,17 @@ def record(
             identity = inspect(obj).identity
         object_id = ":".join(str(part) for part in identity)
     ip = request.remote_addr if has_request_context() else None
+    # Every fixed-width field is cut to its column here, once: a 200-character meeting title
+    # plus a long file name must not make PostgreSQL refuse the change being recorded.
     audit_event = AuditEvent(
         actor_id=getattr(actor, "id", None),
-        actor_name=getattr(actor, "username", None) or "系统/命令行",
-        ip_address=ip,
-        action=action,
+        actor_name=fit(AuditEvent, "actor_name", getattr(actor, "username", None) or "系统/命令行"),
+        ip_address=fit(AuditEvent, "ip_address", ip),
+        action=fit(AuditEvent, "action", action),
         institution_id=institution_id,
-        object_type=object_type,
-        object_id=object_id,
-        summary=summary,
+        object_type=fit(AuditEvent, "object_type", object_type),
+        object_id=fit(AuditEvent, "object_id", object_id),
+        summary=fit(AuditEvent, "summary", None if summary is None else str(summary)),
         changes=dict(changes or {}),
     )
     db.session.add(audit_event)

@@ -44,6 +44,7 @@ MESSAGES = {
     404: ("页面不存在", "您要找的页面或记录不存在，或者不在您的权限范围内。"),
     405: ("请求方式不允许", "此地址不接受这种请求方式。"),
     413: ("文件太大", "上传的文件超过了大小限制，请压缩或拆分后重新上传。"),
+    422: ("无法办理", "提交的内容有误，请返回上一页修改后重试。"),
     429: ("操作太频繁", "请稍后再试。"),
     500: ("系统出错", "服务器处理请求时出错，已记录该问题。请稍后重试，或联系系统管理员。"),
 }
@@ -68,6 +69,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return _render(400, _("表单已过期或来源不可信（CSRF 校验失败），请刷新页面后重新提交。"))
+
+    @app.errorhandler(Refusal)
+    def refused(error: Refusal):
+        # A refusal that no view caught (e.g. text too long for its column, checked at
+        # flush): the user gets the reason with a 422, never a 500.
+        db.session.rollback()
+        return _render(422, str(error.message))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -48,7 +48,10 @@ AUDIT_VIEW = Permission(
     N_("查看审计日志"),
     grants={Role.STAFFING_OFFICE, Role.INSTITUTION_ADMIN},
 )
-USERS_MANAGE = Permission("users.manage", N_("管理账号和角色"), grants={Role.STAFFING_OFFICE})
+#: accounts and roles; an institution admin only within their institution (core/auth/permissions.py)
+USERS_MANAGE = Permission(
+    "users.manage", N_("管理账号和角色"), grants={Role.STAFFING_OFFICE, Role.INSTITUTION_ADMIN}
+)
 #: dated rates and tables (DOMAIN.md): read them all and add new versions
 PARAMETERS_MANAGE = Permission(
     "parameters.manage", N_("维护政策参数"), grants={Role.STAFFING_OFFICE}

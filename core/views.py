@@ -29,6 +29,7 @@ from core.listing import Sort, paginate, read_sort
 from core.models import utcnow
 from core.notifications import Notification
 from core.permissions import AUDIT_VIEW, require, scope_for
+from core.redirects import safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -48,8 +49,7 @@ def set_language():
     lang = request.form.get("lang")
     if lang in ("zh", "en"):
         session["lang"] = lang
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(safe_next(request.form.get("next"), url_for(".home")))
 
 
 @bp.route("/inbox")
@@ -73,10 +73,7 @@ def inbox_read(notification_id: int):
     if message.read_at is None:
         message.read_at = utcnow()
         db.session.commit()
-    link = message.link or ""
-    return redirect(
-        link if link.startswith("/") and not link.startswith("//") else url_for(".inbox")
-    )
+    return redirect(safe_next(message.link, url_for(".inbox")))
 
 
 @bp.route("/inbox/read-all", methods=["POST"])

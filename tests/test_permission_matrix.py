@@ -52,14 +52,6 @@ MATRIX: dict[str, Access] = {
     "institutions.sponsors": Access(CITY),
     "institutions.sponsor_create": Access(CITY, ("GET", "POST")),
     "institutions.sponsor_edit": Access(CITY, ("GET", "POST")),
-    "accounts.index": Access(CITY),
-    "accounts.create": Access(CITY, ("GET", "POST")),
-    "accounts.detail": Access(CITY),
-    "accounts.edit": Access(CITY, ("GET", "POST")),
-    "accounts.grant": Access(CITY, ("POST",)),
-    "accounts.revoke": Access(CITY, ("POST",)),
-    "accounts.reset_password": Access(CITY, ("POST",)),
-    "accounts.unlock": Access(CITY, ("POST",)),
 }
 
 #: URL arguments the core routes use; packages add theirs through ARGS in their access module.
@@ -231,10 +223,6 @@ def _url_args(app, world, endpoint: str, target: str) -> dict | None:
             args[name] = ARGS[name](world, institution)
         elif name == "sponsor_id":
             args[name] = world.sponsor.id
-        elif name == "user_id":
-            args[name] = world.users["employee"].id
-        elif name == "membership_id":
-            args[name] = world.users["employee"].memberships[0].id
         else:  # pragma: no cover - a new argument kind needs a line here
             raise AssertionError(f"no test value for URL argument {name!r} of {endpoint}")
     return args

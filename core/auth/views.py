@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from core import audit
-from core.auth import operations
+from core.auth import operations, queries
 from core.auth.forms import ChangePasswordForm, LoginForm
 from core.extensions import db
+from core.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    """Return ``target`` if it is a path on this site, else the home page."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return url_for("core.home")
+@bp.app_template_global()
+def help_contacts() -> list:
+    """Return who can help the signed-in user (for the 403 page), or nobody when signed out."""
+    if not current_user.is_authenticated:
+        return []
+    return queries.contacts_for(current_user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -42,7 +39,7 @@ def login():
             form.password.errors.append(outcome.error)
         else:
             login_user(outcome.user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
     status = 200 if not form.errors else 422
     return render_template("auth/login.html", form=form), status
 
@@ -50,10 +47,12 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        audit.record("user.logout", current_user, summary=current_user.username)
+        # Revoke on the server: a copy of the session or remember-me cookie taken before
+        # this point names the old token and no longer signs anyone in.
+        operations.sign_out(current_user._get_current_object())
         db.session.commit()
     logout_user()
-    flash(_("您已退出登录。"), "info")
+    flash(_("您已退出登录，此账号在所有设备上的登录均已结束。"), "info")
     return redirect(url_for("auth.login"))
 
 

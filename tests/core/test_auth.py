@@ -173,3 +173,90 @@ def test_password_rules():
     assert password_problem("abc1234") is not None
     assert password_problem("12345678") is not None
     assert password_problem("zhangsan1", "zhangsan") is not None
+
+
+def _cookies(client) -> dict[str, str]:
+    return {cookie.key: cookie.value for cookie in client._cookies.values()}
+
+
+@pytest.mark.parametrize("cookie_name", ["session", "remember_token"])
+def test_cookies_captured_before_logout_are_dead_afterwards(app, cookie_name):
+    create_user(username="stolen")
+    db.session.commit()
+    victim = app.test_client()
+    assert _login(victim, "stolen", remember="y").status_code == 302
+    captured = _cookies(victim)[cookie_name]
+    attacker = app.test_client()
+    attacker.set_cookie(cookie_name, captured)
+    assert attacker.get("/").status_code == 200  # the captured cookie works before logout
+    victim.post("/logout")
+    replay = app.test_client()
+    replay.set_cookie(cookie_name, captured)
+    assert replay.get("/").status_code == 302  # and is refused once the owner signed out
+
+
+def test_remember_cookie_lasts_the_configured_days(app, client):
+    assert app.config["REMEMBER_COOKIE_DURATION"] == timedelta(days=30)
+    create_user(username="keeper")
+    db.session.commit()
+    response = _login(client, "keeper", remember="y")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if "remember_token" in c)
+    assert "Max-Age=2592000" in cookie or "Expires=" in cookie
+    remember = next(c for c in client._cookies.values() if c.key == "remember_token")
+    assert timedelta(days=29) < remember.expires - utcnow() <= timedelta(days=30, minutes=1)
+
+
+def test_remember_days_come_from_the_environment(monkeypatch, tmp_path):
+    from core.config import Config
+
+    monkeypatch.setenv("REMEMBER_DAYS", "7")
+    duration = Config(tmp_path).REMEMBER_COOKIE_DURATION
+    assert duration == timedelta(days=7)
+
+
+def _password_error(response) -> str:
+    """Return the error text shown under the password field."""
+    body = response.get_data(as_text=True)
+    return body.split('class="invalid-feedback')[1].split(">", 1)[1].split("<", 1)[0].strip()
+
+
+def test_unknown_name_costs_the_same_password_check_as_a_real_one(client, monkeypatch):
+    import core.auth.models as models
+
+    create_user(username="real")
+    db.session.commit()
+    calls = []
+    real_check = models.check_password_hash
+
+    def counting(pwhash, password):
+        calls.append(pwhash.split("$", 1)[0])
+        return real_check(pwhash, password)
+
+    monkeypatch.setattr(models, "check_password_hash", counting)
+    _login(client, "real", "wrong-pass-1")
+    _login(client, "ghost", "wrong-pass-1")
+    # One verification each, with the same hashing method (so the same cost).
+    assert len(calls) == 2
+    assert calls[0] == calls[1]
+
+
+def test_unknown_name_locks_like_a_real_account(app, client):
+    create_user(username="real2")
+    db.session.commit()
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    answers = {}
+    for name in ("real2", "ghost2"):
+        answers[name] = [_password_error(_login(client, name, "bad-pass-1")) for _ in range(limit)]
+        answers[name].append(_password_error(_login(client, name, "bad-pass-1")))
+    assert answers["real2"] == answers["ghost2"]
+    assert "用户名或密码错误" in answers["ghost2"][0]
+    assert "已锁定" in answers["ghost2"][-2]  # the attempt that locks
+    assert "已锁定" in answers["ghost2"][-1]  # and the one after
+
+
+def test_unknown_name_failures_are_kept_across_requests_and_servers(app, client):
+    from core.auth.models import LoginThrottle
+
+    _login(client, "Ghost3 ", "bad-pass-1")
+    throttle = db.session.get(LoginThrottle, "ghost3")
+    assert throttle is not None and throttle.failed_login_count == 1

@@ -57,11 +57,20 @@ def test_superuser_reaches_everything(app):
     assert all(scope_for(root, perm).city_wide for perm in platform().permissions)
 
 
-def test_no_role_except_the_staffing_office_manages_the_registry_or_users(app):
+def test_no_role_except_the_staffing_office_manages_the_registry(app):
     for role, perms in platform().role_permissions.items():
         if role is not Role.STAFFING_OFFICE:
-            assert REGISTRY_MANAGE not in perms and USERS_MANAGE not in perms
+            assert REGISTRY_MANAGE not in perms
     assert AUDIT_VIEW in platform().role_permissions[Role.INSTITUTION_ADMIN]
+
+
+def test_only_the_staffing_office_and_institution_admins_manage_accounts(app):
+    managers = {
+        role for role, perms in platform().role_permissions.items() if USERS_MANAGE in perms
+    }
+    assert managers == {Role.STAFFING_OFFICE, Role.INSTITUTION_ADMIN}
+    # and an institution admin only where they are admin: never city-wide or by sponsor
+    assert Role.INSTITUTION_ADMIN.scope == "institution"
 
 
 def test_scope_clause_filters_queries_like_covers_does():

@@ -26,6 +26,7 @@ from core.forms import choices
 from core.http import dated_filename, xlsx_response
 from core.models import utcnow
 from core.permissions import can, scope_for
+from core.redirects import is_safe_path
 from institutions.governance import chain, queries
 from institutions.governance import operations as ops
 from institutions.governance.charter import DEFAULTS, Base
@@ -972,13 +973,10 @@ def _target_url(institution: Institution, target) -> str:
 
 def _safe_back(target: str | None, institution: Institution) -> str | None:
     """Return ``target`` if it is a governance page of this institution, else None."""
-    if not target or "\\" in target:
+    if not is_safe_path(target):
         return None
-    parts = urlsplit(target)
     prefix = url_for(".council", institution_id=institution.id).rsplit("/", 1)[0] + "/"
-    if parts.scheme or parts.netloc or not parts.path.startswith(prefix):
-        return None
-    return target
+    return target if urlsplit(target).path.startswith(prefix) else None
 
 
 @bp.route("/<int:institution_id>/opinions", methods=["POST"])
