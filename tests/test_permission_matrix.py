@@ -77,7 +77,7 @@ def _parameter_key(world, institution) -> str:
 ARGS["key"] = _parameter_key
 
 #: URL arguments naming the signed-in user's own objects, not an institution's.
-USER_OWNED_ARGS = {"notification_id", "job_id"}
+USER_OWNED_ARGS = {"notification_id", "job_id", "key"}  # "key": a city-wide parameter
 
 
 def _collect_package_tables() -> None:
