@@ -9,8 +9,6 @@ from pathlib import Path
 from flask import Flask, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from core.config import INSTANCE, ROOT, Config
 from core.extensions import babel, bootstrap, csrf, db, login_manager, migrate
@@ -139,25 +137,13 @@ def _configure_login() -> None:
 
 
 def _configure_sqlite(app: Flask) -> None:
-    """Give SQLite real transactions, savepoints and foreign keys (SQLAlchemy's recipe)."""
+    """Give SQLite WAL, foreign keys and real transactions; writers take the lock up front."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    from core import sqlite
 
     with app.app_context():
-        engine: Engine = db.engine
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:
-        conn.exec_driver_sql("BEGIN")
+        sqlite.configure(app, db.engine)
 
 
 def _force_password_change():
