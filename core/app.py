@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from core.config import INSTANCE, ROOT, Config
 from core.extensions import babel, bootstrap, csrf, db, login_manager, migrate
@@ -130,7 +131,8 @@ def _configure_login() -> None:
         user_pk, _, token = user_id.partition(":")
         if not user_pk.isdigit():
             return None
-        user = db.session.get(User, int(user_pk))
+        # Every page asks what the user may do: load the memberships in the same query.
+        user = db.session.get(User, int(user_pk), options=[joinedload(User.memberships)])
         if user is None or not user.is_active or user.session_token != token:
             return None
         return user
