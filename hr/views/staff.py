@@ -198,8 +198,8 @@ def staff(institution_id: int):
         full_id=can_manage,
         can_manage=can_manage,
         today=today,
-        identities=list(Identity),
-        categories=list(PostCategory),
+        identity_labels=Identity.labels(),
+        category_labels=PostCategory.labels(),
         grades=range(1, MAX_GRADE + 1),
         statuses=STATUSES,
     )
