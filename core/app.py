@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from functools import cache
 from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from core.config import INSTANCE, ROOT, Config
@@ -131,11 +133,19 @@ def _configure_login() -> None:
         user_pk, _, token = user_id.partition(":")
         if not user_pk.isdigit():
             return None
-        # Every page asks what the user may do: load the memberships in the same query.
-        user = db.session.get(User, int(user_pk), options=[joinedload(User.memberships)])
+        user = db.session.scalars(_user_statement(), {"user_id": int(user_pk)}).unique().first()
         if user is None or not user.is_active or user.session_token != token:
             return None
         return user
+
+
+@cache
+def _user_statement():
+    """The signed-in user with their memberships (every page asks what they may do), in one
+    query built once: building a statement costs more than running it."""
+    from core.auth.models import User
+
+    return select(User).options(joinedload(User.memberships)).where(User.id == bindparam("user_id"))
 
 
 def _configure_sqlite(app: Flask) -> None:
