@@ -39,6 +39,7 @@ from institutions.governance.forms_meetings import (
     VoteForm,
 )
 from institutions.governance.models import (
+    Attendance,
     Ballot,
     BodyKind,
     CalledBy,
@@ -629,13 +630,25 @@ def _outcome_view(data: dict[str, Any], *, final: bool) -> dict[str, Any]:
     return view
 
 
-def _tally(motion: Motion, latest: dict[int, Ballot]) -> dict[str, Any] | None:
-    """Return the tally to show: the recorded one, a live one if visible, or None."""
+def _tally(
+    motion: Motion,
+    latest: dict[int, Ballot],
+    *,
+    charter: Charter | None = None,
+    attendance: list[Attendance] | None = None,
+    recused: set[int] | None = None,
+) -> dict[str, Any] | None:
+    """Return the tally to show: the recorded one, a live one if visible, or None.
+
+    The motion page passes what it has loaded already (charter, attendance, recusals).
+    """
     if motion.outcome:
         return _outcome_view(motion.outcome, final=True)
-    if not queries.results_visible(motion):
+    if not queries.results_visible(motion, charter):
         return None
-    outcome = queries.compute_outcome(motion, ballots=latest)
+    outcome = queries.compute_outcome(
+        motion, ballots=latest, attendance=attendance, recused=recused, charter=charter
+    )
     data = asdict(outcome)
     data["status"] = outcome.status.value
     data["category"] = outcome.category.value
@@ -677,12 +690,15 @@ def _motion_context(institution: Institution, motion: Motion) -> dict[str, Any]:
     latest: dict[int, Ballot] = {}
     for ballot in history:
         latest[ballot.counted_member_id] = ballot
-    visible = queries.results_visible(motion)
+    visible = queries.results_visible(motion, charter)
     rows = _ballot_rows(motion, history, me, visible=visible)
+    # Each of these is read once here and handed to what needs it, not queried again.
     recusals = list(motion.recusals)
+    recused = {r.member_id for r in recusals}
     decided = MotionStatus(motion.status).is_decided
-    proposed = {} if decided else queries.proposed_recusals(motion)
-    attendance = [] if meeting.is_written else queries.attendance_of(meeting)
+    proposed = {} if decided else queries.proposed_recusals(motion, recused=recused)
+    attendance_rows = queries.attendance_of(meeting)
+    attendance = [] if meeting.is_written else attendance_rows
     electorate = list(motion.electorate or queries.electorate(motion))
     names = _names(
         [b.member_id for b in history]
@@ -703,21 +719,25 @@ def _motion_context(institution: Institution, motion: Motion) -> dict[str, Any]:
         "ballot_rows": rows,
         "ballot_count": len(latest),
         "electorate": electorate,
-        "eligible_count": len(set(electorate) - {r.member_id for r in recusals}),
+        "eligible_count": len(set(electorate) - recused),
         "recusals": recusals,
-        "recused_ids": {r.member_id for r in recusals},
+        "recused_ids": recused,
         "proposed": proposed,
         "attendance": attendance,
+        "attendance_rows": attendance_rows,
         "names": names,
-        "outcome": _tally(motion, latest),
-        "resolution": motion.resolution,
+        "outcome": _tally(
+            motion, latest, charter=charter, attendance=attendance_rows, recused=recused
+        ),
+        # only a passed motion has one: an undecided motion need not ask
+        "resolution": motion.resolution if decided else None,
         "resolution_url": (
             _optional_url(
                 "governance.resolution",
                 institution_id=institution.id,
                 resolution_id=motion.resolution.id,
             )
-            if motion.resolution
+            if decided and motion.resolution
             else None
         ),
         "category_notes": _category_notes(motion, charter),
@@ -736,7 +756,8 @@ def _vote_panels(context: dict[str, Any]) -> tuple[list[dict[str, Any]], str | N
     now = context["now"]
     latest = context["latest"]
     panels = []
-    refusal = queries.ballot_refusal(motion, me, None, now)
+    loaded = {"attendance": context["attendance_rows"], "recused": context["recused_ids"]}
+    refusal = queries.ballot_refusal(motion, me, None, now, **loaded)
     if refusal is None:
         panels.append(
             {"for_member_id": None, "for_name": None, "instruction": None, "ballot": latest.get(me)}
@@ -744,7 +765,7 @@ def _vote_panels(context: dict[str, Any]) -> tuple[list[dict[str, Any]], str | N
     for row in context["attendance"]:
         if row.proxy_to_id != me or row.is_present:
             continue
-        if queries.ballot_refusal(motion, me, row.member_id, now) is None:
+        if queries.ballot_refusal(motion, me, row.member_id, now, **loaded) is None:
             panels.append(
                 {
                     "for_member_id": row.member_id,
@@ -779,7 +800,14 @@ def _motion_page(
     me = current_user.id
     meeting = context["meeting"]
     can_manage = can(current_user, Perm.GOVERNANCE_MANAGE, institution)
-    if open_form is None:
+    motion_status = MotionStatus(motion.status)
+    can_recuse_self = (
+        not motion_status.is_decided
+        and me in context["electorate"]
+        and me not in context["recused_ids"]
+    )
+    # Only the forms the page shows are built (a form costs as much as a query).
+    if open_form is None and can_manage and motion_status is MotionStatus.DRAFT:
         open_form = OpenForm(formdata=None)
         if meeting.is_written:
             start = max(utcnow(), meeting.scheduled_at)
@@ -802,16 +830,15 @@ def _motion_page(
         papers=papers,
         panels=panels,
         vote_refusal=refusal,
-        vote_form=vote_form or VoteForm(formdata=None),
+        vote_form=vote_form or (VoteForm(formdata=None) if panels else None),
         open_form=open_form,
-        close_form=close_form or CloseForm(formdata=None),
-        recuse_form=recuse_form or RecuseForm(formdata=None),
-        can_manage=can_manage,
-        can_recuse_self=(
-            not MotionStatus(motion.status).is_decided
-            and me in context["electorate"]
-            and me not in context["recused_ids"]
+        close_form=close_form
+        or (
+            CloseForm(formdata=None) if can_manage and motion_status is MotionStatus.OPEN else None
         ),
+        recuse_form=recuse_form or (RecuseForm(formdata=None) if can_recuse_self else None),
+        can_manage=can_manage,
+        can_recuse_self=can_recuse_self,
         error=error,
         MotionStatus=MotionStatus,
         Choice=Choice,
