@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, request, url_for
+from flask.globals import _cv_request
 from flask_babel import format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -87,6 +88,30 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def _template_url_for(app: Flask):
+    """Return the templates' ``url_for``: Flask's, with a short path for the usual call.
+
+    A page builds dozens of links. For a full endpoint name with plain arguments, inside a
+    request, the link is built by the request's URL adapter directly, which is what
+    ``url_for`` ends up doing after its general-purpose checks; anything else (relative
+    endpoints, ``_external``/``_anchor``/..., URL defaults, no request) goes to Flask.
+    """
+
+    def template_url_for(endpoint: str, /, **values) -> str:
+        ctx = _cv_request.get(None)
+        if (
+            ctx is None
+            or ctx.url_adapter is None
+            or endpoint[:1] == "."
+            or app.url_default_functions
+            or any(key[:1] == "_" for key in values)
+        ):
+            return url_for(endpoint, **values)
+        return ctx.url_adapter.build(endpoint, values)
+
+    return template_url_for
+
+
 class UrlPattern:
     """The URLs of one endpoint that differ only in one integer argument, e.g. a row's id.
 
@@ -164,6 +189,7 @@ def register(app: Flask) -> None:
         get_locale=get_locale,
         languages=app.config["LANGUAGES"],
     )
+    app.jinja_env.globals["url_for"] = _template_url_for(app)
     app.context_processor(translations_for_render)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["action_label"] = action_label
