@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from functools import cache
 from io import BytesIO
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from core.auth.models import User
@@ -83,12 +84,35 @@ def _meeting_or_404(institution: Institution, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _motion_or_404(institution: Institution, motion_id: int) -> Motion:
-    motion = db.session.scalar(
+@cache
+def _motion_statement():
+    # built once: the motion page and every motion action load a motion this way
+    return (
         select(Motion)
         .join(Meeting, Motion.meeting_id == Meeting.id)
         .options(contains_eager(Motion.meeting))
-        .where(Motion.id == motion_id, Motion.institution_id == institution.id)
+        .where(
+            Motion.id == bindparam("motion_id"),
+            Motion.institution_id == bindparam("institution_id"),
+        )
+    )
+
+
+@cache
+def _papers_statement():
+    return (
+        select(Paper)
+        .where(
+            Paper.meeting_id == bindparam("meeting_id"),
+            or_(Paper.motion_id == bindparam("motion_id"), Paper.motion_id.is_(None)),
+        )
+        .order_by(Paper.id)
+    )
+
+
+def _motion_or_404(institution: Institution, motion_id: int) -> Motion:
+    motion = db.session.scalar(
+        _motion_statement(), {"motion_id": motion_id, "institution_id": institution.id}
     )
     if motion is None:
         abort(404)
@@ -107,12 +131,17 @@ def _paper_or_404(institution: Institution, paper_id: int) -> Paper:
 # --- small helpers ---------------------------------------------------------------------------
 
 
+@cache
+def _names_statement():
+    return select(User.id, User.full_name).where(User.id.in_(bindparam("ids", expanding=True)))
+
+
 def _names(ids) -> dict[int, str]:
     """Return {user id: full name} for the given ids, in one query."""
     ids = sorted({i for i in ids if i is not None})
     if not ids:
         return {}
-    rows = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
+    rows = db.session.execute(_names_statement(), {"ids": ids})
     return {user_id: name for user_id, name in rows}
 
 
@@ -816,12 +845,7 @@ def _motion_page(
             ).replace(minute=0)
     papers = list(
         db.session.scalars(
-            select(Paper)
-            .where(
-                Paper.meeting_id == motion.meeting_id,
-                or_(Paper.motion_id == motion.id, Paper.motion_id.is_(None)),
-            )
-            .order_by(Paper.id)
+            _papers_statement(), {"meeting_id": motion.meeting_id, "motion_id": motion.id}
         )
     )
     return render_template(
