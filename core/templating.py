@@ -85,31 +85,33 @@ def url_with(**changes) -> str:
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    # the path's own arguments win over a query argument of the same name
+    return _build_url(request.endpoint, {**args, **(request.view_args or {})})
 
 
-def _template_url_for(app: Flask):
-    """Return the templates' ``url_for``: Flask's, with a short path for the usual call.
+def _build_url(endpoint: str, values: dict) -> str:
+    """Build a link like ``url_for``, taking a short path for the usual call.
 
     A page builds dozens of links. For a full endpoint name with plain arguments, inside a
     request, the link is built by the request's URL adapter directly, which is what
     ``url_for`` ends up doing after its general-purpose checks; anything else (relative
     endpoints, ``_external``/``_anchor``/..., URL defaults, no request) goes to Flask.
     """
+    ctx = _cv_request.get(None)
+    if (
+        ctx is None
+        or ctx.url_adapter is None
+        or endpoint[:1] == "."
+        or ctx.app.url_default_functions
+        or any(key[:1] == "_" for key in values)
+    ):
+        return url_for(endpoint, **values)
+    return ctx.url_adapter.build(endpoint, values)
 
-    def template_url_for(endpoint: str, /, **values) -> str:
-        ctx = _cv_request.get(None)
-        if (
-            ctx is None
-            or ctx.url_adapter is None
-            or endpoint[:1] == "."
-            or app.url_default_functions
-            or any(key[:1] == "_" for key in values)
-        ):
-            return url_for(endpoint, **values)
-        return ctx.url_adapter.build(endpoint, values)
 
-    return template_url_for
+def template_url_for(endpoint: str, /, **values) -> str:
+    """The templates' ``url_for`` (see ``_build_url``)."""
+    return _build_url(endpoint, values)
 
 
 class UrlPattern:
@@ -189,7 +191,7 @@ def register(app: Flask) -> None:
         get_locale=get_locale,
         languages=app.config["LANGUAGES"],
     )
-    app.jinja_env.globals["url_for"] = _template_url_for(app)
+    app.jinja_env.globals["url_for"] = template_url_for
     app.context_processor(translations_for_render)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["action_label"] = action_label
