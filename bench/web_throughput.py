@@ -86,10 +86,38 @@ class Result:
     socket_errors: int
     p50_ms: float
     p95_ms: float
+    #: CPU seconds the gunicorn workers spent meanwhile (None where /proc is missing)
+    server_cpu: float | None = None
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def cpu_ms(self) -> float | None:
+        """Server CPU per request: steady when other processes share the machine."""
+        if self.server_cpu is None or not self.requests:
+            return None
+        return self.server_cpu / self.requests * 1000
+
+
+def workers_cpu(master: int) -> float | None:
+    """Return the CPU seconds (user + system) used so far by gunicorn's worker processes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    try:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:  # the parent's pid
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return None
+    return total / ticks
 
 
 # --------------------------------------------------------------------------- database
@@ -451,9 +479,15 @@ def main() -> None:
             print(f"  {label:<12} {path_}: 200, {size:,} bytes")
 
         def load(path_: str, cookie: str, seconds: float) -> Result:
+            before = workers_cpu(server.pid)
             if wrk:
-                return run_wrk(base + path_, cookie, seconds, args, script)
-            return run_python(base + path_, cookie, seconds, args)
+                result = run_wrk(base + path_, cookie, seconds, args, script)
+            else:
+                result = run_python(base + path_, cookie, seconds, args)
+            after = workers_cpu(server.pid)
+            if before is not None and after is not None:
+                result.server_cpu = after - before
+            return result
 
         results: dict[str, list[Result]] = {label: [] for label, _, _ in pages}
         for _ in range(args.rounds):
@@ -467,18 +501,31 @@ def main() -> None:
 
     print(
         f"\n{'route':<12} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'non-200':>8} "
-        f"{'errors':>7} {'ratio':>6}"
+        f"{'errors':>7} {'ratio':>6} {'CPU ms':>7} {'ratio':>6}"
     )
+    print(f"{'':<55} (server CPU a request, and the floor's over it)")
+
+    def cpu(runs: list[Result]) -> float | None:
+        found = [r.cpu_ms for r in runs if r.cpu_ms is not None]
+        return min(found) if found else None
+
     floor_rate = statistics.median(r.rate for r in results["floor"])
+    floor_cpu = cpu(results["floor"])
     for label, runs in results.items():
         rate = statistics.median(r.rate for r in runs)
         p50 = statistics.median(r.p50_ms for r in runs)
         p95 = statistics.median(r.p95_ms for r in runs)
         bad = sum(r.not_ok for r in runs)
         errors = sum(r.socket_errors for r in runs)
+        page_cpu = cpu(runs)
+        cpu_text = (
+            f"{page_cpu:7.2f} {floor_cpu / page_cpu:6.2f}"
+            if page_cpu and floor_cpu
+            else f"{'-':>7} {'-':>6}"
+        )
         print(
             f"{label:<12} {rate:8.0f} {p50:8.1f} {p95:8.1f} {bad:8d} {errors:7d} "
-            f"{rate / floor_rate:6.2f}"
+            f"{rate / floor_rate:6.2f} {cpu_text}"
         )
     in_process(targets, args.requests, args.profile)
     if args.keep is None:
