@@ -13,21 +13,26 @@ Which transactions write:
   write in this application);
 - outside a request (CLI commands, seeders, background work, the test suite's outer
   transaction), all of them;
-- :func:`reading` and :func:`writing` override that for a block, and :func:`reads_only`
-  for the rest of a request (the conflict page after a rollback only reads).
+- :func:`reading` and :func:`writing` override that for a block, :func:`read_only` for a
+  command that only reads (an export, ``governance verify``), and :func:`reads_only` for
+  the rest of a request (the conflict page after a rollback only reads).
 
 Reads stay deferred: under WAL they run beside a writer and see the last commit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: Methods that never write; their transactions start deferred.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -67,6 +72,21 @@ def reading() -> AbstractContextManager[None]:
     return _forcing(False)
 
 
+def read_only(function: F) -> F:
+    """Run a command that only reads (an export, a check) without taking the write lock.
+
+    Outside a request every transaction takes the write lock up front; a long read-only
+    command would make the web's writers wait for it. Put it under ``@group.command``.
+    """
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with reading():
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def reads_only() -> None:
     """Start the rest of this request's transactions deferred (after a rollback, to read)."""
     if has_request_context():
@@ -92,4 +112,12 @@ def configure(app: Flask, engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if starts_immediate() else "BEGIN")
 
 
-__all__ = ["SAFE_METHODS", "configure", "reading", "reads_only", "starts_immediate", "writing"]
+__all__ = [
+    "SAFE_METHODS",
+    "configure",
+    "read_only",
+    "reading",
+    "reads_only",
+    "starts_immediate",
+    "writing",
+]

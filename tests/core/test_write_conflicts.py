@@ -179,6 +179,13 @@ def test_which_transactions_take_the_write_lock_up_front(app):
     with sqlite.reading():
         assert not sqlite.starts_immediate()
 
+    @sqlite.read_only
+    def export():  # a command that only reads
+        return sqlite.starts_immediate()
+
+    assert export() is False
+    assert sqlite.starts_immediate()
+
 
 @pytest.fixture
 def file_app(tmp_path):
