@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+from functools import cache
 from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from core.config import INSTANCE, ROOT, Config
 from core.extensions import babel, bootstrap, csrf, db, login_manager, migrate
@@ -90,32 +91,29 @@ def _configure_login() -> None:
         user_pk, _, token = user_id.partition(":")
         if not user_pk.isdigit():
             return None
-        user = db.session.get(User, int(user_pk))
+        user = db.session.scalars(_user_statement(), {"user_id": int(user_pk)}).unique().first()
         if user is None or not user.is_active or user.session_token != token:
             return None
         return user
 
 
+@cache
+def _user_statement():
+    """The signed-in user with their memberships (every page asks what they may do), in one
+    query built once: building a statement costs more than running it."""
+    from core.auth.models import User
+
+    return select(User).options(joinedload(User.memberships)).where(User.id == bindparam("user_id"))
+
+
 def _configure_sqlite(app: Flask) -> None:
-    """Give SQLite real transactions, savepoints and foreign keys (SQLAlchemy's recipe)."""
+    """Give SQLite WAL, foreign keys and real transactions; writers take the lock up front."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    from core import sqlite
 
     with app.app_context():
-        engine: Engine = db.engine
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:
-        conn.exec_driver_sql("BEGIN")
+        sqlite.configure(app, db.engine)
 
 
 def _force_password_change():

@@ -40,6 +40,9 @@ class Config:
             "DATABASE_URL", f"sqlite:///{instance_path / 'app.db'}"
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # SQLite: how long a write waits for another writer to finish before giving up
+        # (then the user gets a 409 page asking to try again, never a 500).
+        self.SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
         # Uploads (Excel imports, meeting papers) above this size get a 413 page.
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
         self.SESSION_COOKIE_HTTPONLY = True

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+import sqlite3
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from core import sqlite
 from core.extensions import db
-from core.i18n import Msg
+from core.i18n import N_, Msg, msg
 
 
 class Refusal(ValueError):
@@ -36,31 +42,125 @@ class Refusal(ValueError):
 
 
 MESSAGES = {
-    400: ("请求有误", "提交的内容无法处理，请返回上一页检查后重试。"),
+    400: (N_("请求有误"), N_("提交的内容无法处理，请返回上一页检查后重试。")),
     403: (
-        "没有权限",
-        "您的账号没有访问此页面或执行此操作的权限。如需开通，请联系单位管理员或编办。",
+        N_("没有权限"),
+        N_("您的账号没有访问此页面或执行此操作的权限。如需开通，请联系单位管理员或编办。"),
     ),
-    404: ("页面不存在", "您要找的页面或记录不存在，或者不在您的权限范围内。"),
-    405: ("请求方式不允许", "此地址不接受这种请求方式。"),
-    413: ("文件太大", "上传的文件超过了大小限制，请压缩或拆分后重新上传。"),
-    422: ("无法办理", "提交的内容有误，请返回上一页修改后重试。"),
-    429: ("操作太频繁", "请稍后再试。"),
-    500: ("系统出错", "服务器处理请求时出错，已记录该问题。请稍后重试，或联系系统管理员。"),
+    404: (N_("页面不存在"), N_("您要找的页面或记录不存在，或者不在您的权限范围内。")),
+    405: (N_("请求方式不允许"), N_("此地址不接受这种请求方式。")),
+    409: (N_("操作冲突"), N_("另一项操作正在修改相同的数据，请稍后再试。")),
+    413: (N_("文件太大"), N_("上传的文件超过了大小限制，请压缩或拆分后重新上传。")),
+    429: (N_("操作太频繁"), N_("请稍后再试。")),
+    500: (
+        N_("系统出错"),
+        N_("服务器处理请求时出错，已记录该问题。请稍后重试，或联系系统管理员。"),
+    ),
+    422: (N_("无法办理"), N_("提交的内容有误，请返回上一页修改后重试。")),
 }
 
 
-def _render(code: int, detail: str | None = None):
+def _render(code: int, detail: Msg | str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if code == 413:
         limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
         message = _("上传的文件超过了 %(mb)s MB 的限制，请压缩或拆分后重新上传。", mb=limit_mb)
+    else:
+        message = _(message)
     return (
         render_template(
-            "errors/error.html", code=code, title=str(title), message=detail or str(message)
+            "errors/error.html", code=code, title=_(title), message=detail or str(message)
         ),
         code,
     )
+
+
+# --------------------------------------------------------------------------- write conflicts
+
+#: What the 409 page says when an import's writes collide with another's.
+IMPORT_CONFLICT = msg("另一项导入正在进行，请稍后再试。")
+
+#: PostgreSQL: serialization failure, deadlock, lock not available (lock_timeout).
+_CONFLICT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+_UNIQUE_SQLSTATE = "23505"
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+_SQLITE_UNIQUE = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"})
+
+View = TypeVar("View", bound=Callable)
+
+
+def on_conflict(message: Msg) -> Callable[[View], View]:
+    """Say what the 409 page tells the user when this view's writes collide with another's.
+
+    Put it under ``@bp.route``; ``functools.wraps`` in ``login_required`` carries it along.
+    """
+
+    def decorate(view: View) -> View:
+        view.conflict_message = message
+        return view
+
+    return decorate
+
+
+def is_write_conflict(error: BaseException) -> bool:
+    """Return whether a database error is a collision with a concurrent writer.
+
+    That is: SQLite still busy or locked after the busy timeout; PostgreSQL's serialization
+    failures, deadlocks and lock timeouts; a unique constraint that another transaction
+    filled in between this one's check and its write. Other errors are bugs, not conflicts.
+    """
+    if not isinstance(error, DBAPIError):
+        return False
+    orig = error.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(error, IntegrityError):
+        if sqlstate is not None:
+            return sqlstate == _UNIQUE_SQLSTATE
+        if isinstance(orig, sqlite3.IntegrityError):
+            name = getattr(orig, "sqlite_errorname", None)
+            if name:
+                return name in _SQLITE_UNIQUE
+            return str(orig).startswith("UNIQUE constraint failed")
+        return False
+    if isinstance(error, OperationalError):
+        if sqlstate is not None:
+            return sqlstate in _CONFLICT_SQLSTATES
+        if isinstance(orig, sqlite3.OperationalError):
+            code = getattr(orig, "sqlite_errorcode", None)
+            if code is not None:
+                return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+            return "database is locked" in str(orig) or "database table is locked" in str(orig)
+    return False
+
+
+def wants_json() -> bool:
+    """Return whether the client asked for JSON rather than a page."""
+    if request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _conflict(error: DBAPIError):
+    """Roll back and answer 409 with what to do: wait a moment and try again."""
+    db.session.rollback()
+    sqlite.reads_only()  # the page only reads; it need not queue behind the writers again
+    current_app.logger.warning(
+        "Write conflict on %s %s (%s): %s",
+        request.method,
+        request.path,
+        type(error.orig).__name__,
+        str(error.orig).splitlines()[0] if str(error.orig) else "",
+    )
+    view = current_app.view_functions.get(request.endpoint or "")
+    message = getattr(view, "conflict_message", None) or msg(MESSAGES[409][1])
+    if wants_json():
+        response = jsonify(error="conflict", message=str(message))
+        response.status_code = 409
+    else:
+        response = current_app.make_response(_render(409, message))
+    response.headers["Retry-After"] = "2"
+    return response
 
 
 def register(app: Flask) -> None:
@@ -82,6 +182,12 @@ def register(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return _render(error.code)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        if is_write_conflict(error):
+            return _conflict(error)
+        return unexpected_error(error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

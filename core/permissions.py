@@ -68,6 +68,7 @@ def role_permissions() -> dict[Role, frozenset[str]]:
 # A lightweight view of the registry table: core may filter by sponsor without importing
 # the institutions package, which sits above it.
 _institutions = table("institutions", column("id"), column("sponsor_id"))
+_ROLES = {role.value: role for role in Role}
 
 
 class InstitutionLike(Protocol):
@@ -112,8 +113,15 @@ class Scope:
         return or_(*parts) if parts else false()
 
 
+def _unproxied(user: Any) -> Any:
+    """Return the user behind ``current_user`` (each attribute read through it costs a lookup)."""
+    unwrap = getattr(user, "_get_current_object", None)
+    return unwrap() if unwrap is not None else user
+
+
 def scope_for(user: Any, perm: str) -> Scope:
     """Return the scope in which ``user`` holds ``perm``."""
+    user = _unproxied(user)
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     if user.is_superuser:
@@ -123,7 +131,7 @@ def scope_for(user: Any, perm: str) -> Scope:
     institution_ids: set[int] = set()
     sponsor_ids: set[int] = set()
     for membership in user.memberships:
-        role = Role(membership.role)
+        role = _ROLES[membership.role]
         if perm not in granted[role]:
             continue
         if role.scope == "city":

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.excel import CellError, read_workbook, write_workbook
 from core.extensions import db
+from core.sqlite import read_only
 
 
 @click.group("hr", cls=AppGroup)
@@ -69,6 +70,7 @@ def _counted(rows: Iterator[dict[str, Any]], counter: list[int]) -> Iterator[dic
 
 
 @hr_cli.command("export-roster")
+@read_only
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--institution", "institution_code", help="只导出该单位（统一社会信用代码）")
 def export_roster_command(path: Path, institution_code: str | None) -> None:

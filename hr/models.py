@@ -30,11 +30,29 @@ from core.models import Money, TimestampMixin, UTCDateTime
 
 
 class LabelledEnum(StrEnum):
-    """A closed list whose members have Chinese labels (used in forms, lists and Excel)."""
+    """A closed list whose members have Chinese labels (used in forms, lists and Excel).
+
+    ``member.label`` translates one label; a list page translates the whole table once with
+    ``labels()`` and looks each row's value up in it, rather than a translation per row.
+    """
 
     @property
     def label(self) -> str:
-        return str(self._labels()[self])
+        return str(self._lazy_labels()[self])
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Return {value: label} in the current locale, translated now."""
+        return {member.value: str(label) for member, label in cls._lazy_labels().items()}
+
+    @classmethod
+    def _lazy_labels(cls) -> dict:
+        # Built once per class: _labels() makes a lazy string per member on every call.
+        found = cls.__dict__.get("_label_cache")
+        if found is None:
+            found = cls._labels()
+            type.__setattr__(cls, "_label_cache", found)
+        return found
 
     @classmethod
     def _labels(cls) -> dict:

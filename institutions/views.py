@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.errors import IMPORT_CONFLICT, on_conflict
 from core.extensions import db
 from core.forms import choices
 from core.http import dated_filename, template_response, xlsx_response
@@ -140,6 +141,7 @@ def edit(institution_id: int):
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
+@on_conflict(IMPORT_CONFLICT)
 def import_():
     require(REGISTRY_MANAGE)
     return import_page(

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.errors import IMPORT_CONFLICT, on_conflict
 from core.excel import CellError
 from core.extensions import db
 from core.http import dated_filename, read_upload, template_response, xlsx_response
@@ -38,6 +39,7 @@ def _roster_filters() -> dict:
 
 @bp.route("/<int:institution_id>/roster/import", methods=["GET", "POST"])
 @login_required
+@on_conflict(IMPORT_CONFLICT)
 def roster_import(institution_id: int):
     institution = hr_institution_or_404(institution_id, write=True)
     form = ImportForm()

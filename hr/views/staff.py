@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from core.excel import Column, Spec
@@ -142,15 +143,24 @@ def current_appointments(employment_ids: list[int], today: date) -> dict[int, Ap
     if not employment_ids:
         return {}
     found = db.session.scalars(
+        _appointments_in_force(), {"employment_ids": employment_ids, "today": today}
+    )
+    return {a.employment_id: a for a in found}
+
+
+@cache
+def _appointments_in_force():
+    # built once: every staff list page runs it (building costs more than running it)
+    today = bindparam("today")
+    return (
         select(Appointment)
         .where(
-            Appointment.employment_id.in_(employment_ids),
+            Appointment.employment_id.in_(bindparam("employment_ids", expanding=True)),
             Appointment.start_on <= today,
             or_(Appointment.end_on.is_(None), Appointment.end_on >= today),
         )
         .order_by(Appointment.start_on, Appointment.id)
     )
-    return {a.employment_id: a for a in found}
 
 
 def _shown_id(number: str, full: bool) -> str:
@@ -195,8 +205,8 @@ def staff(institution_id: int):
         full_id=can_manage,
         can_manage=can_manage,
         today=today,
-        identities=list(Identity),
-        categories=list(PostCategory),
+        identity_labels=Identity.labels(),
+        category_labels=PostCategory.labels(),
         grades=range(1, MAX_GRADE + 1),
         statuses=STATUSES,
     )

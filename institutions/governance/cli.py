@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from core.extensions import db
+from core.sqlite import read_only
 
 
 @click.group("governance", cls=AppGroup)
@@ -14,6 +15,7 @@ def governance_cli() -> None:
 
 
 @governance_cli.command("verify")
+@read_only
 @click.option("--institution", "institution_code", help="只校验该单位（统一社会信用代码）")
 def verify_command(institution_code: str | None) -> None:
     """Recompute every institution's chain of ballots and resolutions; exit 1 if one is broken."""

@@ -50,6 +50,11 @@ class _Labelled(StrEnum):
     def label(self) -> str:
         return str(_LABELS[type(self)][self])
 
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Return {value: label} in the current locale: translate a table once, not per row."""
+        return {member.value: str(label) for member, label in _LABELS[cls].items()}
+
 
 class BodyKind(_Labelled):
     """理事会, 管理层 or 监事会 (or individual 监事)."""

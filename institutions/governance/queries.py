@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core.auth.models import Membership
 from core.extensions import db
@@ -116,13 +117,26 @@ def offices_on(institution_id: int, on: date) -> dict[int, str]:
     return found
 
 
+@cache
+def _statements() -> dict[str, Any]:
+    """The motion page's queries, built once with bound parameters (building a statement
+    costs SQLAlchemy more than running one of these)."""
+    return {
+        "declarations": select(InterestDeclaration)
+        .where(InterestDeclaration.institution_id == bindparam("institution_id"))
+        .order_by(InterestDeclaration.id),
+        "ballots": select(Ballot)
+        .where(Ballot.motion_id == bindparam("motion_id"))
+        .order_by(Ballot.sequence),
+        "attendance": select(Attendance)
+        .where(Attendance.meeting_id == bindparam("meeting_id"))
+        .order_by(Attendance.id),
+    }
+
+
 def latest_declarations(institution_id: int) -> dict[int, InterestDeclaration]:
     """Return each member's latest declaration of interests in the institution."""
-    rows = db.session.scalars(
-        select(InterestDeclaration)
-        .where(InterestDeclaration.institution_id == institution_id)
-        .order_by(InterestDeclaration.id)
-    )
+    rows = db.session.scalars(_statements()["declarations"], {"institution_id": institution_id})
     return {row.member_id: row for row in rows}
 
 
@@ -197,17 +211,20 @@ def motion_charter(motion: Motion) -> Charter:
 
 def attendance_of(meeting: Meeting) -> list[Attendance]:
     return list(
-        db.session.scalars(
-            select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
-        ).unique()
+        db.session.scalars(_statements()["attendance"], {"meeting_id": meeting.id}).unique()
     )
 
 
-def present_and_proxies(meeting: Meeting) -> tuple[set[int], dict[int, int]]:
-    """Return (members present, {absent member: proxy holder} in the order recorded)."""
+def present_and_proxies(
+    meeting: Meeting, attendance: list[Attendance] | None = None
+) -> tuple[set[int], dict[int, int]]:
+    """Return (members present, {absent member: proxy holder} in the order recorded).
+
+    ``attendance``: the meeting's attendance rows, if the caller has them already.
+    """
     present: set[int] = set()
     proxies: dict[int, int] = {}
-    for row in attendance_of(meeting):
+    for row in attendance_of(meeting) if attendance is None else attendance:
         if row.is_present:
             present.add(row.member_id)
         elif row.proxy_to_id is not None:
@@ -221,11 +238,7 @@ def recused_ids(motion: Motion) -> set[int]:
 
 def ballot_history(motion: Motion) -> list[Ballot]:
     """Return every ballot cast on the motion, in chain order."""
-    return list(
-        db.session.scalars(
-            select(Ballot).where(Ballot.motion_id == motion.id).order_by(Ballot.sequence)
-        )
-    )
+    return list(db.session.scalars(_statements()["ballots"], {"motion_id": motion.id}))
 
 
 def latest_ballots(motion: Motion) -> dict[int, Ballot]:
@@ -236,18 +249,28 @@ def latest_ballots(motion: Motion) -> dict[int, Ballot]:
     return latest
 
 
-def compute_outcome(motion: Motion, *, ballots: dict[int, Ballot] | None = None) -> Outcome:
-    """Return the tally of the motion as it stands (its latest ballots, attendance, recusals)."""
+def compute_outcome(
+    motion: Motion,
+    *,
+    ballots: dict[int, Ballot] | None = None,
+    attendance: list[Attendance] | None = None,
+    recused: set[int] | None = None,
+    charter: Charter | None = None,
+) -> Outcome:
+    """Return the tally of the motion as it stands (its latest ballots, attendance, recusals).
+
+    A page that has already loaded the ballots, attendance, recusals or charter passes them.
+    """
     meeting = motion.meeting
-    present, proxies = present_and_proxies(meeting)
+    present, proxies = present_and_proxies(meeting, attendance)
     latest = latest_ballots(motion) if ballots is None else ballots
     return tally(
-        motion_charter(motion),
+        motion_charter(motion) if charter is None else charter,
         category=MotionCategory(motion.category),
         seated=electorate(motion),
         present=present,
         proxies=proxies,
-        recused=recused_ids(motion),
+        recused=recused_ids(motion) if recused is None else recused,
         ballots={member: Choice(b.choice) for member, b in latest.items()},
         chair_id=motion.chair_id
         if motion.electorate is not None
@@ -256,7 +279,7 @@ def compute_outcome(motion: Motion, *, ballots: dict[int, Ballot] | None = None)
     )
 
 
-def results_visible(motion: Motion) -> bool:
+def results_visible(motion: Motion, charter: Charter | None = None) -> bool:
     """Return whether the tally of the motion may be shown (to anyone) now.
 
     A decided motion's results are always visible; an open one's only if the charter does not
@@ -266,7 +289,8 @@ def results_visible(motion: Motion) -> bool:
     if status.is_decided:
         return True
     if status is MotionStatus.OPEN:
-        return not motion_charter(motion).results_hidden_until_close
+        charter = motion_charter(motion) if charter is None else charter
+        return not charter.results_hidden_until_close
     return False
 
 
@@ -329,9 +353,18 @@ def meeting_quorum(meeting: Meeting) -> MeetingQuorum:
 
 
 def ballot_refusal(
-    motion: Motion, voter_id: int, for_member_id: int | None, now: datetime
+    motion: Motion,
+    voter_id: int,
+    for_member_id: int | None,
+    now: datetime,
+    *,
+    attendance: list[Attendance] | None = None,
+    recused: set[int] | None = None,
 ) -> str | None:
-    """Return why ``voter_id`` may not vote on the motion now (for a member, if given), or None."""
+    """Return why ``voter_id`` may not vote on the motion now (for a member, if given), or None.
+
+    A page that has the meeting's attendance rows and the recused members passes them.
+    """
     status = MotionStatus(motion.status)
     if status is MotionStatus.DRAFT:
         return "议案尚未开始表决"
@@ -346,10 +379,13 @@ def ballot_refusal(
         if holds_seat(voter_id, motion.institution_id, BodyKind.SUPERVISORS, today):
             return "监事列席理事会会议，不参加表决"
         return "你不是该单位理事会的在任理事，不能表决"
-    recused = recused_ids(motion)
+    if recused is None:
+        recused = recused_ids(motion)
     if voter_id in recused:
         return "你已对本议案回避，不能表决"
-    rows = {row.member_id: row for row in attendance_of(meeting)}
+    rows = {
+        row.member_id: row for row in (attendance_of(meeting) if attendance is None else attendance)
+    }
     if meeting.is_written:
         if for_member_id is not None and for_member_id != voter_id:
             return "通讯表决不适用委托，每位理事本人表决"
@@ -418,14 +454,17 @@ def awaiting_my_vote(user: Any, now: datetime | None = None) -> list[AwaitingVot
     return waiting
 
 
-def proposed_recusals(motion: Motion) -> dict[int, list[str]]:
-    """Return {member: matched counterparties} from declarations, for members not yet recused."""
+def proposed_recusals(motion: Motion, *, recused: set[int] | None = None) -> dict[int, list[str]]:
+    """Return {member: matched counterparties} from declarations, for members not yet recused.
+
+    ``recused``: the members already recused, if the caller has them.
+    """
     declared = {
         member_id: [item["name"] for item in declaration.items]
         for member_id, declaration in latest_declarations(motion.institution_id).items()
         if member_id in set(electorate(motion))
     }
-    already = recused_ids(motion)
+    already = recused_ids(motion) if recused is None else recused
     proposals = conflicts.propose_recusals(motion.counterparties or [], declared)
     return {member: names for member, names in proposals.items() if member not in already}
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from core import files
@@ -38,6 +39,7 @@ from institutions.governance.forms_meetings import (
     VoteForm,
 )
 from institutions.governance.models import (
+    Attendance,
     Ballot,
     BodyKind,
     CalledBy,
@@ -80,12 +82,35 @@ def _meeting_or_404(institution: Institution, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _motion_or_404(institution: Institution, motion_id: int) -> Motion:
-    motion = db.session.scalar(
+@cache
+def _motion_statement():
+    # built once: the motion page and every motion action load a motion this way
+    return (
         select(Motion)
         .join(Meeting, Motion.meeting_id == Meeting.id)
         .options(contains_eager(Motion.meeting))
-        .where(Motion.id == motion_id, Motion.institution_id == institution.id)
+        .where(
+            Motion.id == bindparam("motion_id"),
+            Motion.institution_id == bindparam("institution_id"),
+        )
+    )
+
+
+@cache
+def _papers_statement():
+    return (
+        select(Paper)
+        .where(
+            Paper.meeting_id == bindparam("meeting_id"),
+            or_(Paper.motion_id == bindparam("motion_id"), Paper.motion_id.is_(None)),
+        )
+        .order_by(Paper.id)
+    )
+
+
+def _motion_or_404(institution: Institution, motion_id: int) -> Motion:
+    motion = db.session.scalar(
+        _motion_statement(), {"motion_id": motion_id, "institution_id": institution.id}
     )
     if motion is None:
         abort(404)
@@ -104,12 +129,17 @@ def _paper_or_404(institution: Institution, paper_id: int) -> Paper:
 # --- small helpers ---------------------------------------------------------------------------
 
 
+@cache
+def _names_statement():
+    return select(User.id, User.full_name).where(User.id.in_(bindparam("ids", expanding=True)))
+
+
 def _names(ids) -> dict[int, str]:
     """Return {user id: full name} for the given ids, in one query."""
     ids = sorted({i for i in ids if i is not None})
     if not ids:
         return {}
-    rows = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
+    rows = db.session.execute(_names_statement(), {"ids": ids})
     return {user_id: name for user_id, name in rows}
 
 
@@ -617,13 +647,25 @@ def _outcome_view(data: dict[str, Any], *, final: bool) -> dict[str, Any]:
     return view
 
 
-def _tally(motion: Motion, latest: dict[int, Ballot]) -> dict[str, Any] | None:
-    """Return the tally to show: the recorded one, a live one if visible, or None."""
+def _tally(
+    motion: Motion,
+    latest: dict[int, Ballot],
+    *,
+    charter: Charter | None = None,
+    attendance: list[Attendance] | None = None,
+    recused: set[int] | None = None,
+) -> dict[str, Any] | None:
+    """Return the tally to show: the recorded one, a live one if visible, or None.
+
+    The motion page passes what it has loaded already (charter, attendance, recusals).
+    """
     if motion.outcome:
         return _outcome_view(motion.outcome, final=True)
-    if not queries.results_visible(motion):
+    if not queries.results_visible(motion, charter):
         return None
-    outcome = queries.compute_outcome(motion, ballots=latest)
+    outcome = queries.compute_outcome(
+        motion, ballots=latest, attendance=attendance, recused=recused, charter=charter
+    )
     data = asdict(outcome)
     data["status"] = outcome.status.value
     data["category"] = outcome.category.value
@@ -665,12 +707,15 @@ def _motion_context(institution: Institution, motion: Motion) -> dict[str, Any]:
     latest: dict[int, Ballot] = {}
     for ballot in history:
         latest[ballot.counted_member_id] = ballot
-    visible = queries.results_visible(motion)
+    visible = queries.results_visible(motion, charter)
     rows = _ballot_rows(motion, history, me, visible=visible)
+    # Each of these is read once here and handed to what needs it, not queried again.
     recusals = list(motion.recusals)
+    recused = {r.member_id for r in recusals}
     decided = MotionStatus(motion.status).is_decided
-    proposed = {} if decided else queries.proposed_recusals(motion)
-    attendance = [] if meeting.is_written else queries.attendance_of(meeting)
+    proposed = {} if decided else queries.proposed_recusals(motion, recused=recused)
+    attendance_rows = queries.attendance_of(meeting)
+    attendance = [] if meeting.is_written else attendance_rows
     electorate = list(motion.electorate or queries.electorate(motion))
     names = _names(
         [b.member_id for b in history]
@@ -691,21 +736,25 @@ def _motion_context(institution: Institution, motion: Motion) -> dict[str, Any]:
         "ballot_rows": rows,
         "ballot_count": len(latest),
         "electorate": electorate,
-        "eligible_count": len(set(electorate) - {r.member_id for r in recusals}),
+        "eligible_count": len(set(electorate) - recused),
         "recusals": recusals,
-        "recused_ids": {r.member_id for r in recusals},
+        "recused_ids": recused,
         "proposed": proposed,
         "attendance": attendance,
+        "attendance_rows": attendance_rows,
         "names": names,
-        "outcome": _tally(motion, latest),
-        "resolution": motion.resolution,
+        "outcome": _tally(
+            motion, latest, charter=charter, attendance=attendance_rows, recused=recused
+        ),
+        # only a passed motion has one: an undecided motion need not ask
+        "resolution": motion.resolution if decided else None,
         "resolution_url": (
             _optional_url(
                 "governance.resolution",
                 institution_id=institution.id,
                 resolution_id=motion.resolution.id,
             )
-            if motion.resolution
+            if decided and motion.resolution
             else None
         ),
         "category_notes": _category_notes(motion, charter),
@@ -724,7 +773,8 @@ def _vote_panels(context: dict[str, Any]) -> tuple[list[dict[str, Any]], str | N
     now = context["now"]
     latest = context["latest"]
     panels = []
-    refusal = queries.ballot_refusal(motion, me, None, now)
+    loaded = {"attendance": context["attendance_rows"], "recused": context["recused_ids"]}
+    refusal = queries.ballot_refusal(motion, me, None, now, **loaded)
     if refusal is None:
         panels.append(
             {"for_member_id": None, "for_name": None, "instruction": None, "ballot": latest.get(me)}
@@ -732,7 +782,7 @@ def _vote_panels(context: dict[str, Any]) -> tuple[list[dict[str, Any]], str | N
     for row in context["attendance"]:
         if row.proxy_to_id != me or row.is_present:
             continue
-        if queries.ballot_refusal(motion, me, row.member_id, now) is None:
+        if queries.ballot_refusal(motion, me, row.member_id, now, **loaded) is None:
             panels.append(
                 {
                     "for_member_id": row.member_id,
@@ -767,7 +817,14 @@ def _motion_page(
     me = current_user.id
     meeting = context["meeting"]
     can_manage = can(current_user, GOVERNANCE_MANAGE, institution)
-    if open_form is None:
+    motion_status = MotionStatus(motion.status)
+    can_recuse_self = (
+        not motion_status.is_decided
+        and me in context["electorate"]
+        and me not in context["recused_ids"]
+    )
+    # Only the forms the page shows are built (a form costs as much as a query).
+    if open_form is None and can_manage and motion_status is MotionStatus.DRAFT:
         open_form = OpenForm(formdata=None)
         if meeting.is_written:
             start = max(utcnow(), meeting.scheduled_at)
@@ -776,12 +833,7 @@ def _motion_page(
             ).replace(minute=0)
     papers = list(
         db.session.scalars(
-            select(Paper)
-            .where(
-                Paper.meeting_id == motion.meeting_id,
-                or_(Paper.motion_id == motion.id, Paper.motion_id.is_(None)),
-            )
-            .order_by(Paper.id)
+            _papers_statement(), {"meeting_id": motion.meeting_id, "motion_id": motion.id}
         )
     )
     return render_template(
@@ -790,16 +842,15 @@ def _motion_page(
         papers=papers,
         panels=panels,
         vote_refusal=refusal,
-        vote_form=vote_form or VoteForm(formdata=None),
+        vote_form=vote_form or (VoteForm(formdata=None) if panels else None),
         open_form=open_form,
-        close_form=close_form or CloseForm(formdata=None),
-        recuse_form=recuse_form or RecuseForm(formdata=None),
-        can_manage=can_manage,
-        can_recuse_self=(
-            not MotionStatus(motion.status).is_decided
-            and me in context["electorate"]
-            and me not in context["recused_ids"]
+        close_form=close_form
+        or (
+            CloseForm(formdata=None) if can_manage and motion_status is MotionStatus.OPEN else None
         ),
+        recuse_form=recuse_form or (RecuseForm(formdata=None) if can_recuse_self else None),
+        can_manage=can_manage,
+        can_recuse_self=can_recuse_self,
         error=error,
         MotionStatus=MotionStatus,
         Choice=Choice,
