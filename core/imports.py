@@ -237,18 +237,28 @@ def start_import_job(
 
 def run_import_job(ctx: Any) -> dict[str, Any]:
     """The job kind ``imports.run``: check the kept file again and write it, or fail listing
-    every error."""
+    every error.
+
+    The file is fetched in a read transaction that ends before the work starts, so on SQLite
+    the job takes the write lock only for the check and the write, which must share one
+    transaction (what was checked is what is written).
+    """
     from core.jobs import JobFailed
+    from core.sqlite import reading
 
     params = ctx.params
     importer = importer_named(params["importer"])
     context = ImportContext(
         ctx.actor, params.get("institution_id"), dict(params.get("options") or {})
     )
-    stored = files.get(params["file_id"])
-    if stored is None:
+    with reading():
+        stored = files.get(params["file_id"])
+        data = files.read(stored) if stored is not None else None
+    db.session.rollback()
+    if data is None:
         raise JobFailed(msg("要导入的文件已不存在，请重新上传"))
-    checked = read_and_check(importer, files.read(stored), context)
+    ctx.progress(0, None)
+    checked = read_and_check(importer, data, context)
     if not checked.ok:
         raise JobFailed([str(e) for e in checked.errors])
     ctx.progress(0, checked.rows)

@@ -25,6 +25,7 @@ from core.extensions import db
 from core.jobs import Job, JobStatus, start_job
 from core.notifications import Notification
 from core.roles import Role
+from core.sqlite import reading
 from tests import factories
 from tests.core import sample_jobs
 from tests.scratch import dispose, make_app, migrate, scratch_database
@@ -114,7 +115,10 @@ def _exercise(app, tmp_path: Path, env: dict[str, str]) -> None:
 
         def state(target: int) -> Job:
             db.session.rollback()  # a fresh snapshot each time
-            return db.session.get(Job, target)
+            # A reader, as the web's GET pages are: on SQLite it must not hold the write
+            # lock the worker needs for its progress (core/sqlite.py).
+            with reading():
+                return db.session.get(Job, target)
 
         # While it runs, its progress is visible to the web server (here: the test app).
         client = app.test_client()
