@@ -30,12 +30,14 @@ $(VENV)/.installed: $(REQUIREMENTS)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@touch $@
 
-translations: venv
-	@if find translations -name '*.po' 2>/dev/null | grep -q .; then \
-		$(BIN)/pybabel compile -d translations; \
-	else \
-		echo "translations: no .po files, nothing to compile"; \
-	fi
+# Each catalog is compiled only when its .po is newer, so two test runs side by side never
+# rewrite a .mo the other is reading.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+translations: venv $(CATALOGS)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile -d translations -l $* -o $@.tmp -i $< && mv $@.tmp $@
 
 # Refresh the catalogs after changing user-facing text; then translate the new entries.
 messages: venv
