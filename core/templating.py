@@ -95,8 +95,8 @@ class UrlPattern:
     ``url_for`` costs tens of microseconds (a list of 20 rows with two links each spends a
     millisecond in it); a list page builds the URL once and fills in each row's id::
 
-        {% set person_url = url_pattern('hr.person', 'person_id', institution_id=i.id) %}
-        {% for e in rows %}<a href="{{ person_url(e.person_id) }}">{% endfor %}
+        {% set meeting_url = url_pattern('governance.meeting', 'meeting_id', institution_id=i.id) %}
+        {% for m in rows %}<a href="{{ meeting_url(m.id) }}">{% endfor %}
     """
 
     _PLACEHOLDER = 9_876_543_210_123

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from core import config as app_config
 from core.app import create_app
+from core.extensions import db
 from core.modules import MODULES, Module, Seeder, _ordered_seeders, platform
 from core.roles import Role
 from institutions import indicators
@@ -47,6 +49,25 @@ def sample_app(database_url, tmp_path_factory):
     return sample
 
 
+@contextmanager
+def in_sample_app(sample_app):
+    """Enter the sample app's context on the test's own connection and transaction.
+
+    A second connection could not write beside the test's transaction on SQLite (it holds
+    the write lock), and what the sample app writes is rolled back with the test.
+    """
+    connection = db.engines[None]
+    with sample_app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        engines[None] = connection
+        try:
+            yield
+        finally:
+            db.session.remove()
+            engines[None] = engine
+
+
 def test_a_module_plugs_in_through_its_own_folder(sample_app):
     from tests.sample_module import module as sample
 
@@ -63,7 +84,7 @@ def test_a_module_plugs_in_through_its_own_folder(sample_app):
 
 
 def test_the_sample_indicator_answers_for_a_scope(sample_app):
-    with sample_app.app_context():
+    with in_sample_app(sample_app):
         institution = create_institution()
         add_quota(institution, "establishment", 3)
         add_quota(institution, "filed", 2)
@@ -71,15 +92,10 @@ def test_the_sample_indicator_answers_for_a_scope(sample_app):
             ["sample.quota_entries", "nobody.provides"], [institution.id], date.today()
         )
         assert found == {"sample.quota_entries": {institution.id: 2}, "nobody.provides": {}}
-        from core.extensions import db
-
-        db.session.rollback()
 
 
 def test_the_sample_menu_shows_to_the_granted_role_only(sample_app):
-    with sample_app.app_context():
-        from core.extensions import db
-
+    with in_sample_app(sample_app):
         institution = create_institution()
         hr = create_user(Role.HR_OFFICER, institution=institution)
         employee = create_user(Role.EMPLOYEE, institution=institution)
@@ -90,7 +106,6 @@ def test_the_sample_menu_shows_to_the_granted_role_only(sample_app):
                 session["_user_id"] = user.get_id()
             page = client.get("/").get_data(as_text=True)
             assert ('href="/sample/"' in page) is shown
-        db.session.rollback()
 
 
 def test_the_main_app_does_not_see_the_sample_module(app):
