@@ -78,7 +78,7 @@ class RoundForm(FlaskForm):
     submit = SubmitField(_l("开启评估"))
 
 
-RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+RATING_CHOICES = choices((n, str(n)) for n in range(1, 6))
 
 
 class FunctionForm(FlaskForm):

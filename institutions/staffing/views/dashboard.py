@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,9 +14,10 @@ from core.extensions import db
 from core.http import dated_filename, xlsx_response
 from core.jobs import start_job
 from core.listing import paginate, read_sort
-from core.permissions import can
+from core.permissions import can, require
 from core.regions import REGIONS
 from institutions.models import Institution, InstitutionKind, QuotaEntry, QuotaKind
+from institutions.scoped import institutions_for
 from institutions.staffing import excel, figures, queries
 from institutions.staffing.permissions import (
     STAFFING_FILE,
@@ -31,16 +32,13 @@ from institutions.staffing.views import bp, institution, on_date, overview_scope
 @bp.route("/")
 @login_required
 def index():
-    """Send each user to their staffing page: the dashboard, or their institution's."""
-    if can(current_user, STAFFING_OVERVIEW):
-        return redirect(url_for(".dashboard"))
-    if can(current_user, STAFFING_VIEW):
-        ids = sorted(m.institution_id for m in current_user.memberships if m.institution_id)
-        for institution_id in ids:
-            found = db.session.get(Institution, institution_id)
-            if found is not None and can(current_user, STAFFING_VIEW, found):
-                return redirect(url_for(".institution_page", institution_id=institution_id))
-    abort(403)
+    """The institutions whose staffing the user may see, and the way to the dashboard."""
+    require(STAFFING_VIEW)
+    return render(
+        "staffing/index.html",
+        institutions=institutions_for(current_user, STAFFING_VIEW),
+        can_overview=can(current_user, STAFFING_OVERVIEW),
+    )
 
 
 def _breadcrumb(place: queries.Place, leaf: Institution | None = None) -> list[tuple[str, str]]:

@@ -78,15 +78,23 @@ def round_new():
     )
 
 
-def _round_or_404(round_id: int) -> EvaluationRound:
-    return db.get_or_404(EvaluationRound, round_id)
+def _round_or_404(round_id: int, scope) -> EvaluationRound:
+    """Return the round; 404 for a user none of whose institutions it evaluates."""
+    found = db.get_or_404(EvaluationRound, round_id)
+    if not scope.city_wide and not db.session.scalar(
+        select(Evaluation.id)
+        .where(Evaluation.round_id == found.id, scope.clause(Evaluation.institution_id))
+        .limit(1)
+    ):
+        abort(404)
+    return found
 
 
 @bp.route("/evaluations/rounds/<int:round_id>")
 @login_required
 def evaluation_round(round_id: int):
     scope = overview_scope(STAFFING_OVERVIEW)
-    round_ = _round_or_404(round_id)
+    round_ = _round_or_404(round_id, scope)
     rows = db.session.scalars(queries.evaluations_in(scope, round_.id)).unique().all()
     return render(
         "staffing/evaluation_round.html",
@@ -101,7 +109,7 @@ def evaluation_round(round_id: int):
 @login_required
 def evaluation_round_export(round_id: int):
     scope = overview_scope(STAFFING_OVERVIEW)
-    round_ = _round_or_404(round_id)
+    round_ = _round_or_404(round_id, scope)
     rows = db.session.scalars(queries.evaluations_in(scope, round_.id)).unique()
 
     def lines():
