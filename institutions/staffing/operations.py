@@ -700,7 +700,12 @@ def approve_request(
     from institutions.quota_ops import lock_pool
 
     pool = lock_pool(request.institution.district_code, request.kind)
-    db.session.refresh(request, with_for_update=True)
+    # The pool's lock already serialises approvals in the region; lock the request's row too
+    # and read its status again: the same request approved twice at once passes once.
+    db.session.execute(
+        select(QuotaRequest.id).where(QuotaRequest.id == request.id).with_for_update()
+    )
+    db.session.refresh(request)
     _pending(request)  # another approval of the same request may have committed first
     problems = request_rules.approval_problems(
         request.number,
