@@ -192,7 +192,7 @@ def institutions(args):
     return {**meta, "items": [_institution_json(i) for i in items]}
 
 
-@blp.route("/institutions/<int:institution_id>")
+@blp.route("/institutions/<int(max=2147483647):institution_id>")
 @blp.doc(**DOC, summary="一个单位的登记信息")
 @blp.response(200, schemas.InstitutionSchema)
 @_errors(401, 404)
