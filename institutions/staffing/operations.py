@@ -648,6 +648,7 @@ def execute_reduction(
     today: date | None = None,
 ):
     """The office carries out (part of) the proposed reductions as a ledger entry."""
+    today = today or china_today()
     _pending(request)
     number = data.get("number")
     if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
@@ -670,7 +671,7 @@ def execute_reduction(
                 "kind": request.kind,
                 "change": -number,
                 "document_number": data.get("document_number"),
-                "effective_on": data.get("effective_on"),
+                "effective_on": data.get("effective_on") or today,
                 "note": data.get("note") or None,
                 "document": data.get("document"),
             },

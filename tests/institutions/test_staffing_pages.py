@@ -212,15 +212,15 @@ def test_the_request_flow_on_the_web(client, login_as):
     assert client.post(f"{url}/submit").status_code == 302
 
     login_as(office)
-    early = client.post(f"{url}/approve", data={"document_number": "武编发〔2026〕31号"})
+    early = client.post(f"{url}/approve", data={"approve-document_number": "武编发〔2026〕31号"})
     assert early.status_code == 422 and "须先执行其余 1 名的核减" in early.get_data(as_text=True)
     assert (
         client.post(
             f"{url}/reductions",
             data={
-                "number": "1",
-                "document_number": "武编发[2026]30号",
-                "effective_on": "2026-02-01",
+                "reduce-number": "1",
+                "reduce-document_number": "武编发[2026]30号",
+                "reduce-effective_on": "2026-02-01",
             },
         ).status_code
         == 302
@@ -228,7 +228,7 @@ def test_the_request_flow_on_the_web(client, login_as):
     assert (
         client.post(
             f"{url}/approve",
-            data={"document_number": "武编发（2026）31号", "effective_on": "2026-02-02"},
+            data={"approve-document_number": "武编发（2026）31号", "approve-effective_on": "2026-02-02"},
         ).status_code
         == 302
     )

@@ -135,9 +135,9 @@ def _show(found, quota_request, status=200, **forms):
         entries=queries.request_entries(quota_request.id),
         pool_available=pool.available if pool else 0,
         cleanup_form=cleanup,
-        reduction_form=forms.get("reduction_form") or ReductionForm(),
-        approval_form=forms.get("approval_form") or ApprovalForm(),
-        reject_form=forms.get("reject_form") or RejectForm(),
+        reduction_form=forms.get("reduction_form") or ReductionForm(prefix="reduce"),
+        approval_form=forms.get("approval_form") or ApprovalForm(prefix="approve"),
+        reject_form=forms.get("reject_form") or RejectForm(prefix="reject"),
         can_file=can(current_user, STAFFING_FILE, found),
         can_manage=can(current_user, STAFFING_MANAGE, found),
         kind_label=QuotaKind(quota_request.kind).label,
@@ -187,7 +187,7 @@ def request_submit(institution_id: int, request_id: int):
 
 
 def _with_upload(form) -> dict:
-    return {**form.data, "document": request.files.get("document")}
+    return {**form.data, "document": request.files.get(form.document.name)}
 
 
 @bp.route(
@@ -196,7 +196,7 @@ def _with_upload(form) -> dict:
 @login_required
 def request_reduce(institution_id: int, request_id: int):
     found, quota_request = _request(institution_id, request_id, STAFFING_MANAGE)
-    form = ReductionForm()
+    form = ReductionForm(prefix="reduce")
     if form.validate_on_submit() and perform(
         ops.execute_reduction,
         quota_request,
@@ -213,7 +213,7 @@ def request_reduce(institution_id: int, request_id: int):
 @login_required
 def request_approve(institution_id: int, request_id: int):
     found, quota_request = _request(institution_id, request_id, STAFFING_MANAGE)
-    form = ApprovalForm()
+    form = ApprovalForm(prefix="approve")
     if form.validate_on_submit() and perform(
         ops.approve_request,
         quota_request,
@@ -230,7 +230,7 @@ def request_approve(institution_id: int, request_id: int):
 @login_required
 def request_reject(institution_id: int, request_id: int):
     found, quota_request = _request(institution_id, request_id, STAFFING_MANAGE)
-    form = RejectForm()
+    form = RejectForm(prefix="reject")
     if form.validate_on_submit() and perform(
         ops.reject_request,
         quota_request,
