@@ -11,7 +11,7 @@
     maintainAspectRatio: false,
     animation: false,
     plugins: { legend: { position: "bottom" } },
-    scales: { x: { ticks: { autoSkip: false, maxRotation: 60 } }, y: { beginAtZero: true } }
+    scales: { x: { ticks: { autoSkip: false, maxRotation: 60 } }, y: { beginAtZero: true, ticks: { precision: 0 } } }
   };
   var quota = document.getElementById("quota-chart");
   if (quota) {

@@ -33,9 +33,7 @@ def _english(page) -> None:
     page.get_by_role("button", name="English").click()
 
 
-def test_request_refused_until_cleanup_then_reduced_approved_and_shown(
-    new_page, login, screenshot
-):
+def test_request_refused_until_cleanup_then_reduced_approved_and_shown(new_page, login, screenshot):
     school = new_page(viewport={"width": 1280, "height": 900})
     login(school, "xiaoban")
     school.locator("#mainnav").get_by_role("link", name="机构编制事务").click()

@@ -228,7 +228,10 @@ def test_the_request_flow_on_the_web(client, login_as):
     assert (
         client.post(
             f"{url}/approve",
-            data={"approve-document_number": "武编发（2026）31号", "approve-effective_on": "2026-02-02"},
+            data={
+                "approve-document_number": "武编发（2026）31号",
+                "approve-effective_on": "2026-02-02",
+            },
         ).status_code
         == 302
     )

@@ -25,6 +25,8 @@ from institutions.staffing.permissions import (
 from institutions.staffing.reports import Action, ReportStatus
 from institutions.staffing.views import bp, institution, overview_scope, place_args, render
 
+PAGE = 50
+
 
 def _year() -> int:
     year = request.args.get("year", type=int)
@@ -59,9 +61,15 @@ def reports_index():
     counts: dict[ReportStatus, int] = {}
     for line in lines:
         counts[line.standing.status] = counts.get(line.standing.status, 0) + 1
+    page = request.args.get("page", 1, type=int)
+    pages = max(1, (len(lines) + PAGE - 1) // PAGE)
+    page = min(max(page, 1), pages)
     return render(
         "staffing/reports.html",
-        lines=lines,
+        lines=lines[(page - 1) * PAGE : page * PAGE],
+        total=len(lines),
+        page=page,
+        pages=pages,
         year=year,
         deadline=deadline,
         place=place,
