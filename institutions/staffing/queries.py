@@ -5,6 +5,7 @@ computed for a whole scope in a fixed number of queries.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -431,18 +432,14 @@ def _summarise(
     return summary
 
 
-#: a scope this large has its figures kept for ``STAFFING_FIGURES_SECONDS`` (60 by default):
-#: counting 300,000 staff through the indicators takes about half a second on SQLite
-CACHE_FROM_INSTITUTIONS = 200
-
-
 def _sql(stmt: Select) -> str:
     return str(stmt.compile(compile_kwargs={"literal_binds": True}))
 
 
 def _cached(key: Any, compute):
     """Return ``compute()``, kept per app for a short time (figures "as of a minute ago")."""
-    seconds = float(current_app.config.get("STAFFING_FIGURES_SECONDS", 60))
+    default = 0 if current_app.testing else 60
+    seconds = float(current_app.config.get("STAFFING_FIGURES_SECONDS", default))
     store = current_app.extensions.setdefault("staffing_figures", {})
     now = time.monotonic()
     found = store.get(key)
@@ -460,53 +457,62 @@ def dashboard(scope: Scope, place: Place, on: date) -> Dashboard:
     """Return the dashboard of ``place`` in ``scope`` on ``on``, grouped one level down.
 
     A fixed number of queries whatever the size of the scope: the institutions, the quota,
-    one per registered indicator, evaluations done, requests pending. For a large scope the
-    quota and indicator figures are kept a minute (``_cached``); requests pending are always
-    read afresh.
+    one per registered indicator, evaluations done, requests pending. The figures are kept
+    for ``STAFFING_FIGURES_SECONDS`` (``_cached``; counting 300,000 staff through the
+    indicators takes about half a second on SQLite); requests pending are read afresh.
     """
     ids = in_scope(scope, place)
-    rows = _rows(ids)
     registered = set(indicators.registered())
     keys = [e.key for e in figures.EXPECTED if e.key in registered]
 
     def compute() -> tuple[Any, ...]:
+        rows = _rows(ids)
         values = indicators.values(keys, ids, on) if rows else {k: {} for k in keys}
-        return quota_by_institution(ids, on), values, evaluations_done(ids, on.year)
+        quota = quota_by_institution(ids, on)
+        done = evaluations_done(ids, on.year)
+        groups, total = _grouped(place, rows, (quota, values, registered, done, {}))
+        return rows, groups, total
 
-    if len(rows) >= CACHE_FROM_INSTITUTIONS:
-        quota, values, done = _cached(("dashboard", _sql(ids), on, tuple(keys)), compute)
-    else:
-        quota, values, done = compute()
+    rows, groups, total = _cached(("dashboard", _sql(ids), on, tuple(keys)), compute)
+    groups, total = copy.deepcopy((groups, total))
     pending = requests_pending(ids)
+    if pending:
+        by_key = {g.key: g for g in groups}
+        for row in rows:
+            n = pending.get(row.id)
+            if n:
+                by_key[_group_key(place, row)].requests_pending += n
+                total.requests_pending += n
+    return Dashboard(place, on, total, groups, registered)
 
+
+def _group_key(place: Place, row: _Row) -> Any:
+    if place.level == "city":
+        return row.district_code
+    if place.level == "district":
+        return row.sponsor_id
+    return row.id
+
+
+def _grouped(place: Place, rows: list[_Row], args: tuple) -> tuple[list[Summary], Summary]:
     grouped: dict[Any, list[_Row]] = defaultdict(list)
     names: dict[Any, str] = {}
     links: dict[Any, dict[str, Any]] = {}
     for row in rows:
+        key = _group_key(place, row)
         if place.level == "city":
-            key = row.district_code
-            names[key] = region_name(key)
-            links[key] = {"district": key}
+            names[key], links[key] = region_name(key), {"district": key}
         elif place.level == "district":
-            key = row.sponsor_id
-            names[key] = row.sponsor_name
-            links[key] = {"sponsor_id": key}
+            names[key], links[key] = row.sponsor_name, {"sponsor_id": key}
         else:
-            key = row.id
-            names[key] = row.name
-            links[key] = {"institution_id": key}
+            names[key], links[key] = row.name, {"institution_id": key}
         grouped[key].append(row)
-    args = (quota, values, registered, done, pending)
     groups = [
         _summarise(Summary(key, names[key], links[key]), members, *args)
-        for key, members in sorted(grouped.items(), key=lambda kv: (str(kv[0]), names[kv[0]]))
+        for key, members in grouped.items()
     ]
-    if place.level == "city":
-        groups.sort(key=lambda s: s.key)
-    else:
-        groups.sort(key=lambda s: s.name)
-    total = _summarise(Summary(None, ""), rows, *args)
-    return Dashboard(place, on, total, groups, registered)
+    groups.sort(key=(lambda g: g.key) if place.level == "city" else (lambda g: g.name))
+    return groups, _summarise(Summary(None, ""), rows, *args)
 
 
 # --------------------------------------------------------------------------- evaluations
@@ -692,13 +698,29 @@ class ReportLine:
 
 
 def report_lines(
-    scope: Scope, place: Place, year: int, on: date, deadline: date, status: str | None = None
+    scope: Scope,
+    place: Place,
+    year: int,
+    on: date,
+    deadline: date,
+    status: str | None = None,
+    *,
+    window: tuple[int, int] | None = None,
 ) -> list[ReportLine]:
     """Return every institution in scope with where its report on ``year`` stands.
 
     Two queries whatever the number: the institutions with their report, and the events.
+    ``window`` (offset, limit) reads one page of institutions only (without ``status``).
     """
     ids = in_scope(scope, place)
+    if window is not None:
+        offset, limit = window
+        ids = (
+            ids.order_by(Institution.district_code, Institution.name, Institution.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        ids = select(ids.subquery().c.id)
     rows = db.session.execute(
         select(
             Institution.id,

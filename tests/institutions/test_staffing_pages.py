@@ -402,3 +402,24 @@ def test_an_approval_document_is_kept_and_downloaded(client, office):
         content_type="multipart/form-data",
     )
     assert renamed.status_code == 422 and "不符" in renamed.get_data(as_text=True)
+
+
+def test_a_scopes_figures_are_kept_a_minute_but_pending_requests_are_fresh(
+    app, client, office, count_queries
+):
+    school = create_institution(district_code="510107")
+    add_quota(school, change=10)
+    db.session.commit()
+    app.config["STAFFING_FIGURES_SECONDS"] = 60
+    try:
+        cold = _count(client, count_queries, "/staffing/dashboard")
+        warm = _count(client, count_queries, "/staffing/dashboard")
+        assert warm < cold - 4
+        request = ops.create_request(school, {"number": 1, "reason": "x"})
+        request.status = "submitted"
+        db.session.commit()
+        page = client.get("/staffing/dashboard").get_data(as_text=True)
+        assert 'data-label="待批申请">1</td>' in page
+    finally:
+        app.config.pop("STAFFING_FIGURES_SECONDS")
+        app.extensions.pop("staffing_figures", None)

@@ -377,15 +377,26 @@ def reports(args):
     today = china_today()
     year = args.get("year") or today.year - 1
     deadline = parameters.report_deadline(year)
-    lines = queries.report_lines(_scope(), place, year, today, deadline, args.get("status"))
-    if args.get("kind"):
-        lines = [line for line in lines if line.institution.kind == args["kind"]]
     size, page = args["page_size"], args["page"]
-    chosen = lines[(page - 1) * size : page * size]
+    scope = _scope()
+    if args.get("kind"):
+        scope_place = queries.Place(place.district, place.sponsor)
+        kind_ids = queries.in_scope(scope, scope_place).where(Institution.kind == args["kind"])
+        scope = Scope(institution_ids=frozenset(db.session.scalars(kind_ids)))
+    if args.get("status"):
+        lines = queries.report_lines(scope, place, year, today, deadline, args["status"])
+        total, chosen = len(lines), lines[(page - 1) * size : page * size]
+    else:
+        total = db.session.scalar(
+            select(func.count()).select_from(queries.in_scope(scope, place).subquery())
+        )
+        chosen = queries.report_lines(
+            scope, place, year, today, deadline, window=((page - 1) * size, size)
+        )
     return {
         "page": page,
         "page_size": size,
-        "total": len(lines),
+        "total": total or 0,
         "items": [
             {
                 "institution_id": line.institution.id,
