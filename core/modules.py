@@ -28,6 +28,7 @@ from core.roles import Role
 MODULES: tuple[str, ...] = (
     "institutions",
     "institutions.governance",
+    "institutions.staffing",
     "hr",
     "payroll",
     "schools",

@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -151,8 +151,25 @@ class QuotaEntry(TimestampMixin, db.Model):
     document_number: Mapped[str] = mapped_column(String(64))
     effective_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(255))
+    #: the entry this one reverses (冲销); a wrong entry is never edited, only reversed
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("quota_entries.id"), unique=True)
+    #: the approval or filing document, kept through core.files
+    document_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stored_files.id", ondelete="SET NULL")
+    )
+    #: the quota request this entry carries out (a reduction before it, or its approval)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staffing_requests.id", ondelete="SET NULL"), index=True
+    )
+    #: whether it moved the region's pool of freed places (先减后加): a reduction freed
+    #: places, an approval drew them, a reversal of either moved them back
+    is_pooled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     institution: Mapped[Institution] = relationship()
+    reverses: Mapped[QuotaEntry | None] = relationship(remote_side=[id], foreign_keys=[reverses_id])
 
     def __repr__(self) -> str:
         return (

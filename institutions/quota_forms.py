@@ -6,11 +6,12 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from core.forms import choices
-from core.i18n import Msg
+from core.i18n import Msg, msg
 from institutions.models import QUOTA_LABELS, QuotaKind
 from institutions.staffing.document_numbers import check_document_number
 
@@ -39,6 +40,9 @@ class QuotaEntryForm(FlaskForm):
         invalid_value_message=_l("不是有效日期，请按 YYYY-MM-DD 填写"),
     )
     note = StringField(_l("备注"), validators=[Optional(), Length(max=255)])
+    document = FileField(
+        _l("批准或备案文件（可选）"), description=_l("PDF、Word 或图片，随台账保存")
+    )
     submit = SubmitField(_l("登记变动"))
 
     def validate_change(self, field) -> None:
@@ -46,7 +50,7 @@ class QuotaEntryForm(FlaskForm):
         try:
             value = int(text)
         except ValueError:
-            raise ValidationError(_l("「%(v)s」不是整数", v=text)) from None
+            raise ValidationError(msg("「%(v)s」不是整数", v=text)) from None
         if value == 0:
             raise ValidationError(_l("变动数不能为 0"))
         field.data = value
@@ -56,3 +60,25 @@ class QuotaEntryForm(FlaskForm):
         if isinstance(checked, Msg):
             raise ValidationError(checked)
         field.data = checked
+
+
+class ReversalForm(FlaskForm):
+    """冲销: the opposite of a wrong entry, under a document number of its own."""
+
+    document_number = StringField(
+        _l("冲销文号"),
+        validators=[DataRequired(_l("请填写冲销文件的文号"))],
+        description=_l("冲销须有自己的文号，如 成编发〔2026〕15号"),
+    )
+    effective_on = DateField(
+        _l("生效日期"),
+        validators=[Optional()],
+        format=["%Y-%m-%d", "%Y/%m/%d"],
+        invalid_value_message=_l("不是有效日期，请按 YYYY-MM-DD 填写"),
+        description=_l("不填则与原记录相同"),
+    )
+    note = StringField(
+        _l("冲销原因"), validators=[DataRequired(_l("请写明冲销原因")), Length(max=255)]
+    )
+    document = FileField(_l("冲销文件（可选）"))
+    submit = SubmitField(_l("冲销"))

@@ -1,25 +1,28 @@
 """The quota ledger page (编制台账): history, and approved / occupied / vacant per kind.
 
 Routes on the registry blueprint; ``institutions/views.py`` imports this module at its end.
+A wrong entry is never edited: the office reverses it with an entry of its own 文号.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from core import files
+from core.actions import perform
 from core.extensions import db
+from core.i18n import msg
 from core.ids import china_today
 from core.permissions import can
 from institutions import quota_ops
 from institutions.indicators import occupancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
 from institutions.permissions import QUOTA_VIEW, REGISTRY_MANAGE
-from institutions.quota_forms import QuotaEntryForm
+from institutions.quota_forms import QuotaEntryForm, ReversalForm
 from institutions.scoped import institution_for
 from institutions.views import bp
 
@@ -43,11 +46,13 @@ class QuotaLine:
 
 @dataclass(frozen=True)
 class LedgerRow:
-    """A ledger entry with the quota of its kind after it."""
+    """A ledger entry with the quota of its kind after it, and its reversal if any."""
 
     entry: QuotaEntry
     balance: int
     is_future: bool
+    reversed_by: QuotaEntry | None = None
+    reverses: QuotaEntry | None = None
 
     @property
     def kind_label(self) -> str:
@@ -67,6 +72,8 @@ def _ledger(institution: Institution) -> tuple[list[QuotaLine], list[LedgerRow]]
         .where(QuotaEntry.institution_id == institution.id)
         .order_by(QuotaEntry.effective_on, QuotaEntry.id)
     ).all()
+    by_id = {e.id: e for e in entries}
+    reversal_of = {e.reverses_id: e for e in entries if e.reverses_id}
     balances = dict.fromkeys(QuotaKind, 0)
     approved = dict.fromkeys(QuotaKind, 0)
     rows = []
@@ -75,20 +82,39 @@ def _ledger(institution: Institution) -> tuple[list[QuotaLine], list[LedgerRow]]
         balances[kind] += entry.change
         if entry.effective_on <= today:
             approved[kind] += entry.change
-        rows.append(LedgerRow(entry, balances[kind], entry.effective_on > today))
+        rows.append(
+            LedgerRow(
+                entry,
+                balances[kind],
+                entry.effective_on > today,
+                reversal_of.get(entry.id),
+                by_id.get(entry.reverses_id) if entry.reverses_id else None,
+            )
+        )
     occupied = occupancy(institution.id, today)
     lines = [QuotaLine(kind, approved[kind], occupied.get(kind)) for kind in QuotaKind]
     return lines, rows[::-1]
 
 
-def _render(institution: Institution, form: QuotaEntryForm | None, status: int = 200):
+def _render(
+    institution: Institution,
+    form: QuotaEntryForm | None,
+    status: int = 200,
+    reversal: ReversalForm | None = None,
+    reversing: int | None = None,
+):
     lines, rows = _ledger(institution)
+    from flask import render_template
+
+    manage = can(current_user, REGISTRY_MANAGE, institution)
     return render_template(
         "institutions/quota.html",
         institution=institution,
         lines=lines,
         rows=rows,
         form=form,
+        reversal=reversal or (ReversalForm() if manage else None),
+        reversing=reversing,
         today=china_today(),
     ), status
 
@@ -107,20 +133,70 @@ def quota_add(institution_id: int):
     institution = institution_for(institution_id, REGISTRY_MANAGE)
     form = QuotaEntryForm()
     if form.validate_on_submit():
-        try:
-            entry = quota_ops.add_quota_entry(institution, form.data)
-        except quota_ops.QuotaError as error:
-            getattr(form, error.field or "change").errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "已登记%(k)s变动 %(c)+d 名（%(d)s）。",
-                    k=QuotaKind(entry.kind).label,
-                    c=entry.change,
-                    d=entry.document_number,
-                ),
-                "success",
-            )
+        data = {**form.data, "document": request.files.get("document")}
+        done = perform(
+            quota_ops.add_quota_entry,
+            institution,
+            data,
+            actor=current_user,
+            form=form,
+            success=lambda entry: msg(
+                "已登记%(k)s变动 %(c)+d 名（%(d)s）。",
+                k=QuotaKind(entry.kind).label,
+                c=entry.change,
+                d=entry.document_number,
+            ),
+        )
+        if done:
             return redirect(url_for(".quota", institution_id=institution.id))
     return _render(institution, form, 422)
+
+
+def _entry(institution: Institution, entry_id: int) -> QuotaEntry:
+    entry = db.session.scalar(
+        select(QuotaEntry).where(
+            QuotaEntry.id == entry_id, QuotaEntry.institution_id == institution.id
+        )
+    )
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.route("/<int:institution_id>/quota/<int:entry_id>/reverse", methods=["POST"])
+@login_required
+def quota_reverse(institution_id: int, entry_id: int):
+    """Correct a wrong entry by a reversing one with its own 文号 (never an edit)."""
+    institution = institution_for(institution_id, REGISTRY_MANAGE)
+    entry = _entry(institution, entry_id)
+    form = ReversalForm()
+    if form.validate_on_submit():
+        data = {**form.data, "document": request.files.get("document")}
+        done = perform(
+            quota_ops.reverse_quota_entry,
+            entry,
+            data,
+            actor=current_user,
+            form=form,
+            success=lambda r: msg(
+                "已冲销文号「%(o)s」的记录（冲销文号 %(d)s）。",
+                o=entry.document_number,
+                d=r.document_number,
+            ),
+        )
+        if done:
+            return redirect(url_for(".quota", institution_id=institution.id))
+    form_add = QuotaEntryForm()
+    return _render(institution, form_add, 422, reversal=form, reversing=entry.id)
+
+
+@bp.route("/<int:institution_id>/quota/<int:entry_id>/document")
+@login_required
+def quota_document(institution_id: int, entry_id: int):
+    """Download the approval document kept with an entry."""
+    institution = _institution(institution_id)
+    entry = _entry(institution, entry_id)
+    stored = files.get(entry.document_file_id)
+    if stored is None:
+        abort(404)
+    return files.send(stored)

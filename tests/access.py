@@ -34,3 +34,6 @@ class Access:
     methods: tuple[str, ...] = ("GET",)
     public: bool = False
     check: str = "scope"
+    #: authenticated by an API token, not by the session: every role and anonymous get
+    #: 401 (JSON) without one; token scoping is tested with the API's own tests
+    token: bool = False

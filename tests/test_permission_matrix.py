@@ -230,6 +230,8 @@ def _url_args(app, world, endpoint: str, target: str) -> dict | None:
 
 def _expected(access: Access, role: str, method: str, target: str) -> set[int]:
     ok = {200} if method == "GET" else {200, 302, 422}
+    if access.token:
+        return {401}
     if access.public:
         return {200, 302, 422}
     if role == "anonymous":
@@ -278,6 +280,7 @@ def _check(app, world, endpoint: str, method: str, role: str, target: str) -> st
     if (
         role == "anonymous"
         and not access.public
+        and not access.token
         and "/login" not in response.headers.get("Location", "")
     ):
         return f"{where}: not sent to the login page"

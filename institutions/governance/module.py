@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module, Seeder
-from institutions.governance import home, seed
+from institutions.governance import home, indicators, seed
 from institutions.governance.cli import governance_cli
 from institutions.governance.permissions import GOVERNANCE_MANAGE, GOVERNANCE_VIEW
 from institutions.governance.views import bp
@@ -42,4 +42,5 @@ module = Module(
     },
     home_sections=(home.awaiting_vote,),
     seeders=(Seeder("governance.demo", seed.seed_governance, after=("hr.demo",)),),
+    provides={"indicators": indicators.INDICATORS},
 )
