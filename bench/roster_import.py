@@ -239,8 +239,8 @@ def end_to_end(path: str) -> tuple[int, dict[str, float]]:
     """Read, check, import and commit the workbook; return (rows, seconds per step)."""
     from core.excel import read_workbook
     from core.extensions import db
-    from hr.roster import ROSTER_SPEC, check_roster
-    from hr.roster_ops import import_roster
+    from hr.roster.checks import ROSTER_SPEC, check_roster
+    from hr.roster.operations import import_roster
 
     steps: dict[str, float] = {}
     start = time.perf_counter()
@@ -263,8 +263,8 @@ def end_to_end(path: str) -> tuple[int, dict[str, float]]:
 def export_all(path: str, expected: int) -> float:
     """Export every imported row to ``path`` (not part of the ratio); return the seconds."""
     from core.excel import write_workbook
-    from hr.roster import ROSTER_SPEC
-    from hr.roster_ops import export_rows
+    from hr.roster.checks import ROSTER_SPEC
+    from hr.roster.operations import export_rows
 
     start = time.perf_counter()
     count = [0]

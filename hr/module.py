@@ -5,10 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module, Seeder
-from hr import appraisal, contracts, indicators, promotion, roster, seed, staff, structure
-from hr.cli import hr_cli
+from hr import indicators
+from hr.appraisals import grading
+from hr.blueprint import bp
+from hr.contracts import terms
 from hr.permissions import HR_MANAGE, HR_VIEW, SELF_VIEW
-from hr.views import bp
+from hr.posts import promotion, structure
+from hr.roster import checks
+from hr.roster.cli import hr_cli
+from hr.seed import demo as seed
+from hr.staff import entry
 
 module = Module(
     name="hr",
@@ -48,12 +54,12 @@ module = Module(
         Seeder("hr.demo", seed.seed_demo_staff, after=("institutions.demo", "hr.parameters")),
     ),
     parameters=(
-        staff.ensure_defaults,
+        entry.ensure_defaults,
         structure.ensure_defaults,
         promotion.ensure_defaults,
-        contracts.ensure_defaults,
-        appraisal.ensure_defaults,
-        roster.ensure_defaults,
+        terms.ensure_defaults,
+        grading.ensure_defaults,
+        checks.ensure_defaults,
     ),
     provides={"indicators": indicators.INDICATORS},
 )

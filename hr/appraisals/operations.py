@@ -1,0 +1,367 @@
+"""Writes and reads of annual appraisal rounds: open, grade, flag, close (the 薪级 step).
+
+Operations add and flush; the view or command commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, func, select
+
+from core import audit
+from core.extensions import db
+from core.ids import china_today
+from core.models import utcnow
+from core.parameters import parameter
+from hr.appraisals import grading as rules
+from hr.models import (
+    Appointment,
+    Appraisal,
+    AppraisalGrade,
+    AppraisalRound,
+    Employment,
+    PayProfile,
+)
+
+#: Pay-profile fields a step change carries over unchanged.
+COPIED_FIELDS = [
+    "contribution_base",
+    "fund_base",
+    "fund_rate",
+    "special_deduction",
+    "has_prior_year_low_income",
+]
+
+
+class AppraisalError(ValueError):
+    """A refused appraisal change; the message says why (and whom)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def excellent_cap(institution_kind: str, year: int) -> Decimal:
+    """Return the 优秀 share in force at the end of ``year`` for an institution kind."""
+    key = "hr.appraisal_excellent_cap"
+    value = parameter(key, date(year, 12, 31), scope=institution_kind, default=None)
+    return Decimal(str(value if value is not None else rules.DEFAULTS[key]))
+
+
+def step_maxima(institution_kind: str, on: date) -> dict:
+    """Return the top 薪级 per post category in force on ``on``."""
+    key = "hr.salary_step_max"
+    return parameter(key, on, scope=institution_kind, default=rules.DEFAULTS[key])
+
+
+def get_round(institution_id: int, year: int) -> AppraisalRound | None:
+    """Return the institution's round for ``year``, if opened."""
+    return db.session.scalar(
+        select(AppraisalRound).where(
+            AppraisalRound.institution_id == institution_id, AppraisalRound.year == year
+        )
+    )
+
+
+def rounds(institution_id: int) -> list:
+    """Return (round, graded count) pairs of an institution, latest year first."""
+    graded = (
+        select(Appraisal.round_id, func.count().label("n")).group_by(Appraisal.round_id).subquery()
+    )
+    stmt = (
+        select(AppraisalRound, func.coalesce(graded.c.n, 0))
+        .outerjoin(graded, graded.c.round_id == AppraisalRound.id)
+        .where(AppraisalRound.institution_id == institution_id)
+        .order_by(AppraisalRound.year.desc())
+    )
+    return db.session.execute(stmt).tuples().all()
+
+
+def population(institution_id: int, year: int) -> Select:
+    """Return a select of the employments a round grades: active staff hired by year end."""
+    return select(Employment).where(
+        Employment.institution_id == institution_id,
+        Employment.end_on.is_(None),
+        Employment.start_on <= date(year, 12, 31),
+    )
+
+
+def _population_ids(round_: AppraisalRound) -> set[int]:
+    stmt = population(round_.institution_id, round_.year).with_only_columns(Employment.id)
+    return set(db.session.scalars(stmt))
+
+
+def grades_of(round_: AppraisalRound) -> dict[int, str]:
+    """Return {employment id: grade} recorded in a round."""
+    stmt = select(Appraisal.employment_id, Appraisal.grade).where(Appraisal.round_id == round_.id)
+    return dict(db.session.execute(stmt).tuples().all())
+
+
+def grade_counts(round_: AppraisalRound) -> dict[str, int]:
+    """Return how many people hold each grade in a round, plus "ungraded" and "allowed"."""
+    grades = grades_of(round_)
+    everyone = _population_ids(round_) | set(grades)
+    merged = [grades.get(employment_id) for employment_id in everyone]
+    counts = {grade.value: 0 for grade in AppraisalGrade}
+    for grade in merged:
+        counts[grade or "ungraded"] = counts.get(grade or "ungraded", 0) + 1
+    counts.setdefault("ungraded", 0)
+    counts["total"] = len(merged)
+    counts["allowed"] = rules.excellent_allowed(
+        round_.excellent_cap, rules.counted_headcount(merged)
+    )
+    return counts
+
+
+def open_round(institution, year: int, *, today: date | None = None) -> AppraisalRound:
+    """Open the annual appraisal round of ``year`` for an institution."""
+    today = today or china_today()
+    if year > today.year:
+        raise AppraisalError(f"{year} 年尚未到来，不能开启该年度考核", "year")
+    if get_round(institution.id, year) is not None:
+        raise AppraisalError(f"{year} 年度考核已开启，每个单位每年只有一轮", "year")
+    round_ = AppraisalRound(
+        institution_id=institution.id,
+        year=year,
+        excellent_cap=excellent_cap(institution.kind, year),
+    )
+    db.session.add(round_)
+    db.session.flush()
+    audit.record(
+        "appraisal_round.open",
+        round_,
+        institution_id=institution.id,
+        changes={"year": [None, year], "excellent_cap": [None, str(round_.excellent_cap)]},
+        summary=f"{year} 年度考核",
+    )
+    return round_
+
+
+def _label(grade: str | None) -> str | None:
+    return AppraisalGrade(grade).label if grade else None
+
+
+def save_grades(round_: AppraisalRound, submitted: Mapping[int, str | None]) -> int:
+    """Record grades ({employment id: grade, or None to clear}); return how many changed.
+
+    Refused as a whole if the round is closed, someone is not in the round, or the result
+    would break the 优秀 cap.
+    """
+    if round_.is_closed:
+        raise AppraisalError(f"{round_.year} 年度考核已关闭，不能再修改等次")
+    current = grades_of(round_)
+    members = _population_ids(round_) | set(current)
+    strangers = set(submitted) - members
+    if strangers:
+        raise AppraisalError(f"有 {len(strangers)} 人不在本轮考核范围内（已离职或不属于本单位）")
+    allowed_grades = {grade.value for grade in AppraisalGrade}
+    for grade in submitted.values():
+        if grade is not None and grade not in allowed_grades:
+            raise AppraisalError(f"未知的考核等次「{grade}」")
+    changed = {
+        employment_id: grade
+        for employment_id, grade in submitted.items()
+        if current.get(employment_id) != grade
+    }
+    if not changed:
+        return 0
+    merged = {employment_id: current.get(employment_id) for employment_id in members}
+    merged.update(changed)
+    refusal = rules.excellent_refusal(round_.excellent_cap, merged.values())
+    if refusal:
+        raise AppraisalError(refusal)
+
+    existing = {
+        a.employment_id: a
+        for a in db.session.scalars(
+            select(Appraisal).where(
+                Appraisal.round_id == round_.id, Appraisal.employment_id.in_(changed)
+            )
+        )
+    }
+    names = dict(
+        db.session.execute(
+            select(Employment.id, Employment.staff_number).where(Employment.id.in_(changed))
+        )
+        .tuples()
+        .all()
+    )
+    changes = {}
+    for employment_id, grade in changed.items():
+        row = existing.get(employment_id)
+        if grade is None:
+            db.session.delete(row)
+        elif row is None:
+            db.session.add(Appraisal(round_id=round_.id, employment_id=employment_id, grade=grade))
+        else:
+            row.grade = grade
+        changes[names[employment_id]] = [_label(current.get(employment_id)), _label(grade)]
+    db.session.flush()
+    audit.record(
+        "appraisal.grade",
+        round_,
+        institution_id=round_.institution_id,
+        changes=changes,
+        summary=f"{round_.year} 年度考核：评定 {len(changed)} 人",
+    )
+    return len(changed)
+
+
+def consecutive_fail_employments(round_: AppraisalRound) -> list[Employment]:
+    """Return the staff graded 不合格 in this round and in the previous year's round."""
+    this_year = grades_of(round_)
+    previous = get_round(round_.institution_id, round_.year - 1)
+    if previous is None:
+        return []
+    flagged = rules.consecutive_fails(grades_of(previous), this_year)
+    if not flagged:
+        return []
+    stmt = select(Employment).where(Employment.id.in_(flagged)).order_by(Employment.staff_number)
+    return list(db.session.scalars(stmt))
+
+
+def missing_pay_profiles(round_: AppraisalRound, limit: int | None = None) -> list[Employment]:
+    """Return staff graded 合格 or better who have no pay profile (no step can be applied)."""
+    has_profile = select(PayProfile.id).where(PayProfile.employment_id == Employment.id).exists()
+    stmt = (
+        select(Employment)
+        .join(Appraisal, Appraisal.employment_id == Employment.id)
+        .where(
+            Appraisal.round_id == round_.id,
+            Appraisal.grade.in_(rules.STEP_UP_GRADES),
+            ~has_profile,
+        )
+        .order_by(Employment.staff_number)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class CloseResult:
+    """What closing a round did."""
+
+    raised: int = 0
+    at_max: list[Employment] = field(default_factory=list)
+    no_profile: list[Employment] = field(default_factory=list)
+
+
+def _latest_profiles(employment_ids: set[int], on: date) -> dict[int, PayProfile]:
+    stmt = (
+        select(PayProfile)
+        .where(PayProfile.employment_id.in_(employment_ids), PayProfile.effective_on <= on)
+        .order_by(PayProfile.employment_id, PayProfile.effective_on)
+    )
+    latest = {}
+    for profile in db.session.scalars(stmt):
+        latest[profile.employment_id] = profile  # ordered: the last one wins
+    return latest
+
+
+def _categories(employment_ids: set[int], on: date) -> dict[int, str]:
+    """Return the post category each employment holds on ``on`` (or last held before)."""
+    stmt = (
+        select(Appointment.employment_id, Appointment.category)
+        .where(Appointment.employment_id.in_(employment_ids), Appointment.start_on <= on)
+        .order_by(Appointment.employment_id, Appointment.start_on, Appointment.id)
+    )
+    return dict(db.session.execute(stmt).tuples().all())
+
+
+def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResult:
+    """Close a round and give everyone graded 合格 or better one 薪级 from 1 January.
+
+    Each step is a new pay profile effective 1 January of the next year, copying the
+    latest profile's other fields; staff without any pay profile get none and are
+    reported. Refused if the round is closed already or anyone in it is ungraded.
+    """
+    if round_.is_closed:
+        raise AppraisalError(f"{round_.year} 年度考核已关闭，不能重复关闭")
+    grades = grades_of(round_)
+    ungraded = _population_ids(round_) - set(grades)
+    if ungraded:
+        sample = db.session.scalars(
+            select(Employment)
+            .where(Employment.id.in_(ungraded))
+            .order_by(Employment.staff_number)
+            .limit(5)
+        )
+        names = "、".join(e.person.name for e in sample)
+        more = "等" if len(ungraded) > 5 else ""
+        raise AppraisalError(f"还有 {len(ungraded)} 人未评定等次（{names}{more}），不能关闭")
+
+    effective_on = rules.step_effective_on(round_.year)
+    eligible = {eid for eid, grade in grades.items() if grade in rules.STEP_UP_GRADES}
+    # Only people still employed on 1 January move up.
+    eligible = set(
+        db.session.scalars(
+            select(Employment.id).where(
+                Employment.id.in_(eligible),
+                (Employment.end_on.is_(None)) | (Employment.end_on >= effective_on),
+            )
+        )
+    )
+    profiles = _latest_profiles(eligible, effective_on)
+    categories = _categories(eligible, effective_on)
+    maxima = step_maxima(institution_kind, effective_on)
+    new_steps = rules.next_steps(
+        {
+            eid: (grades[eid], p.salary_step, rules.step_max(categories.get(eid), maxima))
+            for eid, p in profiles.items()
+        }
+    )
+    result = CloseResult()
+    at_max_ids = []
+    for employment_id, step in new_steps.items():
+        base = profiles[employment_id]
+        if step == base.salary_step:
+            at_max_ids.append(employment_id)
+            continue
+        reason = rules.step_reason(round_.year, AppraisalGrade(grades[employment_id]).label)
+        if base.effective_on == effective_on:
+            # A version for 1 January exists already (e.g. a new contribution base entered
+            # before the round closed): the step belongs in that same version.
+            base.salary_step = step
+            base.reason = f"{base.reason}；{reason}" if base.reason else reason
+        else:
+            db.session.add(
+                PayProfile(
+                    employment_id=employment_id,
+                    effective_on=effective_on,
+                    salary_step=step,
+                    # a new calendar year: whoever was employed last year is no first-timer
+                    is_first_job_this_year=False,
+                    reason=reason,
+                    **{name: getattr(base, name) for name in COPIED_FIELDS},
+                )
+            )
+        result.raised += 1
+    if at_max_ids:
+        result.at_max = list(
+            db.session.scalars(
+                select(Employment)
+                .where(Employment.id.in_(at_max_ids))
+                .order_by(Employment.staff_number)
+            )
+        )
+    result.no_profile = missing_pay_profiles(round_)
+    round_.closed_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "appraisal_round.close",
+        round_,
+        institution_id=round_.institution_id,
+        changes={
+            "closed_at": [None, round_.closed_at.isoformat()],
+            "salary_step_raised": [None, result.raised],
+            "without_pay_profile": [None, len(result.no_profile)],
+        },
+        summary=f"{round_.year} 年度考核关闭：{result.raised} 人自 "
+        f"{effective_on.isoformat()} 起薪级晋升一级",
+    )
+    return result

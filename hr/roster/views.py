@@ -1,0 +1,95 @@
+"""HR pages: the 人员花名册 (roster) Excel import, its template, and the roster export."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core.excel import CellError
+from core.extensions import db
+from core.http import dated_filename, read_upload, template_response, xlsx_response
+from core.permissions import can
+from hr.blueprint import bp
+from hr.models import GRADES
+from hr.permissions import HR_MANAGE
+from hr.queries import hr_institution_or_404
+from hr.roster.checks import CATEGORY_LABELS, IDENTITY_LABELS, ROSTER_SPEC, check_roster
+from hr.roster.operations import STATUSES, export_rows, import_roster
+from institutions.forms import ImportForm
+
+MAX_GRADE = max(max(r) for r in GRADES.values())
+
+
+def _roster_filters() -> dict:
+    """Read the staff list's filters (q, identity, category, grade, status) from the URL."""
+    args = request.args
+    identity, category, status = args.get("identity"), args.get("category"), args.get("status")
+    grade = args.get("grade", type=int)
+    return {
+        "q": args.get("q", "").strip() or None,
+        "identity": identity if identity in IDENTITY_LABELS else None,
+        "category": category if category in CATEGORY_LABELS else None,
+        "grade": grade if grade and 1 <= grade <= MAX_GRADE else None,
+        # The staff list's "all statuses" is an empty value; no value at all means in post.
+        "status": "all" if status == "" else status if status in STATUSES else "active",
+    }
+
+
+@bp.route("/<int:institution_id>/roster/import", methods=["GET", "POST"])
+@login_required
+def roster_import(institution_id: int):
+    institution = hr_institution_or_404(institution_id, write=True)
+    form = ImportForm()
+    errors: list[CellError | str] = []
+    if form.validate_on_submit():
+        result = read_upload(request.files.get("file"), ROSTER_SPEC)
+        errors = list(result.errors)
+        if not errors and not result.rows:
+            errors = [_("文件中没有数据行。")]
+        elif result.rows:
+            # Whole-file and database checks run on the rows that read cleanly, so one
+            # upload reports every problem at once.
+            errors = sorted(
+                [*errors, *check_roster(result.rows, institution=institution)],
+                key=lambda e: e.row or 0,
+            )
+        if not errors:
+            summary = import_roster(result.rows)
+            db.session.commit()
+            flash(
+                _(
+                    "已导入 %(n)d 人（新建人员 %(c)d 名，沿用已有人员 %(r)d 名）。",
+                    n=summary.employments,
+                    c=summary.people_created,
+                    r=summary.people_reused,
+                ),
+                "success",
+            )
+            return redirect(url_for(".roster_import", institution_id=institution.id))
+        db.session.rollback()
+    return render_template(
+        "hr/roster/roster_import.html", form=form, errors=errors, institution=institution
+    ), 422 if errors or form.errors else 200
+
+
+@bp.route("/<int:institution_id>/roster/template")
+@login_required
+def roster_template(institution_id: int):
+    hr_institution_or_404(institution_id, write=True)
+    return template_response(ROSTER_SPEC, "人员花名册导入模板.xlsx")
+
+
+@bp.route("/<int:institution_id>/roster/export")
+@login_required
+def roster_export(institution_id: int):
+    institution = hr_institution_or_404(institution_id)
+    # Full ID numbers only for those who manage this institution's staff.
+    full_id = can(current_user, HR_MANAGE, institution)
+    rows = export_rows(
+        institution_ids=[institution.id],
+        mask_ids=not full_id,
+        full_id=full_id,
+        **_roster_filters(),
+    )
+    return xlsx_response(ROSTER_SPEC, rows, dated_filename(f"人员花名册-{institution.name}"))
