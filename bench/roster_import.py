@@ -239,7 +239,8 @@ def end_to_end(path: str) -> tuple[int, dict[str, float]]:
     """Read, check, import and commit the workbook; return (rows, seconds per step)."""
     from core.excel import read_workbook
     from core.extensions import db
-    from hr.roster.checks import ROSTER_SPEC, check_roster
+    from hr.roster.checks import check_roster
+    from hr.roster.excel import ROSTER_SPEC
     from hr.roster.operations import import_roster
 
     steps: dict[str, float] = {}
@@ -263,8 +264,8 @@ def end_to_end(path: str) -> tuple[int, dict[str, float]]:
 def export_all(path: str, expected: int) -> float:
     """Export every imported row to ``path`` (not part of the ratio); return the seconds."""
     from core.excel import write_workbook
-    from hr.roster.checks import ROSTER_SPEC
-    from hr.roster.operations import export_rows
+    from hr.roster.excel import ROSTER_SPEC
+    from hr.roster.queries import export_rows
 
     start = time.perf_counter()
     count = [0]

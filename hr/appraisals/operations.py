@@ -1,4 +1,4 @@
-"""Writes and reads of annual appraisal rounds: open, grade, flag, close (the 薪级 step).
+"""Writes of annual appraisal rounds: open, grade, close (the 薪级 step).
 
 Operations add and flush; the view or command commits once.
 """
@@ -8,18 +8,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 
 from core import audit
+from core.errors import Refusal
 from core.extensions import db
+from core.i18n import Msg
 from core.ids import china_today
 from core.models import utcnow
-from core.parameters import parameter
 from hr.appraisals import grading as rules
+from hr.appraisals import queries
 from hr.models import (
-    Appointment,
     Appraisal,
     AppraisalGrade,
     AppraisalRound,
@@ -37,84 +37,11 @@ COPIED_FIELDS = [
 ]
 
 
-class AppraisalError(ValueError):
+class AppraisalError(Refusal):
     """A refused appraisal change; the message says why (and whom)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def excellent_cap(institution_kind: str, year: int) -> Decimal:
-    """Return the 优秀 share in force at the end of ``year`` for an institution kind."""
-    key = "hr.appraisal_excellent_cap"
-    value = parameter(key, date(year, 12, 31), scope=institution_kind, default=None)
-    return Decimal(str(value if value is not None else rules.DEFAULTS[key]))
-
-
-def step_maxima(institution_kind: str, on: date) -> dict:
-    """Return the top 薪级 per post category in force on ``on``."""
-    key = "hr.salary_step_max"
-    return parameter(key, on, scope=institution_kind, default=rules.DEFAULTS[key])
-
-
-def get_round(institution_id: int, year: int) -> AppraisalRound | None:
-    """Return the institution's round for ``year``, if opened."""
-    return db.session.scalar(
-        select(AppraisalRound).where(
-            AppraisalRound.institution_id == institution_id, AppraisalRound.year == year
-        )
-    )
-
-
-def rounds(institution_id: int) -> list:
-    """Return (round, graded count) pairs of an institution, latest year first."""
-    graded = (
-        select(Appraisal.round_id, func.count().label("n")).group_by(Appraisal.round_id).subquery()
-    )
-    stmt = (
-        select(AppraisalRound, func.coalesce(graded.c.n, 0))
-        .outerjoin(graded, graded.c.round_id == AppraisalRound.id)
-        .where(AppraisalRound.institution_id == institution_id)
-        .order_by(AppraisalRound.year.desc())
-    )
-    return db.session.execute(stmt).tuples().all()
-
-
-def population(institution_id: int, year: int) -> Select:
-    """Return a select of the employments a round grades: active staff hired by year end."""
-    return select(Employment).where(
-        Employment.institution_id == institution_id,
-        Employment.end_on.is_(None),
-        Employment.start_on <= date(year, 12, 31),
-    )
-
-
-def _population_ids(round_: AppraisalRound) -> set[int]:
-    stmt = population(round_.institution_id, round_.year).with_only_columns(Employment.id)
-    return set(db.session.scalars(stmt))
-
-
-def grades_of(round_: AppraisalRound) -> dict[int, str]:
-    """Return {employment id: grade} recorded in a round."""
-    stmt = select(Appraisal.employment_id, Appraisal.grade).where(Appraisal.round_id == round_.id)
-    return dict(db.session.execute(stmt).tuples().all())
-
-
-def grade_counts(round_: AppraisalRound) -> dict[str, int]:
-    """Return how many people hold each grade in a round, plus "ungraded" and "allowed"."""
-    grades = grades_of(round_)
-    everyone = _population_ids(round_) | set(grades)
-    merged = [grades.get(employment_id) for employment_id in everyone]
-    counts = {grade.value: 0 for grade in AppraisalGrade}
-    for grade in merged:
-        counts[grade or "ungraded"] = counts.get(grade or "ungraded", 0) + 1
-    counts.setdefault("ungraded", 0)
-    counts["total"] = len(merged)
-    counts["allowed"] = rules.excellent_allowed(
-        round_.excellent_cap, rules.counted_headcount(merged)
-    )
-    return counts
+    def __init__(self, message: Msg | str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
 
 
 def open_round(institution, year: int, *, today: date | None = None) -> AppraisalRound:
@@ -122,12 +49,12 @@ def open_round(institution, year: int, *, today: date | None = None) -> Appraisa
     today = today or china_today()
     if year > today.year:
         raise AppraisalError(f"{year} 年尚未到来，不能开启该年度考核", "year")
-    if get_round(institution.id, year) is not None:
+    if queries.get_round(institution.id, year) is not None:
         raise AppraisalError(f"{year} 年度考核已开启，每个单位每年只有一轮", "year")
     round_ = AppraisalRound(
         institution_id=institution.id,
         year=year,
-        excellent_cap=excellent_cap(institution.kind, year),
+        excellent_cap=queries.excellent_cap(institution.kind, year),
     )
     db.session.add(round_)
     db.session.flush()
@@ -153,8 +80,8 @@ def save_grades(round_: AppraisalRound, submitted: Mapping[int, str | None]) -> 
     """
     if round_.is_closed:
         raise AppraisalError(f"{round_.year} 年度考核已关闭，不能再修改等次")
-    current = grades_of(round_)
-    members = _population_ids(round_) | set(current)
+    current = queries.grades_of(round_)
+    members = queries.population_ids(round_) | set(current)
     strangers = set(submitted) - members
     if strangers:
         raise AppraisalError(f"有 {len(strangers)} 人不在本轮考核范围内（已离职或不属于本单位）")
@@ -211,37 +138,6 @@ def save_grades(round_: AppraisalRound, submitted: Mapping[int, str | None]) -> 
     return len(changed)
 
 
-def consecutive_fail_employments(round_: AppraisalRound) -> list[Employment]:
-    """Return the staff graded 不合格 in this round and in the previous year's round."""
-    this_year = grades_of(round_)
-    previous = get_round(round_.institution_id, round_.year - 1)
-    if previous is None:
-        return []
-    flagged = rules.consecutive_fails(grades_of(previous), this_year)
-    if not flagged:
-        return []
-    stmt = select(Employment).where(Employment.id.in_(flagged)).order_by(Employment.staff_number)
-    return list(db.session.scalars(stmt))
-
-
-def missing_pay_profiles(round_: AppraisalRound, limit: int | None = None) -> list[Employment]:
-    """Return staff graded 合格 or better who have no pay profile (no step can be applied)."""
-    has_profile = select(PayProfile.id).where(PayProfile.employment_id == Employment.id).exists()
-    stmt = (
-        select(Employment)
-        .join(Appraisal, Appraisal.employment_id == Employment.id)
-        .where(
-            Appraisal.round_id == round_.id,
-            Appraisal.grade.in_(rules.STEP_UP_GRADES),
-            ~has_profile,
-        )
-        .order_by(Employment.staff_number)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(db.session.scalars(stmt))
-
-
 @dataclass
 class CloseResult:
     """What closing a round did."""
@@ -249,28 +145,6 @@ class CloseResult:
     raised: int = 0
     at_max: list[Employment] = field(default_factory=list)
     no_profile: list[Employment] = field(default_factory=list)
-
-
-def _latest_profiles(employment_ids: set[int], on: date) -> dict[int, PayProfile]:
-    stmt = (
-        select(PayProfile)
-        .where(PayProfile.employment_id.in_(employment_ids), PayProfile.effective_on <= on)
-        .order_by(PayProfile.employment_id, PayProfile.effective_on)
-    )
-    latest = {}
-    for profile in db.session.scalars(stmt):
-        latest[profile.employment_id] = profile  # ordered: the last one wins
-    return latest
-
-
-def _categories(employment_ids: set[int], on: date) -> dict[int, str]:
-    """Return the post category each employment holds on ``on`` (or last held before)."""
-    stmt = (
-        select(Appointment.employment_id, Appointment.category)
-        .where(Appointment.employment_id.in_(employment_ids), Appointment.start_on <= on)
-        .order_by(Appointment.employment_id, Appointment.start_on, Appointment.id)
-    )
-    return dict(db.session.execute(stmt).tuples().all())
 
 
 def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResult:
@@ -282,8 +156,8 @@ def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResu
     """
     if round_.is_closed:
         raise AppraisalError(f"{round_.year} 年度考核已关闭，不能重复关闭")
-    grades = grades_of(round_)
-    ungraded = _population_ids(round_) - set(grades)
+    grades = queries.grades_of(round_)
+    ungraded = queries.population_ids(round_) - set(grades)
     if ungraded:
         sample = db.session.scalars(
             select(Employment)
@@ -306,9 +180,9 @@ def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResu
             )
         )
     )
-    profiles = _latest_profiles(eligible, effective_on)
-    categories = _categories(eligible, effective_on)
-    maxima = step_maxima(institution_kind, effective_on)
+    profiles = queries.latest_profiles(eligible, effective_on)
+    categories = queries.categories_on(eligible, effective_on)
+    maxima = queries.step_maxima(institution_kind, effective_on)
     new_steps = rules.next_steps(
         {
             eid: (grades[eid], p.salary_step, rules.step_max(categories.get(eid), maxima))
@@ -349,7 +223,7 @@ def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResu
                 .order_by(Employment.staff_number)
             )
         )
-    result.no_profile = missing_pay_profiles(round_)
+    result.no_profile = queries.missing_pay_profiles(round_)
     round_.closed_at = utcnow()
     db.session.flush()
     audit.record(

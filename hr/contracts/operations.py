@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from core import audit
+from core.errors import Refusal
 from core.extensions import db
+from core.i18n import Msg
 from core.parameters import parameter
 from hr.contracts import terms as rules
 from hr.models import Contract, ContractStatus, ContractType, Employment
@@ -17,12 +19,11 @@ from hr.models import Contract, ContractStatus, ContractType, Employment
 CONTRACT_FIELDS = ["contract_type", "start_on", "end_on", "probation_months"]
 
 
-class ContractError(ValueError):
+class ContractError(Refusal):
     """A refused contract change; the message names the field and the reason."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: Msg | str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
 
 
 def probation_bands(institution_kind: str, on: date) -> list:

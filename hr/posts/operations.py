@@ -8,7 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from core import audit
+from core.errors import Refusal
 from core.extensions import db
+from core.i18n import Msg
 from hr.models import (
     GRADES,
     Appointment,
@@ -36,12 +38,11 @@ _PAY_FIELDS = (
 )
 
 
-class PostError(ValueError):
+class PostError(Refusal):
     """A plan or appointment that cannot be saved; ``field`` names the form field at fault."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: Msg | str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
 
 
 class NeedsOverride(PostError):

@@ -203,15 +203,6 @@ def appointments_of(employment_id: int) -> list[Appointment]:
     )
 
 
-def employment_or_404(institution_id: int, employment_id: int) -> Employment:
-    """Return the institution's employment, or 404 (also for another institution's)."""
-    return db.first_or_404(
-        select(Employment).where(
-            Employment.id == employment_id, Employment.institution_id == institution_id
-        )
-    )
-
-
 def posts_on_query(
     institution_id: int, on: date, *, category: str | None = None, q: str | None = None
 ) -> Select:

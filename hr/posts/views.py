@@ -9,8 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from core.excel import Column, Spec
-from core.extensions import db
+from core.actions import perform
 from core.http import xlsx_response
 from core.ids import china_today
 from core.listing import paginate, read_sort
@@ -18,24 +17,11 @@ from hr.blueprint import bp
 from hr.models import GRADES, Appointment, PostCategory
 from hr.posts import operations as posts_ops
 from hr.posts import queries
+from hr.posts.excel import POSTS_EXPORT, export_row
 from hr.posts.forms import AppointForm, PlanForm
 from hr.posts.promotion import Post, promotion_warnings, years_in_grade_on
 from hr.queries import hr_institution_or_404
-
-POSTS_EXPORT = Spec(
-    sheet_name="岗位聘用",
-    title="岗位聘用情况",
-    columns=(
-        Column("岗位类别", "category", "text"),
-        Column("岗位等级", "grade", "text"),
-        Column("岗位名称", "post_name", "text", width=20),
-        Column("工号", "staff_number", "code"),
-        Column("姓名", "name", "text"),
-        Column("部门", "department", "text", width=16),
-        Column("聘任起始日期", "start_on", "date"),
-        Column("聘任结束日期", "end_on", "date"),
-    ),
-)
+from hr.staff.queries import employment_or_404
 
 
 def _stage(institution, year: int) -> tuple[str | None, dict[str, str]]:
@@ -128,41 +114,34 @@ def plan_edit(institution_id: int, year: int):
     plan = queries.plan_for(institution.id, year)
     previous = queries.plan_for(institution.id, year - 1) if plan is None else None
     if request.method == "POST" and request.form.get("action") == "copy":
-        try:
-            posts_ops.copy_previous_plan(institution, year)
-        except posts_ops.PostError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(
-                _("已复制 %(y)d 年方案为 %(n)d 年方案，请核对后保存。", y=year - 1, n=year),
-                "success",
-            )
+        perform(
+            posts_ops.copy_previous_plan,
+            institution,
+            year,
+            success=_("已复制 %(y)d 年方案为 %(n)d 年方案，请核对后保存。", y=year - 1, n=year),
+        )
         return redirect(url_for(".plan_edit", institution_id=institution.id, year=year))
 
     form = PlanForm(obj=plan)
     if request.method == "GET" and plan is not None:
         for line in plan.lines:
             form.count_field(line.category, line.grade).data = line.approved_count
+    refused = False
     if form.validate_on_submit():
-        try:
-            saved = posts_ops.save_plan(
-                institution,
-                year,
-                form.counts(),
-                document_number=form.document_number.data,
-                note=form.note.data,
-            )
-        except posts_ops.PostError as error:
-            db.session.rollback()
-            form.note.errors.append(str(error))
-        else:
+        done = perform(
+            posts_ops.save_plan,
+            institution,
+            year,
+            form.counts(),
+            document_number=form.document_number.data,
+            note=form.note.data,
+            form=form,
+            success=_("已保存 %(y)d 年岗位设置方案。", y=year),
+        )
+        if done:
             deviations = queries.plan_deviations(
-                saved, institution.kind, _stage(institution, year)[0]
+                done.value, institution.kind, _stage(institution, year)[0]
             )
-            db.session.commit()
-            flash(_("已保存 %(y)d 年岗位设置方案。", y=year), "success")
             if deviations:
                 flash(
                     _(
@@ -173,6 +152,7 @@ def plan_edit(institution_id: int, year: int):
                     "warning",
                 )
             return redirect(url_for(".plans", institution_id=institution.id, year=year))
+        refused = True
     on = queries.usage_date(year, china_today())
     stage, stages = _stage(institution, year)
     return render_template(
@@ -187,14 +167,14 @@ def plan_edit(institution_id: int, year: int):
         deviations=queries.plan_deviations(plan, institution.kind, stage) if plan else [],
         stage=stage,
         stages=stages,
-    ), 422 if form.errors else 200
+    ), 422 if form.errors or refused else 200
 
 
 @bp.route("/<int:institution_id>/employments/<int:employment_id>/appoint", methods=["GET", "POST"])
 @login_required
 def appoint(institution_id: int, employment_id: int):
     institution = hr_institution_or_404(institution_id, write=True)
-    employment = queries.employment_or_404(institution.id, employment_id)
+    employment = employment_or_404(institution.id, employment_id)
     history = queries.appointments_of(employment.id)
     current = history[0] if history and history[0].end_on is None else None
     form = AppointForm()
@@ -204,39 +184,33 @@ def appoint(institution_id: int, employment_id: int):
             form.post.data = f"{current.category}:{current.grade}"
             form.post_name.data = current.post_name
     warnings: list[str] = []
+    refused = False
     if form.validate_on_submit():
         category, grade = form.category_and_grade()
-        try:
-            appointment = posts_ops.appoint(
-                employment,
-                category,
-                grade,
-                form.post_name.data,
-                form.start_on.data,
-                override_reason=form.override_reason.data,
-            )
-        except posts_ops.NeedsOverride as error:
-            db.session.rollback()
-            warnings = error.warnings
-            form.override_reason.errors.append(str(error))
-        except posts_ops.PostError as error:
-            db.session.rollback()
-            getattr(form, error.field or "post").errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "已聘任%(name)s为%(post)s（%(title)s），自 %(on)s 起。",
-                    name=employment.person.name,
-                    post=appointment.grade_label,
-                    title=appointment.post_name,
-                    on=appointment.start_on.isoformat(),
-                ),
-                "success",
-            )
+        done = perform(
+            posts_ops.appoint,
+            employment,
+            category,
+            grade,
+            form.post_name.data,
+            form.start_on.data,
+            override_reason=form.override_reason.data,
+            form=form,
+            success=lambda appointment: _(
+                "已聘任%(name)s为%(post)s（%(title)s），自 %(on)s 起。",
+                name=employment.person.name,
+                post=appointment.grade_label,
+                title=appointment.post_name,
+                on=appointment.start_on.isoformat(),
+            ),
+        )
+        if done:
             return redirect(
-                url_for(".posts_on", institution_id=institution.id, on=appointment.start_on)
+                url_for(".posts_on", institution_id=institution.id, on=done.value.start_on)
             )
+        refused = True
+        if isinstance(done.refusal, posts_ops.NeedsOverride):
+            warnings = done.refusal.warnings
     if not warnings and current is not None and form.start_on.data and "post" not in form.errors:
         # Show the rule check for what the form holds now (after another error, say).
         category, grade = form.category_and_grade()
@@ -254,7 +228,7 @@ def appoint(institution_id: int, employment_id: int):
         history=history,
         form=form,
         warnings=warnings,
-    ), 422 if form.errors else 200
+    ), 422 if form.errors or refused else 200
 
 
 def _posts_filters() -> dict:
@@ -307,19 +281,7 @@ def posts_on(institution_id: int):
 def posts_on_export(institution_id: int):
     institution = hr_institution_or_404(institution_id)
     on, _invalid = _on_arg()
-    rows = (
-        {
-            "category": PostCategory(a.category).label,
-            "grade": a.grade_label,
-            "post_name": a.post_name,
-            "staff_number": a.employment.staff_number,
-            "name": a.employment.person.name,
-            "department": a.employment.department,
-            "start_on": a.start_on,
-            "end_on": a.end_on,
-        }
-        for a in queries.posts_on(institution.id, on, **_posts_filters())
-    )
+    rows = (export_row(a) for a in queries.posts_on(institution.id, on, **_posts_filters()))
     return xlsx_response(
         POSTS_EXPORT,
         rows,

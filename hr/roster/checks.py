@@ -1,7 +1,8 @@
-"""The 人员花名册 (roster) workbook: its columns, and every check an import must pass.
+"""Every check a 人员花名册 (roster) import must pass.
 
-DOMAIN.md §9. Reading converts and checks each cell (``ROSTER_SPEC``); ``row_problems``
-checks one row column against column (pure); ``file_duplicates`` finds repeats inside the file (pure); ``check_roster``
+DOMAIN.md §9. Reading converts and checks each cell (``hr.roster.excel.ROSTER_SPEC``);
+``row_problems`` checks one row column against column (pure); ``file_duplicates`` finds
+repeats inside the file (pure); ``check_roster``
 runs both and adds what needs the database, set-based (one query per kind of fact, never
 one per row), and reports every problem as a ``CellError`` with the Excel row, the column
 header and the reason. Imports land whole or not at all: the caller writes only when the
@@ -10,35 +11,47 @@ list is empty (``hr.roster.operations.import_roster``).
 
 from __future__ import annotations
 
-import re
-import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property, lru_cache
-from operator import mul
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
 
-from core.excel import MAX_ERRORS, CellError, Column, Spec
-from core.extensions import db
+from core.excel import MAX_ERRORS, CellError
 from core.ids import (
-    CITIZEN_ID_CHECK_CHARS,
-    CITIZEN_ID_WEIGHTS,
     china_today,
     credit_code_problem,
-    parse_citizen_id,
 )
 from core.parameters import parameter
 from hr.appraisals.grading import DEFAULTS as APPRAISAL_DEFAULTS
-from hr.models import GENERAL_WORKER_GRADE, GRADES, Employment, Identity, Person, PostCategory
+from hr.models import (
+    GENERAL_WORKER_GRADE,
+    GRADES,
+    Identity,
+    PostCategory,
+)
+from hr.roster.excel import (
+    CATEGORY_BY_LABEL,
+    CATEGORY_LABELS,
+    COLUMN_ORDER,
+    GENERAL_WORKER_LABEL,
+    GRADE_CHOICES,
+    HEADERS,
+    IDENTITY_BY_LABEL,
+    birth_on,
+)
+from hr.roster.queries import (
+    active_employments,
+    institutions_by_code,
+    people_by_citizen_id,
+    staff_numbers_in_use,
+)
 from hr.staff import entry as entry_rules
 from hr.staff.headcount import vacancy
-from institutions.models import Institution
 
 # --------------------------------------------------------------------------- parameters
 
@@ -57,201 +70,6 @@ def ensure_defaults() -> None:
     from core.parameters import ensure_defaults as seed
 
     seed(DEFAULTS, effective_from=DEFAULTS_FROM, source=DEFAULTS_SOURCE)
-
-
-# --------------------------------------------------------------------------- closed lists
-
-# The workbook is always Chinese, whatever the user's UI language: these are the labels of
-# the enums in hr/models.py, spelled out so that a request in English cannot change them.
-IDENTITY_BY_LABEL = {
-    "事业编制": Identity.ESTABLISHMENT.value,
-    "员额": Identity.FILED.value,
-    "合同制": Identity.CONTRACT.value,
-    "劳务派遣": Identity.DISPATCH.value,
-}
-IDENTITY_LABELS = {value: label for label, value in IDENTITY_BY_LABEL.items()}
-CATEGORY_BY_LABEL = {
-    "管理": PostCategory.MANAGEMENT.value,
-    "专业技术": PostCategory.PROFESSIONAL.value,
-    "工勤技能": PostCategory.WORKER.value,
-}
-CATEGORY_LABELS = {value: label for label, value in CATEGORY_BY_LABEL.items()}
-GENERAL_WORKER_LABEL = "普通工"
-GRADE_CHOICES = (*(str(n) for n in range(1, 14)), GENERAL_WORKER_LABEL)
-
-NAME_MAX = 64
-DEPARTMENT_MAX = 64
-_BANK_ACCOUNT = re.compile(r"[0-9]{8,32}", re.ASCII)
-_BANK_SEPARATORS = str.maketrans("", "", " -")
-_FUND_RATE_PLACES = Decimal("0.001")
-
-
-def grade_text(category: str, grade: int) -> str:
-    """Return a grade as the 岗位等级 cell shows it: "8", or "普通工"."""
-    if category == PostCategory.WORKER and grade == GENERAL_WORKER_GRADE:
-        return GENERAL_WORKER_LABEL
-    return str(grade)
-
-
-# --------------------------------------------------------------------------- cell checks
-# Column validators take the converted, non-blank value and return the normalized value (or
-# None to keep it) or raise ValueError with the reason (core.excel prefixes row and column).
-
-
-def _staff_number(value: str) -> str:
-    if value.isalnum() and value.isascii() and len(value) <= entry_rules.STAFF_NUMBER_MAX:
-        return value.upper()  # the common case, valid by the rule below
-    number = entry_rules.normalize_staff_number(value)
-    problem = entry_rules.staff_number_problem(number)
-    if problem:
-        raise ValueError(problem)
-    return number
-
-
-_ID_WEIGHT_OFFSET = ord("0") * sum(CITIZEN_ID_WEIGHTS)
-_today_cache: list[Any] = [0.0, None]
-
-
-def _today() -> date:
-    """Return china_today(), read at most once a minute (it runs once per imported row)."""
-    now = time.monotonic()
-    if now >= _today_cache[0]:
-        _today_cache[:] = [now + 60, china_today()]
-    return _today_cache[1]
-
-
-def _citizen_id(value: str) -> str:
-    """Return the normalized ID number, or raise with parse_citizen_id's reason.
-
-    The common case (18 ASCII characters, valid date and check character) is decided here
-    with the same rule in a few C-level operations; anything else goes to parse_citizen_id,
-    which decides and explains. A property test keeps the two in agreement.
-    """
-    number = value.upper()
-    data = number.encode("ascii", "replace")
-    if len(data) == 18 and data[:17].isdigit():
-        total = sum(map(mul, data[:17], CITIZEN_ID_WEIGHTS)) - _ID_WEIGHT_OFFSET
-        if CITIZEN_ID_CHECK_CHARS[total % 11] == number[17]:
-            birth = birth_on(number[6:14])
-            if birth is not None and birth <= _today():
-                return number
-    return parse_citizen_id(value).number
-
-
-@lru_cache(maxsize=65536)
-def birth_on(text: str) -> date | None:
-    """Return the date written YYYYMMDD, or None if there is no such day."""
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
-
-
-def _bank_account(value: str) -> str:
-    if value.isdigit() and value.isascii() and 8 <= len(value) <= 32:
-        return value
-    digits = value.translate(_BANK_SEPARATORS)
-    if not _BANK_ACCOUNT.fullmatch(digits):
-        raise ValueError(_("「%(v)s」应为 8–32 位数字", v=value))
-    return digits
-
-
-def _max_length(limit: int):
-    def check(value: str) -> None:
-        if len(value) > limit:
-            raise ValueError(_("不能超过 %(n)d 个字，实际为 %(m)d 个字", n=limit, m=len(value)))
-
-    return check
-
-
-def _fund_rate(value: Decimal) -> None:
-    if value != value.quantize(_FUND_RATE_PLACES):
-        raise ValueError(_("「%(v)s」最多三位小数（如 0.12 或 12%%）", v=value))
-
-
-ROSTER_SPEC = Spec(
-    sheet_name="人员花名册",
-    title="人员花名册",
-    columns=(
-        Column(
-            "单位代码",
-            "institution_code",
-            "code",
-            required=True,
-            width=22,
-            help="单位的统一社会信用代码（18 位），须为已登记的单位",
-        ),
-        Column(
-            "工号",
-            "staff_number",
-            "code",
-            required=True,
-            validate=_staff_number,
-            help="本单位内唯一；字母、数字、连字符或下划线",
-        ),
-        Column("姓名", "name", "text", required=True, validate=_max_length(NAME_MAX)),
-        Column(
-            "身份证号",
-            "citizen_id",
-            "code",
-            required=True,
-            validate=_citizen_id,
-            width=22,
-            help="18 位公民身份号码；已在系统中的人员按身份证号匹配，姓名须一致",
-        ),
-        Column("部门", "department", "text", validate=_max_length(DEPARTMENT_MAX), width=16),
-        Column(
-            "人员身份",
-            "identity",
-            "choice",
-            required=True,
-            choices=tuple(IDENTITY_BY_LABEL),
-            help="事业编制、员额占用单位的编制或员额，须有空编",
-        ),
-        Column(
-            "岗位类别",
-            "category",
-            "choice",
-            required=True,
-            choices=tuple(CATEGORY_BY_LABEL),
-        ),
-        Column(
-            "岗位等级",
-            "grade_text",
-            "choice",
-            required=True,
-            choices=GRADE_CHOICES,
-            help="管理 1–10 级，专业技术 1–13 级，工勤技能 1–5 级或「普通工」",
-        ),
-        Column(
-            "薪级",
-            "salary_step",
-            "int",
-            required=True,
-            min=1,
-            help="管理、专业技术岗位 1–65，工勤技能岗位 1–40",
-        ),
-        Column("入职日期", "start_on", "date", required=True),
-        Column("银行账号", "bank_account", "code", validate=_bank_account, width=24),
-        Column(
-            "缴费基数", "contribution_base", "money", min=Decimal(0), help="社保缴费基数（元/月）"
-        ),
-        Column(
-            "公积金基数", "fund_base", "money", min=Decimal(0), help="住房公积金缴存基数（元/月）"
-        ),
-        Column(
-            "公积金比例",
-            "fund_rate",
-            "decimal",
-            validate=_fund_rate,
-            num_format="0.0%",
-            help="5%–12%，可填 0.12 或 12%",
-        ),
-    ),
-)
-
-HEADERS = {column.field: column.header for column in ROSTER_SPEC.columns}
-_COLUMN_ORDER = {column.header: index for index, column in enumerate(ROSTER_SPEC.columns)}
 
 
 # --------------------------------------------------------------------------- row rules
@@ -443,76 +261,6 @@ def quota_overflow(rows: Sequence[dict[str, Any]], vacant: int) -> dict[str, Any
     return sorted(rows, key=lambda r: r["_row"])[places]
 
 
-# --------------------------------------------------------------------------- database checks
-
-_CHUNK = 5000
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-@dataclass(frozen=True)
-class InstitutionRef:
-    id: int
-    credit_code: str
-    name: str
-
-
-def institutions_by_code(codes: Iterable[str]) -> dict[str, InstitutionRef]:
-    """Return {credit code: institution} for the registered ones among ``codes``."""
-    found: dict[str, InstitutionRef] = {}
-    for chunk in _chunks(sorted(set(codes))):
-        stmt = select(Institution.id, Institution.credit_code, Institution.name).where(
-            Institution.credit_code.in_(chunk)
-        )
-        for row in db.session.execute(stmt):
-            found[row.credit_code] = InstitutionRef(row.id, row.credit_code, row.name)
-    return found
-
-
-def people_by_citizen_id(numbers: Iterable[str]) -> dict[str, tuple[int, str]]:
-    """Return {citizen id: (person id, name)} for the people already on file."""
-    found: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(sorted(set(numbers))):
-        stmt = select(Person.id, Person.citizen_id, Person.name).where(Person.citizen_id.in_(chunk))
-        for row in db.session.execute(stmt):
-            found[row.citizen_id] = (row.id, row.name)
-    return found
-
-
-def _staff_numbers_in_use(institution_ids: Iterable[int]) -> set[tuple[int, str]]:
-    """Return (institution id, staff number) of every employment, past or present, there."""
-    used: set[tuple[int, str]] = set()
-    for chunk in _chunks(sorted(set(institution_ids)), 500):
-        stmt = select(Employment.institution_id, Employment.staff_number).where(
-            Employment.institution_id.in_(chunk)
-        )
-        used.update(db.session.execute(stmt).tuples())
-    return used
-
-
-def _active_employments(
-    person_ids: Iterable[int], on: date
-) -> dict[int, list[tuple[int, str, str]]]:
-    """Return {person id: [(institution id, staff number, identity)]} of employments on ``on``."""
-    found: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for chunk in _chunks(sorted(set(person_ids))):
-        stmt = select(
-            Employment.person_id,
-            Employment.institution_id,
-            Employment.staff_number,
-            Employment.identity,
-        ).where(
-            Employment.person_id.in_(chunk),
-            or_(Employment.end_on.is_(None), Employment.end_on >= on),
-        )
-        for person_id, institution_id, staff_number, identity in db.session.execute(stmt):
-            found[person_id].append((institution_id, staff_number, identity))
-    return found
-
-
 def check_roster(
     rows: list[dict[str, Any]],
     *,
@@ -572,7 +320,7 @@ def check_roster(
             placed.append(row)
 
     # 工号 already used at that institution (past or present employments).
-    used = _staff_numbers_in_use(row["_institution_id"] for row in placed)
+    used = staff_numbers_in_use(row["_institution_id"] for row in placed)
     for row in placed:
         if (row["_institution_id"], row["staff_number"]) in used:
             add(
@@ -585,7 +333,7 @@ def check_roster(
 
     # People already on file: same name, not already here, at most one quota place.
     people = people_by_citizen_id(row["citizen_id"] for row in rows)
-    active = _active_employments((person_id for person_id, _ in people.values()), rules.today)
+    active = active_employments((person_id for person_id, _ in people.values()), rules.today)
     for row in rows:
         person = people.get(row["citizen_id"])
         row["_person_id"] = person[0] if person else None
@@ -634,7 +382,7 @@ def check_roster(
                 )
             )
 
-    errors.sort(key=lambda e: (e.row or 0, _COLUMN_ORDER.get(e.column or "", 99)))
+    errors.sort(key=lambda e: (e.row or 0, COLUMN_ORDER.get(e.column or "", 99)))
     if max_errors is not None and len(errors) > max_errors:
         more = len(errors) - max_errors
         errors = [

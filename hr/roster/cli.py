@@ -24,7 +24,8 @@ def hr_cli() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_roster_command(path: Path) -> None:
     """Import a 人员花名册 workbook: all rows, or nothing and every error (exit 1)."""
-    from hr.roster.checks import ROSTER_SPEC, check_roster
+    from hr.roster.checks import check_roster
+    from hr.roster.excel import ROSTER_SPEC
     from hr.roster.operations import import_roster
 
     started = time.perf_counter()
@@ -74,8 +75,8 @@ def _counted(rows: Iterator[dict[str, Any]], counter: list[int]) -> Iterator[dic
 def export_roster_command(path: Path, institution_code: str | None) -> None:
     """Export the staff currently employed (all institutions, or one) as a 人员花名册."""
     from core.queries import institution_id_by_code
-    from hr.roster.checks import ROSTER_SPEC
-    from hr.roster.operations import export_rows
+    from hr.roster.excel import ROSTER_SPEC
+    from hr.roster.queries import export_rows
 
     institution_ids = None
     if institution_code:

@@ -1,15 +1,13 @@
-"""Roster writes and reads in bulk: import a checked 人员花名册, export one that re-imports.
+"""Roster writes in bulk: import a checked 人员花名册.
 
 ``import_roster`` writes people, employments, appointments and pay profiles with one
 executemany per chunk of 5,000 rows and table (no ORM objects, no per-row flush), records
-one audit event per institution, and flushes; the caller commits. ``export_rows`` reads any filtered
-list of employments back in the same columns, a few queries per thousand rows.
+one audit event per institution, and flushes; the caller commits. The export is a read
+(``hr.roster.queries.export_rows``).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,11 +17,10 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, func, literal, or_, select
+from sqlalchemy import Date, and_, func, literal, or_, select
 
 from core import audit
 from core.extensions import db
-from core.ids import china_today, mask_citizen_id
 from core.models import utcnow
 from hr.models import (
     Appointment,
@@ -32,12 +29,7 @@ from hr.models import (
     Person,
     grade_label,
 )
-from hr.roster.checks import (
-    CATEGORY_LABELS,
-    IDENTITY_LABELS,
-    birth_on,
-    grade_text,
-)
+from hr.roster.excel import IDENTITY_LABELS, birth_on
 from institutions.models import Institution
 
 #: Rows per INSERT statement: bounded memory, and well under the drivers' parameter limits.
@@ -305,175 +297,3 @@ def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImp
         )
     db.session.flush()
     return result
-
-
-# --------------------------------------------------------------------------- export
-
-STATUSES = ("active", "left", "all")
-_ID_TAIL = re.compile(r"[0-9]*[0-9X]", re.ASCII)
-#: How many trailing ID characters a reader who sees masked numbers may search by.
-VISIBLE_TAIL = 4
-
-
-def roster_statement(
-    *,
-    institution_ids: Sequence[int] | None = None,
-    q: str | None = None,
-    identity: str | None = None,
-    category: str | None = None,
-    grade: int | None = None,
-    status: str = "active",
-    full_id: bool = True,
-    on: date | None = None,
-) -> Select:
-    """Return the employments of a roster list, filtered as the staff list filters.
-
-    ``q`` matches part of a name, the start of a staff number or the last characters of an
-    ID number (only the visible last 4 unless ``full_id``); ``category`` and ``grade`` match
-    the post held on ``on`` (default today); ``status`` is "active" (employed on ``on``),
-    "left" (ended before it) or "all".
-    """
-    on = on or china_today()
-    stmt = select(Employment).join(Person, Person.id == Employment.person_id)
-    if institution_ids is not None:
-        stmt = stmt.where(Employment.institution_id.in_(list(institution_ids)))
-    if identity:
-        stmt = stmt.where(Employment.identity == identity)
-    if status == "active":
-        stmt = stmt.where(or_(Employment.end_on.is_(None), Employment.end_on >= on))
-    elif status == "left":
-        stmt = stmt.where(Employment.end_on < on)
-    if category or grade:
-        post = select(Appointment.id).where(
-            Appointment.employment_id == Employment.id,
-            Appointment.start_on <= on,
-            or_(Appointment.end_on.is_(None), Appointment.end_on >= on),
-        )
-        if category:
-            post = post.where(Appointment.category == category)
-        if grade:
-            post = post.where(Appointment.grade == grade)
-        stmt = stmt.where(post.exists())
-    if q:
-        text = unicodedata.normalize("NFKC", q).strip()
-        upper = text.upper()
-        conditions = [
-            Person.name.contains(text, autoescape=True),
-            Employment.staff_number.startswith(upper, autoescape=True),
-        ]
-        longest = 18 if full_id else VISIBLE_TAIL
-        if _ID_TAIL.fullmatch(upper) and 4 <= len(upper) <= longest:
-            conditions.append(Person.citizen_id.endswith(upper, autoescape=True))
-        stmt = stmt.where(or_(*conditions))
-    return stmt
-
-
-def _in_force(items: list[Any], on: date) -> Any:
-    """Return the appointment held on ``on`` (else the latest), from (start_on, end_on, id)."""
-    if len(items) == 1:
-        return items[0]
-    held = [i for i in items if i.start_on <= on and (i.end_on is None or i.end_on >= on)]
-    return max(held or items, key=lambda i: (i.start_on, i.id)) if items else None
-
-
-def _effective(items: list[Any], on: date) -> Any:
-    """Return the pay profile in effect on ``on`` (else the earliest to come)."""
-    if len(items) == 1:
-        return items[0]
-    past = [i for i in items if i.effective_on <= on]
-    if past:
-        return max(past, key=lambda i: (i.effective_on, i.id))
-    return min(items, key=lambda i: (i.effective_on, i.id)) if items else None
-
-
-def export_rows(
-    stmt: Select | None = None,
-    *,
-    mask_ids: bool = False,
-    on: date | None = None,
-    chunk: int = 2000,
-    **filters: Any,
-) -> Iterator[dict[str, Any]]:
-    """Yield roster rows (the import's fields) for a select of employments, or for filters.
-
-    ``stmt`` is any select of ``Employment`` (with its own joins and filters); without it
-    ``roster_statement(**filters)`` is used. Rows come ordered by 单位代码 and 工号, with
-    the post and pay profile in force on ``on`` (default today). ``mask_ids`` hides the
-    middle of ID numbers, for readers who may not see them.
-    """
-    on = on or china_today()
-    if stmt is None:
-        stmt = roster_statement(on=on, **filters)
-    matching = stmt.with_only_columns(Employment.id).order_by(None).scalar_subquery()
-    ids = list(
-        db.session.scalars(
-            select(Employment.id)
-            .join(Institution, Institution.id == Employment.institution_id)
-            .where(Employment.id.in_(matching))
-            .order_by(Institution.credit_code, Employment.staff_number, Employment.id)
-        )
-    )
-    connection = db.session.connection()
-    for part in _chunks(ids, chunk):
-        base = connection.execute(
-            select(
-                Employment.id,
-                Employment.staff_number,
-                Employment.identity,
-                Employment.department,
-                Employment.start_on,
-                Employment.bank_account,
-                Institution.credit_code,
-                Person.name,
-                Person.citizen_id,
-            )
-            .join(Institution, Institution.id == Employment.institution_id)
-            .join(Person, Person.id == Employment.person_id)
-            .where(Employment.id.in_(part))
-        ).all()
-        posts: dict[int, list[Any]] = defaultdict(list)
-        for item in connection.execute(
-            select(
-                Appointment.id,
-                Appointment.employment_id,
-                Appointment.category,
-                Appointment.grade,
-                Appointment.start_on,
-                Appointment.end_on,
-            ).where(Appointment.employment_id.in_(part))
-        ):
-            posts[item.employment_id].append(item)
-        profiles: dict[int, list[Any]] = defaultdict(list)
-        for item in connection.execute(
-            select(
-                PayProfile.id,
-                PayProfile.employment_id,
-                PayProfile.effective_on,
-                PayProfile.salary_step,
-                PayProfile.contribution_base,
-                PayProfile.fund_base,
-                PayProfile.fund_rate,
-            ).where(PayProfile.employment_id.in_(part))
-        ):
-            profiles[item.employment_id].append(item)
-        by_id = {row.id: row for row in base}
-        for employment_id in part:
-            row = by_id[employment_id]
-            post = _in_force(posts.get(employment_id, []), on)
-            profile = _effective(profiles.get(employment_id, []), on)
-            yield {
-                "institution_code": row.credit_code,
-                "staff_number": row.staff_number,
-                "name": row.name,
-                "citizen_id": mask_citizen_id(row.citizen_id) if mask_ids else row.citizen_id,
-                "department": row.department,
-                "identity": IDENTITY_LABELS.get(row.identity, row.identity),
-                "category": CATEGORY_LABELS.get(post.category) if post else None,
-                "grade_text": grade_text(post.category, post.grade) if post else None,
-                "salary_step": profile.salary_step if profile else None,
-                "start_on": row.start_on,
-                "bank_account": row.bank_account,
-                "contribution_base": profile.contribution_base if profile else None,
-                "fund_base": profile.fund_base if profile else None,
-                "fund_rate": profile.fund_rate if profile else None,
-            }

@@ -11,29 +11,14 @@ from core.extensions import db
 from core.http import dated_filename, read_upload, template_response, xlsx_response
 from core.permissions import can
 from hr.blueprint import bp
-from hr.models import GRADES
 from hr.permissions import HR_MANAGE
 from hr.queries import hr_institution_or_404
-from hr.roster.checks import CATEGORY_LABELS, IDENTITY_LABELS, ROSTER_SPEC, check_roster
-from hr.roster.operations import STATUSES, export_rows, import_roster
+from hr.roster.checks import check_roster
+from hr.roster.excel import ROSTER_SPEC
+from hr.roster.operations import import_roster
+from hr.roster.queries import export_rows
+from hr.staff.queries import StaffFilters
 from institutions.forms import ImportForm
-
-MAX_GRADE = max(max(r) for r in GRADES.values())
-
-
-def _roster_filters() -> dict:
-    """Read the staff list's filters (q, identity, category, grade, status) from the URL."""
-    args = request.args
-    identity, category, status = args.get("identity"), args.get("category"), args.get("status")
-    grade = args.get("grade", type=int)
-    return {
-        "q": args.get("q", "").strip() or None,
-        "identity": identity if identity in IDENTITY_LABELS else None,
-        "category": category if category in CATEGORY_LABELS else None,
-        "grade": grade if grade and 1 <= grade <= MAX_GRADE else None,
-        # The staff list's "all statuses" is an empty value; no value at all means in post.
-        "status": "all" if status == "" else status if status in STATUSES else "active",
-    }
 
 
 @bp.route("/<int:institution_id>/roster/import", methods=["GET", "POST"])
@@ -90,6 +75,6 @@ def roster_export(institution_id: int):
         institution_ids=[institution.id],
         mask_ids=not full_id,
         full_id=full_id,
-        **_roster_filters(),
+        **StaffFilters.from_args(request.args, default_status="active").as_dict(),
     )
     return xlsx_response(ROSTER_SPEC, rows, dated_filename(f"人员花名册-{institution.name}"))

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from core import audit
+from core.errors import Refusal
 from core.extensions import db
 from core.ids import IdError, china_today, mask_citizen_id, parse_citizen_id
 from core.parameters import parameter
@@ -27,12 +28,14 @@ EXIT_FIELDS = ["end_on", "exit_reason", "exit_note"]
 _SPACES = re.compile(r"\s+")
 
 
-class StaffError(ValueError):
+class StaffError(Refusal):
     """A refused entry or exit; ``errors`` maps each form field to the reason."""
 
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__("；".join(errors.values()))
-        self.errors = dict(errors)
+    def __init__(self, errors: Mapping[str, Any]) -> None:
+        super().__init__(errors=errors)
+
+    def __str__(self) -> str:
+        return "；".join(str(message) for message in self.errors.values())
 
 
 def _name_key(name: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.audit import AuditEvent
 from core.extensions import db
 from core.roles import Role
-from hr.appraisals import operations as ops
+from hr.appraisals import queries
 from hr.models import Appointment, Appraisal, AppraisalRound, PayProfile
 from tests.factories import create_employment, create_institution, create_person, create_user
 
@@ -90,7 +90,7 @@ def _post_grades(client, institution, grades, year=YEAR, query=""):
 def test_open_round_once(client, hr):
     response = client.post(f"/hr/{hr.id}/appraisals/open", data={"year": str(YEAR)})
     assert response.status_code == 302
-    round_ = ops.get_round(hr.id, YEAR)
+    round_ = queries.get_round(hr.id, YEAR)
     assert round_.excellent_cap == Decimal("0.200")
     response = client.post(f"/hr/{hr.id}/appraisals/open", data={"year": str(YEAR)})
     assert response.status_code == 422
@@ -110,7 +110,7 @@ def test_open_round_takes_the_cap_from_the_parameter(client, hr):
         "hr.appraisal_excellent_cap", "0.15", effective_from=date(2025, 1, 1), scope=hr.kind
     )
     client.post(f"/hr/{hr.id}/appraisals/open", data={"year": str(YEAR)})
-    assert ops.get_round(hr.id, YEAR).excellent_cap == Decimal("0.150")
+    assert queries.get_round(hr.id, YEAR).excellent_cap == Decimal("0.150")
 
 
 def test_year_without_round_offers_to_open_it(client, hr):
@@ -182,7 +182,7 @@ def test_two_consecutive_fails_are_flagged(client, hr):
     _grade(this, staff[1], "pass")
     _grade(this, staff[2], "fail")
     db.session.commit()
-    assert ops.consecutive_fail_employments(this) == [staff[0]]
+    assert queries.consecutive_fail_employments(this) == [staff[0]]
     body = client.get(f"/hr/{hr.id}/appraisals/{YEAR}").get_data(as_text=True)
     alert = body.split("连续两年年度考核不合格")[1].split("</ul>")[0]
     assert "职工000" in alert and "职工001" not in alert and "职工002" not in alert

@@ -14,9 +14,9 @@ from core.extensions import db
 from core.roles import Role
 from hr.models import Appointment, PayProfile, PostPlan
 from hr.posts import operations as posts_ops
+from hr.posts.excel import POSTS_EXPORT
 from hr.posts.operations import NeedsOverride, PostError, appoint, copy_previous_plan, save_plan
 from hr.posts.queries import occupied_by_date, posts_on
-from hr.posts.views import POSTS_EXPORT
 from tests.factories import create_employment, create_institution, create_user
 
 P = "professional"

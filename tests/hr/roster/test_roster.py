@@ -29,9 +29,6 @@ from hr.models import (
     PostCategory,
 )
 from hr.roster.checks import (
-    CATEGORY_BY_LABEL,
-    IDENTITY_BY_LABEL,
-    ROSTER_SPEC,
     RosterRules,
     check_roster,
     file_duplicates,
@@ -40,7 +37,9 @@ from hr.roster.checks import (
     row_problems,
 )
 from hr.roster.cli import hr_cli
-from hr.roster.operations import export_rows, import_roster
+from hr.roster.excel import CATEGORY_BY_LABEL, IDENTITY_BY_LABEL, ROSTER_SPEC
+from hr.roster.operations import import_roster
+from hr.roster.queries import export_rows
 from tests.factories import (
     add_quota,
     create_employment,
@@ -239,7 +238,7 @@ _ID_CHARS = st.sampled_from("0123456789Xx")
 )
 def test_fast_id_check_agrees_with_parse_citizen_id(value):
     from core.ids import IdError, parse_citizen_id
-    from hr.roster.checks import ROSTER_SPEC as spec
+    from hr.roster.excel import ROSTER_SPEC as spec
 
     validate = next(c.validate for c in spec.columns if c.field == "citizen_id")
     try:

@@ -16,7 +16,7 @@ from core.extensions import db
 from core.ids import china_today, make_citizen_id, mask_citizen_id
 from core.roles import Role
 from hr.models import Appointment, Appraisal, AppraisalRound, Contract, Employment, PayProfile
-from hr.staff.views import STAFF_EXPORT
+from hr.staff.excel import STAFF_EXPORT
 from tests.factories import (
     add_quota,
     create_employment,
