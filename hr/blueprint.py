@@ -1,4 +1,8 @@
-"""HR pages: the one ``hr`` blueprint; each topic's ``views.py`` registers its routes on it."""
+"""HR pages: the one ``hr`` blueprint; each topic's ``views.py`` registers its routes on it.
+
+``hr/module.py`` imports every topic's views, so the blueprint is complete when the app
+registers it; a topic's views never import another topic's (an import-linter contract).
+"""
 
 from flask import Blueprint
 from flask_login import login_required
@@ -14,11 +18,3 @@ bp = Blueprint("hr", __name__, url_prefix="/hr")
 def index():
     """The HR entry page: the institutions the user works with in HR."""
     return render_module_index("hr/index.html", HR_VIEW, target="hr.staff")
-
-
-# Importing the topics' views registers their routes on ``bp``.
-from hr.appraisals import views as _appraisals  # noqa: E402, F401
-from hr.contracts import views as _contracts  # noqa: E402, F401
-from hr.posts import views as _posts  # noqa: E402, F401
-from hr.roster import views as _roster  # noqa: E402, F401
-from hr.staff import views as _staff  # noqa: E402, F401

@@ -7,14 +7,19 @@ from flask_babel import lazy_gettext as _l
 from core.modules import MenuItem, Module, Seeder
 from hr import indicators
 from hr.appraisals import grading
+from hr.appraisals import views as _appraisals_views  # noqa: F401  (registers routes)
 from hr.blueprint import bp
 from hr.contracts import terms
+from hr.contracts import views as _contracts_views  # noqa: F401
 from hr.permissions import HR_MANAGE, HR_VIEW, SELF_VIEW
 from hr.posts import promotion, structure
+from hr.posts import views as _posts_views  # noqa: F401
 from hr.roster import checks
+from hr.roster import views as _roster_views  # noqa: F401
 from hr.roster.cli import hr_cli
 from hr.seed import demo as seed
 from hr.staff import entry
+from hr.staff import views as _staff_views  # noqa: F401
 
 module = Module(
     name="hr",
