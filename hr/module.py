@@ -18,6 +18,7 @@ from hr.roster import checks
 from hr.roster import views as _roster_views  # noqa: F401
 from hr.roster.cli import hr_cli
 from hr.seed import demo as seed
+from hr.seed.scale import seed_scale_command
 from hr.staff import entry
 from hr.staff import views as _staff_views  # noqa: F401
 
@@ -25,7 +26,7 @@ module = Module(
     name="hr",
     label=_l("人事"),
     blueprints=(bp,),
-    commands=(hr_cli, seed.seed_scale_command),
+    commands=(hr_cli, seed_scale_command),
     menu=(
         MenuItem(_l("人事"), "hr.index", HR_VIEW, order=50),
         MenuItem(_l("我的档案"), "hr.me", SELF_VIEW, order=70),

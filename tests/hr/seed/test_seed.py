@@ -20,7 +20,8 @@ from hr.models import (
     PostPlan,
     PostPlanLine,
 )
-from hr.seed import demo as hr_seed  # registers the demo step after the registry's
+from hr.seed import demo as hr_seed
+from hr.seed.scale import seed_scale_command
 from hr.staff.headcount import vacancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
 from institutions.quota import quota_on
@@ -168,7 +169,7 @@ def test_employee_sees_own_record(app, login_as):
 
 def _seed_scale(app, *args: str):
     if "seed-scale" not in app.cli.commands:
-        app.cli.add_command(hr_seed.seed_scale_command)
+        app.cli.add_command(seed_scale_command)
     result = app.test_cli_runner().invoke(args=["seed-scale", *args])
     assert result.exit_code == 0, result.output
     return result
