@@ -168,6 +168,58 @@ class AppraisalGrade(LabelledEnum):
         }
 
 
+class DepartmentKind(LabelledEnum):
+    """What a department (科室 / 处室) does; hospitals count staff by it."""
+
+    CLINICAL = "clinical"  # 临床科室
+    MEDICAL_TECHNICAL = "medical_technical"  # 医技科室
+    NURSING = "nursing"  # 护理单元、护理部
+    ADMINISTRATIVE = "administrative"  # 行政、职能处室
+    LOGISTICS = "logistics"  # 后勤保障
+    TEACHING = "teaching"  # 教研组、年级组
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CLINICAL: _l("临床"),
+            cls.MEDICAL_TECHNICAL: _l("医技"),
+            cls.NURSING: _l("护理"),
+            cls.ADMINISTRATIVE: _l("行政"),
+            cls.LOGISTICS: _l("后勤"),
+            cls.TEACHING: _l("教学"),
+            cls.OTHER: _l("其他"),
+        }
+
+
+class Department(TimestampMixin, db.Model):
+    """科室 / 处室: a unit of one institution that its staff belong to.
+
+    Never deleted once staff have belonged to it; a department that closes is deactivated
+    (no new staff join it, its history stays readable).
+    """
+
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("institution_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    #: a ``DepartmentKind`` value
+    kind: Mapped[str] = mapped_column(String(24), default=DepartmentKind.OTHER.value)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def kind_label(self) -> str:
+        return DepartmentKind(self.kind).label
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Department {self.institution_id}/{self.name}>"
+
+
 class Person(TimestampMixin, db.Model):
     """A natural person, identified by citizen ID number, across all their employments."""
 
@@ -216,7 +268,8 @@ class Employment(TimestampMixin, db.Model):
     #: 工号, unique within the institution
     staff_number: Mapped[str] = mapped_column(String(32))
     identity: Mapped[str] = mapped_column(String(16))
-    department: Mapped[str | None] = mapped_column(String(64))
+    #: 科室 / 处室, one of the institution's departments
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     start_on: Mapped[date] = mapped_column(Date)
     #: last day employed; None while employed
     end_on: Mapped[date | None] = mapped_column(Date)
@@ -226,6 +279,8 @@ class Employment(TimestampMixin, db.Model):
 
     person: Mapped[Person] = relationship(back_populates="employments", lazy="joined")
     institution = relationship("Institution")
+    #: shown as its name (``str(department)``); loaded with the employment
+    department: Mapped[Department | None] = relationship(lazy="joined")
     appointments: Mapped[list[Appointment]] = relationship(
         back_populates="employment", order_by="Appointment.start_on"
     )
@@ -243,6 +298,10 @@ class Employment(TimestampMixin, db.Model):
     @property
     def identity_label(self) -> str:
         return Identity(self.identity).label
+
+    @property
+    def department_name(self) -> str | None:
+        return self.department.name if self.department is not None else None
 
     def __repr__(self) -> str:
         return f"<Employment {self.institution_id}/{self.staff_number}>"

@@ -11,6 +11,7 @@ from hr.appraisals import views as _appraisals_views  # noqa: F401  (registers r
 from hr.blueprint import bp
 from hr.contracts import terms
 from hr.contracts import views as _contracts_views  # noqa: F401
+from hr.departments import views as _departments_views  # noqa: F401
 from hr.permissions import HR_MANAGE, HR_VIEW, SELF_VIEW
 from hr.posts import promotion, structure
 from hr.posts import views as _posts_views  # noqa: F401
@@ -44,9 +45,14 @@ module = Module(
         "appraisal.grade": _l("评定年度考核等次"),
         "appraisal_round.close": _l("关闭年度考核并晋升薪级"),
         "roster.import": _l("Excel 导入人员花名册"),
+        "department.create": _l("新建部门"),
+        "department.update": _l("修改部门"),
+        "department.deactivate": _l("停用部门"),
+        "department.activate": _l("重新启用部门"),
     },
     audit_objects={
         "Person": _l("人员"),
+        "Department": _l("部门"),
         "Employment": _l("聘用记录"),
         "PostPlan": _l("岗位设置方案"),
         "Appointment": _l("岗位聘任"),

@@ -18,6 +18,7 @@ from hr.models import (
     Appraisal,
     AppraisalGrade,
     AppraisalRound,
+    Department,
     Employment,
     PayProfile,
     Person,
@@ -163,6 +164,7 @@ def round_people(round_: AppraisalRound, per_page: int, q=None, grade=None):
     stmt = (
         select(Employment)
         .join(Person, Employment.person_id == Person.id)
+        .outerjoin(Department, Department.id == Employment.department_id)
         .outerjoin(graded, graded.c.employment_id == Employment.id)
         .where(Employment.institution_id == round_.institution_id, in_round)
     )
@@ -172,7 +174,7 @@ def round_people(round_: AppraisalRound, per_page: int, q=None, grade=None):
             or_(
                 Person.name.like(like),
                 Employment.staff_number.like(like),
-                Employment.department.like(like),
+                Department.name.like(like),
             )
         )
     if grade == "ungraded":

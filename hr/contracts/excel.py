@@ -34,7 +34,7 @@ def export_row(contract: Contract, today: date) -> dict[str, Any]:
     return {
         "staff_number": employment.staff_number,
         "name": employment.person.name,
-        "department": employment.department,
+        "department": employment.department_name,
         "contract_type": ContractType(contract.contract_type).label,
         "start_on": contract.start_on,
         "end_on": contract.end_on,

@@ -32,7 +32,7 @@ def export_row(appointment: Appointment) -> dict[str, Any]:
         "post_name": appointment.post_name,
         "staff_number": employment.staff_number,
         "name": employment.person.name,
-        "department": employment.department,
+        "department": employment.department_name,
         "start_on": appointment.start_on,
         "end_on": appointment.end_on,
     }

@@ -9,7 +9,16 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from core.extensions import db
-from hr.models import GRADES, Appointment, Employment, Person, PostCategory, PostPlan, grade_label
+from hr.models import (
+    GRADES,
+    Appointment,
+    Department,
+    Employment,
+    Person,
+    PostCategory,
+    PostPlan,
+    grade_label,
+)
 from hr.posts.structure import Deviation, check_plan, config_for
 
 #: Order of categories in grids and lists: 管理, 专业技术, 工勤技能.
@@ -22,7 +31,7 @@ POSTS_SORTS = {
     "post_name": Appointment.post_name,
     "staff_number": Employment.staff_number,
     "name": Person.name,
-    "department": Employment.department,
+    "department": Department.name,
     "start_on": Appointment.start_on,
 }
 
@@ -211,7 +220,11 @@ def posts_on_query(
         select(Appointment)
         .join(Appointment.employment)
         .join(Employment.person)
-        .options(contains_eager(Appointment.employment).contains_eager(Employment.person))
+        .outerjoin(Employment.department)
+        .options(
+            contains_eager(Appointment.employment).contains_eager(Employment.person),
+            contains_eager(Appointment.employment).contains_eager(Employment.department),
+        )
         .where(
             Appointment.institution_id == institution_id,
             in_force(Appointment.start_on, Appointment.end_on, on),

@@ -28,6 +28,8 @@ from core.ids import (
 )
 from core.parameters import parameter
 from hr.appraisals.grading import DEFAULTS as APPRAISAL_DEFAULTS
+from hr.departments.matching import Known, match, name_key
+from hr.departments.queries import known_by_institution
 from hr.models import (
     GENERAL_WORKER_GRADE,
     GRADES,
@@ -267,12 +269,16 @@ def check_roster(
     institution: Any = None,
     rules: RosterRules | None = None,
     max_errors: int | None = MAX_ERRORS,
+    create_departments: bool = False,
 ) -> list[CellError]:
     """Return every problem of the converted rows, sorted by row and column.
 
     ``institution`` limits the file to that institution (the web import); without it any
-    registered institution may appear (the command line). Annotates each row with
-    ``_institution_id`` and ``_person_id`` (an existing person, or None) for the import.
+    registered institution may appear (the command line). A 部门 must be one of the
+    institution's active departments; with ``create_departments`` (the user's explicit
+    choice) a name it does not have yet is created by the import instead. Annotates each
+    row with ``_institution_id``, ``_person_id`` (an existing person, or None) and
+    ``_department_id`` (None: no department, or one the import creates) for the import.
     """
     rules = rules or load_rules()
     errors: list[CellError] = []
@@ -318,6 +324,21 @@ def check_roster(
             )
         else:
             placed.append(row)
+
+    # 部门: one of the institution's departments, or created on the user's explicit choice.
+    known = known_by_institution(row["_institution_id"] for row in placed)
+    for row in rows:
+        row["_department_id"] = None
+    for row in placed:
+        name = row.get("department")
+        if not name:
+            continue
+        departments = known[row["_institution_id"]]
+        department = match(name, departments)
+        if isinstance(department, Known):
+            row["_department_id"] = department.id
+        elif not (create_departments and name_key(name) not in departments):
+            add(CellError(row["_row"], HEADERS["department"], department))
 
     # 工号 already used at that institution (past or present employments).
     used = staff_numbers_in_use(row["_institution_id"] for row in placed)

@@ -22,7 +22,12 @@ def hr_cli() -> None:
 
 @hr_cli.command("import-roster")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_roster_command(path: Path) -> None:
+@click.option(
+    "--create-departments",
+    is_flag=True,
+    help="新建文件中本单位还没有的部门（不加时，部门须是已有的部门）",
+)
+def import_roster_command(path: Path, create_departments: bool) -> None:
     """Import a 人员花名册 workbook: all rows, or nothing and every error (exit 1)."""
     from hr.roster.checks import check_roster
     from hr.roster.excel import ROSTER_SPEC
@@ -36,7 +41,9 @@ def import_roster_command(path: Path) -> None:
     if result.rows:
         # Whole-file and database checks run on the rows that read cleanly, so one run
         # reports every problem at once.
-        errors.extend(check_roster(result.rows, max_errors=None))
+        errors.extend(
+            check_roster(result.rows, max_errors=None, create_departments=create_departments)
+        )
         errors.sort(key=lambda e: e.row or 0)
     if errors:
         db.session.rollback()

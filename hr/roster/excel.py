@@ -170,7 +170,14 @@ ROSTER_SPEC = Spec(
             width=22,
             help="18 位公民身份号码；已在系统中的人员按身份证号匹配，姓名须一致",
         ),
-        Column("部门", "department", "text", validate=_max_length(DEPARTMENT_MAX), width=16),
+        Column(
+            "部门",
+            "department",
+            "text",
+            validate=_max_length(DEPARTMENT_MAX),
+            width=16,
+            help="本单位已有的部门（人事 → 部门）；导入时可选择新建文件中的新部门",
+        ),
         Column(
             "人员身份",
             "identity",

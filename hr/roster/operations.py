@@ -22,6 +22,8 @@ from sqlalchemy import Date, and_, func, literal, or_, select
 from core import audit
 from core.extensions import db
 from core.models import utcnow
+from hr.departments.matching import name_key
+from hr.departments.operations import create_missing
 from hr.models import (
     Appointment,
     Employment,
@@ -154,11 +156,41 @@ def _column(rows: list[dict[str, Any]], key: str) -> list[Any]:
     return list(map(itemgetter(key), rows))
 
 
+def _create_departments(rows: list[dict[str, Any]], actor: Any) -> None:
+    """Create the departments the rows name that their institution does not have yet.
+
+    check_roster lets such a name through only when the user chose to create them.
+    """
+    missing: dict[int, dict[str, str]] = defaultdict(dict)
+    for row in rows:
+        if row["_department_id"] is None and row.get("department"):
+            missing[row["_institution_id"]].setdefault(
+                name_key(row["department"]), row["department"]
+            )
+    if not missing:
+        return
+    kinds = dict(
+        db.session.execute(
+            select(Institution.id, Institution.kind).where(Institution.id.in_(list(missing)))
+        ).all()
+    )
+    created = create_missing(
+        {institution_id: list(names.values()) for institution_id, names in missing.items()},
+        kinds,
+        actor=actor,
+    )
+    for row in rows:
+        if row["_department_id"] is None and row.get("department"):
+            row["_department_id"] = created[(row["_institution_id"], name_key(row["department"]))]
+
+
 def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImport:
     """Write every row of a roster that ``hr.roster.checks.check_roster`` found no problem in.
 
     Needs the rows as check_roster left them (normalized, with ``grade``,
-    ``_institution_id`` and ``_person_id``), and only when it returned no error.
+    ``_institution_id``, ``_person_id`` and ``_department_id``), and only when it returned
+    no error. Departments the rows name that do not exist yet (the user chose to create
+    them) are created first.
     New people are created (gender and birth date from the ID number); people already on
     file are matched by ID number and reused. Each row becomes an employment, its post
     (appointment) and its pay profile, all starting on the 入职日期.
@@ -166,7 +198,7 @@ def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImp
     result = RosterImport()
     if not rows:
         return result
-    if "grade" not in rows[0] or "_person_id" not in rows[0]:
+    if "grade" not in rows[0] or "_department_id" not in rows[0]:
         raise ValueError("import_roster needs rows that hr.roster.checks.check_roster passed")
     db.session.flush()  # pending ORM changes first: the inserts below bypass the unit of work
     now = utcnow()
@@ -200,6 +232,7 @@ def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImp
         if row["_person_id"] is None:
             row["_person_id"] = person_ids[row["citizen_id"]]
 
+    _create_departments(rows, actor)
     start_on = _column(rows, "start_on")
     institution_ids = _column(rows, "_institution_id")
     staff_numbers = _column(rows, "staff_number")
@@ -211,7 +244,7 @@ def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImp
             "institution_id": institution_ids,
             "staff_number": staff_numbers,
             "identity": _column(rows, "identity"),
-            "department": _column(rows, "department"),
+            "department_id": _column(rows, "_department_id"),
             "start_on": start_on,
             "bank_account": _column(rows, "bank_account"),
         },

@@ -21,6 +21,7 @@ from core.ids import (
 )
 from hr.models import (
     Appointment,
+    Department,
     Employment,
     PayProfile,
     Person,
@@ -163,7 +164,7 @@ def export_rows(
                 Employment.id,
                 Employment.staff_number,
                 Employment.identity,
-                Employment.department,
+                Department.name.label("department"),
                 Employment.start_on,
                 Employment.bank_account,
                 Institution.credit_code,
@@ -172,6 +173,7 @@ def export_rows(
             )
             .join(Institution, Institution.id == Employment.institution_id)
             .join(Person, Person.id == Employment.person_id)
+            .outerjoin(Department, Department.id == Employment.department_id)
             .where(Employment.id.in_(part))
         ).all()
         posts: dict[int, list[Any]] = defaultdict(list)

@@ -15,17 +15,17 @@ from hr.permissions import HR_MANAGE
 from hr.queries import hr_institution_or_404
 from hr.roster.checks import check_roster
 from hr.roster.excel import ROSTER_SPEC
+from hr.roster.forms import RosterImportForm
 from hr.roster.operations import import_roster
 from hr.roster.queries import export_rows
 from hr.staff.queries import StaffFilters
-from institutions.forms import ImportForm
 
 
 @bp.route("/<int:institution_id>/roster/import", methods=["GET", "POST"])
 @login_required
 def roster_import(institution_id: int):
     institution = hr_institution_or_404(institution_id, write=True)
-    form = ImportForm()
+    form = RosterImportForm()
     errors: list[CellError | str] = []
     if form.validate_on_submit():
         result = read_upload(request.files.get("file"), ROSTER_SPEC)
@@ -36,7 +36,14 @@ def roster_import(institution_id: int):
             # Whole-file and database checks run on the rows that read cleanly, so one
             # upload reports every problem at once.
             errors = sorted(
-                [*errors, *check_roster(result.rows, institution=institution)],
+                [
+                    *errors,
+                    *check_roster(
+                        result.rows,
+                        institution=institution,
+                        create_departments=form.create_departments.data,
+                    ),
+                ],
                 key=lambda e: e.row or 0,
             )
         if not errors:

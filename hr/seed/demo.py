@@ -9,7 +9,7 @@ profiles, a quota ledger and a post plan, and links the demo accounts of staff m
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from core.ids import china_today, make_credit_code
 from hr.models import (
     Appointment,
     Contract,
+    Department,
     Employment,
     PayProfile,
     Person,
@@ -29,6 +30,7 @@ from hr.models import (
 from hr.seed.rows import (
     appointment_fields,
     contract_fields,
+    department_fields,
     employment_fields,
     pay_profile_fields,
     person_fields,
@@ -76,9 +78,26 @@ def _demo_institutions() -> list[tuple[int, Institution]]:
     return found
 
 
-def _add_staff(institution_id: int, spec: StaffSpec, today: date, user_id: int | None) -> None:
+def _departments(institution: Institution, names: Iterable[str]) -> dict[str, Department]:
+    """Return the institution's departments by name, creating those it lacks."""
+    found = {
+        d.name: d
+        for d in db.session.scalars(
+            select(Department).where(Department.institution_id == institution.id)
+        )
+    }
+    for name in sorted(set(names) - set(found)):
+        found[name] = Department(**department_fields(name, institution.id, institution.kind))
+        db.session.add(found[name])
+    db.session.flush()
+    return found
+
+
+def _add_staff(
+    institution_id: int, spec: StaffSpec, today: date, user_id: int | None, department_id: int
+) -> None:
     person = Person(**person_fields(spec, user_id))
-    employment = Employment(person=person, **employment_fields(spec, institution_id))
+    employment = Employment(person=person, **employment_fields(spec, institution_id, department_id))
     db.session.add(employment)
     for fields in appointment_fields(spec, institution_id):
         db.session.add(Appointment(employment=employment, **fields))
@@ -199,8 +218,12 @@ def seed_demo_staff() -> list[str]:
             (spec, None)
             for spec in synth.staff(profile, count - len(staff), first_number=len(staff) + 1)
         ]
+        # Every department the institution's kind of work has, not only those staffed.
+        names = {spec.department for spec, _ in staff}
+        names |= {name for role in roles.values() for name in role.departments}
+        departments = _departments(institution, names)
         for spec, user_id in staff:
-            _add_staff(institution.id, spec, today, user_id)
+            _add_staff(institution.id, spec, today, user_id, departments[spec.department].id)
         specs = [spec for spec, _ in staff]
         _demo_quota(synth, institution, specs, today)
         _demo_post_plan(synth, institution, specs, today.year)

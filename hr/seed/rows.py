@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from hr.departments.kinds import suggest_kind
 from hr.models import (
     ContractStatus,
 )
@@ -27,12 +28,23 @@ def person_fields(spec: StaffSpec, user_id: int | None = None) -> dict[str, Any]
     }
 
 
-def employment_fields(spec: StaffSpec, institution_id: int) -> dict[str, Any]:
+def department_fields(name: str, institution_id: int, institution_kind: str) -> dict[str, Any]:
+    return {
+        "institution_id": institution_id,
+        "name": name,
+        "kind": suggest_kind(name, institution_kind),
+        "is_active": True,
+    }
+
+
+def employment_fields(
+    spec: StaffSpec, institution_id: int, department_id: int | None
+) -> dict[str, Any]:
     return {
         "institution_id": institution_id,
         "staff_number": spec.staff_number,
         "identity": spec.identity,
-        "department": spec.department,
+        "department_id": department_id,
         "start_on": spec.start_on,
         "end_on": None,
         "bank_account": spec.bank_account,

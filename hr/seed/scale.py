@@ -17,6 +17,7 @@ from core.models import utcnow
 from hr.models import (
     Appointment,
     Contract,
+    Department,
     Employment,
     PayProfile,
     Person,
@@ -26,6 +27,7 @@ from hr.models import (
 from hr.seed.rows import (
     appointment_fields,
     contract_fields,
+    department_fields,
     employment_fields,
     pay_profile_fields,
     person_fields,
@@ -42,6 +44,7 @@ from institutions.models import Institution, QuotaEntry, Sponsor
 BULK_MODELS = (
     Sponsor,
     Institution,
+    Department,
     QuotaEntry,
     PostPlan,
     PostPlanLine,
@@ -193,10 +196,18 @@ def seed_scale(
                 {"plan_id": plan_id, "category": category, "grade": grade, "approved_count": count},
                 timestamps=False,
             )
+        departments = {
+            name: writer.add(Department, department_fields(name, institution_id, spec.profile.kind))
+            for name in sorted({member.department for member in staff})
+        }
         for member in staff:
             person_id = writer.add(Person, person_fields(member))
             employment_id = writer.add(
-                Employment, {"person_id": person_id, **employment_fields(member, institution_id)}
+                Employment,
+                {
+                    "person_id": person_id,
+                    **employment_fields(member, institution_id, departments[member.department]),
+                },
             )
             for fields in appointment_fields(member, institution_id):
                 writer.add(Appointment, {"employment_id": employment_id, **fields})

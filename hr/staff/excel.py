@@ -49,7 +49,7 @@ def export_row(
         "gender": person.gender,
         "birth_date": person.birth_date,
         "identity": employment.identity_label,
-        "department": employment.department or "",
+        "department": employment.department_name or "",
         "category": PostCategory(post.category).label if post else "",
         "grade": post.grade_label if post else "",
         "post_name": post.post_name if post else "",

@@ -54,7 +54,12 @@ class EntryForm(FlaskForm):
         format=DATE_FORMATS,
         invalid_value_message=DATE_MESSAGE,
     )
-    department = StringField(_l("部门"), validators=[Optional(), Length(max=64)])
+    department_id = SelectField(
+        _l("部门"),
+        choices=[],
+        validate_choice=True,
+        description=_l("本单位的部门；没有合适的，请先在“部门”页新建"),
+    )
     education = SelectField(
         _l("学历"), choices=choices((e, e or "—") for e in EDUCATION_CHOICES), default=""
     )
@@ -66,6 +71,10 @@ class EntryForm(FlaskForm):
         render_kw={"autocomplete": "off", "inputmode": "numeric"},
     )
     submit = SubmitField(_l("办理入职"))
+
+    def __init__(self, *args, departments: list[tuple[str, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.department_id.choices = choices([("", "—"), *departments])
 
     def validate_citizen_id(self, field) -> None:
         try:

@@ -14,15 +14,16 @@ from sqlalchemy import or_, select
 from core import audit
 from core.errors import Refusal
 from core.extensions import db
+from core.i18n import Msg, msg
 from core.ids import IdError, china_today, mask_citizen_id, parse_citizen_id
 from core.parameters import parameter
-from hr.models import Appointment, Employment, ExitReason, Identity, Person
+from hr.models import Appointment, Department, Employment, ExitReason, Identity, Person
 from hr.staff import entry as staff
 from hr.staff.headcount import vacancy
 from institutions.models import Institution
 
 PERSON_DETAILS = ["education", "professional_title", "phone"]
-EMPLOYMENT_FIELDS = ["staff_number", "identity", "department", "start_on", "bank_account"]
+EMPLOYMENT_FIELDS = ["staff_number", "identity", "department_id", "start_on", "bank_account"]
 EXIT_FIELDS = ["end_on", "exit_reason", "exit_note"]
 
 _SPACES = re.compile(r"\s+")
@@ -48,6 +49,25 @@ def _blank_to_none(value: Any) -> Any:
         value = value.strip()
         return value or None
     return value
+
+
+def _department(institution_id: int, value: Any) -> Department | Msg:
+    """Return the institution's active department ``value`` (an id) names, or why not."""
+    text = str(value).strip()
+    found = (
+        db.session.scalar(
+            select(Department).where(
+                Department.id == int(text), Department.institution_id == institution_id
+            )
+        )
+        if text.isdigit()
+        else None
+    )
+    if found is None:
+        return msg("请从本单位的部门中选择")
+    if not found.is_active:
+        return msg("部门「%(v)s」已停用，不能再有人员加入", v=found.name)
+    return found
 
 
 def entry_limit(key: str, on: date) -> int:
@@ -137,6 +157,14 @@ def enter_employment(
             if problem:
                 errors["identity"] = problem
 
+    department_id = None
+    if data.get("department_id"):
+        found = _department(institution.id, data["department_id"])
+        if isinstance(found, Department):
+            department_id = found.id
+        else:
+            errors["department_id"] = found
+
     if "identity" not in errors:
         for on in sorted({start_on, max(start_on, today)}):
             found = vacancy(institution.id, identity, on)
@@ -169,7 +197,7 @@ def enter_employment(
         institution_id=institution.id,
         staff_number=staff_number,
         identity=identity.value,
-        department=_blank_to_none(data.get("department")),
+        department_id=department_id,
         start_on=start_on,
         bank_account=_blank_to_none(data.get("bank_account")),
     )

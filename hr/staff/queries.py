@@ -23,6 +23,7 @@ from hr.models import (
     GRADES,
     Appointment,
     Appraisal,
+    Department,
     Employment,
     Identity,
     Person,
@@ -42,10 +43,15 @@ STAFF_SORTS = {
     "staff_number": Employment.staff_number,
     "name": Person.name,
     "identity": Employment.identity,
-    "department": Employment.department,
+    "department": Department.name,
     "start_on": Employment.start_on,
     "end_on": Employment.end_on,
 }
+
+
+def _positive(value: Any) -> int | None:
+    """Return a query-string value as a positive whole number, or None."""
+    return int(value) if isinstance(value, str) and value.isdigit() and int(value) else None
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class StaffFilters:
     grade: int | None = None
     #: "active" (employed on the list's date), "left" (ended before it), None: both
     status: str | None = None
+    department_id: int | None = None
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any], *, default_status: str | None = None):
@@ -67,8 +74,7 @@ class StaffFilters:
 
         An absent ``status`` means ``default_status``; an empty one means both states.
         """
-        grade = args.get("grade")
-        grade = int(grade) if isinstance(grade, str) and grade.isdigit() else None
+        grade = _positive(args.get("grade"))
         status = args.get("status")
         if status is None:
             status = default_status
@@ -79,6 +85,7 @@ class StaffFilters:
             category=category if category in set(PostCategory) else None,
             grade=grade if grade and 1 <= grade <= MAX_GRADE else None,
             status=status if status in STATUSES else None,
+            department_id=_positive(args.get("department")),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -88,6 +95,7 @@ class StaffFilters:
             "category": self.category,
             "grade": self.grade,
             "status": self.status,
+            "department_id": self.department_id,
         }
 
 
@@ -136,13 +144,20 @@ def staff_statement(
     are judged on. ``full_id``: the reader sees whole ID numbers, so may search by more than
     their visible tail.
     """
-    stmt = select(Employment).join(Employment.person).options(contains_eager(Employment.person))
+    stmt = (
+        select(Employment)
+        .join(Employment.person)
+        .outerjoin(Employment.department)
+        .options(contains_eager(Employment.person), contains_eager(Employment.department))
+    )
     if institution_ids is not None:
         stmt = stmt.where(Employment.institution_id.in_(sorted(set(institution_ids))))
     if filters.q:
         stmt = stmt.where(_search(filters.q, full_id=full_id))
     if filters.identity:
         stmt = stmt.where(Employment.identity == filters.identity)
+    if filters.department_id:
+        stmt = stmt.where(Employment.department_id == filters.department_id)
     if filters.category or filters.grade:
         post = select(Appointment.id).where(Appointment.id == current_appointment_id(on))
         if filters.category:

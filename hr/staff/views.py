@@ -14,6 +14,8 @@ from core.ids import china_today, mask_citizen_id
 from core.listing import paginate, read_sort
 from core.permissions import can, scope_for
 from hr.blueprint import bp
+from hr.departments.queries import choices as department_choices
+from hr.departments.queries import departments_of
 from hr.models import (
     AppraisalGrade,
     ContractStatus,
@@ -88,6 +90,7 @@ def staff(institution_id: int):
         categories=list(PostCategory),
         grades=range(1, MAX_GRADE + 1),
         statuses=STATUSES,
+        departments=departments_of(institution.id),
     )
 
 
@@ -117,7 +120,7 @@ def staff_export(institution_id: int):
 @login_required
 def enter(institution_id: int):
     institution = hr_institution_or_404(institution_id, write=True)
-    form = EntryForm()
+    form = EntryForm(departments=department_choices(institution.id))
     if form.validate_on_submit():
         done = perform(
             operations.enter_employment,

@@ -13,6 +13,7 @@ from core.ids import china_today, credit_code_problem, parse_citizen_id
 from hr.models import (
     Appointment,
     Contract,
+    Department,
     Employment,
     Identity,
     PayProfile,
@@ -59,6 +60,10 @@ def _check_staff(institution_ids: list[int], plan_vacancy: int = 0) -> None:
         assert current[employment.id] == 1, employment
         assert contracts[employment.id] == 1, employment
         assert employment.id in profiled, employment
+        # every employment belongs to one of its own institution's active departments
+        assert employment.department is not None, employment
+        assert employment.department.institution_id == employment.institution_id
+        assert employment.department.is_active
         parse_citizen_id(employment.person.citizen_id)
     for institution_id in institution_ids:
         for identity in (Identity.ESTABLISHMENT, Identity.FILED):
@@ -116,6 +121,21 @@ def test_demo_staff_is_realistic_linked_and_seeded_once(app):
         assert person is not None and person.name == name
         assert [e.institution_id for e in person.employments] == [school.id]
         assert person.employments[0].identity == Identity.ESTABLISHMENT
+    kinds = dict(
+        db.session.execute(
+            select(Department.name, Department.kind).where(Department.institution_id == school.id)
+        ).all()
+    )
+    assert kinds["语文组"] == "teaching" and kinds["教务处"] == "administrative"
+    assert kinds["数学组"] == "teaching"  # every subject group, staffed or not
+    hospital = next(i for i in demo if i.kind == "hospital")
+    kinds = dict(
+        db.session.execute(
+            select(Department.name, Department.kind).where(Department.institution_id == hospital.id)
+        ).all()
+    )
+    assert kinds["内科"] == "clinical" and kinds["检验科"] == "medical_technical"
+    assert kinds["护理部"] == "nursing" and kinds["后勤保障科"] == "logistics"
     teacher = db.session.scalar(
         select(Person).join(User, Person.user_id == User.id).where(User.username == "zhigong")
     )

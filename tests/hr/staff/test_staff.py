@@ -36,7 +36,7 @@ def _entry(**overrides) -> dict:
         "staff_number": f"T{n:04d}",
         "identity": Identity.CONTRACT.value,
         "start_on": date(2024, 9, 1),
-        "department": "教务处",
+        "department_id": "",
         "education": "大学本科",
         "professional_title": "",
         "phone": "",

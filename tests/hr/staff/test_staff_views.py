@@ -320,7 +320,7 @@ def _entry_form(**overrides) -> dict:
         "staff_number": "N001",
         "identity": "contract",
         "start_on": (china_today() - timedelta(days=1)).isoformat(),
-        "department": "",
+        "department_id": "",
         "education": "",
         "professional_title": "",
         "phone": "",
