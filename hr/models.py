@@ -1,4 +1,4 @@
-"""People and their working lives: employments, posts, contracts, appraisals, pay profiles.
+"""People and their working lives: employments, posts, contracts, appraisals, 薪级.
 
 Everything that changes over time is effective-dated (start and end dates) and kept, so
 "who held which post on date X" and "what was their 薪级 in March" stay answerable.
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.ids import mask_citizen_id
-from core.models import Money, TimestampMixin, UTCDateTime
+from core.models import TimestampMixin, UTCDateTime
 
 
 class LabelledEnum(StrEnum):
@@ -287,8 +287,8 @@ class Employment(TimestampMixin, db.Model):
     contracts: Mapped[list[Contract]] = relationship(
         back_populates="employment", order_by="Contract.start_on"
     )
-    pay_profiles: Mapped[list[PayProfile]] = relationship(
-        back_populates="employment", order_by="PayProfile.effective_on"
+    salary_steps: Mapped[list[SalaryStep]] = relationship(
+        back_populates="employment", order_by="SalaryStep.effective_on"
     )
 
     @property
@@ -437,33 +437,29 @@ class Appraisal(db.Model):
     employment: Mapped[Employment] = relationship()
 
 
-class PayProfile(TimestampMixin, db.Model):
-    """What payroll needs to know about an employment, effective from a date.
+class SalaryStep(TimestampMixin, db.Model):
+    """薪级 of an employment from a date: the part of the pay record HR decides.
 
-    A change (a 薪级 step on 1 January, a new contribution base) is a new row, never an
-    edit, so a past month's payroll can always be recomputed.
+    Written by one operation (``hr.pay.operations.record_salary_steps``) for every path: a
+    hire sets the first one, an appointment raises it to the post's starting step from the
+    next month, the annual appraisal adds a step from 1 January. A change is a new row,
+    never an edit of a past one, so a past month's pay can always be recomputed. The money
+    settings finance keeps (bases, fund rate, tax flags, standing deductions) are payroll's
+    (``payroll.models.PaySettings``); the post grade is the appointment's.
     """
 
-    __tablename__ = "pay_profiles"
+    __tablename__ = "salary_steps"
     __table_args__ = (UniqueConstraint("employment_id", "effective_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))
     effective_on: Mapped[date] = mapped_column(Date)
     #: 薪级 (1–65 for management and professional staff, 1–40 for workers)
-    salary_step: Mapped[int] = mapped_column(Integer)
-    #: 社保缴费基数; None: payroll derives it
-    contribution_base: Mapped[Decimal | None] = mapped_column(Money)
-    #: 公积金基数 and 比例 (0.05–0.12)
-    fund_base: Mapped[Decimal | None] = mapped_column(Money)
-    fund_rate: Mapped[Decimal | None] = mapped_column(Numeric(4, 3))
-    #: 专项附加扣除 per month
-    special_deduction: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
-    #: first job this calendar year (公告2020年第13号)
-    is_first_job_this_year: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: with this employer all last year with taxable wages ≤ 60,000 (公告2020年第19号)
-    has_prior_year_low_income: Mapped[bool] = mapped_column(Boolean, default=False)
+    step: Mapped[int] = mapped_column(Integer)
     #: why this version exists, e.g. "2026 年度考核合格，薪级晋升一级"
     reason: Mapped[str | None] = mapped_column(String(255))
 
-    employment: Mapped[Employment] = relationship(back_populates="pay_profiles")
+    employment: Mapped[Employment] = relationship(back_populates="salary_steps")
+
+    def __repr__(self) -> str:
+        return f"<SalaryStep {self.employment_id} {self.effective_on} {self.step}>"

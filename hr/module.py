@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module, Seeder
-from hr import indicators
+from hr import home, indicators
 from hr.appraisals import grading
 from hr.appraisals import views as _appraisals_views  # noqa: F401  (registers routes)
 from hr.blueprint import bp
@@ -59,8 +59,9 @@ module = Module(
         "Contract": _l("聘用合同"),
         "AppraisalRound": _l("年度考核"),
         "Appraisal": _l("考核等次"),
-        "PayProfile": _l("工资档案"),
+        "SalaryStep": _l("薪级记录"),
     },
+    home_sections=(home.staff_without_salary_steps,),
     seeders=(
         Seeder("hr.parameters", seed.seed_hr_parameters),
         Seeder("hr.demo", seed.seed_demo_staff, after=("institutions.demo", "hr.parameters")),

@@ -24,17 +24,9 @@ from hr.models import (
     AppraisalGrade,
     AppraisalRound,
     Employment,
-    PayProfile,
 )
-
-#: Pay-profile fields a step change carries over unchanged.
-COPIED_FIELDS = [
-    "contribution_base",
-    "fund_base",
-    "fund_rate",
-    "special_deduction",
-    "has_prior_year_low_income",
-]
+from hr.pay.operations import StepRequest, record_salary_steps
+from hr.pay.queries import steps_on
 
 
 class AppraisalError(Refusal):
@@ -150,9 +142,9 @@ class CloseResult:
 def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResult:
     """Close a round and give everyone graded 合格 or better one 薪级 from 1 January.
 
-    Each step is a new pay profile effective 1 January of the next year, copying the
-    latest profile's other fields; staff without any pay profile get none and are
-    reported. Refused if the round is closed already or anyone in it is ungraded.
+    Each step is a 薪级 version effective 1 January of the next year
+    (``hr.pay.operations.record_salary_steps``); staff without any 薪级 record get none and
+    are reported. Refused if the round is closed already or anyone in it is ungraded.
     """
     if round_.is_closed:
         raise AppraisalError(f"{round_.year} 年度考核已关闭，不能重复关闭")
@@ -180,41 +172,33 @@ def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResu
             )
         )
     )
-    profiles = queries.latest_profiles(eligible, effective_on)
+    steps = steps_on(eligible, effective_on)
     categories = queries.categories_on(eligible, effective_on)
     maxima = queries.step_maxima(institution_kind, effective_on)
     new_steps = rules.next_steps(
         {
-            eid: (grades[eid], p.salary_step, rules.step_max(categories.get(eid), maxima))
-            for eid, p in profiles.items()
+            eid: (grades[eid], version.step, rules.step_max(categories.get(eid), maxima))
+            for eid, version in steps.items()
         }
     )
     result = CloseResult()
-    at_max_ids = []
-    for employment_id, step in new_steps.items():
-        base = profiles[employment_id]
-        if step == base.salary_step:
-            at_max_ids.append(employment_id)
-            continue
-        reason = rules.step_reason(round_.year, AppraisalGrade(grades[employment_id]).label)
-        if base.effective_on == effective_on:
-            # A version for 1 January exists already (e.g. a new contribution base entered
-            # before the round closed): the step belongs in that same version.
-            base.salary_step = step
-            base.reason = f"{base.reason}；{reason}" if base.reason else reason
-        else:
-            db.session.add(
-                PayProfile(
-                    employment_id=employment_id,
-                    effective_on=effective_on,
-                    salary_step=step,
-                    # a new calendar year: whoever was employed last year is no first-timer
-                    is_first_job_this_year=False,
-                    reason=reason,
-                    **{name: getattr(base, name) for name in COPIED_FIELDS},
-                )
+    at_max_ids = [eid for eid, step in new_steps.items() if step == steps[eid].step]
+    # A version for 1 January may exist already: record_salary_steps puts the step in it.
+    changes = record_salary_steps(
+        [
+            StepRequest(
+                employment_id,
+                round_.institution_id,
+                effective_on,
+                step,
+                rules.step_reason(round_.year, AppraisalGrade(grades[employment_id]).label),
             )
-        result.raised += 1
+            for employment_id, step in sorted(new_steps.items())
+            if step != steps[employment_id].step
+        ],
+        source="form",
+    )
+    result.raised = len(changes)
     if at_max_ids:
         result.at_max = list(
             db.session.scalars(
@@ -223,7 +207,7 @@ def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResu
                 .order_by(Employment.staff_number)
             )
         )
-    result.no_profile = queries.missing_pay_profiles(round_)
+    result.no_profile = queries.missing_salary_steps(round_)
     round_.closed_at = utcnow()
     db.session.flush()
     audit.record(
@@ -233,7 +217,7 @@ def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResu
         changes={
             "closed_at": [None, round_.closed_at.isoformat()],
             "salary_step_raised": [None, result.raised],
-            "without_pay_profile": [None, len(result.no_profile)],
+            "without_salary_step": [None, len(result.no_profile)],
         },
         summary=f"{round_.year} 年度考核关闭：{result.raised} 人自 "
         f"{effective_on.isoformat()} 起薪级晋升一级",

@@ -20,9 +20,9 @@ from hr.models import (
     AppraisalRound,
     Department,
     Employment,
-    PayProfile,
     Person,
 )
+from hr.pay.queries import has_step
 
 
 def excellent_cap(institution_kind: str, year: int) -> Decimal:
@@ -112,34 +112,21 @@ def consecutive_fail_employments(round_: AppraisalRound) -> list[Employment]:
     return list(db.session.scalars(stmt))
 
 
-def missing_pay_profiles(round_: AppraisalRound, limit: int | None = None) -> list[Employment]:
-    """Return staff graded 合格 or better who have no pay profile (no step can be applied)."""
-    has_profile = select(PayProfile.id).where(PayProfile.employment_id == Employment.id).exists()
+def missing_salary_steps(round_: AppraisalRound, limit: int | None = None) -> list[Employment]:
+    """Return staff graded 合格 or better who have no 薪级 record (no step can be applied)."""
     stmt = (
         select(Employment)
         .join(Appraisal, Appraisal.employment_id == Employment.id)
         .where(
             Appraisal.round_id == round_.id,
             Appraisal.grade.in_(rules.STEP_UP_GRADES),
-            ~has_profile,
+            ~has_step(),
         )
         .order_by(Employment.staff_number)
     )
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(db.session.scalars(stmt))
-
-
-def latest_profiles(employment_ids: set[int], on: date) -> dict[int, PayProfile]:
-    stmt = (
-        select(PayProfile)
-        .where(PayProfile.employment_id.in_(employment_ids), PayProfile.effective_on <= on)
-        .order_by(PayProfile.employment_id, PayProfile.effective_on)
-    )
-    latest = {}
-    for profile in db.session.scalars(stmt):
-        latest[profile.employment_id] = profile  # ordered: the last one wins
-    return latest
 
 
 def categories_on(employment_ids: set[int], on: date) -> dict[int, str]:

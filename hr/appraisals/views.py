@@ -92,7 +92,7 @@ def _round_page(institution, year, form=None, submitted=None, status=200):
         grades=list(AppraisalGrade),
         counts=queries.grade_counts(round_),
         flagged=queries.consecutive_fail_employments(round_),
-        missing_profiles=queries.missing_pay_profiles(round_, limit=WARNING_LIMIT + 1),
+        missing_profiles=queries.missing_salary_steps(round_, limit=WARNING_LIMIT + 1),
         warning_limit=WARNING_LIMIT,
         form=form or GradesForm(formdata=None),
         close_form=CloseRoundForm(formdata=None),
@@ -181,7 +181,7 @@ def appraisal_close(institution_id: int, year: int):
     if result.no_profile:
         flash(
             _(
-                "%(n)d 人没有薪酬档案，未能晋升薪级，请建立薪酬档案后手工调整：%(names)s",
+                "%(n)d 人没有薪级记录，未能晋升薪级，请补录薪级后手工调整：%(names)s",
                 n=len(result.no_profile),
                 names=_names(result.no_profile),
             ),

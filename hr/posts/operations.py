@@ -5,37 +5,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from core import audit
 from core.errors import Refusal
 from core.extensions import db
 from core.i18n import Msg
+from hr import signals
 from hr.models import (
     GRADES,
     Appointment,
     Employment,
-    PayProfile,
     PostCategory,
     PostPlan,
     PostPlanLine,
     grade_label,
 )
+from hr.pay.operations import StepRequest, record_salary_steps
+from hr.pay.queries import steps_on
 from hr.posts import promotion
 from hr.posts.queries import current_appointment, grid_keys, occupied_counts, plan_for
 from institutions.models import Institution
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-#: Fields a new pay-profile version copies from the one it follows.
-_PAY_FIELDS = (
-    "contribution_base",
-    "fund_base",
-    "fund_rate",
-    "special_deduction",
-    "is_first_job_this_year",
-    "has_prior_year_low_income",
-)
 
 
 class PostError(Refusal):
@@ -178,43 +168,27 @@ def _raise_salary_step(
     """Raise the 薪级 to the new post's starting step from the month after ``start_on``.
 
     Returns [before, after] when it was raised, None when it already reached the step or
-    the employment has no pay profile yet.
+    the employment has no 薪级 record to raise.
     """
     effective_on = first_of_next_month(start_on)
-    table = promotion.starting_steps_on(effective_on)
-    floor = promotion.starting_step(category, grade, table)
-    profiles = list(
-        db.session.scalars(
-            select(PayProfile)
-            .where(PayProfile.employment_id == employment.id)
-            .order_by(PayProfile.effective_on)
-        )
-    )
-    earlier = [p for p in profiles if p.effective_on <= effective_on]
-    if not earlier or earlier[-1].salary_step >= floor:
+    floor = promotion.starting_step(category, grade, promotion.starting_steps_on(effective_on))
+    base = steps_on([employment.id], effective_on).get(employment.id)
+    if base is None or base.step >= floor:
         return None
-    base = earlier[-1]
-    reason = (
-        f"聘任{grade_label(category, grade)}岗位，薪级由 {base.salary_step} 级"
-        f"升至起点薪级 {floor} 级"
-    )
-    before = base.salary_step
-    if base.effective_on == effective_on:
-        base.salary_step, base.reason = floor, reason
-    else:
-        db.session.add(
-            PayProfile(
-                employment_id=employment.id,
-                effective_on=effective_on,
-                salary_step=floor,
-                reason=reason,
-                **{name: getattr(base, name) for name in _PAY_FIELDS},
+    before = base.step
+    record_salary_steps(
+        [
+            StepRequest(
+                employment.id,
+                employment.institution_id,
+                effective_on,
+                floor,
+                f"聘任{grade_label(category, grade)}岗位，薪级由 {before} 级升至起点薪级 {floor} 级",
+                at_least=True,
             )
-        )
-    # Versions already made for later dates (e.g. next 1 January) start from the new floor too.
-    for later in profiles:
-        if later.effective_on > effective_on and later.salary_step < floor:
-            later.salary_step = floor
+        ],
+        source="form",
+    )
     return [before, floor]
 
 
@@ -292,15 +266,31 @@ def appoint(
     if warnings:
         changes["warnings"] = [None, "；".join(warnings)]
         changes["override_reason"] = [None, override_reason]
+    db.session.flush()
     step = _raise_salary_step(employment, category, grade, start_on)
     if step is not None:
         changes["salary_step"] = step
-    db.session.flush()
     audit.record(
         "appointment.create",
         appointment,
         institution_id=employment.institution_id,
         changes=changes,
         summary=f"{employment.person.name}：聘任{grade_label(category, grade)}（{post_name}）",
+    )
+    signals.send(
+        signals.appointed,
+        [
+            signals.Appointed(
+                appointment.id,
+                employment.id,
+                employment.institution_id,
+                category,
+                grade,
+                post_name,
+                start_on,
+                previous=(holding.category, holding.grade) if holding is not None else None,
+            )
+        ],
+        source="form",
     )
     return appointment

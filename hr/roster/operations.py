@@ -1,6 +1,6 @@
 """Roster writes in bulk: import a checked 人员花名册.
 
-``import_roster`` writes people, employments, appointments and pay profiles with one
+``import_roster`` writes people, employments, appointments and 薪级 records with one
 executemany per chunk of 5,000 rows and table (no ORM objects, no per-row flush), records
 one audit event per institution, and flushes; the caller commits. The export is a read
 (``hr.roster.queries.export_rows``).
@@ -9,33 +9,31 @@ one audit event per institution, and flushes; the caller commits. The export is 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Date, and_, func, literal, or_, select
+from flask import current_app
+from sqlalchemy import select
 
 from core import audit
 from core.extensions import db
 from core.models import utcnow
+from hr import signals
+from hr.bulk import insert_columns, inserted_ids, max_id
 from hr.departments.matching import name_key
 from hr.departments.operations import create_missing
 from hr.models import (
     Appointment,
     Employment,
-    PayProfile,
     Person,
     grade_label,
 )
+from hr.pay.operations import StepRequest, record_salary_steps
 from hr.roster.excel import IDENTITY_LABELS, birth_on
 from institutions.models import Institution
 
-#: Rows per INSERT statement: bounded memory, and well under the drivers' parameter limits.
-CHUNK = 5000
 IMPORT_REASON = "人员花名册导入"
 
 
@@ -57,99 +55,9 @@ class RosterImport:
         )
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _gender_and_birth(citizen_id: str) -> tuple[str, date]:
     """Return what a validated ID number encodes (checked already by the spec)."""
     return ("男" if citizen_id[16] in "13579" else "女"), birth_on(citizen_id[6:14])
-
-
-def _bulk_insert(model: type, columns: Mapping[str, Sequence[Any]], **constants: Any) -> None:
-    """INSERT one row per position of the ``columns`` value lists, plus ``constants``.
-
-    ``session.execute(insert(Model), dicts)`` spends most of its time on a parameter dict
-    per row (and the ORM form splits batches wherever an optional value is None). Here each
-    value goes through the column type's own bind processor (the conversion SQLAlchemy
-    applies: dates, money), column by column; values shared by every row (timestamps,
-    flags) are written into the statement once as literals, rendered by SQLAlchemy for the
-    dialect; and the driver's executemany gets plain tuples in chunks, on the session's
-    connection and inside its transaction.
-    """
-    count = len(next(iter(columns.values())))
-    if not count:
-        return
-    connection = db.session.connection()
-    dialect = connection.dialect
-    if dialect.paramstyle not in ("qmark", "format", "pyformat"):  # pragma: no cover
-        raise NotImplementedError(f"paramstyle {dialect.paramstyle}")
-    table = model.__table__
-    series = []
-    for name, values in columns.items():
-        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if convert and isinstance(table.c[name].type, Date):
-            convert = lru_cache(maxsize=8192)(convert)  # start dates repeat
-        series.append((values, convert))
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    placeholders = [marker] * len(columns) + [
-        str(
-            literal(value, table.c[name].type).compile(
-                dialect=dialect, compile_kwargs={"literal_binds": True}
-            )
-        )
-        for name, value in constants.items()
-    ]
-    quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
-        f"({', '.join(quote(name) for name in [*columns, *constants])}) "
-        f"VALUES ({', '.join(placeholders)})"
-    )
-    for start in range(0, count, CHUNK):
-        stop = start + CHUNK
-        parts = [
-            map(convert, values[start:stop]) if convert else values[start:stop]
-            for values, convert in series
-        ]
-        connection.exec_driver_sql(sql, list(zip(*parts, strict=True)))
-
-
-def _max_id(model: type) -> int:
-    return db.session.connection().scalar(select(func.max(model.__table__.c.id))) or 0
-
-
-def _inserted_ids(
-    model: type, after: int, key_columns: Sequence[str], keys: Sequence[tuple]
-) -> list[int]:
-    """Return the ids of the rows just inserted, in insertion order; ``keys`` identify them.
-
-    Ids only grow, so the rows this transaction wrote all lie above the largest id it saw
-    before writing (``after``). When the rows above it are exactly one unbroken run of
-    ``len(keys)`` ids, they are ours, numbered in the order written (SQLite takes the next
-    rowid; PostgreSQL's sequence hands out one value per row in statement order, and
-    anyone else's row in between would break the run). Otherwise (concurrent writers, a
-    sequence handing out cached blocks) the ids are looked up by key.
-    """
-    table = model.__table__
-    connection = db.session.connection()
-    low, high, count = connection.execute(
-        select(func.min(table.c.id), func.max(table.c.id), func.count()).where(table.c.id > after)
-    ).one()
-    if count == len(keys) and count and high - low + 1 == count:
-        return list(range(low, high + 1))
-    columns = [table.c[name] for name in key_columns]
-    recent = connection.execute(select(*columns, table.c.id).where(table.c.id > after)).all()
-    found = {tuple(row[:-1]): row[-1] for row in recent}
-    missing = [key for key in keys if key not in found]
-    for chunk in _chunks(missing, 500):
-        condition = or_(
-            *(and_(*(c == v for c, v in zip(columns, key, strict=True))) for key in chunk)
-        )
-        for *key, row_id in connection.execute(select(*columns, table.c.id).where(condition)):
-            found[tuple(key)] = row_id
-    return [found[key] for key in keys]
 
 
 def _column(rows: list[dict[str, Any]], key: str) -> list[Any]:
@@ -184,7 +92,9 @@ def _create_departments(rows: list[dict[str, Any]], actor: Any) -> None:
             row["_department_id"] = created[(row["_institution_id"], name_key(row["department"]))]
 
 
-def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImport:
+def import_roster(
+    rows: list[dict[str, Any]], *, actor: Any = None, source: str = "import"
+) -> RosterImport:
     """Write every row of a roster that ``hr.roster.checks.check_roster`` found no problem in.
 
     Needs the rows as check_roster left them (normalized, with ``grade``,
@@ -193,7 +103,9 @@ def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImp
     them) are created first.
     New people are created (gender and birth date from the ID number); people already on
     file are matched by ID number and reused. Each row becomes an employment, its post
-    (appointment) and its pay profile, all starting on the 入职日期.
+    (appointment) and its first 薪级 record, all starting on the 入职日期; the packages
+    above hear of the hires (``hr.signals.hired``, carrying the row's 缴费基数, 公积金基数
+    and 公积金比例 for payroll) and of the posts (``hr.signals.appointed``).
     """
     result = RosterImport()
     if not rows:
@@ -210,8 +122,8 @@ def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImp
             new_people[row["citizen_id"]] = row["name"]
     numbers = sorted(new_people)  # in index order: faster inserts into the unique index
     births = [_gender_and_birth(number) for number in numbers]
-    last_person = _max_id(Person)
-    _bulk_insert(
+    last_person = max_id(Person)
+    insert_columns(
         Person,
         {
             "citizen_id": numbers,
@@ -224,7 +136,7 @@ def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImp
     person_ids = dict(
         zip(
             numbers,
-            _inserted_ids(Person, last_person, ("citizen_id",), [(n,) for n in numbers]),
+            inserted_ids(Person, last_person, ("citizen_id",), [(n,) for n in numbers]),
             strict=True,
         )
     )
@@ -236,8 +148,8 @@ def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImp
     start_on = _column(rows, "start_on")
     institution_ids = _column(rows, "_institution_id")
     staff_numbers = _column(rows, "staff_number")
-    last_employment = _max_id(Employment)
-    _bulk_insert(
+    last_employment = max_id(Employment)
+    insert_columns(
         Employment,
         {
             "person_id": _column(rows, "_person_id"),
@@ -253,7 +165,7 @@ def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImp
         exit_note=None,
         **stamps,
     )
-    ids = _inserted_ids(
+    ids = inserted_ids(
         Employment,
         last_employment,
         ("institution_id", "staff_number"),
@@ -262,36 +174,70 @@ def import_roster(rows: list[dict[str, Any]], *, actor: Any = None) -> RosterImp
     categories = _column(rows, "category")
     grades = _column(rows, "grade")
     labels = {key: grade_label(*key) for key in set(zip(categories, grades, strict=True))}
-    _bulk_insert(
+    post_names = [labels[key] for key in zip(categories, grades, strict=True)]
+    last_appointment = max_id(Appointment)
+    insert_columns(
         Appointment,
         {
             "employment_id": ids,
             "institution_id": institution_ids,
             "category": categories,
             "grade": grades,
-            "post_name": [labels[key] for key in zip(categories, grades, strict=True)],
+            "post_name": post_names,
             "start_on": start_on,
         },
         end_on=None,
         override_reason=None,
         **stamps,
     )
-    _bulk_insert(
-        PayProfile,
-        {
-            "employment_id": ids,
-            "effective_on": start_on,
-            "salary_step": _column(rows, "salary_step"),
-            "contribution_base": _column(rows, "contribution_base"),
-            "fund_base": _column(rows, "fund_base"),
-            "fund_rate": _column(rows, "fund_rate"),
-        },
-        special_deduction=Decimal("0"),
-        is_first_job_this_year=False,
-        has_prior_year_low_income=False,
-        reason=IMPORT_REASON,
-        **stamps,
+    # HR's pay record (薪级) through the one operation every path uses; the bases and the
+    # fund rate are payroll's: handed on with the hire signal, not kept here.
+    record_salary_steps(
+        [
+            StepRequest(employment_id, institution_id, start, step, IMPORT_REASON)
+            for employment_id, institution_id, start, step in zip(
+                ids, institution_ids, start_on, _column(rows, "salary_step"), strict=True
+            )
+        ],
+        source=source,
+        new_employments=True,
     )
+    signals.send(
+        signals.hired,
+        [
+            signals.Hire(
+                employment_id,
+                row["_institution_id"],
+                row["_person_id"],
+                row["identity"],
+                row["start_on"],
+                row["contribution_base"],
+                row["fund_base"],
+                row["fund_rate"],
+            )
+            for employment_id, row in zip(ids, rows, strict=True)
+        ],
+        source=source,
+    )
+    # The posts' ids cost a query: found only when someone listens.
+    if signals.appointed.has_receivers_for(current_app._get_current_object()):
+        appointment_ids = inserted_ids(
+            Appointment, last_appointment, ("employment_id",), [(i,) for i in ids]
+        )
+        signals.send(
+            signals.appointed,
+            [
+                signals.Appointed(appointment_id, *fields)
+                for appointment_id, fields in zip(
+                    appointment_ids,
+                    zip(
+                        ids, institution_ids, categories, grades, post_names, start_on, strict=True
+                    ),
+                    strict=True,
+                )
+            ],
+            source=source,
+        )
 
     result.employments = len(rows)
     result.people_created = len(numbers)

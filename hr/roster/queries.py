@@ -19,12 +19,13 @@ from core.ids import (
     china_today,
     mask_citizen_id,
 )
+from core.modules import platform
 from hr.models import (
     Appointment,
     Department,
     Employment,
-    PayProfile,
     Person,
+    SalaryStep,
 )
 from hr.roster.excel import CATEGORY_LABELS, IDENTITY_LABELS, grade_text
 from hr.staff.queries import StaffFilters, staff_statement
@@ -105,6 +106,21 @@ def active_employments(
 #: The export's states: the staff list's, and "all" (the same as none).
 STATUSES = ("active", "left", "all")
 
+#: The registry through which payroll gives the roster export the money columns it keeps
+#: (缴费基数, 公积金基数, 公积金比例): ``provides={ROSTER_PAY_SETTINGS: [fn]}`` in its module,
+#: ``fn(employment_ids, on) -> {employment_id: {"contribution_base": ..., "fund_base": ...,
+#: "fund_rate": ...}}`` in one query. HR keeps none of them and never imports payroll.
+ROSTER_PAY_SETTINGS = "roster_pay_settings"
+
+
+def _money(employment_ids: Sequence[int], on: date) -> dict[int, dict[str, Any]]:
+    """Return the money columns the registered providers give for the employments."""
+    found: dict[int, dict[str, Any]] = {}
+    for provide in platform().provided(ROSTER_PAY_SETTINGS):
+        for employment_id, values in provide(employment_ids, on).items():
+            found.setdefault(employment_id, {}).update(values)
+    return found
+
 
 def _in_force(items: list[Any], on: date) -> Any:
     """Return the appointment held on ``on`` (else the latest), from (start_on, end_on, id)."""
@@ -115,7 +131,7 @@ def _in_force(items: list[Any], on: date) -> Any:
 
 
 def _effective(items: list[Any], on: date) -> Any:
-    """Return the pay profile in effect on ``on`` (else the earliest to come)."""
+    """Return the 薪级 version in effect on ``on`` (else the earliest to come)."""
     if len(items) == 1:
         return items[0]
     past = [i for i in items if i.effective_on <= on]
@@ -140,7 +156,8 @@ def export_rows(
     the staff list's statement is used with ``filters`` (the fields of
     ``hr.staff.queries.StaffFilters``; ``status`` "active" unless given, "all" or None for
     both states) over ``institution_ids`` (None: all). Rows come ordered by 单位代码 and
-    工号, with the post and pay profile in force on ``on`` (default today). ``mask_ids``
+    工号, with the post and 薪级 in force on ``on`` (and payroll's money columns, see
+    ``ROSTER_PAY_SETTINGS``) (default today). ``mask_ids``
     hides the middle of ID numbers, for readers who may not see them.
     """
     on = on or china_today()
@@ -188,24 +205,23 @@ def export_rows(
             ).where(Appointment.employment_id.in_(part))
         ):
             posts[item.employment_id].append(item)
-        profiles: dict[int, list[Any]] = defaultdict(list)
+        steps: dict[int, list[Any]] = defaultdict(list)
         for item in connection.execute(
             select(
-                PayProfile.id,
-                PayProfile.employment_id,
-                PayProfile.effective_on,
-                PayProfile.salary_step,
-                PayProfile.contribution_base,
-                PayProfile.fund_base,
-                PayProfile.fund_rate,
-            ).where(PayProfile.employment_id.in_(part))
+                SalaryStep.id,
+                SalaryStep.employment_id,
+                SalaryStep.effective_on,
+                SalaryStep.step,
+            ).where(SalaryStep.employment_id.in_(part))
         ):
-            profiles[item.employment_id].append(item)
+            steps[item.employment_id].append(item)
+        money = _money(part, on)
         by_id = {row.id: row for row in base}
         for employment_id in part:
             row = by_id[employment_id]
             post = _in_force(posts.get(employment_id, []), on)
-            profile = _effective(profiles.get(employment_id, []), on)
+            step = _effective(steps.get(employment_id, []), on)
+            settings = money.get(employment_id, {})
             yield {
                 "institution_code": row.credit_code,
                 "staff_number": row.staff_number,
@@ -215,10 +231,10 @@ def export_rows(
                 "identity": IDENTITY_LABELS.get(row.identity, row.identity),
                 "category": CATEGORY_LABELS.get(post.category) if post else None,
                 "grade_text": grade_text(post.category, post.grade) if post else None,
-                "salary_step": profile.salary_step if profile else None,
+                "salary_step": step.step if step else None,
                 "start_on": row.start_on,
                 "bank_account": row.bank_account,
-                "contribution_base": profile.contribution_base if profile else None,
-                "fund_base": profile.fund_base if profile else None,
-                "fund_rate": profile.fund_rate if profile else None,
+                "contribution_base": settings.get("contribution_base"),
+                "fund_base": settings.get("fund_base"),
+                "fund_rate": settings.get("fund_rate"),
             }

@@ -17,23 +17,25 @@ from sqlalchemy import select
 from core.auth.models import User
 from core.extensions import db
 from core.ids import china_today, make_credit_code
+from hr import signals
 from hr.models import (
     Appointment,
     Contract,
     Department,
     Employment,
-    PayProfile,
     Person,
     PostPlan,
     PostPlanLine,
+    SalaryStep,
 )
 from hr.seed.rows import (
     appointment_fields,
     contract_fields,
     department_fields,
     employment_fields,
-    pay_profile_fields,
+    hire,
     person_fields,
+    salary_step_fields,
 )
 from hr.seed.synthetic import (
     ESTABLISHMENT,
@@ -94,16 +96,17 @@ def _departments(institution: Institution, names: Iterable[str]) -> dict[str, De
 
 
 def _add_staff(
-    institution_id: int, spec: StaffSpec, today: date, user_id: int | None, department_id: int
-) -> None:
+    institution_id: int, spec: StaffSpec, user_id: int | None, department_id: int
+) -> Employment:
     person = Person(**person_fields(spec, user_id))
     employment = Employment(person=person, **employment_fields(spec, institution_id, department_id))
     db.session.add(employment)
     for fields in appointment_fields(spec, institution_id):
         db.session.add(Appointment(employment=employment, **fields))
     db.session.add(Contract(employment=employment, **contract_fields(spec, institution_id)))
-    for fields in pay_profile_fields(spec, today):
-        db.session.add(PayProfile(employment=employment, **fields))
+    for fields in salary_step_fields(spec):
+        db.session.add(SalaryStep(employment=employment, **fields))
+    return employment
 
 
 def _demo_quota(
@@ -222,8 +225,17 @@ def seed_demo_staff() -> list[str]:
         names = {spec.department for spec, _ in staff}
         names |= {name for role in roles.values() for name in role.departments}
         departments = _departments(institution, names)
-        for spec, user_id in staff:
-            _add_staff(institution.id, spec, today, user_id, departments[spec.department].id)
+        added = [
+            (spec, _add_staff(institution.id, spec, user_id, departments[spec.department].id))
+            for spec, user_id in staff
+        ]
+        db.session.flush()
+        # Payroll (and whoever listens) hears of the hires as from any other path.
+        signals.send(
+            signals.hired,
+            [hire(spec, e.id, institution.id, e.person_id) for spec, e in added],
+            source="seed",
+        )
         specs = [spec for spec, _ in staff]
         _demo_quota(synth, institution, specs, today)
         _demo_post_plan(synth, institution, specs, today.year)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from hr.departments.kinds import suggest_kind
@@ -12,6 +11,7 @@ from hr.models import (
 from hr.seed.synthetic import (
     StaffSpec,
 )
+from hr.signals import Hire
 from institutions import seed as registry_seed  # noqa: F401  (its demo step must run first)
 
 
@@ -77,19 +77,24 @@ def contract_fields(spec: StaffSpec, institution_id: int) -> dict[str, Any]:
     }
 
 
-def pay_profile_fields(spec: StaffSpec, today: date) -> list[dict[str, Any]]:
-    first_job = spec.start_on == spec.career_start_on and spec.start_on.year == today.year
+def salary_step_fields(spec: StaffSpec) -> list[dict[str, Any]]:
+    """Return the synthetic person's 薪级 versions (HR's part of their pay record)."""
     return [
-        {
-            "effective_on": p.effective_on,
-            "salary_step": p.salary_step,
-            "contribution_base": p.contribution_base,
-            "fund_base": p.fund_base,
-            "fund_rate": p.fund_rate,
-            "special_deduction": p.special_deduction,
-            "is_first_job_this_year": first_job,
-            "has_prior_year_low_income": False,
-            "reason": p.reason,
-        }
+        {"effective_on": p.effective_on, "step": p.salary_step, "reason": p.reason}
         for p in spec.pay_profiles
     ]
+
+
+def hire(spec: StaffSpec, employment_id: int, institution_id: int, person_id: int) -> Hire:
+    """Return the hire signal's item for a synthetic person, with the money it hands on."""
+    first = spec.pay_profiles[0]
+    return Hire(
+        employment_id,
+        institution_id,
+        person_id,
+        spec.identity,
+        spec.start_on,
+        first.contribution_base,
+        first.fund_base,
+        first.fund_rate,
+    )

@@ -14,27 +14,30 @@ from sqlalchemy import func, insert, select, text
 from core.extensions import db
 from core.ids import china_today, make_credit_code
 from core.models import utcnow
+from hr import signals
 from hr.models import (
     Appointment,
     Contract,
     Department,
     Employment,
-    PayProfile,
     Person,
     PostPlan,
     PostPlanLine,
+    SalaryStep,
 )
 from hr.seed.rows import (
     appointment_fields,
     contract_fields,
     department_fields,
     employment_fields,
-    pay_profile_fields,
+    hire,
     person_fields,
+    salary_step_fields,
 )
 from hr.seed.synthetic import (
     Synthesizer,
 )
+from hr.signals import Hire
 from institutions import seed as registry_seed  # noqa: F401  (its demo step must run first)
 from institutions.models import Institution, QuotaEntry, Sponsor
 
@@ -52,7 +55,7 @@ BULK_MODELS = (
     Employment,
     Appointment,
     Contract,
-    PayProfile,
+    SalaryStep,
 )
 
 
@@ -177,6 +180,7 @@ def seed_scale(
     echo(f"单位 {len(specs):,} 个、举办单位 {writer.written[Sponsor]:,} 个（{elapsed()}）")
 
     done = 0
+    hires: list[Hire] = []
     for spec, institution_id, size in zip(specs, institution_ids, sizes, strict=True):
         staff = synth.staff(spec.profile, size)
         for entry in synth.quota_entries(spec.district_code, staff):
@@ -219,13 +223,18 @@ def seed_scale(
                     **contract_fields(member, institution_id),
                 },
             )
-            for fields in pay_profile_fields(member, today):
-                writer.add(PayProfile, {"employment_id": employment_id, **fields})
+            for fields in salary_step_fields(member):
+                writer.add(SalaryStep, {"employment_id": employment_id, **fields})
+            hires.append(hire(member, employment_id, institution_id, person_id))
         done += size
         if writer.pending(Person) >= chunk_size:
             writer.flush()
+            # Payroll (and whoever listens) hears of the hires as from any other path.
+            signals.send(signals.hired, hires, source="seed")
+            hires = []
             echo(f"职工 {done:,} / {staff_count:,}（{elapsed()}）")
     writer.finish()
+    signals.send(signals.hired, hires, source="seed")
     totals = {model.__tablename__: writer.written[model] for model in writer.models}
     echo(
         "完成："

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from core.forms import choices
 from core.ids import IdError, parse_citizen_id
@@ -53,6 +67,16 @@ class EntryForm(FlaskForm):
         validators=[InputRequired(_l("请填写入职日期"))],
         format=DATE_FORMATS,
         invalid_value_message=DATE_MESSAGE,
+    )
+    salary_step = IntegerField(
+        _l("薪级"),
+        validators=[
+            InputRequired(_l("请填写薪级")),
+            NumberRange(1, 65, _l("薪级须在 1–65 之间")),
+        ],
+        description=_l("按所聘岗位的起点薪级和套改年限确定；工勤技能岗位 1–40"),
+        invalid_value_message=_l("薪级须是整数"),
+        render_kw={"inputmode": "numeric", "min": 1, "max": 65},
     )
     department_id = SelectField(
         _l("部门"),

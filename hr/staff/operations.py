@@ -17,12 +17,17 @@ from core.extensions import db
 from core.i18n import Msg, msg
 from core.ids import IdError, china_today, mask_citizen_id, parse_citizen_id
 from core.parameters import parameter
+from hr import signals
+from hr.appraisals.grading import DEFAULTS as GRADING_DEFAULTS
 from hr.models import Appointment, Department, Employment, ExitReason, Identity, Person
+from hr.pay.operations import StepRequest, record_salary_steps
 from hr.staff import entry as staff
 from hr.staff.headcount import vacancy
 from institutions.models import Institution
 
 PERSON_DETAILS = ["education", "professional_title", "phone"]
+#: Why a hire's first 薪级 record exists.
+ENTRY_REASON = "入职定级"
 EMPLOYMENT_FIELDS = ["staff_number", "identity", "department_id", "start_on", "bank_account"]
 EXIT_FIELDS = ["end_on", "exit_reason", "exit_note"]
 
@@ -75,14 +80,28 @@ def entry_limit(key: str, on: date) -> int:
     return int(parameter(key, on, default=staff.DEFAULTS[key]))
 
 
+def steps_top(on: date) -> int:
+    """Return the highest 薪级 of any scale in force on ``on`` (65 on the 2006 tables)."""
+    maxima = parameter("hr.salary_step_max", on, default=GRADING_DEFAULTS["hr.salary_step_max"])
+    return max(int(value) for value in maxima.values())
+
+
 def enter_employment(
-    institution: Institution, data: Mapping[str, Any], *, today: date | None = None
+    institution: Institution,
+    data: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    source: str = "form",
 ) -> Employment:
     """Record an entry (入职): find or create the person by ID number, then the employment.
 
     Refused, with every reason by field, for a malformed or duplicate staff number, an ID
     number on file under another name, a person already employed here, an entry date too
-    far ahead, someone under the minimum age, a second quota place, or no vacant 编制/员额.
+    far ahead, someone under the minimum age, a second quota place, no vacant 编制/员额, a
+    department that is not the institution's active one, or a 薪级 out of range.
+
+    Every hire gets its first 薪级 record (``hr.pay``) from the entry date, and the packages
+    above hear of it (``hr.signals.hired``: payroll creates the employment's pay settings).
     """
     today = today or china_today()
     errors: dict[str, str] = {}
@@ -157,6 +176,11 @@ def enter_employment(
             if problem:
                 errors["identity"] = problem
 
+    step = data.get("salary_step")
+    top = steps_top(today)
+    if not isinstance(step, int) or not 1 <= step <= top:
+        errors["salary_step"] = msg("薪级须在 1–%(n)d 之间", n=top)
+
     department_id = None
     if data.get("department_id"):
         found = _department(institution.id, data["department_id"])
@@ -213,6 +237,7 @@ def enter_employment(
         },
     )
     changes.update({f"person.{k}": v for k, v in person_changes.items()})
+    changes["salary_step"] = [None, step]
     audit.record(
         "employment.enter",
         employment,
@@ -225,10 +250,22 @@ def enter_employment(
         ),
         changes=changes,
     )
+    record_salary_steps(
+        [StepRequest(employment.id, institution.id, start_on, step, ENTRY_REASON)],
+        source=source,
+        new_employments=True,
+    )
+    signals.send(
+        signals.hired,
+        [signals.Hire(employment.id, institution.id, person.id, identity.value, start_on)],
+        source=source,
+    )
     return employment
 
 
-def exit_employment(employment: Employment, data: Mapping[str, Any]) -> dict[str, list]:
+def exit_employment(
+    employment: Employment, data: Mapping[str, Any], *, source: str = "form"
+) -> dict[str, list]:
     """Record an exit (离职): the last day employed, the reason and a note; return the changes.
 
     Open appointments end on the same day, so the person no longer holds a post after it.
@@ -277,6 +314,11 @@ def exit_employment(employment: Employment, data: Mapping[str, Any]) -> dict[str
             r=ExitReason(reason).label,
         ),
         changes=changes,
+    )
+    signals.send(
+        signals.exited,
+        [signals.Exit(employment.id, employment.institution_id, end_on, ExitReason(reason).value)],
+        source=source,
     )
     return changes
 

@@ -29,6 +29,7 @@ from hr.models import (
     Person,
     PostCategory,
 )
+from hr.pay.queries import has_step
 from hr.staff.headcount import QUOTA_FOR_IDENTITY, Vacancy, vacancy
 
 #: Employment states a list can be limited to; no state: both.
@@ -67,6 +68,8 @@ class StaffFilters:
     #: "active" (employed on the list's date), "left" (ended before it), None: both
     status: str | None = None
     department_id: int | None = None
+    #: only staff without any 薪级 record (the annual step and payroll skip them)
+    without_salary_step: bool = False
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any], *, default_status: str | None = None):
@@ -86,6 +89,7 @@ class StaffFilters:
             grade=grade if grade and 1 <= grade <= MAX_GRADE else None,
             status=status if status in STATUSES else None,
             department_id=_positive(args.get("department")),
+            without_salary_step=args.get("pay") == "missing",
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -96,6 +100,7 @@ class StaffFilters:
             "grade": self.grade,
             "status": self.status,
             "department_id": self.department_id,
+            "without_salary_step": self.without_salary_step,
         }
 
 
@@ -158,6 +163,8 @@ def staff_statement(
         stmt = stmt.where(Employment.identity == filters.identity)
     if filters.department_id:
         stmt = stmt.where(Employment.department_id == filters.department_id)
+    if filters.without_salary_step:
+        stmt = stmt.where(~has_step())
     if filters.category or filters.grade:
         post = select(Appointment.id).where(Appointment.id == current_appointment_id(on))
         if filters.category:
@@ -235,7 +242,7 @@ def history(employment_filter) -> tuple[list[Employment], dict[int, list[Apprais
                 joinedload(Employment.institution),
                 selectinload(Employment.appointments),
                 selectinload(Employment.contracts),
-                selectinload(Employment.pay_profiles),
+                selectinload(Employment.salary_steps),
             )
             .order_by(Employment.start_on.desc(), Employment.id.desc())
         )

@@ -25,6 +25,7 @@ from hr.models import (
     Identity,
     PostCategory,
 )
+from hr.pay.queries import count_without_steps
 from hr.permissions import HR_MANAGE, HR_VIEW
 from hr.queries import hr_institution_or_404
 from hr.staff import operations
@@ -91,6 +92,9 @@ def staff(institution_id: int):
         grades=range(1, MAX_GRADE + 1),
         statuses=STATUSES,
         departments=departments_of(institution.id),
+        without_steps=(
+            count_without_steps([institution.id], today).get(institution.id, 0) if can_manage else 0
+        ),
     )
 
 
@@ -121,6 +125,7 @@ def staff_export(institution_id: int):
 def enter(institution_id: int):
     institution = hr_institution_or_404(institution_id, write=True)
     form = EntryForm(departments=department_choices(institution.id))
+    refused = False
     if form.validate_on_submit():
         done = perform(
             operations.enter_employment,
@@ -137,12 +142,13 @@ def enter(institution_id: int):
             return redirect(
                 url_for(".person", institution_id=institution.id, person_id=done.value.person_id)
             )
+        refused = True
     return render_template(
         "hr/staff/enter.html",
         institution=institution,
         form=form,
         vacancies=vacancies(institution.id, china_today()),
-    ), 422 if form.errors else 200
+    ), 422 if form.errors or refused else 200
 
 
 @bp.route(
@@ -157,6 +163,7 @@ def exit_(institution_id: int, employment_id: int):
     form = ExitForm()
     if request.method == "GET" and form.end_on.data is None:
         form.end_on.data = china_today()
+    refused = False
     if form.validate_on_submit():
         done = perform(
             operations.exit_employment,
@@ -173,13 +180,14 @@ def exit_(institution_id: int, employment_id: int):
             return redirect(
                 url_for(".person", institution_id=institution.id, person_id=employment.person_id)
             )
+        refused = True
     return render_template(
         "hr/staff/exit.html",
         institution=institution,
         employment=employment,
         form=form,
         labels=LABELS,
-    ), 422 if form.errors else 200
+    ), 422 if form.errors or refused else 200
 
 
 # --------------------------------------------------------------------------- people

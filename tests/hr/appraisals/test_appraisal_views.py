@@ -12,7 +12,7 @@ from core.audit import AuditEvent
 from core.extensions import db
 from core.roles import Role
 from hr.appraisals import queries
-from hr.models import Appointment, Appraisal, AppraisalRound, PayProfile
+from hr.models import Appointment, Appraisal, AppraisalRound, SalaryStep
 from tests.factories import create_employment, create_institution, create_person, create_user
 
 YEAR = 2025
@@ -51,17 +51,8 @@ def _grade(round_, employment, grade):
 
 
 def _profile(employment, step, effective_on=date(2024, 1, 1), **fields):
-    profile = PayProfile(
-        employment_id=employment.id,
-        effective_on=effective_on,
-        salary_step=step,
-        contribution_base=Decimal("8000.00"),
-        fund_base=Decimal("8000.00"),
-        fund_rate=Decimal("0.120"),
-        special_deduction=Decimal("1500.00"),
-        is_first_job_this_year=True,
-        has_prior_year_low_income=True,
-        **fields,
+    profile = SalaryStep(
+        employment_id=employment.id, effective_on=effective_on, step=step, **fields
     )
     db.session.add(profile)
     db.session.flush()
@@ -226,7 +217,7 @@ def test_close_applies_the_step_rule(client, hr):
     _profile(top_worker, 40)
     _appoint(top_worker, "worker", 2)
     _profile(jan_first, 30)
-    _profile(jan_first, 30, effective_on=date(2026, 1, 1), reason="调整缴费基数")
+    _profile(jan_first, 30, effective_on=date(2026, 1, 1), reason="套改")
     for employment, grade in [
         (excellent, "excellent"),
         (passed, "pass"),
@@ -243,37 +234,32 @@ def test_close_applies_the_step_rule(client, hr):
     db.session.commit()
 
     body = client.get(f"/hr/{hr.id}/appraisals/{YEAR}").get_data(as_text=True)
-    assert "没有薪酬档案" in body and "职工008" in body.split("没有薪酬档案")[1]
+    assert "没有薪级记录" in body and "职工008" in body.split("没有薪级记录")[1]
 
     response = client.post(f"/hr/{hr.id}/appraisals/{YEAR}/close", follow_redirects=True)
     body = response.get_data(as_text=True)
     assert "4 人自 2026 年 1 月 1 日起薪级晋升一级" in body
-    assert "1 人没有薪酬档案" in body and "职工008" in body
+    assert "1 人没有薪级记录" in body and "职工008" in body
     assert "2 人已达所在岗位类别的最高薪级" in body
 
     def on_jan_first(employment):
         return db.session.scalar(
-            select(PayProfile).where(
-                PayProfile.employment_id == employment.id,
-                PayProfile.effective_on == date(2026, 1, 1),
+            select(SalaryStep).where(
+                SalaryStep.employment_id == employment.id,
+                SalaryStep.effective_on == date(2026, 1, 1),
             )
         )
 
     new = on_jan_first(excellent)
-    assert new.salary_step == 21
+    assert new.step == 21
     assert new.reason == "2025 年度考核优秀，薪级晋升一级"
-    assert new.contribution_base == Decimal("8000.00")
-    assert new.fund_rate == Decimal("0.120")
-    assert new.special_deduction == Decimal("1500.00")
-    assert new.has_prior_year_low_income is True
-    assert new.is_first_job_this_year is False
-    assert on_jan_first(passed).salary_step == 17
+    assert on_jan_first(passed).step == 17
     assert on_jan_first(passed).reason == "2025 年度考核合格，薪级晋升一级"
-    assert on_jan_first(worker).salary_step == 40
+    assert on_jan_first(worker).step == 40
     for unchanged in (basic, failed, undetermined, top_prof, top_worker, no_profile):
         assert on_jan_first(unchanged) is None
-    assert on_jan_first(jan_first).salary_step == 31
-    assert on_jan_first(jan_first).reason == "调整缴费基数；2025 年度考核合格，薪级晋升一级"
+    assert on_jan_first(jan_first).step == 31
+    assert on_jan_first(jan_first).reason == "套改；2025 年度考核合格，薪级晋升一级"
 
     db.session.refresh(round_)
     assert round_.is_closed
@@ -285,7 +271,7 @@ def test_close_applies_the_step_rule(client, hr):
     # closing twice is refused and changes nothing
     response = client.post(f"/hr/{hr.id}/appraisals/{YEAR}/close", follow_redirects=True)
     assert "不能重复关闭" in response.get_data(as_text=True)
-    assert on_jan_first(excellent).salary_step == 21
+    assert on_jan_first(excellent).step == 21
     # a closed round takes no more grades
     response = _post_grades(client, hr, [(basic, "pass")])
     assert response.status_code == 422

@@ -204,6 +204,7 @@ def _entry(department_id, **overrides):
         "identity": "contract",
         "start_on": "2024-09-01",
         "department_id": str(department_id),
+        "salary_step": "9",
         "education": "",
     }
     data.update(overrides)

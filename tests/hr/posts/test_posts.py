@@ -12,7 +12,7 @@ from core.audit import AuditEvent
 from core.excel import read_workbook
 from core.extensions import db
 from core.roles import Role
-from hr.models import Appointment, PayProfile, PostPlan
+from hr.models import Appointment, PostPlan, SalaryStep
 from hr.posts import operations as posts_ops
 from hr.posts.excel import POSTS_EXPORT
 from hr.posts.operations import NeedsOverride, PostError, appoint, copy_previous_plan, save_plan
@@ -221,7 +221,7 @@ def test_posts_on_answers_for_past_dates(school):
 
 
 def _profile(employment, effective_on, step):
-    profile = PayProfile(employment_id=employment.id, effective_on=effective_on, salary_step=step)
+    profile = SalaryStep(employment_id=employment.id, effective_on=effective_on, step=step)
     db.session.add(profile)
     db.session.flush()
     return profile
@@ -229,11 +229,11 @@ def _profile(employment, effective_on, step):
 
 def _steps(employment):
     return [
-        (p.effective_on, p.salary_step)
+        (p.effective_on, p.step)
         for p in db.session.scalars(
-            select(PayProfile)
-            .where(PayProfile.employment_id == employment.id)
-            .order_by(PayProfile.effective_on)
+            select(SalaryStep)
+            .where(SalaryStep.employment_id == employment.id)
+            .order_by(SalaryStep.effective_on)
         )
     ]
 
@@ -263,7 +263,7 @@ def promoted(school):
 def test_raise_adds_a_new_pay_profile_row(promoted):
     appoint(promoted, P, 8, "语文教师", date(2026, 3, 15), override_reason="取得中级职称")
     assert _steps(promoted) == [(date(2022, 9, 1), 6), (date(2026, 4, 1), 9)]
-    new = db.session.scalar(select(PayProfile).where(PayProfile.effective_on == date(2026, 4, 1)))
+    new = db.session.scalar(select(SalaryStep).where(SalaryStep.effective_on == date(2026, 4, 1)))
     assert new.reason == "聘任专技 8 级岗位，薪级由 6 级升至起点薪级 9 级"
     assert _events("appointment.create")[-1].changes["salary_step"] == [6, 9]
 
@@ -277,9 +277,7 @@ def test_raise_in_december_takes_effect_in_january_and_lifts_later_versions(prom
 
 
 def test_no_raise_when_the_step_is_already_high_enough(promoted):
-    db.session.scalar(
-        select(PayProfile).where(PayProfile.employment_id == promoted.id)
-    ).salary_step = 12
+    db.session.scalar(select(SalaryStep).where(SalaryStep.employment_id == promoted.id)).step = 12
     appoint(promoted, P, 8, "语文教师", date(2026, 3, 15), override_reason="取得中级职称")
     assert _steps(promoted) == [(date(2022, 9, 1), 12)]
     assert "salary_step" not in _events("appointment.create")[-1].changes

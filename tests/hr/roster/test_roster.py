@@ -24,9 +24,9 @@ from hr.models import (
     Appointment,
     Employment,
     Identity,
-    PayProfile,
     Person,
     PostCategory,
+    SalaryStep,
 )
 from hr.roster.checks import (
     RosterRules,
@@ -40,6 +40,7 @@ from hr.roster.cli import hr_cli
 from hr.roster.excel import CATEGORY_BY_LABEL, IDENTITY_BY_LABEL, ROSTER_SPEC
 from hr.roster.operations import import_roster
 from hr.roster.queries import export_rows
+from payroll.models import PaySettings
 from tests.factories import (
     add_quota,
     create_department,
@@ -101,7 +102,7 @@ def _xlsx(rows: list[dict], headers: list[str] = HEADERS) -> bytes:
 def _counts() -> tuple[int, ...]:
     return tuple(
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (Person, Employment, Appointment, PayProfile)
+        for model in (Person, Employment, Appointment, SalaryStep, PaySettings)
     )
 
 
@@ -406,7 +407,7 @@ def test_a_clean_file_lands_whole(app, school):
     summary = import_roster(rows)
     db.session.commit()
     assert (summary.employments, summary.people_created, summary.people_reused) == (3, 2, 1)
-    assert _counts() == tuple(n + d for n, d in zip(before, (2, 3, 3, 3), strict=True))
+    assert _counts() == tuple(n + d for n, d in zip(before, (2, 3, 3, 3, 3), strict=True))
 
     first = db.session.scalar(
         select(Employment).where(
@@ -420,8 +421,14 @@ def test_a_clean_file_lands_whole(app, school):
     (post,) = first.appointments
     assert (post.category, post.grade, post.post_name) == ("management", 7, "管理 7 级")
     assert post.start_on == date(2020, 9, 1) and post.institution_id == school.id
-    (profile,) = first.pay_profiles
-    assert profile.salary_step == 20 and profile.effective_on == date(2020, 9, 1)
+    (profile,) = first.salary_steps
+    assert profile.step == 20 and profile.effective_on == date(2020, 9, 1)
+    assert profile.reason == "人员花名册导入"
+    # The bases and the rate are payroll's: handed on with the hire signal, kept there.
+    (profile,) = db.session.scalars(
+        select(PaySettings).where(PaySettings.employment_id == first.id)
+    ).all()
+    assert profile.effective_on == date(2020, 9, 1) and profile.has_occupational_annuity
     assert profile.contribution_base == Decimal("6500.50")
     assert profile.fund_base == Decimal("6500.00") and profile.fund_rate == Decimal("0.12")
 
@@ -429,7 +436,13 @@ def test_a_clean_file_lands_whole(app, school):
     assert worker.appointments[0].grade == 6 and worker.appointments[0].post_name == "普通工"
     reused = db.session.scalar(select(Employment).where(Employment.institution_id == other.id))
     assert reused.person_id == known.id and reused.department is None
-    assert reused.pay_profiles[0].fund_rate is None
+    assert reused.salary_steps[0].step == 20
+    assert (
+        db.session.scalar(
+            select(PaySettings.fund_rate).where(PaySettings.employment_id == reused.id)
+        )
+        is None
+    )
 
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "roster.import")
@@ -596,7 +609,7 @@ def test_template_has_the_headers_and_dropdowns(app, client, login_as, school):
 
 
 def test_inserted_ids_fall_back_to_the_keys_when_the_run_is_broken(app, school):
-    from hr.roster.operations import _inserted_ids
+    from hr.bulk import inserted_ids as _inserted_ids
 
     people = [create_person(), create_person(), create_person()]
     keys = [(p.citizen_id,) for p in people]
@@ -645,8 +658,8 @@ def test_export_shows_the_post_and_pay_in_force_today(app, school):
                 post_name="专技 8 级",
                 start_on=today - timedelta(days=30),
             ),
-            PayProfile(employment_id=employment.id, effective_on=date(2025, 1, 1), salary_step=13),
-            PayProfile(employment_id=employment.id, effective_on=date(2099, 1, 1), salary_step=40),
+            SalaryStep(employment_id=employment.id, effective_on=date(2025, 1, 1), step=13),
+            SalaryStep(employment_id=employment.id, effective_on=date(2099, 1, 1), step=40),
         ]
     )
     db.session.flush()

@@ -16,10 +16,10 @@ from hr.models import (
     Department,
     Employment,
     Identity,
-    PayProfile,
     Person,
     PostPlan,
     PostPlanLine,
+    SalaryStep,
 )
 from hr.seed import demo as hr_seed
 from hr.seed.scale import seed_scale_command
@@ -27,8 +27,9 @@ from hr.staff.headcount import vacancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
 from institutions.quota import quota_on
 from institutions.seed import seed_registry_and_users
+from payroll.models import PaySettings
 
-MODELS = (Person, Employment, Appointment, Contract, PayProfile, QuotaEntry, PostPlan)
+MODELS = (Person, Employment, Appointment, Contract, SalaryStep, PaySettings, QuotaEntry, PostPlan)
 
 
 def _counts() -> dict[str, int]:
@@ -54,12 +55,15 @@ def _check_staff(institution_ids: list[int], plan_vacancy: int = 0) -> None:
             select(Contract.employment_id).where(Contract.institution_id.in_(institution_ids))
         )
     )
-    profiled = set(db.session.scalars(select(PayProfile.employment_id)))
+    profiled = set(db.session.scalars(select(SalaryStep.employment_id)))
+    # every hire also has payroll's settings, created when payroll heard the hire signal
+    settled = set(db.session.scalars(select(PaySettings.employment_id)))
     for employment in employments:
         assert employment.end_on is None
         assert current[employment.id] == 1, employment
         assert contracts[employment.id] == 1, employment
         assert employment.id in profiled, employment
+        assert employment.id in settled, employment
         # every employment belongs to one of its own institution's active departments
         assert employment.department is not None, employment
         assert employment.department.institution_id == employment.institution_id

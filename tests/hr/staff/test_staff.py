@@ -37,6 +37,7 @@ def _entry(**overrides) -> dict:
         "identity": Identity.CONTRACT.value,
         "start_on": date(2024, 9, 1),
         "department_id": "",
+        "salary_step": 12,
         "education": "大学本科",
         "professional_title": "",
         "phone": "",

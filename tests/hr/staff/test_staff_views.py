@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from core.excel import read_workbook
 from core.extensions import db
 from core.ids import china_today, make_citizen_id, mask_citizen_id
 from core.roles import Role
-from hr.models import Appointment, Appraisal, AppraisalRound, Contract, Employment, PayProfile
+from hr.models import Appointment, Appraisal, AppraisalRound, Contract, Employment, SalaryStep
 from hr.staff.excel import STAFF_EXPORT
 from tests.factories import (
     add_quota,
@@ -227,13 +226,7 @@ def _rich_history(employment, n: int) -> None:
             )
         )
         db.session.add(
-            PayProfile(
-                employment=employment,
-                effective_on=date(2015 + k, 1, 1),
-                salary_step=10 + k,
-                fund_rate=Decimal("0.120"),
-                special_deduction=Decimal("0"),
-            )
+            SalaryStep(employment=employment, effective_on=date(2015 + k, 1, 1), step=10 + k)
         )
     db.session.add(Appraisal(round=round_, employment=employment, grade="pass"))
     db.session.flush()
@@ -247,7 +240,9 @@ def test_person_page_shows_the_whole_history(client, login_as, school, officer):
     assert "钱老师" in body
     assert "专技 10 级" in body and "专技 9 级" in body
     assert "固定期限" in body and "已到期终止" in body
-    assert "12%" in body
+    # HR's part of the pay record: the 薪级 versions (the money settings are payroll's)
+    history = body.split("薪级记录")[1]
+    assert "2016-01-01" in history and ">11<" in history and ">10<" in history
     assert "合格" in body
 
 
@@ -321,6 +316,7 @@ def _entry_form(**overrides) -> dict:
         "identity": "contract",
         "start_on": (china_today() - timedelta(days=1)).isoformat(),
         "department_id": "",
+        "salary_step": "12",
         "education": "",
         "professional_title": "",
         "phone": "",
