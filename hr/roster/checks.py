@@ -53,7 +53,7 @@ from hr.roster.queries import (
     staff_numbers_in_use,
 )
 from hr.staff import entry as entry_rules
-from hr.staff.headcount import vacancy
+from hr.staff.headcount import lock_institutions, vacancy
 
 # --------------------------------------------------------------------------- parameters
 
@@ -386,6 +386,8 @@ def check_roster(
     for row in placed:
         if row["identity"] in entry_rules.QUOTA_IDENTITIES:
             quota_rows[(row["_institution_id"], row["identity"])].append(row)
+    # Held until the import is written (same transaction): see hr.staff.headcount.
+    lock_institutions(institution_id for institution_id, _ in quota_rows)
     for (institution_id, identity), hires in sorted(quota_rows.items()):
         place = vacancy(institution_id, Identity(identity), rules.today)
         refusal = place.refusal(len(hires)) if place else None

@@ -11,6 +11,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from core.errors import Refusal
 from core.excel import CellError, read_workbook, write_workbook
 from core.extensions import db
 
@@ -54,6 +55,10 @@ def import_roster_command(path: Path, create_departments: bool) -> None:
     try:
         summary = import_roster(result.rows)
         db.session.commit()
+    except Refusal as refusal:
+        db.session.rollback()
+        click.echo(f"{path.name}：{refusal}，未导入任何数据。", err=True)
+        raise SystemExit(1) from None
     except Exception:
         db.session.rollback()
         raise

@@ -18,7 +18,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from core import audit
+from core.errors import Refusal
 from core.extensions import db
+from core.ids import china_today
 from core.models import utcnow
 from hr import signals
 from hr.bulk import insert_columns, inserted_ids, max_id
@@ -27,11 +29,14 @@ from hr.departments.operations import create_missing
 from hr.models import (
     Appointment,
     Employment,
+    Identity,
     Person,
     grade_label,
 )
 from hr.pay.operations import StepRequest, record_salary_steps
 from hr.roster.excel import IDENTITY_LABELS, birth_on
+from hr.staff.entry import QUOTA_IDENTITIES
+from hr.staff.headcount import hiring_refusal
 from institutions.models import Institution
 
 IMPORT_REASON = "人员花名册导入"
@@ -62,6 +67,25 @@ def _gender_and_birth(citizen_id: str) -> tuple[str, date]:
 
 def _column(rows: list[dict[str, Any]], key: str) -> list[Any]:
     return list(map(itemgetter(key), rows))
+
+
+def _check_quota(rows: list[dict[str, Any]]) -> None:
+    """Refuse the import if its 编制 / 员额 hires no longer fit (re-checked under the lock).
+
+    check_roster decided this already, in the same transaction on the web page and the
+    command line; if the check ran in an earlier transaction, a hire made since could have
+    taken a place, and the write must not trust it.
+    """
+    hiring = Counter(
+        (row["_institution_id"], row["identity"])
+        for row in rows
+        if row["identity"] in QUOTA_IDENTITIES
+    )
+    today = china_today()
+    for (institution_id, identity), count in sorted(hiring.items()):
+        refusal = hiring_refusal(institution_id, Identity(identity), {today}, count)
+        if refusal:
+            raise Refusal(refusal, field="file")  # the upload's field on the page
 
 
 def _create_departments(rows: list[dict[str, Any]], actor: Any) -> None:
@@ -112,6 +136,7 @@ def import_roster(
         return result
     if "grade" not in rows[0] or "_department_id" not in rows[0]:
         raise ValueError("import_roster needs rows that hr.roster.checks.check_roster passed")
+    _check_quota(rows)
     db.session.flush()  # pending ORM changes first: the inserts below bypass the unit of work
     now = utcnow()
     stamps = {"created_at": now, "updated_at": now}

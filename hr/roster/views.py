@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.actions import perform
 from core.excel import CellError
 from core.extensions import db
 from core.http import dated_filename, read_upload, template_response, xlsx_response
@@ -47,18 +48,19 @@ def roster_import(institution_id: int):
                 key=lambda e: e.row or 0,
             )
         if not errors:
-            summary = import_roster(result.rows)
-            db.session.commit()
-            flash(
-                _(
+            done = perform(
+                import_roster,
+                result.rows,
+                form=form,
+                success=lambda summary: _(
                     "已导入 %(n)d 人（新建人员 %(c)d 名，沿用已有人员 %(r)d 名）。",
                     n=summary.employments,
                     c=summary.people_created,
                     r=summary.people_reused,
                 ),
-                "success",
             )
-            return redirect(url_for(".roster_import", institution_id=institution.id))
+            if done:
+                return redirect(url_for(".roster_import", institution_id=institution.id))
         db.session.rollback()
     return render_template(
         "hr/roster/roster_import.html", form=form, errors=errors, institution=institution

@@ -1,7 +1,16 @@
-"""No hiring beyond 编制 (严禁超编进人): the vacancy rule and the counts it needs."""
+"""No hiring beyond 编制 (严禁超编进人): the vacancy rule, the counts it needs, and the lock
+that makes check and hire one step.
+
+Every path that hires into a quota (the entry form, the roster import's check and its
+write) goes through this module: ``hiring_refusal`` locks the institution, counts and
+decides; the caller writes in the same transaction, before anyone else can count. Without
+the lock, two hires into the last vacancy on PostgreSQL could both count it free and both
+pass (tests/hr/staff/test_vacancy_concurrency.py shows they cannot).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,7 +18,7 @@ from sqlalchemy import func, or_, select
 
 from core.extensions import db
 from hr.models import Employment, Identity
-from institutions.models import QuotaKind
+from institutions.models import Institution, QuotaKind
 from institutions.quota import quota_on
 
 #: Which quota each identity uses; contract and dispatched staff use none.
@@ -63,3 +72,38 @@ def vacancy(institution_id: int, identity: Identity, on: date) -> Vacancy | None
     return Vacancy(
         kind, quota_on(institution_id, kind, on), occupied_on(institution_id, identity, on)
     )
+
+
+def lock_institutions(institution_ids: Iterable[int]) -> None:
+    """Hold the institutions' rows until the transaction ends: one hiring at a time each.
+
+    ``FOR NO KEY UPDATE`` (PostgreSQL) makes a second hiring into the same institution wait
+    until the first commits or rolls back, then count again; rows that merely refer to the
+    institution are not held up. Locks are taken in id order, so two imports naming the same
+    institutions cannot deadlock. SQLite ignores the clause: there a writer holds the whole
+    database from the start of its transaction, which serializes hirings already.
+    """
+    ids = sorted(set(institution_ids))
+    if ids:
+        db.session.execute(
+            select(Institution.id)
+            .where(Institution.id.in_(ids))
+            .order_by(Institution.id)
+            .with_for_update(key_share=True)
+        ).all()
+
+
+def hiring_refusal(
+    institution_id: int, identity: Identity, on_dates: Iterable[date], hiring: int = 1
+) -> str | None:
+    """Lock the institution and return why hiring ``hiring`` people of ``identity`` would
+    break its quota on any of ``on_dates``, or None (also for identities using no quota)."""
+    if QUOTA_FOR_IDENTITY.get(identity) is None:
+        return None
+    lock_institutions([institution_id])
+    for on in sorted(set(on_dates)):
+        found = vacancy(institution_id, identity, on)
+        refusal = found.refusal(hiring) if found is not None else None
+        if refusal:
+            return refusal
+    return None

@@ -22,7 +22,7 @@ from hr.appraisals.grading import DEFAULTS as GRADING_DEFAULTS
 from hr.models import Appointment, Department, Employment, ExitReason, Identity, Person
 from hr.pay.operations import StepRequest, record_salary_steps
 from hr.staff import entry as staff
-from hr.staff.headcount import vacancy
+from hr.staff.headcount import hiring_refusal
 from institutions.models import Institution
 
 PERSON_DETAILS = ["education", "professional_title", "phone"]
@@ -190,12 +190,11 @@ def enter_employment(
             errors["department_id"] = found
 
     if "identity" not in errors:
-        for on in sorted({start_on, max(start_on, today)}):
-            found = vacancy(institution.id, identity, on)
-            refusal = found.refusal() if found is not None else None
-            if refusal:
-                errors["identity"] = refusal
-                break
+        # Locks the institution until the caller commits: the count stays true until the
+        # employment below is written (严禁超编进人 holds against a concurrent hire).
+        refusal = hiring_refusal(institution.id, identity, {start_on, max(start_on, today)})
+        if refusal:
+            errors["identity"] = refusal
 
     if errors:
         raise StaffError(errors)

@@ -666,3 +666,21 @@ def test_export_shows_the_post_and_pay_in_force_today(app, school):
     (row,) = export_rows(institution_ids=[school.id])
     assert (row["grade_text"], row["salary_step"]) == ("8", 13)
     assert row["start_on"] == date(2020, 9, 1)
+
+
+def test_the_write_checks_the_quota_again(app, school):
+    """A check from an earlier transaction is not trusted: a hire since took the place."""
+    from core.errors import Refusal
+
+    full = create_institution(name="满编学校")
+    add_quota(full, "establishment", 1)
+    result = read_workbook(
+        _xlsx([_row(full.credit_code, 1, 人员身份="事业编制", 部门=None)]), ROSTER_SPEC
+    )
+    assert check_roster(result.rows, institution=full) == []
+    create_employment(full, identity=Identity.ESTABLISHMENT.value)  # the place goes meanwhile
+    before = _counts()
+    with pytest.raises(Refusal, match="事业编制已满") as caught:
+        import_roster(result.rows)
+    assert caught.value.field == "file"
+    assert _counts() == before
