@@ -2,11 +2,11 @@
 
 DOMAIN.md §9. Reading converts and checks each cell (``hr.roster.excel.ROSTER_SPEC``);
 ``row_problems`` checks one row column against column (pure); ``file_duplicates`` finds
-repeats inside the file (pure); ``check_roster``
-runs both and adds what needs the database, set-based (one query per kind of fact, never
-one per row), and reports every problem as a ``CellError`` with the Excel row, the column
-header and the reason. Imports land whole or not at all: the caller writes only when the
-list is empty (``hr.roster.operations.import_roster``).
+repeats inside the file (pure); ``check_roster`` runs both and adds what needs the
+database, set-based (one query per kind of fact, never one per row), and reports every
+problem as a ``CellError`` with the Excel row, the column header and the reason. Imports
+land whole or not at all: the caller writes only when the list is empty
+(``hr.roster.operations.import_roster``).
 """
 
 from __future__ import annotations
