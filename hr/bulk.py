@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Date, and_, func, literal, or_, select
+from sqlalchemy.sql.elements import ClauseElement
 
 from core.extensions import db
 
@@ -33,7 +34,8 @@ def insert_columns(model: type, columns: Mapping[str, Sequence[Any]], **constant
     value goes through the column type's own bind processor (the conversion SQLAlchemy
     applies: dates, money), column by column; values shared by every row (timestamps,
     flags) are written into the statement once as literals, rendered by SQLAlchemy for the
-    dialect; and the driver's executemany gets plain tuples in chunks, on the session's
+    dialect (a SQL expression is rendered as it is: ``literal_column("'{}'")`` for a JSON
+    value no literal renderer exists for); and the driver's executemany gets plain tuples in chunks, on the session's
     connection and inside its transaction.
     """
     count = len(next(iter(columns.values())))
@@ -53,9 +55,9 @@ def insert_columns(model: type, columns: Mapping[str, Sequence[Any]], **constant
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     placeholders = [marker] * len(columns) + [
         str(
-            literal(value, table.c[name].type).compile(
-                dialect=dialect, compile_kwargs={"literal_binds": True}
-            )
+            (
+                value if isinstance(value, ClauseElement) else literal(value, table.c[name].type)
+            ).compile(dialect=dialect, compile_kwargs={"literal_binds": True})
         )
         for name, value in constants.items()
     ]

@@ -21,7 +21,8 @@ Receivers' contract (decided, and tested in tests/hr/test_signals.py):
   ``hired.connect(receiver, sender=app)``. The sender is the app, so two apps in one
   process (the tests make several) never call each other's receivers.
 
-Arguments (keyword; every signal also gets ``source``: "form", "import", "seed", "cli"):
+Arguments (keyword; every signal also gets ``source``: "form", "import", "seed", "cli").
+The items are named tuples (cheap to make by the hundred thousand, immutable):
 
 - ``hired(app, hires: list[Hire], source)``: employments that began (entry form, roster
   import, seeds). A ``Hire`` carries the money settings the roster import had for it
@@ -37,10 +38,9 @@ Arguments (keyword; every signal also gets ``source``: "form", "import", "seed",
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from blinker import Namespace
 from flask import current_app
@@ -53,8 +53,7 @@ appointed = hr_signals.signal("appointed")
 salary_steps_changed = hr_signals.signal("salary-steps-changed")
 
 
-@dataclass(frozen=True, slots=True)
-class Hire:
+class Hire(NamedTuple):
     """An employment that began; the money fields are handed on, HR does not keep them."""
 
     employment_id: int
@@ -69,8 +68,7 @@ class Hire:
     fund_rate: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Exit:
+class Exit(NamedTuple):
     """An employment that ended on ``end_on`` (its last day) for ``reason`` (ExitReason)."""
 
     employment_id: int
@@ -79,8 +77,7 @@ class Exit:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Appointed:
+class Appointed(NamedTuple):
     """A post taken from ``start_on``; ``previous`` is the (category, grade) it replaced."""
 
     appointment_id: int
@@ -93,8 +90,7 @@ class Appointed:
     previous: tuple[str, int] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StepChange:
+class StepChange(NamedTuple):
     """A 薪级 version: ``step`` from ``effective_on`` (``previous`` in effect before, if any)."""
 
     employment_id: int

@@ -9,8 +9,8 @@ the packages above (``hr.signals.salary_steps_changed``). Add and flush; the cal
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from core.errors import Refusal
 from core.extensions import db
@@ -30,8 +30,7 @@ class PayError(Refusal):
         super().__init__(message, field=field)
 
 
-@dataclass(frozen=True, slots=True)
-class StepRequest:
+class StepRequest(NamedTuple):
     """From ``effective_on`` the employment's 薪级 is ``step``, because ``reason``.
 
     ``at_least``: a floor, not a value (a new post's starting step): nothing changes when
