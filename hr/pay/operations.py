@@ -84,10 +84,19 @@ def _insert_first(requests: Sequence[StepRequest]) -> list[StepChange]:
         created_at=now,
         updated_at=now,
     )
-    return [
-        StepChange(r.employment_id, r.institution_id, r.effective_on, r.step, None, r.reason)
-        for r in requests
-    ]
+    # A new employment's versions follow each other (a seed's history): each one's
+    # previous is the one before it.
+    before: dict[int, int] = {}
+    changes = []
+    for r in sorted(requests, key=lambda r: (r.employment_id, r.effective_on)):
+        previous = before.get(r.employment_id)
+        before[r.employment_id] = r.step
+        changes.append(
+            StepChange(
+                r.employment_id, r.institution_id, r.effective_on, r.step, previous, r.reason
+            )
+        )
+    return changes
 
 
 def _apply(requests: Sequence[StepRequest]) -> list[StepChange]:

@@ -26,16 +26,14 @@ from hr.models import (
     Person,
     PostPlan,
     PostPlanLine,
-    SalaryStep,
 )
 from hr.seed.rows import (
+    announce_hires,
     appointment_fields,
     contract_fields,
     department_fields,
     employment_fields,
-    hire,
     person_fields,
-    salary_step_fields,
 )
 from hr.seed.synthetic import (
     ESTABLISHMENT,
@@ -104,9 +102,29 @@ def _add_staff(
     for fields in appointment_fields(spec, institution_id):
         db.session.add(Appointment(employment=employment, **fields))
     db.session.add(Contract(employment=employment, **contract_fields(spec, institution_id)))
-    for fields in salary_step_fields(spec):
-        db.session.add(SalaryStep(employment=employment, **fields))
     return employment
+
+
+def _appointed(employments: list[Employment]) -> list[signals.Appointed]:
+    """Return the seeded posts as the appointed signal's items, each after the one before."""
+    found = []
+    for employment in employments:
+        previous = None
+        for post in sorted(employment.appointments, key=lambda a: a.start_on):
+            found.append(
+                signals.Appointed(
+                    post.id,
+                    employment.id,
+                    employment.institution_id,
+                    post.category,
+                    post.grade,
+                    post.post_name,
+                    post.start_on,
+                    previous,
+                )
+            )
+            previous = (post.category, post.grade)
+    return found
 
 
 def _demo_quota(
@@ -230,11 +248,11 @@ def seed_demo_staff() -> list[str]:
             for spec, user_id in staff
         ]
         db.session.flush()
-        # Payroll (and whoever listens) hears of the hires as from any other path.
-        signals.send(
-            signals.hired,
-            [hire(spec, e.id, institution.id, e.person_id) for spec, e in added],
-            source="seed",
+        # 薪级 through HR's one pay operation; payroll (and whoever listens) hears of the
+        # hires and posts as from any other path.
+        announce_hires(
+            [(spec, e.id, institution.id, e.person_id) for spec, e in added],
+            _appointed([e for _, e in added]),
         )
         specs = [spec for spec, _ in staff]
         _demo_quota(synth, institution, specs, today)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from hr import signals
 from hr.departments.kinds import suggest_kind
 from hr.models import (
     ContractStatus,
 )
+from hr.pay.operations import StepRequest, record_salary_steps
 from hr.seed.synthetic import (
     StaffSpec,
 )
-from hr.signals import Hire
+from hr.signals import Appointed, Hire
 from institutions import seed as registry_seed  # noqa: F401  (its demo step must run first)
 
 
@@ -77,12 +80,37 @@ def contract_fields(spec: StaffSpec, institution_id: int) -> dict[str, Any]:
     }
 
 
-def salary_step_fields(spec: StaffSpec) -> list[dict[str, Any]]:
-    """Return the synthetic person's 薪级 versions (HR's part of their pay record)."""
+def step_requests(spec: StaffSpec, employment_id: int, institution_id: int) -> list[StepRequest]:
+    """Return the synthetic person's 薪级 versions as requests to HR's one pay operation."""
     return [
-        {"effective_on": p.effective_on, "step": p.salary_step, "reason": p.reason}
+        StepRequest(employment_id, institution_id, p.effective_on, p.salary_step, p.reason)
         for p in spec.pay_profiles
     ]
+
+
+def announce_hires(
+    hires: list[tuple[StaffSpec, int, int, int]], appointments: Sequence[Appointed] = ()
+) -> None:
+    """Record the seeded hires' 薪级 and tell the packages above, as every hiring path does.
+
+    ``hires``: (spec, employment id, institution id, person id) of employments already
+    written (flushed); ``appointments``: their posts, when someone listens for them.
+    """
+    record_salary_steps(
+        [
+            request
+            for spec, employment_id, institution_id, _ in hires
+            for request in step_requests(spec, employment_id, institution_id)
+        ],
+        source="seed",
+        new_employments=True,
+    )
+    signals.send(
+        signals.hired,
+        [hire(spec, e, i, p) for spec, e, i, p in hires],
+        source="seed",
+    )
+    signals.send(signals.appointed, appointments, source="seed")
 
 
 def hire(spec: StaffSpec, employment_id: int, institution_id: int, person_id: int) -> Hire:

@@ -14,7 +14,6 @@ from sqlalchemy import func, insert, select, text
 from core.extensions import db
 from core.ids import china_today, make_credit_code
 from core.models import utcnow
-from hr import signals
 from hr.models import (
     Appointment,
     Contract,
@@ -23,21 +22,19 @@ from hr.models import (
     Person,
     PostPlan,
     PostPlanLine,
-    SalaryStep,
 )
 from hr.seed.rows import (
+    announce_hires,
     appointment_fields,
     contract_fields,
     department_fields,
     employment_fields,
-    hire,
     person_fields,
-    salary_step_fields,
 )
 from hr.seed.synthetic import (
+    StaffSpec,
     Synthesizer,
 )
-from hr.signals import Hire
 from institutions import seed as registry_seed  # noqa: F401  (its demo step must run first)
 from institutions.models import Institution, QuotaEntry, Sponsor
 
@@ -55,7 +52,6 @@ BULK_MODELS = (
     Employment,
     Appointment,
     Contract,
-    SalaryStep,
 )
 
 
@@ -180,7 +176,7 @@ def seed_scale(
     echo(f"单位 {len(specs):,} 个、举办单位 {writer.written[Sponsor]:,} 个（{elapsed()}）")
 
     done = 0
-    hires: list[Hire] = []
+    hires: list[tuple[StaffSpec, int, int, int]] = []
     for spec, institution_id, size in zip(specs, institution_ids, sizes, strict=True):
         staff = synth.staff(spec.profile, size)
         for entry in synth.quota_entries(spec.district_code, staff):
@@ -223,18 +219,18 @@ def seed_scale(
                     **contract_fields(member, institution_id),
                 },
             )
-            for fields in salary_step_fields(member):
-                writer.add(SalaryStep, {"employment_id": employment_id, **fields})
-            hires.append(hire(member, employment_id, institution_id, person_id))
+            hires.append((member, employment_id, institution_id, person_id))
         done += size
         if writer.pending(Person) >= chunk_size:
             writer.flush()
-            # Payroll (and whoever listens) hears of the hires as from any other path.
-            signals.send(signals.hired, hires, source="seed")
+            # 薪级 through HR's one pay operation; payroll (and whoever listens) hears of
+            # the hires as from any other path.
+            announce_hires(hires)
             hires = []
             echo(f"职工 {done:,} / {staff_count:,}（{elapsed()}）")
+    writer.flush()
+    announce_hires(hires)
     writer.finish()
-    signals.send(signals.hired, hires, source="seed")
     totals = {model.__tablename__: writer.written[model] for model in writer.models}
     echo(
         "完成："
