@@ -9,7 +9,7 @@ process:
   (a) pd.read_excel(engine="calamine", dtype=str): parsing only, the floor;
   (b) read_workbook + check_roster + import_roster + commit: parse, validate every cell,
       check the whole file against the database, write people, employments, appointments
-      and pay profiles, commit.
+      and 薪级 records, hand the hires to payroll (its pay settings), commit.
 Each run of (b) gets a fresh temporary SQLite database (migrated, institutions and quotas
 created outside the timing). With --database-url the given database is migrated and used
 for a single run: point it at an empty database. Prints median seconds, rows/s, the ratio
@@ -197,8 +197,10 @@ def make_app(database_url: str, instance: Path):
 
 
 def prepare(codes: list[str], counts: dict[str, dict[str, int]]) -> None:
-    """Register the institutions with enough 编制 and 员额 for the file (one commit)."""
+    """Register the institutions with their departments and enough 编制 and 员额 for the
+    file (one commit)."""
     from core.extensions import db
+    from hr.models import Department
     from institutions.models import (
         FundingClass,
         Institution,
@@ -222,6 +224,8 @@ def prepare(codes: list[str], counts: dict[str, dict[str, int]]) -> None:
         )
         db.session.add(institution)
         db.session.flush()
+        for name in DEPARTMENTS:  # the 部门 the file names must exist (hr.departments)
+            db.session.add(Department(institution_id=institution.id, name=name, kind="other"))
         for label, kind in (("事业编制", QuotaKind.ESTABLISHMENT), ("员额", QuotaKind.FILED)):
             db.session.add(
                 QuotaEntry(
@@ -239,8 +243,9 @@ def end_to_end(path: str) -> tuple[int, dict[str, float]]:
     """Read, check, import and commit the workbook; return (rows, seconds per step)."""
     from core.excel import read_workbook
     from core.extensions import db
-    from hr.roster import ROSTER_SPEC, check_roster
-    from hr.roster_ops import import_roster
+    from hr.roster.checks import check_roster
+    from hr.roster.excel import ROSTER_SPEC
+    from hr.roster.operations import import_roster
 
     steps: dict[str, float] = {}
     start = time.perf_counter()
@@ -263,8 +268,8 @@ def end_to_end(path: str) -> tuple[int, dict[str, float]]:
 def export_all(path: str, expected: int) -> float:
     """Export every imported row to ``path`` (not part of the ratio); return the seconds."""
     from core.excel import write_workbook
-    from hr.roster import ROSTER_SPEC
-    from hr.roster_ops import export_rows
+    from hr.roster.excel import ROSTER_SPEC
+    from hr.roster.queries import export_rows
 
     start = time.perf_counter()
     count = [0]

@@ -74,7 +74,7 @@ def main() -> None:
         from core.extensions import db
         from core.roles import Role
         from hr.models import Employment
-        from hr.seed import seed_scale
+        from hr.seed.scale import seed_scale
 
         app = create_app()
         with app.app_context():

@@ -44,18 +44,20 @@ def perform(
 ) -> Outcome:
     """Run ``operation``; commit and flash ``success``, or roll back and report the refusal.
 
-    A refusal naming a field of ``form`` goes under that field; any other is flashed. Flashed
+    A refusal naming a field of ``form`` goes under that field (each of its ``errors``
+    under its own); any other is flashed. Flashed
     text is translated now: the session cookie carries text, and the reader is the actor.
     """
     try:
         value = operation(*args, **kwargs)
     except Refusal as refusal:
         db.session.rollback()
-        field = getattr(form, refusal.field, None) if (form is not None and refusal.field) else None
-        if field is not None:
-            field.errors = [*field.errors, refusal.message]
-        else:
-            flash(str(refusal.message), "danger")
+        for name, message in refusal.by_field().items():
+            field = getattr(form, name, None) if (form is not None and name) else None
+            if field is not None:
+                field.errors = [*field.errors, message]
+            else:
+                flash(str(message), "danger")
         return Outcome(refusal=refusal)
     db.session.commit()
     if success is not None:

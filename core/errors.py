@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from flask import Flask, current_app, jsonify, render_template, request
@@ -22,15 +22,32 @@ class Refusal(ValueError):
 
     Every package's refusals derive from this. ``message`` is a :class:`~core.i18n.Msg` (or
     plain text from older code), translated where it is shown; ``field`` names the form field
-    it is about, if any.
+    it is about, if any. A refusal about several fields at once gives ``errors``
+    ({field: message}, so the form shows every reason in one round); ``message`` and
+    ``field`` are then its first entry.
     """
 
     status_code = 422
 
-    def __init__(self, message: Msg | str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: Msg | str | None = None,
+        *,
+        field: str | None = None,
+        errors: Mapping[str, Msg | str] | None = None,
+    ) -> None:
+        self.errors: dict[str, Msg | str] = dict(errors or {})
+        if message is None:
+            if not self.errors:
+                raise ValueError("a refusal needs a message")
+            field, message = next(iter(self.errors.items()))
         super().__init__(message)
         self.message = message
         self.field = field
+
+    def by_field(self) -> dict[str | None, Msg | str]:
+        """Return every reason by the field it is about (None: not about one field)."""
+        return dict(self.errors) if self.errors else {self.field: self.message}
 
     def __str__(self) -> str:
         return str(self.message)

@@ -1,4 +1,4 @@
-"""People and their working lives: employments, posts, contracts, appraisals, pay profiles.
+"""People and their working lives: employments, posts, contracts, appraisals, 薪级.
 
 Everything that changes over time is effective-dated (start and end dates) and kept, so
 "who held which post on date X" and "what was their 薪级 in March" stay answerable.
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.ids import mask_citizen_id
-from core.models import Money, TimestampMixin, UTCDateTime
+from core.models import TimestampMixin, UTCDateTime
 
 
 class LabelledEnum(StrEnum):
@@ -186,6 +186,58 @@ class AppraisalGrade(LabelledEnum):
         }
 
 
+class DepartmentKind(LabelledEnum):
+    """What a department (科室 / 处室) does; hospitals count staff by it."""
+
+    CLINICAL = "clinical"  # 临床科室
+    MEDICAL_TECHNICAL = "medical_technical"  # 医技科室
+    NURSING = "nursing"  # 护理单元、护理部
+    ADMINISTRATIVE = "administrative"  # 行政、职能处室
+    LOGISTICS = "logistics"  # 后勤保障
+    TEACHING = "teaching"  # 教研组、年级组
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CLINICAL: _l("临床"),
+            cls.MEDICAL_TECHNICAL: _l("医技"),
+            cls.NURSING: _l("护理"),
+            cls.ADMINISTRATIVE: _l("行政"),
+            cls.LOGISTICS: _l("后勤"),
+            cls.TEACHING: _l("教学"),
+            cls.OTHER: _l("其他"),
+        }
+
+
+class Department(TimestampMixin, db.Model):
+    """科室 / 处室: a unit of one institution that its staff belong to.
+
+    Never deleted once staff have belonged to it; a department that closes is deactivated
+    (no new staff join it, its history stays readable).
+    """
+
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("institution_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    #: a ``DepartmentKind`` value
+    kind: Mapped[str] = mapped_column(String(24), default=DepartmentKind.OTHER.value)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def kind_label(self) -> str:
+        return DepartmentKind(self.kind).label
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Department {self.institution_id}/{self.name}>"
+
+
 class Person(TimestampMixin, db.Model):
     """A natural person, identified by citizen ID number, across all their employments."""
 
@@ -234,7 +286,8 @@ class Employment(TimestampMixin, db.Model):
     #: 工号, unique within the institution
     staff_number: Mapped[str] = mapped_column(String(32))
     identity: Mapped[str] = mapped_column(String(16))
-    department: Mapped[str | None] = mapped_column(String(64))
+    #: 科室 / 处室, one of the institution's departments
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     start_on: Mapped[date] = mapped_column(Date)
     #: last day employed; None while employed
     end_on: Mapped[date | None] = mapped_column(Date)
@@ -244,14 +297,16 @@ class Employment(TimestampMixin, db.Model):
 
     person: Mapped[Person] = relationship(back_populates="employments", lazy="joined")
     institution = relationship("Institution")
+    #: shown as its name (``str(department)``); loaded with the employment
+    department: Mapped[Department | None] = relationship(lazy="joined")
     appointments: Mapped[list[Appointment]] = relationship(
         back_populates="employment", order_by="Appointment.start_on"
     )
     contracts: Mapped[list[Contract]] = relationship(
         back_populates="employment", order_by="Contract.start_on"
     )
-    pay_profiles: Mapped[list[PayProfile]] = relationship(
-        back_populates="employment", order_by="PayProfile.effective_on"
+    salary_steps: Mapped[list[SalaryStep]] = relationship(
+        back_populates="employment", order_by="SalaryStep.effective_on"
     )
 
     @property
@@ -261,6 +316,10 @@ class Employment(TimestampMixin, db.Model):
     @property
     def identity_label(self) -> str:
         return Identity(self.identity).label
+
+    @property
+    def department_name(self) -> str | None:
+        return self.department.name if self.department is not None else None
 
     def __repr__(self) -> str:
         return f"<Employment {self.institution_id}/{self.staff_number}>"
@@ -396,33 +455,29 @@ class Appraisal(db.Model):
     employment: Mapped[Employment] = relationship()
 
 
-class PayProfile(TimestampMixin, db.Model):
-    """What payroll needs to know about an employment, effective from a date.
+class SalaryStep(TimestampMixin, db.Model):
+    """薪级 of an employment from a date: the part of the pay record HR decides.
 
-    A change (a 薪级 step on 1 January, a new contribution base) is a new row, never an
-    edit, so a past month's payroll can always be recomputed.
+    Written by one operation (``hr.pay.operations.record_salary_steps``) for every path: a
+    hire sets the first one, an appointment raises it to the post's starting step from the
+    next month, the annual appraisal adds a step from 1 January. A change is a new row,
+    never an edit of a past one, so a past month's pay can always be recomputed. The money
+    settings finance keeps (bases, fund rate, tax flags, standing deductions) are payroll's
+    (``payroll.models.PaySettings``); the post grade is the appointment's.
     """
 
-    __tablename__ = "pay_profiles"
+    __tablename__ = "salary_steps"
     __table_args__ = (UniqueConstraint("employment_id", "effective_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))
     effective_on: Mapped[date] = mapped_column(Date)
     #: 薪级 (1–65 for management and professional staff, 1–40 for workers)
-    salary_step: Mapped[int] = mapped_column(Integer)
-    #: 社保缴费基数; None: payroll derives it
-    contribution_base: Mapped[Decimal | None] = mapped_column(Money)
-    #: 公积金基数 and 比例 (0.05–0.12)
-    fund_base: Mapped[Decimal | None] = mapped_column(Money)
-    fund_rate: Mapped[Decimal | None] = mapped_column(Numeric(4, 3))
-    #: 专项附加扣除 per month
-    special_deduction: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
-    #: first job this calendar year (公告2020年第13号)
-    is_first_job_this_year: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: with this employer all last year with taxable wages ≤ 60,000 (公告2020年第19号)
-    has_prior_year_low_income: Mapped[bool] = mapped_column(Boolean, default=False)
+    step: Mapped[int] = mapped_column(Integer)
     #: why this version exists, e.g. "2026 年度考核合格，薪级晋升一级"
     reason: Mapped[str | None] = mapped_column(String(255))
 
-    employment: Mapped[Employment] = relationship(back_populates="pay_profiles")
+    employment: Mapped[Employment] = relationship(back_populates="salary_steps")
+
+    def __repr__(self) -> str:
+        return f"<SalaryStep {self.employment_id} {self.effective_on} {self.step}>"

@@ -5,17 +5,30 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module, Seeder
-from hr import appraisal, contracts, indicators, promotion, roster, seed, staff, structure
-from hr.cli import hr_cli
+from hr import home, indicators
+from hr.appraisals import grading
+from hr.appraisals import views as _appraisals_views  # noqa: F401  (registers routes)
+from hr.blueprint import bp
+from hr.contracts import terms
+from hr.contracts import views as _contracts_views  # noqa: F401
+from hr.departments import views as _departments_views  # noqa: F401
 from hr.models import AppraisalGrade, ContractType, ExitReason, Identity, PostCategory
 from hr.permissions import HR_MANAGE, HR_VIEW, SELF_VIEW
-from hr.views import bp
+from hr.posts import promotion, structure
+from hr.posts import views as _posts_views  # noqa: F401
+from hr.roster import checks
+from hr.roster import views as _roster_views  # noqa: F401
+from hr.roster.cli import hr_cli
+from hr.seed import demo as seed
+from hr.seed.scale import seed_scale_command
+from hr.staff import entry
+from hr.staff import views as _staff_views  # noqa: F401
 
 module = Module(
     name="hr",
     label=_l("人事"),
     blueprints=(bp,),
-    commands=(hr_cli, seed.seed_scale_command),
+    commands=(hr_cli, seed_scale_command),
     menu=(
         MenuItem(_l("人事"), "hr.index", HR_VIEW, order=50),
         MenuItem(_l("我的档案"), "hr.me", SELF_VIEW, order=70),
@@ -33,16 +46,21 @@ module = Module(
         "appraisal.grade": _l("评定年度考核等次"),
         "appraisal_round.close": _l("关闭年度考核并晋升薪级"),
         "roster.import": _l("Excel 导入人员花名册"),
+        "department.create": _l("新建部门"),
+        "department.update": _l("修改部门"),
+        "department.deactivate": _l("停用部门"),
+        "department.activate": _l("重新启用部门"),
     },
     audit_objects={
         "Person": _l("人员"),
+        "Department": _l("部门"),
         "Employment": _l("聘用记录"),
         "PostPlan": _l("岗位设置方案"),
         "Appointment": _l("岗位聘任"),
         "Contract": _l("聘用合同"),
         "AppraisalRound": _l("年度考核"),
         "Appraisal": _l("考核等次"),
-        "PayProfile": _l("工资档案"),
+        "SalaryStep": _l("薪级记录"),
     },
     audit_fields={
         "staff_number": _l("工号"),
@@ -72,17 +90,18 @@ module = Module(
         "contract_type": ContractType._labels(),
         "Appraisal.grade": AppraisalGrade._labels(),
     },
+    home_sections=(home.staff_without_salary_steps,),
     seeders=(
         Seeder("hr.parameters", seed.seed_hr_parameters),
         Seeder("hr.demo", seed.seed_demo_staff, after=("institutions.demo", "hr.parameters")),
     ),
     parameters=(
-        staff.ensure_defaults,
+        entry.ensure_defaults,
         structure.ensure_defaults,
         promotion.ensure_defaults,
-        contracts.ensure_defaults,
-        appraisal.ensure_defaults,
-        roster.ensure_defaults,
+        terms.ensure_defaults,
+        grading.ensure_defaults,
+        checks.ensure_defaults,
     ),
     parameter_labels={
         "hr.post_structure": _l("岗位结构比例"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module
-from payroll import params
+from hr.roster.queries import ROSTER_PAY_SETTINGS
+from payroll import params, queries, receivers
 from payroll.permissions import PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.views import bp
 
@@ -31,4 +32,7 @@ module = Module(
         "payroll.annual_bonus": _l("全年一次性奖金计税政策"),
         "payroll.special_additional_standards": _l("专项附加扣除标准"),
     },
+    audit_objects={"PaySettings": _l("工资设置")},
+    provides={ROSTER_PAY_SETTINGS: [queries.roster_pay_settings]},
+    setup=receivers.connect,
 )

@@ -19,9 +19,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from hr.appraisal import DEFAULTS as APPRAISAL_DEFAULTS
-from hr.promotion import DEFAULTS as PROMOTION_DEFAULTS
-from hr.promotion import STARTING_STEPS_KEY
+from hr.appraisals.grading import DEFAULTS as APPRAISAL_DEFAULTS
+from hr.posts.promotion import DEFAULTS as PROMOTION_DEFAULTS
+from hr.posts.promotion import STARTING_STEPS_KEY
 from payroll import contributions, scales, special_deductions, tax
 from payroll.contributions import ContributionParams
 from payroll.special_deductions import Standards

@@ -12,7 +12,7 @@ one shape, the one ``DEFAULTS`` seeds with the 2006 national tables (国人部�
 
 Categories are ``hr.models.PostCategory`` values; worker grade 6 is 普通工. Amounts are
 yuan per month as decimal strings. The starting steps (起点薪级) are HR's parameter
-``hr.starting_steps`` (``hr.promotion``), re-exported here, not copied.
+``hr.starting_steps`` (``hr.posts.promotion``), re-exported here, not copied.
 
 A newer table (a province's current one) is loaded from rows read from Excel by
 ``load_post_wage_table`` / ``load_salary_step_table``: they return the parameter value or
@@ -28,9 +28,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.i18n import Msg, msg
-from hr.appraisal import DEFAULTS as APPRAISAL_DEFAULTS
+from hr.appraisals.grading import DEFAULTS as APPRAISAL_DEFAULTS
 from hr.models import GENERAL_WORKER_GRADE, GRADES, PostCategory
-from hr.promotion import STARTING_STEPS_KEY, starting_step
+from hr.posts.promotion import STARTING_STEPS_KEY, starting_step
 from payroll.amounts import FEN, as_decimal, money
 from payroll.problems import RowError
 

@@ -139,15 +139,48 @@ def create_person(**overrides):
     return person
 
 
+def create_department(institution=None, name=None, **overrides):
+    """Return the institution's department called ``name``, creating it if needed."""
+    from sqlalchemy import select
+
+    from hr.models import Department, DepartmentKind
+
+    institution = institution or create_institution()
+    name = name or f"科室{next(_seq)}"
+    found = db.session.scalar(
+        select(Department).where(
+            Department.institution_id == institution.id, Department.name == name
+        )
+    )
+    if found is not None:
+        return found
+    department = Department(
+        institution_id=institution.id,
+        name=name,
+        kind=overrides.pop("kind", DepartmentKind.OTHER.value),
+        is_active=overrides.pop("is_active", True),
+        **overrides,
+    )
+    db.session.add(department)
+    db.session.flush()
+    return department
+
+
 def create_employment(institution=None, person=None, **overrides):
+    """Return an employment; ``department="语文组"`` names (and makes) its department."""
     from datetime import date
 
     from hr.models import Employment, Identity
 
     n = next(_seq)
+    institution = institution or create_institution()
+    department = overrides.pop("department", None)
+    if isinstance(department, str):
+        department = create_department(institution, department)
     employment = Employment(
         person=person or create_person(),
-        institution_id=(institution or create_institution()).id,
+        institution_id=institution.id,
+        department=department,
         staff_number=overrides.pop("staff_number", f"S{n:05d}"),
         identity=overrides.pop("identity", Identity.CONTRACT.value),
         start_on=overrides.pop("start_on", date(2020, 9, 1)),

@@ -90,3 +90,19 @@ def test_perform_flashes_a_refusal_without_a_known_field(app, field):
     with app.test_request_context("/"):
         assert not perform(refuse)
         assert session["_flashes"] == [("danger", "不行")]
+
+
+def test_perform_puts_every_field_of_a_refusal_on_the_form(app):
+    class F(Form):
+        name = StringField("name")
+        code = StringField("code")
+
+    def refuse():
+        raise Refusal(errors={"name": msg("姓名不能为空"), "code": "工号重复", "other": "别的"})
+
+    with app.test_request_context("/"):
+        form = F()
+        assert not perform(refuse, form=form)
+        assert [str(e) for e in form.name.errors] == ["姓名不能为空"]
+        assert form.code.errors == ["工号重复"]
+        assert session["_flashes"] == [("danger", "别的")]

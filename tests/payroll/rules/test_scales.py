@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.excel import read_workbook, write_workbook
-from hr.promotion import DEFAULTS as PROMOTION_DEFAULTS
+from hr.posts.promotion import DEFAULTS as PROMOTION_DEFAULTS
 from payroll import scales
 from payroll.excel_specs import POST_WAGE_TABLE_SPEC, STEP_WAGE_TABLE_SPEC
 from payroll.scales import (

@@ -1,0 +1,296 @@
+"""Writes for post plans (岗位设置方案) and appointments (岗位聘用): add, flush, audit; never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from core import audit
+from core.errors import Refusal
+from core.extensions import db
+from core.i18n import Msg
+from hr import signals
+from hr.models import (
+    GRADES,
+    Appointment,
+    Employment,
+    PostCategory,
+    PostPlan,
+    PostPlanLine,
+    grade_label,
+)
+from hr.pay.operations import StepRequest, record_salary_steps
+from hr.pay.queries import steps_on
+from hr.posts import promotion
+from hr.posts.queries import current_appointment, grid_keys, occupied_counts, plan_for
+from institutions.models import Institution
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class PostError(Refusal):
+    """A plan or appointment that cannot be saved; ``field`` names the form field at fault."""
+
+    def __init__(self, message: Msg | str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+
+
+class NeedsOverride(PostError):
+    """The appointment departs from the promotion rules and no reason was given."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(
+            "拟聘岗位不符合晋升规则，请核实；确需聘任的，请填写理由后再提交。",
+            field="override_reason",
+        )
+        self.warnings = warnings
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise PostError(f"年度须在 {MIN_YEAR}–{MAX_YEAR} 之间", field="year")
+
+
+def _check_post(category: str, grade: int) -> None:
+    if category not in set(PostCategory) or grade not in GRADES[PostCategory(category)]:
+        raise PostError(f"没有这样的岗位等级：{category} {grade}", field="post")
+
+
+def save_plan(
+    institution: Institution,
+    year: int,
+    counts: Mapping[tuple[str, int], int | None],
+    *,
+    document_number: str | None = None,
+    note: str | None = None,
+) -> PostPlan:
+    """Create or update the institution's plan for ``year`` from a grid of counts.
+
+    ``counts`` is the whole grid: a (category, grade) missing or None or 0 has no posts.
+    """
+    _check_year(year)
+    wanted: dict[tuple[str, int], int] = {}
+    for (category, grade), count in counts.items():
+        _check_post(category, grade)
+        count = int(count or 0)
+        if count < 0:
+            raise PostError(f"{grade_label(category, grade)}：岗位数不能为负数", field="post")
+        if count:
+            wanted[(category, grade)] = count
+
+    plan = plan_for(institution.id, year)
+    is_new = plan is None
+    if plan is None:
+        plan = PostPlan(institution_id=institution.id, year=year)
+        db.session.add(plan)
+    changes = audit.apply_changes(
+        plan,
+        {"document_number": document_number or None, "note": note or None},
+        ["document_number", "note"],
+    )
+    lines = {(line.category, line.grade): line for line in plan.lines}
+    for key in grid_keys():
+        before = lines[key].approved_count if key in lines else 0
+        after = wanted.get(key, 0)
+        if before == after:
+            continue
+        changes[grade_label(*key)] = [before, after]
+        if key not in lines:
+            plan.lines.append(PostPlanLine(category=key[0], grade=key[1], approved_count=after))
+        elif after == 0:
+            plan.lines.remove(lines[key])
+        else:
+            lines[key].approved_count = after
+    db.session.flush()
+    if changes or is_new:
+        audit.record(
+            "post_plan.save",
+            plan,
+            institution_id=institution.id,
+            changes=changes,
+            summary=f"{year} 年岗位设置方案（核定 {sum(wanted.values())} 个岗位）",
+        )
+    return plan
+
+
+def copy_previous_plan(institution: Institution, year: int) -> PostPlan:
+    """Create the plan for ``year`` as a copy of the year before's (without its 文号)."""
+    _check_year(year)
+    if plan_for(institution.id, year) is not None:
+        raise PostError(f"{year} 年已有岗位设置方案，不能再复制", field="year")
+    previous = plan_for(institution.id, year - 1)
+    if previous is None:
+        raise PostError(f"没有 {year - 1} 年的岗位设置方案可复制", field="year")
+    counts = {(line.category, line.grade): line.approved_count for line in previous.lines}
+    return save_plan(institution, year, counts, note=f"复制自 {year - 1} 年方案")
+
+
+def first_of_next_month(day: date) -> date:
+    """Return the first day of the month after ``day``."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _employed_on(employment: Employment, day: date) -> bool:
+    return employment.start_on <= day and (employment.end_on is None or employment.end_on >= day)
+
+
+def _check_plan_room(employment: Employment, category: str, grade: int, start_on: date) -> None:
+    """Refuse an appointment without a plan for its year or beyond the plan's count."""
+    year = start_on.year
+    plan = plan_for(employment.institution_id, year, for_update=True)
+    label = grade_label(category, grade)
+    if plan is None:
+        raise PostError(
+            f"本单位尚未制定 {year} 年岗位设置方案，不能聘任岗位；请先制定方案。", field="post"
+        )
+    approved = next(
+        (
+            line.approved_count
+            for line in plan.lines
+            if (line.category, line.grade) == (category, grade)
+        ),
+        0,
+    )
+    occupied = occupied_counts(
+        employment.institution_id, start_on, exclude_employment_id=employment.id
+    ).get((category, grade), 0)
+    if occupied >= approved:
+        raise PostError(
+            f"{label}岗位已满，不能超岗位聘用：{year} 年岗位设置方案核定 {approved} 个，"
+            f"{start_on.isoformat()} 在聘 {occupied} 人，空缺 {max(approved - occupied, 0)} 个。",
+            field="post",
+        )
+
+
+def _raise_salary_step(
+    employment: Employment, category: str, grade: int, start_on: date
+) -> list[int] | None:
+    """Raise the 薪级 to the new post's starting step from the month after ``start_on``.
+
+    Returns [before, after] when it was raised, None when it already reached the step or
+    the employment has no 薪级 record to raise.
+    """
+    effective_on = first_of_next_month(start_on)
+    floor = promotion.starting_step(category, grade, promotion.starting_steps_on(effective_on))
+    base = steps_on([employment.id], effective_on).get(employment.id)
+    if base is None or base.step >= floor:
+        return None
+    before = base.step
+    record_salary_steps(
+        [
+            StepRequest(
+                employment.id,
+                employment.institution_id,
+                effective_on,
+                floor,
+                f"聘任{grade_label(category, grade)}岗位，薪级由 {before} 级升至起点薪级 {floor} 级",
+                at_least=True,
+            )
+        ],
+        source="form",
+    )
+    return [before, floor]
+
+
+def appoint(
+    employment: Employment,
+    category: str,
+    grade: int,
+    post_name: str,
+    start_on: date,
+    override_reason: str | None = None,
+) -> Appointment:
+    """Put an employment on a post from ``start_on``, closing the post it held before.
+
+    Refused without a plan for the year, beyond the plan's count for the grade, outside
+    the employment, or before the current post began; promotion-rule warnings refuse it
+    (NeedsOverride) unless ``override_reason`` is given, which is then stored.
+    """
+    _check_post(category, grade)
+    post_name = (post_name or "").strip()
+    if not post_name:
+        raise PostError("请填写岗位名称", field="post_name")
+    if len(post_name) > 64:
+        raise PostError("岗位名称最多 64 个字", field="post_name")
+    if not _employed_on(employment, start_on):
+        raise PostError(
+            f"聘任起始日期 {start_on.isoformat()} 不在该职工的在职期间"
+            f"（{employment.start_on.isoformat()} 起"
+            + (f"，{employment.end_on.isoformat()} 止" if employment.end_on else "")
+            + "）",
+            field="start_on",
+        )
+    current = current_appointment(employment.id)
+    if current is not None and current.start_on >= start_on:
+        raise PostError(
+            f"聘任起始日期须晚于现聘岗位（{current.grade_label}，"
+            f"{current.start_on.isoformat()} 起）的起始日期",
+            field="start_on",
+        )
+    if current is not None and current.end_on is not None and current.end_on >= start_on:
+        raise PostError(
+            f"聘任起始日期须晚于上一聘任的结束日期 {current.end_on.isoformat()}",
+            field="start_on",
+        )
+    _check_plan_room(employment, category, grade, start_on)
+
+    holding = current if current is not None and current.end_on is None else None
+    warnings = promotion.promotion_warnings(
+        promotion.Post(holding.category, holding.grade, holding.start_on) if holding else None,
+        promotion.Post(category, grade),
+        start_on,
+        years_in_grade=promotion.years_in_grade_on(start_on),
+    )
+    override_reason = (override_reason or "").strip() or None
+    if warnings and not override_reason:
+        raise NeedsOverride(warnings)
+
+    changes: dict[str, list] = {
+        "post": [holding.grade_label if holding else None, grade_label(category, grade)],
+        "post_name": [holding.post_name if holding else None, post_name],
+        "start_on": [None, start_on.isoformat()],
+    }
+    if holding is not None:
+        holding.end_on = start_on - timedelta(days=1)
+        changes["previous_end_on"] = [None, holding.end_on.isoformat()]
+    appointment = Appointment(
+        employment_id=employment.id,
+        institution_id=employment.institution_id,
+        category=category,
+        grade=grade,
+        post_name=post_name,
+        start_on=start_on,
+        override_reason=override_reason if warnings else None,
+    )
+    db.session.add(appointment)
+    if warnings:
+        changes["warnings"] = [None, "；".join(warnings)]
+        changes["override_reason"] = [None, override_reason]
+    db.session.flush()
+    step = _raise_salary_step(employment, category, grade, start_on)
+    if step is not None:
+        changes["salary_step"] = step
+    audit.record(
+        "appointment.create",
+        appointment,
+        institution_id=employment.institution_id,
+        changes=changes,
+        summary=f"{employment.person.name}：聘任{grade_label(category, grade)}（{post_name}）",
+    )
+    signals.send(
+        signals.appointed,
+        [
+            signals.Appointed(
+                appointment.id,
+                employment.id,
+                employment.institution_id,
+                category,
+                grade,
+                post_name,
+                start_on,
+                previous=(holding.category, holding.grade) if holding is not None else None,
+            )
+        ],
+        source="form",
+    )
+    return appointment

@@ -1,0 +1,282 @@
+"""Reads of the staff area: the one staff-list query, loaders, a person's history, vacancies.
+
+``staff_statement`` is the staff list: the page, its Excel export and the roster export
+(``hr.roster.queries.export_rows``) all filter through it, so a search means the same thing
+everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+
+from core.extensions import db
+from hr.models import (
+    GRADES,
+    Appointment,
+    Appraisal,
+    Department,
+    Employment,
+    Identity,
+    Person,
+    PostCategory,
+)
+from hr.pay.queries import has_step
+from hr.staff.headcount import QUOTA_FOR_IDENTITY, Vacancy, vacancy
+
+#: Employment states a list can be limited to; no state: both.
+STATUSES = ("active", "left")
+MAX_GRADE = max(max(r) for r in GRADES.values())
+_ID_TAIL = re.compile(r"[0-9]*[0-9X]", re.ASCII)
+#: How many trailing ID characters a reader who sees masked numbers may search by.
+VISIBLE_TAIL = 4
+
+#: Columns the staff list may be sorted by.
+STAFF_SORTS = {
+    "staff_number": Employment.staff_number,
+    "name": Person.name,
+    "identity": Employment.identity,
+    "department": Department.name,
+    "start_on": Employment.start_on,
+    "end_on": Employment.end_on,
+}
+
+
+def _positive(value: Any) -> int | None:
+    """Return a query-string value as a positive whole number, or None."""
+    return int(value) if isinstance(value, str) and value.isdigit() and int(value) else None
+
+
+@dataclass(frozen=True)
+class StaffFilters:
+    """What a staff list is limited to; every field optional."""
+
+    #: part of a name, the start of a staff number, or the last characters of an ID number
+    q: str | None = None
+    identity: str | None = None
+    #: the post held on the list's date
+    category: str | None = None
+    grade: int | None = None
+    #: "active" (employed on the list's date), "left" (ended before it), None: both
+    status: str | None = None
+    department_id: int | None = None
+    #: only staff without any 薪级 record (the annual step and payroll skip them)
+    without_salary_step: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any], *, default_status: str | None = None):
+        """Read the filters from a query string, dropping values that are not allowed.
+
+        An absent ``status`` means ``default_status``; an empty one means both states.
+        """
+        grade = _positive(args.get("grade"))
+        status = args.get("status")
+        if status is None:
+            status = default_status
+        identity, category = args.get("identity"), args.get("category")
+        return cls(
+            q=(args.get("q") or "").strip() or None,
+            identity=identity if identity in set(Identity) else None,
+            category=category if category in set(PostCategory) else None,
+            grade=grade if grade and 1 <= grade <= MAX_GRADE else None,
+            status=status if status in STATUSES else None,
+            department_id=_positive(args.get("department")),
+            without_salary_step=args.get("pay") == "missing",
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "q": self.q,
+            "identity": self.identity,
+            "category": self.category,
+            "grade": self.grade,
+            "status": self.status,
+            "department_id": self.department_id,
+            "without_salary_step": self.without_salary_step,
+        }
+
+
+def current_appointment_id(on: date):
+    """Return a correlated subquery: the id of the employment's appointment in force on ``on``."""
+    return (
+        select(Appointment.id)
+        .where(
+            Appointment.employment_id == Employment.id,
+            Appointment.start_on <= on,
+            or_(Appointment.end_on.is_(None), Appointment.end_on >= on),
+        )
+        .order_by(Appointment.start_on.desc(), Appointment.id.desc())
+        .limit(1)
+        .correlate(Employment)
+        .scalar_subquery()
+    )
+
+
+def _search(q: str, *, full_id: bool):
+    """Return the condition for a search by name, staff number or trailing ID characters."""
+    text = unicodedata.normalize("NFKC", q).strip()
+    upper = text.upper()
+    parts = [
+        Person.name.contains(text, autoescape=True),
+        Employment.staff_number.startswith(upper, autoescape=True),
+    ]
+    # Someone who sees masked numbers may only search by the characters they can see.
+    longest = 18 if full_id else VISIBLE_TAIL
+    if _ID_TAIL.fullmatch(upper) and 4 <= len(upper) <= longest:
+        parts.append(Person.citizen_id.endswith(upper, autoescape=True))
+    return or_(*parts)
+
+
+def staff_statement(
+    filters: StaffFilters,
+    on: date,
+    *,
+    institution_ids: Iterable[int] | None = None,
+    full_id: bool = False,
+) -> Select:
+    """Return the employments (person loaded) of the institutions matching ``filters``.
+
+    ``institution_ids`` None means every institution (the command line's export); pages
+    always pass the institution they show. ``on`` is the date "active" and the post held
+    are judged on. ``full_id``: the reader sees whole ID numbers, so may search by more than
+    their visible tail.
+    """
+    stmt = (
+        select(Employment)
+        .join(Employment.person)
+        .outerjoin(Employment.department)
+        .options(contains_eager(Employment.person), contains_eager(Employment.department))
+    )
+    if institution_ids is not None:
+        stmt = stmt.where(Employment.institution_id.in_(sorted(set(institution_ids))))
+    if filters.q:
+        stmt = stmt.where(_search(filters.q, full_id=full_id))
+    if filters.identity:
+        stmt = stmt.where(Employment.identity == filters.identity)
+    if filters.department_id:
+        stmt = stmt.where(Employment.department_id == filters.department_id)
+    if filters.without_salary_step:
+        stmt = stmt.where(~has_step())
+    if filters.category or filters.grade:
+        post = select(Appointment.id).where(Appointment.id == current_appointment_id(on))
+        if filters.category:
+            post = post.where(Appointment.category == filters.category)
+        if filters.grade:
+            post = post.where(Appointment.grade == filters.grade)
+        stmt = stmt.where(post.exists())
+    if filters.status == "active":
+        stmt = stmt.where(or_(Employment.end_on.is_(None), Employment.end_on >= on))
+    elif filters.status == "left":
+        stmt = stmt.where(Employment.end_on < on)
+    return stmt
+
+
+def with_current_post(stmt: Select, on: date) -> Select:
+    """Return ``stmt`` (a staff statement) with each employment's post on ``on`` added
+    as a second column (None where there is none)."""
+    post = aliased(Appointment)
+    return stmt.add_columns(post).outerjoin(post, post.id == current_appointment_id(on))
+
+
+def current_appointments(employment_ids: list[int], on: date) -> dict[int, Appointment]:
+    """Return {employment id: appointment in force on ``on``} for the given employments."""
+    if not employment_ids:
+        return {}
+    found = db.session.scalars(
+        _appointments_in_force(), {"employment_ids": employment_ids, "on": on}
+    )
+    return {a.employment_id: a for a in found}
+
+
+@cache
+def _appointments_in_force():
+    # built once: every staff list page runs it (building costs more than running it)
+    on = bindparam("on")
+    return (
+        select(Appointment)
+        .where(
+            Appointment.employment_id.in_(bindparam("employment_ids", expanding=True)),
+            Appointment.start_on <= on,
+            or_(Appointment.end_on.is_(None), Appointment.end_on >= on),
+        )
+        .order_by(Appointment.start_on, Appointment.id)
+    )
+
+
+def employment_or_404(institution_id: int, employment_id: int) -> Employment:
+    """Return the institution's employment, or 404 (also for another institution's)."""
+    return db.first_or_404(
+        select(Employment).where(
+            Employment.id == employment_id, Employment.institution_id == institution_id
+        )
+    )
+
+
+def person_or_404(institution_id: int, person_id: int) -> Person:
+    """Return a person who has (or had) an employment at the institution, or 404."""
+    found = db.session.scalar(
+        select(Person).where(
+            Person.id == person_id,
+            Person.id.in_(
+                select(Employment.person_id).where(Employment.institution_id == institution_id)
+            ),
+        )
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def person_of_user(user_id: int) -> Person | None:
+    """Return the person record linked to a login account, if any."""
+    return db.session.scalar(select(Person).where(Person.user_id == user_id))
+
+
+def history(employment_filter) -> tuple[list[Employment], dict[int, list[Appraisal]]]:
+    """Return employments (newest first) with their institution, posts, contracts and 薪级
+    records, and their appraisals by employment, in a fixed number of queries."""
+    employments = (
+        db.session.scalars(
+            select(Employment)
+            .where(employment_filter)
+            .options(
+                joinedload(Employment.institution),
+                selectinload(Employment.appointments),
+                selectinload(Employment.contracts),
+                selectinload(Employment.salary_steps),
+            )
+            .order_by(Employment.start_on.desc(), Employment.id.desc())
+        )
+        .unique()
+        .all()
+    )
+    appraisals: dict[int, list[Appraisal]] = {}
+    if employments:
+        found = db.session.scalars(
+            select(Appraisal)
+            .where(Appraisal.employment_id.in_([e.id for e in employments]))
+            .options(joinedload(Appraisal.round))
+        )
+        for appraisal in found:
+            appraisals.setdefault(appraisal.employment_id, []).append(appraisal)
+        for items in appraisals.values():
+            items.sort(key=lambda a: a.round.year, reverse=True)
+    return employments, appraisals
+
+
+def vacancies(institution_id: int, on: date) -> list[Vacancy]:
+    """Return the 编制 and 员额 vacancies of an institution on a date (kinds it has)."""
+    return [
+        found
+        for identity in QUOTA_FOR_IDENTITY
+        if (found := vacancy(institution_id, identity, on)) is not None
+    ]

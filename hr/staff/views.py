@@ -1,0 +1,235 @@
+"""HR pages: the staff list and its export, entry and exit, a person's history, my own record."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from core.actions import perform
+from core.extensions import db
+from core.http import dated_filename, xlsx_response
+from core.ids import china_today, mask_citizen_id
+from core.listing import paginate, read_sort
+from core.permissions import can, scope_for
+from hr.blueprint import bp
+from hr.departments.queries import choices as department_choices
+from hr.departments.queries import departments_of
+from hr.models import (
+    AppraisalGrade,
+    ContractStatus,
+    ContractType,
+    Employment,
+    ExitReason,
+    Identity,
+    PostCategory,
+)
+from hr.pay.queries import count_without_steps
+from hr.permissions import HR_MANAGE, HR_VIEW
+from hr.queries import hr_institution_or_404
+from hr.staff import operations
+from hr.staff.excel import STAFF_EXPORT, export_row
+from hr.staff.forms import EntryForm, ExitForm
+from hr.staff.queries import (
+    MAX_GRADE,
+    STAFF_SORTS,
+    StaffFilters,
+    current_appointments,
+    employment_or_404,
+    history,
+    person_of_user,
+    person_or_404,
+    staff_statement,
+    vacancies,
+    with_current_post,
+)
+
+STATUSES = {"active": _l("在职"), "left": _l("已离职")}
+
+LABELS = {
+    "exit_reason": {r.value: r.label for r in ExitReason},
+    "contract_type": {t.value: t.label for t in ContractType},
+    "contract_status": {s.value: s.label for s in ContractStatus},
+    "appraisal_grade": {g.value: g.label for g in AppraisalGrade},
+    "category": {c.value: c.label for c in PostCategory},
+}
+
+
+def _shown_id(number: str, full: bool) -> str:
+    return number if full else mask_citizen_id(number)
+
+
+# --------------------------------------------------------------------------- list and export
+
+
+@bp.route("/<int:institution_id>/staff")
+@login_required
+def staff(institution_id: int):
+    institution = hr_institution_or_404(institution_id)
+    can_manage = can(current_user, HR_MANAGE, institution)
+    today = china_today()
+    filters = StaffFilters.from_args(request.args)
+    sort = read_sort(STAFF_SORTS, "staff_number")
+    page = paginate(
+        staff_statement(filters, today, institution_ids=[institution.id], full_id=can_manage),
+        STAFF_SORTS,
+        sort,
+        Employment.id,
+    )
+    return render_template(
+        "hr/staff/staff.html",
+        institution=institution,
+        page=page,
+        sort=sort,
+        filters=filters.as_dict(),
+        posts=current_appointments([e.id for e in page.items], today),
+        full_id=can_manage,
+        can_manage=can_manage,
+        today=today,
+        identity_labels=Identity.labels(),
+        category_labels=PostCategory.labels(),
+        grades=range(1, MAX_GRADE + 1),
+        statuses=STATUSES,
+        departments=departments_of(institution.id),
+        without_steps=(
+            count_without_steps([institution.id], today).get(institution.id, 0) if can_manage else 0
+        ),
+    )
+
+
+@bp.route("/<int:institution_id>/staff/export")
+@login_required
+def staff_export(institution_id: int):
+    institution = hr_institution_or_404(institution_id)
+    full_id = can(current_user, HR_MANAGE, institution)
+    today = china_today()
+    sort = read_sort(STAFF_SORTS, "staff_number")
+    column = STAFF_SORTS[sort.key]
+    filters = StaffFilters.from_args(request.args)
+    stmt = with_current_post(
+        staff_statement(filters, today, institution_ids=[institution.id], full_id=full_id), today
+    ).order_by(column.desc() if sort.descending else column.asc(), Employment.id)
+    rows = (
+        export_row(employment, post, today, full_id=full_id)
+        for employment, post in db.session.execute(stmt)
+    )
+    return xlsx_response(STAFF_EXPORT, rows, dated_filename(f"人员名册-{institution.name}"))
+
+
+# --------------------------------------------------------------------------- entry and exit
+
+
+@bp.route("/<int:institution_id>/staff/new", methods=["GET", "POST"])
+@login_required
+def enter(institution_id: int):
+    institution = hr_institution_or_404(institution_id, write=True)
+    form = EntryForm(departments=department_choices(institution.id))
+    refused = False
+    if form.validate_on_submit():
+        done = perform(
+            operations.enter_employment,
+            institution,
+            form.data,
+            form=form,
+            success=lambda employment: _(
+                "已为「%(n)s」办理入职（工号 %(s)s）。",
+                n=employment.person.name,
+                s=employment.staff_number,
+            ),
+        )
+        if done:
+            return redirect(
+                url_for(".person", institution_id=institution.id, person_id=done.value.person_id)
+            )
+        refused = True
+    return render_template(
+        "hr/staff/enter.html",
+        institution=institution,
+        form=form,
+        vacancies=vacancies(institution.id, china_today()),
+    ), 422 if form.errors or refused else 200
+
+
+@bp.route(
+    "/<int:institution_id>/employments/<int:employment_id>/exit",
+    methods=["GET", "POST"],
+    endpoint="exit",
+)
+@login_required
+def exit_(institution_id: int, employment_id: int):
+    institution = hr_institution_or_404(institution_id, write=True)
+    employment = employment_or_404(institution.id, employment_id)
+    form = ExitForm()
+    if request.method == "GET" and form.end_on.data is None:
+        form.end_on.data = china_today()
+    refused = False
+    if form.validate_on_submit():
+        done = perform(
+            operations.exit_employment,
+            employment,
+            form.data,
+            form=form,
+            success=lambda _changes: _(
+                "已为「%(n)s」办理离职，最后在职日 %(d)s。",
+                n=employment.person.name,
+                d=employment.end_on.isoformat(),
+            ),
+        )
+        if done:
+            return redirect(
+                url_for(".person", institution_id=institution.id, person_id=employment.person_id)
+            )
+        refused = True
+    return render_template(
+        "hr/staff/exit.html",
+        institution=institution,
+        employment=employment,
+        form=form,
+        labels=LABELS,
+    ), 422 if form.errors or refused else 200
+
+
+# --------------------------------------------------------------------------- people
+
+
+@bp.route("/<int:institution_id>/people/<int:person_id>")
+@login_required
+def person(institution_id: int, person_id: int):
+    institution = hr_institution_or_404(institution_id)
+    found = person_or_404(institution.id, person_id)
+    scope = scope_for(current_user, HR_VIEW)
+    employments, appraisals = history(
+        (Employment.person_id == found.id) & scope.clause(Employment.institution_id)
+    )
+    full_id = can(current_user, HR_MANAGE, institution)
+    return render_template(
+        "hr/staff/person.html",
+        institution=institution,
+        person=found,
+        employments=employments,
+        appraisals=appraisals,
+        full_id=full_id,
+        citizen_id=_shown_id(found.citizen_id, full_id),
+        can_manage=full_id,
+        today=china_today(),
+        labels=LABELS,
+    )
+
+
+@bp.route("/me")
+@login_required
+def me():
+    found = person_of_user(current_user.id)
+    employments, appraisals = ([], {})
+    if found is not None:
+        employments, appraisals = history(Employment.person_id == found.id)
+    return render_template(
+        "hr/staff/me.html",
+        person=found,
+        employments=employments,
+        appraisals=appraisals,
+        citizen_id=mask_citizen_id(found.citizen_id) if found else None,
+        today=china_today(),
+        labels=LABELS,
+    )

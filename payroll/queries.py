@@ -1,0 +1,41 @@
+"""Reads of payroll's records, including what payroll gives HR's pages through registries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from core.extensions import db
+from payroll.models import PaySettings
+
+
+def settings_on(employment_ids: Sequence[int], on: date) -> dict[int, PaySettings]:
+    """Return {employment id: the pay settings in effect on ``on`` (else the earliest)}."""
+    found: dict[int, PaySettings] = {}
+    if not employment_ids:
+        return found
+    versions = db.session.scalars(
+        select(PaySettings)
+        .where(PaySettings.employment_id.in_(list(employment_ids)))
+        .order_by(PaySettings.employment_id, PaySettings.effective_on)
+    )
+    for version in versions:
+        current = found.get(version.employment_id)
+        if current is None or version.effective_on <= on:
+            found[version.employment_id] = version
+    return found
+
+
+def roster_pay_settings(employment_ids: Sequence[int], on: date) -> dict[int, dict[str, Any]]:
+    """Return the roster export's money columns (HR's ``roster_pay_settings`` registry)."""
+    return {
+        employment_id: {
+            "contribution_base": settings.contribution_base,
+            "fund_base": settings.fund_base,
+            "fund_rate": settings.fund_rate,
+        }
+        for employment_id, settings in settings_on(employment_ids, on).items()
+    }
