@@ -46,7 +46,7 @@ from institutions.governance.cli import governance_cli
 from institutions.governance.models import Motion, MotionStatus
 from tests import factories
 from tests.governance_db.helpers import convene, make_council, motion_on
-from tests.hr.test_roster import _row, _xlsx
+from tests.hr.roster.test_roster import _row, _xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
