@@ -222,6 +222,7 @@ def test_simultaneous_votes_and_imports_queue_instead_of_failing(server):
         school = council.institution
         factories.add_quota(school, "establishment", 500)
         factories.add_quota(school, "filed", 500)
+        factories.create_department(school, "教务处")
         officers = [
             factories.create_user(Role.HR_OFFICER, institution=school) for _ in range(FILES + 1)
         ]

@@ -80,7 +80,7 @@ def test_the_office_lists_and_extends_parameters_through_the_pages(client, login
 
 
 def test_hr_parameters_have_labels_on_the_page(client, login_as):
-    from hr import structure
+    from hr.posts import structure
 
     structure.ensure_defaults()
     login_as(create_user(Role.STAFFING_OFFICE))

@@ -8,13 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from core.extensions import db
 from core.roles import Role
 from hr.roster import views as roster_views
-from tests.factories import add_quota, create_institution, create_user
+from tests.factories import add_quota, create_department, create_institution, create_user
 from tests.hr.roster.test_roster import _counts, _row, _upload, _xlsx
 
 
 def test_an_import_that_loses_a_race_is_told_to_try_again(app, client, login_as, monkeypatch):
     school = create_institution(name="并发导入学校")
     add_quota(school, "establishment", 10)
+    create_department(school, "教务处")
     officer = create_user(Role.HR_OFFICER, institution=school)
     db.session.commit()
     login_as(officer)
