@@ -172,11 +172,11 @@ def test_staffing_office_downloads_template_and_export(page, login, screenshot, 
     page.get_by_role("link", name="Excel 导入").click()
     expect(page.locator("h1")).to_have_text("Excel 导入事业单位")
     expect(page.locator("input[type=file][name=file]")).to_be_attached()
-    expect(page.get_by_role("button", name="校验并导入")).to_be_visible()
+    expect(page.get_by_role("button", name="上传并校验")).to_be_visible()
     screenshot(page, "import")
 
     with page.expect_download() as info:
-        page.get_by_role("link", name="导入模板").click()
+        page.get_by_role("link", name="下载导入模板").click()
     template = info.value
     assert template.suggested_filename.endswith(".xlsx"), template.suggested_filename
     template.save_as(tmp_path / "template.xlsx")
