@@ -2,7 +2,8 @@
 
 Pure module, no Flask. Every import reads through ``read_workbook`` (python-calamine, one
 pass that converts and validates every cell and collects every error with its Excel row
-and header); every export writes through ``write_workbook`` (XlsxWriter, constant memory,
+and header), after ``check_extent`` has bounded the sheet's rows and columns from the file
+itself, so no reader is handed a sheet claiming billions of cells; every export writes through ``write_workbook`` (XlsxWriter, constant memory,
 formula-like text escaped); every import offers a ``write_template``.
 """
 
@@ -15,6 +16,7 @@ import math
 import os
 import re
 import unicodedata
+import xml.parsers.expat
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from typing import Any, BinaryIO, Literal
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from core.i18n import N_, msg
 from core.money import MoneyError, parse_money_strict
 
 __all__ = [
@@ -35,7 +38,10 @@ __all__ = [
     "MoneyError",
     "ReadResult",
     "Spec",
+    "ExtentError",
+    "check_extent",
     "escape_formula",
+    "extent_bounds",
     "make_converter",
     "read_workbook",
     "validate_table",
@@ -194,7 +200,7 @@ class CellError:
             prefix = f"第 {self.row} 行"
         else:
             prefix = f"第 {self.row} 行「{self.column}」"
-        return f"{prefix}：{self.message}" if prefix else self.message
+        return f"{prefix}：{self.message}" if prefix else str(self.message)
 
 
 @dataclass
@@ -571,6 +577,234 @@ def make_converter(column: Column) -> Converter:
     return convert
 
 
+# --------------------------------------------------------------------------- extent
+# A reader builds a dense range from the top-left to the bottom-right cell it finds, so a
+# 2 KB file holding one cell at XFD1048576 asks for 17 billion cells. Before any reader
+# gets a sheet, its extent is bounded from the file itself: the <dimension> it declares and,
+# since that can lie, every cell and row reference actually present. The scan streams the
+# decompressed XML in chunks and keeps nothing in proportion to the sheet's claimed size.
+
+#: Rows a sheet may hold beyond the import's data rows: the header, title rows above it,
+#: blank rows between the data.
+EXTENT_ROW_SLACK = 1000
+#: Columns a sheet may hold beyond the spec's: leading blank columns, trailing styled ones.
+EXTENT_COL_SLACK = 20
+EXTENT_MESSAGE = N_(
+    "工作表数据范围过大：最远单元格 %(cell)s，本导入最多 %(rows)d 行、%(cols)d 列"
+    "（到 %(last)s 列）。请删除表格外多余的行和列（或拆分文件）后重新上传"
+)
+_CHUNK = 1 << 20
+#: Longest start tag carried from one chunk to the next; real ones are under 1 KB.
+_MAX_TAG = 1 << 16
+_DIMENSION = re.compile(
+    rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']"
+)
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGITS = "0123456789"
+
+
+class ExtentError(ValueError):
+    """A sheet reaching beyond the rows and columns an import may read."""
+
+    def __init__(self, cell: str) -> None:
+        super().__init__(cell)
+        self.cell = cell
+
+
+def _at_most(bound: str, alphabet: str) -> bytes:
+    """Return a regex matching the strings of ``alphabet`` that are at most ``bound`` as
+    numbers or column letters (shorter, or as long and not after it), no leading zero."""
+    low, high = alphabet[0], alphabet[-1]
+    first = alphabet[1] if low == "0" else low
+    options = []
+    if len(bound) > 1:
+        options.append(f"[{first}-{high}][{low}-{high}]{{0,{len(bound) - 2}}}")
+    for index, char in enumerate(bound):
+        floor = first if index == 0 else low
+        if char == floor:
+            continue
+        before = alphabet[alphabet.index(char) - 1]
+        rest = len(bound) - index - 1
+        options.append(f"{bound[:index]}[{floor}-{before}][{low}-{high}]{{{rest}}}")
+    options.append(bound)
+    return ("(?:" + "|".join(options) + ")").encode()
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _outside_pattern(rows: int, cols: int) -> re.Pattern[bytes]:
+    """Return a regex finding a ``<c>`` tag not written ``<c r="A1"`` with a reference
+    within rows and cols: one past them, or one this quick check does not read."""
+    within = _at_most(_column_letter(cols - 1), _LETTERS) + _at_most(str(rows), _DIGITS)
+    return re.compile(rb'<c(?=[\s/>])(?! r="' + within + rb'")')
+
+
+def _xml_parser() -> Any:
+    """Return an expat parser that refuses DTDs (and so every entity declaration)."""
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+
+    def refuse(*_args: Any) -> None:
+        raise ValueError("DTD in a workbook part")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    return parser
+
+
+def _local(tag: str) -> str:
+    """Return an element's name without its namespace (as readers match them)."""
+    return tag.rpartition(" ")[2]
+
+
+def _parse_part(package: zipfile.ZipFile, name: str, parser: Any) -> None:
+    with package.open(name) as stream:
+        while chunk := stream.read(_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+
+
+def _sheet_parts(package: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """Return (sheet name, part name) in workbook order, as readers list the sheets."""
+    targets: dict[str, str] = {}
+    sheets: list[tuple[str, str]] = []
+
+    rels = _xml_parser()
+
+    def relationship(tag: str, attrs: dict[str, str]) -> None:
+        if _local(tag) == "Relationship" and "Id" in attrs:
+            targets[attrs["Id"]] = attrs.get("Target", "")
+
+    rels.StartElementHandler = relationship
+    _parse_part(package, "xl/_rels/workbook.xml.rels", rels)
+
+    book = _xml_parser()
+
+    def sheet(tag: str, attrs: dict[str, str]) -> None:
+        if _local(tag) == "sheet":
+            rel = next((v for k, v in attrs.items() if k.endswith(" id")), "")
+            target = targets.get(rel, "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            sheets.append((attrs.get("name", ""), os.path.normpath(part).replace(os.sep, "/")))
+
+    book.StartElementHandler = sheet
+    _parse_part(package, "xl/workbook.xml", book)
+    return sheets
+
+
+def _check_part_extent(package: zipfile.ZipFile, part: str, rows: int, cols: int) -> None:
+    """Raise ExtentError if the sheet part declares or holds a cell past rows or cols.
+
+    The quick path is one regex search per chunk, no Python work per cell: when every cell
+    is written ``<c r="A1"`` (as Excel, LibreOffice and the Python writers do) and every such
+    reference is within the bounds, nothing is out of them. Anything else (a cell without a
+    reference, a namespace prefix, a reference past the bounds) is settled by walking every
+    row and cell of the part.
+    """
+    outside = _outside_pattern(rows, cols)
+    carry = b""
+    looking = True  # for <dimension>, which comes before <sheetData>
+    with package.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            text = carry + chunk
+            cut = text.rfind(b"<")
+            if cut == -1 or text.find(b">", cut) != -1:
+                carry = b""
+            else:  # a tag runs into the next chunk: scan it there, whole
+                carry, text = text[cut:], text[:cut]
+                if len(carry) > _MAX_TAG:
+                    break
+            if looking:
+                declared = _DIMENSION.search(text)
+                if declared:
+                    _check_dimension(declared.group(1).decode("ascii", "replace"), rows, cols)
+                looking = not declared and b"sheetData" not in text
+            if outside.search(text) or (b":c" in text and _PREFIXED_CELL.search(text)):
+                break
+        else:
+            return
+    _count_extent(package, part, rows, cols)
+
+
+def _check_dimension(ref: str, rows: int, cols: int) -> None:
+    for cell in ref.split(":"):
+        match = _REF.fullmatch(cell.strip())
+        if match and (int(match.group(2)) > rows or _column_number(match.group(1)) > cols):
+            raise ExtentError(cell.strip().replace("$", "").upper())
+
+
+def _count_extent(package: zipfile.ZipFile, part: str, rows: int, cols: int) -> None:
+    """Walk every <row> and <c> as a reader does, positions following on where r is
+    missing; raise ExtentError at the first one past the bounds."""
+    parser = _xml_parser()
+    state = {"row": 0, "col": 0}  # 1-based position of the last row and cell seen
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        tag = _local(tag)
+        if tag == "dimension":
+            _check_dimension(attrs.get("ref") or "", rows, cols)
+        elif tag == "row":
+            ref = attrs.get("r")
+            state["row"] = int(ref) if ref and ref.strip().isdigit() else state["row"] + 1
+            state["col"] = 0
+        elif tag == "c":
+            match = _REF.fullmatch((attrs.get("r") or "").strip())
+            if match:
+                state["col"] = _column_number(match.group(1))
+                row = int(match.group(2))
+            else:
+                state["col"] += 1
+                row = max(state["row"], 1)
+            if row > rows or state["col"] > cols:
+                raise ExtentError(f"{_column_letter(state['col'] - 1)}{row}")
+
+    parser.StartElementHandler = start
+    _parse_part(package, part, parser)
+
+
+def check_extent(data: bytes, sheet_name: str, rows: int, cols: int) -> None:
+    """Raise ExtentError if the sheet a reader would open (``sheet_name``, else the first)
+    declares or holds a cell past ``rows`` rows or ``cols`` columns.
+
+    Raise ValueError (or a zip or XML error) for a package too damaged to tell.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = set(package.namelist())
+        try:
+            sheets = _sheet_parts(package)
+        except (KeyError, ValueError, xml.parsers.expat.ExpatError):
+            sheets = []
+        parts = [part for name, part in sheets if name == sheet_name] or [
+            part for _name, part in sheets[:1]
+        ]
+        if not parts or parts[0] not in names:
+            # Cannot tell which sheet will be read: bound every worksheet in the package.
+            parts = sorted(
+                n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")
+            )
+        for part in parts:
+            _check_part_extent(package, part, rows, cols)
+
+
+def _extent_error(spec: Spec, max_rows: int, cell: str) -> ReadResult:
+    rows, cols = extent_bounds(spec, max_rows)
+    message = msg(EXTENT_MESSAGE, cell=cell, rows=rows, cols=cols, last=_column_letter(cols - 1))
+    return ReadResult([], [CellError(None, None, message, location="")])
+
+
+def extent_bounds(spec: Spec, max_rows: int) -> tuple[int, int]:
+    """Return the rows and columns a sheet read against ``spec`` may reach."""
+    rows = min(max_rows + EXTENT_ROW_SLACK, EXCEL_MAX_ROWS)
+    cols = min(len(spec.columns) + EXTENT_COL_SLACK, 16384)
+    return rows, cols
+
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -629,6 +863,12 @@ def read_workbook(
     problem = _sniff(data)
     if problem:
         return _file_error(problem)
+    try:
+        check_extent(data, spec.sheet_name, *extent_bounds(spec, max_rows))
+    except ExtentError as exc:
+        return _extent_error(spec, max_rows, exc.cell)
+    except Exception:
+        return _file_error("文件已损坏，无法读取")
     # calamine raises assorted errors (zip, XML, encoding, its own) on damaged packages;
     # whatever it is, the user's answer is the same.
     try:
