@@ -48,6 +48,7 @@ __all__ = [
     "workbook_bytes",
     "write_template",
     "write_workbook",
+    "write_workbook_to",
 ]
 
 ColumnType = Literal["text", "code", "int", "money", "decimal", "date", "choice"]
@@ -1163,8 +1164,9 @@ def write_workbook(
     sheet_name: str | None = None,
     title: str | None = None,
     totals: Mapping[str, Any] | None = None,
-) -> None:
-    """Write rows (dicts by field, or sequences in column order) as a styled .xlsx export.
+) -> int:
+    """Write rows (dicts by field, or sequences in column order) as a styled .xlsx export;
+    return the number of data rows written.
 
     Streams with XlsxWriter's constant_memory mode, so rows are written in order and memory
     stays flat for any size. An optional bold totals row (field -> value) ends the sheet.
@@ -1227,6 +1229,23 @@ def write_workbook(
         worksheet.autofilter(0, 0, last_data_row, max(ncols - 1, 0))
     finally:
         workbook.close()
+    return last_data_row
+
+
+def write_workbook_to(
+    path: str | os.PathLike,
+    spec_or_columns: Spec | Sequence[Column],
+    rows: Iterable[Mapping[str, Any] | Sequence[Any]],
+    **kwargs: Any,
+) -> int:
+    """Write an export row by row to the file at ``path``; return the data rows written.
+
+    The one way exports reach the disk: rows are pulled from the iterable as they are
+    written, XlsxWriter keeps one row in memory (constant_memory) and zips straight into
+    the file, so neither the rows nor the finished workbook are ever held whole. Keyword
+    arguments are those of :func:`write_workbook`.
+    """
+    return write_workbook(os.fspath(path), spec_or_columns, rows, **kwargs)
 
 
 def write_template(target: BinaryIO | str | os.PathLike, spec: Spec) -> None:
