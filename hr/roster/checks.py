@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from flask_babel import gettext as _
@@ -35,6 +36,7 @@ from hr.models import (
     GRADES,
     Identity,
     PostCategory,
+    grade_label,
 )
 from hr.roster.excel import (
     CATEGORY_BY_LABEL,
@@ -46,6 +48,7 @@ from hr.roster.excel import (
     IDENTITY_BY_LABEL,
     birth_on,
 )
+from hr.roster.plan import RosterPlan, plan_from_columns
 from hr.roster.queries import (
     active_employments,
     institutions_by_code,
@@ -278,7 +281,8 @@ def check_roster(
     institution's active departments; with ``create_departments`` (the user's explicit
     choice) a name it does not have yet is created by the import instead. Annotates each
     row with ``_institution_id``, ``_person_id`` (an existing person, or None) and
-    ``_department_id`` (None: no department, or one the import creates) for the import.
+    ``_department_id`` (None: no department, or one the import creates), from which
+    :func:`plan_roster` builds the plan the import writes.
     """
     rules = rules or load_rules()
     errors: list[CellError] = []
@@ -413,3 +417,74 @@ def check_roster(
             CellError(None, None, _("还有 %(n)d 个错误未列出", n=more), location=""),
         ]
     return errors
+
+
+def plan_roster(
+    rows: list[dict[str, Any]],
+    *,
+    institution: Any = None,
+    rules: RosterRules | None = None,
+    max_errors: int | None = MAX_ERRORS,
+    create_departments: bool = False,
+) -> tuple[list[CellError], RosterPlan | None]:
+    """Check the converted rows (:func:`check_roster`): every error, or the plan to write."""
+    errors = check_roster(
+        rows,
+        institution=institution,
+        rules=rules,
+        max_errors=max_errors,
+        create_departments=create_departments,
+    )
+    if errors or not rows:
+        return errors, None
+    return [], _plan(rows)
+
+
+_PLAN_KEYS = {
+    "row": "_row",
+    "institution_id": "_institution_id",
+    "person_id": "_person_id",
+    "department_id": "_department_id",
+}
+
+
+def _plan(rows: list[dict[str, Any]]) -> RosterPlan:
+    """Return the plan of rows that check_roster passed (normalized and annotated)."""
+    columns = {
+        name: list(map(itemgetter(_PLAN_KEYS.get(name, name)), rows))
+        for name in (
+            "row",
+            "institution_id",
+            "person_id",
+            "citizen_id",
+            "name",
+            "staff_number",
+            "identity",
+            "department_id",
+            "department",
+            "category",
+            "grade",
+            "salary_step",
+            "start_on",
+            "bank_account",
+            "contribution_base",
+            "fund_base",
+            "fund_rate",
+        )
+    }
+    labels = {
+        key: grade_label(*key)
+        for key in set(zip(columns["category"], columns["grade"], strict=True))
+    }
+    columns["post_name"] = [
+        labels[key] for key in zip(columns["category"], columns["grade"], strict=True)
+    ]
+    new_departments: dict[int, dict[str, str]] = defaultdict(dict)
+    for institution_id, department_id, name in zip(
+        columns["institution_id"], columns["department_id"], columns["department"], strict=True
+    ):
+        if department_id is None and name:
+            new_departments[institution_id].setdefault(name_key(name), name)
+    return plan_from_columns(
+        columns, {key: list(names.values()) for key, names in new_departments.items()}
+    )
