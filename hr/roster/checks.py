@@ -38,6 +38,8 @@ from hr.models import (
     PostCategory,
     grade_label,
 )
+from hr.posts import capacity
+from hr.posts.queries import occupied_counts, plan_for
 from hr.roster.excel import (
     CATEGORY_BY_LABEL,
     CATEGORY_LABELS,
@@ -409,6 +411,8 @@ def check_roster(
                 )
             )
 
+    errors.extend(post_plan_overflows(placed, names, rules.today))
+
     errors.sort(key=lambda e: (e.row or 0, COLUMN_ORDER.get(e.column or "", 99)))
     if max_errors is not None and len(errors) > max_errors:
         more = len(errors) - max_errors
@@ -416,6 +420,58 @@ def check_roster(
             *errors[:max_errors],
             CellError(None, None, _("还有 %(n)d 个错误未列出", n=more), location=""),
         ]
+    return errors
+
+
+def post_plan_overflows(
+    rows: Sequence[dict[str, Any]], names: dict[int, str], today: date
+) -> list[CellError]:
+    """Return an error where a post of the file goes beyond the institution's post plan.
+
+    The appointment form's rule (``hr.posts.capacity``), applied to the posts the file
+    creates: each institution's plan for this year, against the posts held today plus the
+    file's. The plans are locked until the import is written (as the form locks its plan).
+    An institution without a plan for the year is not checked here: the preview says so.
+    """
+    hiring: dict[int, dict[tuple[str, int], list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for row in rows:
+        if row.get("grade") is not None:
+            hiring[row["_institution_id"]][(row["category"], row["grade"])].append(row)
+    errors: list[CellError] = []
+    for institution_id, posts in sorted(hiring.items()):
+        plan = plan_for(institution_id, today.year, for_update=True)
+        if plan is None:
+            continue
+        approved = {(line.category, line.grade): line.approved_count for line in plan.lines}
+        held = occupied_counts(institution_id, today)
+        for (category, grade), taking in sorted(posts.items()):
+            occupied = held.get((category, grade), 0)
+            refusal = capacity.room_refusal(
+                category,
+                grade,
+                year=today.year,
+                approved=approved.get((category, grade), 0),
+                occupied=occupied,
+                on=today,
+                hiring=len(taking),
+            )
+            if refusal is None:
+                continue
+            room = max(approved.get((category, grade), 0) - occupied, 0)
+            first = sorted(taking, key=lambda r: r["_row"])[room]
+            errors.append(
+                CellError(
+                    first["_row"],
+                    HEADERS["grade_text"],
+                    _(
+                        "%(name)s：%(refusal)s，从本行起超出。",
+                        name=names[institution_id],
+                        refusal=str(refusal).rstrip("。"),
+                    ),
+                )
+            )
     return errors
 
 
@@ -477,7 +533,12 @@ def _plan(rows: list[dict[str, Any]]) -> RosterPlan:
         for key in set(zip(columns["category"], columns["grade"], strict=True))
     }
     columns["post_name"] = [
-        labels[key] for key in zip(columns["category"], columns["grade"], strict=True)
+        named or labels[key]
+        for named, key in zip(
+            map(itemgetter("post_name"), rows),
+            zip(columns["category"], columns["grade"], strict=True),
+            strict=True,
+        )
     ]
     new_departments: dict[int, dict[str, str]] = defaultdict(dict)
     for institution_id, department_id, name in zip(

@@ -15,10 +15,13 @@ from typing import Any
 from sqlalchemy import select
 
 from core.extensions import db
-from core.i18n import msg
+from core.i18n import Msg, msg
+from core.ids import china_today
 from core.imports import Checked, ImportContext, Importer, Preview, Summary
-from hr.models import Identity
+from hr.models import Identity, grade_label
 from hr.permissions import HR_MANAGE
+from hr.posts import promotion
+from hr.posts.queries import plan_for
 from hr.roster.checks import plan_roster
 from hr.roster.excel import ROSTER_SPEC
 from hr.roster.operations import import_roster
@@ -91,6 +94,7 @@ class RosterImporter(Importer[RosterPlan]):
         if len(plan.by_institution()) > 1:
             names = _institution_names(plan.by_institution())
             preview.counts += [(names[key], n) for key, n in sorted(plan.by_institution().items())]
+        preview.warnings += _post_warnings(plan)
         if plan.new_departments:
             listed = "、".join(name for names in plan.new_departments.values() for name in names)
             preview.warnings.append(
@@ -127,6 +131,53 @@ class RosterImporter(Importer[RosterPlan]):
 
 
 _IDENTITY_ORDER = [identity.value for identity in Identity]
+#: starting-step warnings listed on the preview (the rest are counted)
+MAX_STEP_WARNINGS = 20
+
+
+def _post_warnings(plan: RosterPlan) -> list[Msg]:
+    """What the preview says of the posts: institutions without a post plan for this year
+    (their posts were not counted against one), and 薪级 below the post's 起点薪级 (the
+    appointment form raises the step to it; a file is taken as written)."""
+    today = china_today()
+    warnings: list[Msg] = []
+    institutions = plan.by_institution()
+    names = _institution_names(institutions) if len(institutions) > 1 else {}
+    for institution_id in sorted(institutions):
+        if plan_for(institution_id, today.year) is None:
+            warnings.append(
+                msg(
+                    "%(name)s尚未制定 %(year)d 年岗位设置方案：本次导入的岗位未与核定岗位数核对。",
+                    name=names.get(institution_id, msg("本单位")),
+                    year=today.year,
+                )
+            )
+    table = promotion.starting_steps_on(today)
+    floors = {
+        key: promotion.starting_step(*key, table)
+        for key in set(zip(plan.category, plan.grade, strict=True))
+    }
+    low = [
+        index
+        for index, (category, grade, step) in enumerate(
+            zip(plan.category, plan.grade, plan.salary_step, strict=True)
+        )
+        if step < floors[(category, grade)]
+    ]
+    for index in low[:MAX_STEP_WARNINGS]:
+        hire = plan.hire(index)
+        warnings.append(
+            msg(
+                "第 %(row)d 行：薪级 %(step)d 低于%(post)s的起点薪级 %(floor)d，请核对",
+                row=hire.row,
+                step=hire.salary_step,
+                post=grade_label(hire.category, hire.grade),
+                floor=floors[(hire.category, hire.grade)],
+            )
+        )
+    if len(low) > MAX_STEP_WARNINGS:
+        warnings.append(msg("另有 %(n)d 行的薪级低于起点薪级", n=len(low) - MAX_STEP_WARNINGS))
+    return warnings
 
 
 def _institution_names(ids) -> dict[int, str]:

@@ -766,3 +766,105 @@ def test_a_failed_roster_job_lists_its_errors(app, client, login_as, school, mon
     assert _counts() == before
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "任务失败，没有写入任何数据" in page and "工号「T0002」在本单位已被使用" in page
+
+
+# --------------------------------------------------------------------------- posts (issue 9 item 1)
+
+
+def test_the_import_keeps_to_the_post_plan_as_the_appointment_form_does(app, school):
+    from hr.posts.operations import save_plan
+
+    year = china_today().year
+    save_plan(school, year, {("professional", 8): 2, ("professional", 12): 5})
+    holder = create_employment(school, staff_number="S0001")
+    db.session.add(
+        Appointment(
+            employment_id=holder.id,
+            institution_id=school.id,
+            category="professional",
+            grade=8,
+            post_name="专技 8 级",
+            start_on=date(2020, 1, 1),
+        )
+    )
+    db.session.flush()
+    code = school.credit_code
+    rows = [
+        _row(code, 1),  # 专技 8 级: the one vacant post
+        _row(code, 2, 岗位等级="12"),
+        _row(code, 3),  # beyond the plan from here
+        _row(code, 4),
+        _row(code, 5, 岗位类别="工勤技能", 岗位等级="普通工"),  # the plan approves none
+    ]
+    errors, plan = _check(_xlsx(rows), institution=school)
+    assert plan is None
+    found = {(e.row, e.column): e.message for e in errors}
+    assert set(found) == {(4, "岗位等级"), (6, "岗位等级")}
+    assert found[(4, "岗位等级")] == (
+        f"花名册测试学校：专技 8 级岗位不能超岗位聘用：{year} 年岗位设置方案核定 2 个，"
+        f"{china_today().isoformat()} 在聘 1 人，空缺 1 个，本次拟聘 3 人，从本行起超出。"
+    )
+    assert "普通工岗位已满，不能超岗位聘用" in found[(6, "岗位等级")]
+    assert "核定 0 个" in found[(6, "岗位等级")]
+    # Within the plan it goes in.
+    errors, plan = _check(_xlsx(rows[:2]), institution=school)
+    assert errors == []
+    import_roster(plan)
+
+
+def test_the_form_and_the_import_word_the_rule_alike():
+    from hr.posts.capacity import room_refusal
+
+    on = date(2026, 11, 27)
+    one = room_refusal("professional", 8, year=2026, approved=2, occupied=2, on=on)
+    assert str(one) == (
+        "专技 8 级岗位已满，不能超岗位聘用：2026 年岗位设置方案核定 2 个，"
+        "2026-11-27 在聘 2 人，空缺 0 个。"
+    )
+    assert (
+        room_refusal("professional", 8, year=2026, approved=3, occupied=1, on=on, hiring=2) is None
+    )
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.integers(1, 50))
+def test_room_is_refused_exactly_beyond_the_approved_count(approved, occupied, hiring):
+    from hr.posts.capacity import room_refusal
+
+    refused = room_refusal(
+        "management", 8, year=2026, approved=approved, occupied=occupied, on=TODAY, hiring=hiring
+    )
+    assert (refused is None) == (occupied + hiring <= approved)
+
+
+def test_the_post_name_column_names_the_post(app, school):
+    rows = [_row(school.credit_code, 1, 岗位名称="语文教师"), _row(school.credit_code, 2)]
+    errors, plan = _check(_xlsx(rows), institution=school)
+    assert errors == []
+    assert plan.post_name == ["语文教师", "专技 8 级"]
+    import_roster(plan)
+    names = dict(
+        db.session.execute(
+            select(Employment.staff_number, Appointment.post_name).join(
+                Appointment, Appointment.employment_id == Employment.id
+            )
+        ).all()
+    )
+    assert names == {"T0001": "语文教师", "T0002": "专技 8 级"}
+    (exported,) = [
+        r for r in export_rows(institution_ids=[school.id]) if r["staff_number"] == "T0001"
+    ]
+    assert exported["post_name"] == "语文教师"
+    long_name = _check(_xlsx([_row(school.credit_code, 3, 岗位名称="岗" * 65)]))[0]
+    assert [(e.column, e.message) for e in long_name] == [
+        ("岗位名称", "不能超过 64 个字，实际为 65 个字")
+    ]
+
+
+def test_the_preview_warns_of_a_missing_plan_and_low_steps(app, client, login_as, school):
+    officer = create_user(Role.HR_OFFICER, institution=school)
+    db.session.commit()
+    login_as(officer)
+    content = _xlsx([_row(school.credit_code, 1, 岗位等级="8", 薪级=3)])
+    page = upload(client, f"/hr/{school.id}/roster/import", content).get_data(as_text=True)
+    assert f"本单位尚未制定 {china_today().year} 年岗位设置方案" in page
+    assert "第 2 行：薪级 3 低于专技 8 级的起点薪级 9，请核对" in page
