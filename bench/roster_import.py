@@ -7,9 +7,10 @@ Generates a workbook of --rows valid rows (valid ID numbers, Chinese names, plau
 identity and post mixes) spread over --institutions institutions, then measures in the same
 process:
   (a) pd.read_excel(engine="calamine", dtype=str): parsing only, the floor;
-  (b) read_workbook + check_roster + import_roster + commit: parse, validate every cell,
-      check the whole file against the database, write people, employments, appointments
-      and 薪级 records, hand the hires to payroll (its pay settings), commit.
+  (b) the one import path (core.imports: read_and_check with the roster importer, then
+      write_checked) + commit: parse, validate every cell, check the whole file against
+      the database into the typed plan, write people, employments, appointments and 薪级
+      records through core.bulk, hand the hires to payroll (its pay settings), commit.
 Each run of (b) gets a fresh temporary SQLite database (migrated, institutions and quotas
 created outside the timing). With --database-url the given database is migrated and used
 for a single run: point it at an empty database. Prints median seconds, rows/s, the ratio
@@ -240,29 +241,25 @@ def prepare(codes: list[str], counts: dict[str, dict[str, int]]) -> None:
 
 
 def end_to_end(path: str) -> tuple[int, dict[str, float]]:
-    """Read, check, import and commit the workbook; return (rows, seconds per step)."""
-    from core.excel import read_workbook
+    """Import the workbook through the one import path, as the command line and a job do
+    (read and check, write, commit); return (rows, seconds per step)."""
     from core.extensions import db
-    from hr.roster.checks import check_roster
-    from hr.roster.excel import ROSTER_SPEC
-    from hr.roster.operations import import_roster
+    from core.imports import ImportContext, read_and_check, write_checked
+    from hr.roster.imports import ROSTER_IMPORTER
 
     steps: dict[str, float] = {}
+    context = ImportContext(confirming=True)
     start = time.perf_counter()
-    result = read_workbook(path, ROSTER_SPEC)
-    steps["read_workbook"] = time.perf_counter() - start
-    assert result.ok, result.messages[:5]
+    checked = read_and_check(ROSTER_IMPORTER, path, context)
+    steps["read_and_check"] = time.perf_counter() - start
+    assert checked.ok, [str(e) for e in checked.errors[:5]]
     mark = time.perf_counter()
-    errors = check_roster(result.rows)
-    steps["check_roster"] = time.perf_counter() - mark
-    assert not errors, [str(e) for e in errors[:5]]
-    mark = time.perf_counter()
-    summary = import_roster(result.rows)
-    steps["import_roster"] = time.perf_counter() - mark
+    write_checked(ROSTER_IMPORTER, checked, context)
+    steps["write"] = time.perf_counter() - mark
     mark = time.perf_counter()
     db.session.commit()
     steps["commit"] = time.perf_counter() - mark
-    return summary.employments, steps
+    return len(checked.plan), steps
 
 
 def export_all(path: str, expected: int) -> float:

@@ -49,6 +49,9 @@ class ImportContext:
     institution_id: int | None = None
     #: choices the person made on the preview page, e.g. {"create_departments": True}
     options: dict[str, Any] = field(default_factory=dict)
+    #: True once the person has confirmed (or on the command line, and in a job): a check
+    #: may then refuse what the preview offered as a choice the person did not take
+    confirming: bool = False
 
     def to_params(self) -> dict[str, Any]:
         return {"institution_id": self.institution_id, "options": dict(self.options)}
@@ -174,6 +177,7 @@ def write_checked(
 
 def import_file(importer: Importer[P], source: Any, context: ImportContext) -> Checked[P] | Summary:
     """Check and write a file in one go (CLI and jobs): the errors, or the summary."""
+    context.confirming = True
     checked = read_and_check(importer, source, context)
     if not checked.ok:
         return checked
@@ -232,6 +236,7 @@ def start_import_job(
         institution_id=context.institution_id,
         actor=context.actor,
         idempotency_key=key,
+        label=stored.filename,
     )
 
 
@@ -249,7 +254,7 @@ def run_import_job(ctx: Any) -> dict[str, Any]:
     params = ctx.params
     importer = importer_named(params["importer"])
     context = ImportContext(
-        ctx.actor, params.get("institution_id"), dict(params.get("options") or {})
+        ctx.actor, params.get("institution_id"), dict(params.get("options") or {}), True
     )
     with reading():
         stored = files.get(params["file_id"])
@@ -278,6 +283,10 @@ class ConfirmForm(FlaskForm):
     file_id = HiddenField()
     #: one per preview, so a double click confirms once
     key = HiddenField()
+    #: data rows of the previewed file: above the importer's job size the confirmation
+    #: goes straight to the job, which checks the file again (a changed value only moves
+    #: the check from the request to the job)
+    rows = HiddenField()
 
 
 def import_page(
@@ -288,9 +297,16 @@ def import_page(
     back_url: str,
     template_url: str | None = None,
     breadcrumbs: Sequence[tuple[Msg | str, str]] = (),
+    notes: Sequence[Msg | str] = (),
+    include: str | None = None,
+    **template_vars: Any,
 ):
     """Serve an import: GET the upload form; POST a file for its check and preview; POST a
-    confirmation to write it (or start a job above the importer's size)."""
+    confirmation to write it (or start a job above the importer's size).
+
+    ``notes`` are the importer's own instructions, listed with the general ones; ``include``
+    a template shown under the title (e.g. a package's tabs), rendered with
+    ``template_vars``."""
     upload_form, confirm_form = UploadForm(), ConfirmForm()
     page = {
         "importer": importer,
@@ -303,6 +319,9 @@ def import_page(
         "checked": None,
         "preview": None,
         "stored": None,
+        "notes": notes,
+        "include": include,
+        **template_vars,
     }
     if request.method == "GET":
         return render_template("core/import.html", **page)
@@ -326,6 +345,7 @@ def import_page(
     page["preview"] = importer.preview(checked.plan, context)
     confirm_form.file_id.data = stored.id
     confirm_form.key.data = secrets.token_urlsafe(12)
+    confirm_form.rows.data = checked.rows
     return render_template("core/import.html", **page)
 
 
@@ -337,6 +357,12 @@ def _confirm(importer: Importer, context: ImportContext, page: dict[str, Any]):
     for name, value in request.form.items():
         if name.startswith("option_"):
             context.options[name.removeprefix("option_")] = value == "1"
+    context.confirming = True
+    key = form.key.data or stored.sha256
+    if (form.rows.data or "").isdigit() and int(form.rows.data) > importer.job_threshold:
+        job = start_import_job(importer, stored, context, key=key)
+        db.session.commit()
+        return redirect(url_for("jobs.detail", job_id=job.id))
     data = files.read(stored)
     checked = read_and_check(importer, data, context)
     page.update(stored=stored, checked=checked)
@@ -344,7 +370,7 @@ def _confirm(importer: Importer, context: ImportContext, page: dict[str, Any]):
         db.session.rollback()
         return render_template("core/import.html", **page), 422
     if checked.rows > importer.job_threshold:
-        job = start_import_job(importer, stored, context, key=form.key.data or stored.sha256)
+        job = start_import_job(importer, stored, context, key=key)
         db.session.commit()
         return redirect(url_for("jobs.detail", job_id=job.id))
     try:

@@ -19,6 +19,7 @@ from hr.posts import views as _posts_views  # noqa: F401
 from hr.roster import checks
 from hr.roster import views as _roster_views  # noqa: F401
 from hr.roster.cli import hr_cli
+from hr.roster.imports import ROSTER_IMPORTER
 from hr.seed import demo as seed
 from hr.seed.scale import seed_scale_command
 from hr.staff import entry
@@ -114,5 +115,5 @@ module = Module(
         "hr.entry.max_future_days": _l("入职日期最多提前天数"),
         "hr.entry.min_age": _l("最低入职年龄"),
     },
-    provides={"indicators": indicators.INDICATORS},
+    provides={"indicators": indicators.INDICATORS, "importers": (ROSTER_IMPORTER,)},
 )

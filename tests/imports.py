@@ -21,7 +21,7 @@ def confirm_form(response) -> dict[str, str]:
     """Return the confirmation form's fields from a preview page."""
     page = response.get_data(as_text=True)
     fields = {}
-    for name in ("file_id", "key", "csrf_token"):
+    for name in ("file_id", "key", "rows", "csrf_token"):
         found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page) or re.search(
             rf'value="([^"]*)"[^>]*name="{name}"', page
         )

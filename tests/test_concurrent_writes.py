@@ -211,6 +211,18 @@ class Browser:
 # --------------------------------------------------------------------------- the test
 
 
+def confirm_fields(page: str) -> dict[str, str]:
+    """Return the confirmation form of an import preview (without its CSRF token)."""
+    fields = {"step": "confirm"}
+    for name in ("file_id", "key", "rows"):
+        found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page) or re.search(
+            rf'value="([^"]*)"[^>]*name="{name}"', page
+        )
+        assert found, f"the preview has no {name}"
+        fields[name] = found.group(1)
+    return fields
+
+
 def test_simultaneous_votes_and_imports_queue_instead_of_failing(server):
     base, app, log = server
     now = datetime.now(UTC)
@@ -264,8 +276,11 @@ def test_simultaneous_votes_and_imports_queue_instead_of_failing(server):
             browsers.append(browser)
         browser.sign_in(officer_names[index])
         browser.request(import_path)
-        barrier.wait()
-        body = browser.upload(import_path, uploads[index])
+        preview = browser.upload(import_path, uploads[index])  # checked, kept, previewed
+        assert browser.statuses[-1][1] == 200, preview[-2000:]
+        fields = confirm_fields(preview)
+        barrier.wait()  # the confirmations (checked again, then written) race each other
+        body = browser.post(import_path, fields)
         upload_status[index] = browser.statuses[-1][1]
         upload_body[index] = body
 

@@ -21,7 +21,7 @@ from hr.models import (
 )
 from hr.pay.operations import StepRequest, record_salary_steps
 from hr.pay.queries import steps_on
-from hr.posts import promotion
+from hr.posts import capacity, promotion
 from hr.posts.queries import current_appointment, grid_keys, occupied_counts, plan_for
 from institutions.models import Institution
 
@@ -138,11 +138,8 @@ def _check_plan_room(employment: Employment, category: str, grade: int, start_on
     """Refuse an appointment without a plan for its year or beyond the plan's count."""
     year = start_on.year
     plan = plan_for(employment.institution_id, year, for_update=True)
-    label = grade_label(category, grade)
     if plan is None:
-        raise PostError(
-            f"本单位尚未制定 {year} 年岗位设置方案，不能聘任岗位；请先制定方案。", field="post"
-        )
+        raise PostError(capacity.no_plan(year), field="post")
     approved = next(
         (
             line.approved_count
@@ -154,12 +151,11 @@ def _check_plan_room(employment: Employment, category: str, grade: int, start_on
     occupied = occupied_counts(
         employment.institution_id, start_on, exclude_employment_id=employment.id
     ).get((category, grade), 0)
-    if occupied >= approved:
-        raise PostError(
-            f"{label}岗位已满，不能超岗位聘用：{year} 年岗位设置方案核定 {approved} 个，"
-            f"{start_on.isoformat()} 在聘 {occupied} 人，空缺 {max(approved - occupied, 0)} 个。",
-            field="post",
-        )
+    refusal = capacity.room_refusal(
+        category, grade, year=year, approved=approved, occupied=occupied, on=start_on
+    )
+    if refusal is not None:
+        raise PostError(refusal, field="post")
 
 
 def _raise_salary_step(

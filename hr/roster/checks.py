@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from flask_babel import gettext as _
@@ -35,7 +36,10 @@ from hr.models import (
     GRADES,
     Identity,
     PostCategory,
+    grade_label,
 )
+from hr.posts import capacity
+from hr.posts.queries import occupied_counts, plan_for
 from hr.roster.excel import (
     CATEGORY_BY_LABEL,
     CATEGORY_LABELS,
@@ -46,6 +50,7 @@ from hr.roster.excel import (
     IDENTITY_BY_LABEL,
     birth_on,
 )
+from hr.roster.plan import RosterPlan, plan_from_columns
 from hr.roster.queries import (
     active_employments,
     institutions_by_code,
@@ -278,7 +283,8 @@ def check_roster(
     institution's active departments; with ``create_departments`` (the user's explicit
     choice) a name it does not have yet is created by the import instead. Annotates each
     row with ``_institution_id``, ``_person_id`` (an existing person, or None) and
-    ``_department_id`` (None: no department, or one the import creates) for the import.
+    ``_department_id`` (None: no department, or one the import creates), from which
+    :func:`plan_roster` builds the plan the import writes.
     """
     rules = rules or load_rules()
     errors: list[CellError] = []
@@ -405,6 +411,8 @@ def check_roster(
                 )
             )
 
+    errors.extend(post_plan_overflows(placed, names, rules.today))
+
     errors.sort(key=lambda e: (e.row or 0, COLUMN_ORDER.get(e.column or "", 99)))
     if max_errors is not None and len(errors) > max_errors:
         more = len(errors) - max_errors
@@ -413,3 +421,131 @@ def check_roster(
             CellError(None, None, _("还有 %(n)d 个错误未列出", n=more), location=""),
         ]
     return errors
+
+
+def post_plan_overflows(
+    rows: Sequence[dict[str, Any]], names: dict[int, str], today: date
+) -> list[CellError]:
+    """Return an error where a post of the file goes beyond the institution's post plan.
+
+    The appointment form's rule (``hr.posts.capacity``), applied to the posts the file
+    creates: each institution's plan for this year, against the posts held today plus the
+    file's. The plans are locked until the import is written (as the form locks its plan).
+    An institution without a plan for the year is not checked here: the preview says so.
+    """
+    hiring: dict[int, dict[tuple[str, int], list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for row in rows:
+        if row.get("grade") is not None:
+            hiring[row["_institution_id"]][(row["category"], row["grade"])].append(row)
+    errors: list[CellError] = []
+    for institution_id, posts in sorted(hiring.items()):
+        plan = plan_for(institution_id, today.year, for_update=True)
+        if plan is None:
+            continue
+        approved = {(line.category, line.grade): line.approved_count for line in plan.lines}
+        held = occupied_counts(institution_id, today)
+        for (category, grade), taking in sorted(posts.items()):
+            occupied = held.get((category, grade), 0)
+            refusal = capacity.room_refusal(
+                category,
+                grade,
+                year=today.year,
+                approved=approved.get((category, grade), 0),
+                occupied=occupied,
+                on=today,
+                hiring=len(taking),
+            )
+            if refusal is None:
+                continue
+            room = max(approved.get((category, grade), 0) - occupied, 0)
+            first = sorted(taking, key=lambda r: r["_row"])[room]
+            errors.append(
+                CellError(
+                    first["_row"],
+                    HEADERS["grade_text"],
+                    _(
+                        "%(name)s：%(refusal)s，从本行起超出。",
+                        name=names[institution_id],
+                        refusal=str(refusal).rstrip("。"),
+                    ),
+                )
+            )
+    return errors
+
+
+def plan_roster(
+    rows: list[dict[str, Any]],
+    *,
+    institution: Any = None,
+    rules: RosterRules | None = None,
+    max_errors: int | None = MAX_ERRORS,
+    create_departments: bool = False,
+) -> tuple[list[CellError], RosterPlan | None]:
+    """Check the converted rows (:func:`check_roster`): every error, or the plan to write."""
+    errors = check_roster(
+        rows,
+        institution=institution,
+        rules=rules,
+        max_errors=max_errors,
+        create_departments=create_departments,
+    )
+    if errors or not rows:
+        return errors, None
+    return [], _plan(rows)
+
+
+_PLAN_KEYS = {
+    "row": "_row",
+    "institution_id": "_institution_id",
+    "person_id": "_person_id",
+    "department_id": "_department_id",
+}
+
+
+def _plan(rows: list[dict[str, Any]]) -> RosterPlan:
+    """Return the plan of rows that check_roster passed (normalized and annotated)."""
+    columns = {
+        name: list(map(itemgetter(_PLAN_KEYS.get(name, name)), rows))
+        for name in (
+            "row",
+            "institution_id",
+            "person_id",
+            "citizen_id",
+            "name",
+            "staff_number",
+            "identity",
+            "department_id",
+            "department",
+            "category",
+            "grade",
+            "salary_step",
+            "start_on",
+            "bank_account",
+            "contribution_base",
+            "fund_base",
+            "fund_rate",
+        )
+    }
+    labels = {
+        key: grade_label(*key)
+        for key in set(zip(columns["category"], columns["grade"], strict=True))
+    }
+    columns["post_name"] = [
+        named or labels[key]
+        for named, key in zip(
+            map(itemgetter("post_name"), rows),
+            zip(columns["category"], columns["grade"], strict=True),
+            strict=True,
+        )
+    ]
+    new_departments: dict[int, dict[str, str]] = defaultdict(dict)
+    for institution_id, department_id, name in zip(
+        columns["institution_id"], columns["department_id"], columns["department"], strict=True
+    ):
+        if department_id is None and name:
+            new_departments[institution_id].setdefault(name_key(name), name)
+    return plan_from_columns(
+        columns, {key: list(names.values()) for key, names in new_departments.items()}
+    )

@@ -9,10 +9,9 @@ from typing import Any
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from core.errors import Refusal
-from core.excel import CellError, read_workbook, write_workbook
+from core.excel import write_workbook
 from core.extensions import db
 from core.sqlite import read_only
 
@@ -31,49 +30,34 @@ def hr_cli() -> None:
 )
 def import_roster_command(path: Path, create_departments: bool) -> None:
     """Import a 人员花名册 workbook: all rows, or nothing and every error (exit 1)."""
-    from hr.roster.checks import check_roster
-    from hr.roster.excel import ROSTER_SPEC
-    from hr.roster.operations import import_roster
+    from core.imports import Checked, ImportContext, import_file
+    from hr.roster.imports import CREATE_DEPARTMENTS, ROSTER_IMPORTER
 
     started = time.perf_counter()
-    result = read_workbook(path, ROSTER_SPEC, max_errors=10**9)
-    errors: list[CellError] = list(result.errors)
-    if not errors and not result.rows:
-        errors.append(CellError(None, None, "文件中没有数据行"))
-    if result.rows:
-        # Whole-file and database checks run on the rows that read cleanly, so one run
-        # reports every problem at once.
-        errors.extend(
-            check_roster(result.rows, max_errors=None, create_departments=create_departments)
-        )
-        errors.sort(key=lambda e: e.row or 0)
-    if errors:
-        db.session.rollback()
-        for error in errors:
-            click.echo(str(error), err=True)
-        click.echo(f"{path.name}：发现 {len(errors)} 处错误，未导入任何数据。", err=True)
-        raise SystemExit(1)
+    context = ImportContext(options={CREATE_DEPARTMENTS: create_departments})
     try:
-        summary = import_roster(result.rows)
+        outcome = import_file(ROSTER_IMPORTER, path, context)
+        if isinstance(outcome, Checked):
+            db.session.rollback()
+            for error in outcome.errors:
+                click.echo(str(error), err=True)
+            click.echo(
+                f"{path.name}：发现 {len(outcome.errors)} 处错误，未导入任何数据。", err=True
+            )
+            raise SystemExit(1)
         db.session.commit()
     except Refusal as refusal:
         db.session.rollback()
         click.echo(f"{path.name}：{refusal}，未导入任何数据。", err=True)
         raise SystemExit(1) from None
+    except SystemExit:
+        raise
     except Exception:
         db.session.rollback()
         raise
-    click.echo(f"{path.name}：{summary.summary}，用时 {time.perf_counter() - started:.1f} 秒。")
-    from institutions.models import Institution
-
-    names = {
-        i.id: f"{i.credit_code} {i.name}"
-        for i in db.session.scalars(
-            select(Institution).where(Institution.id.in_(list(summary.by_institution)))
-        )
-    }
-    for institution_id, count in sorted(summary.by_institution.items(), key=lambda x: names[x[0]]):
-        click.echo(f"  {names[institution_id]}：{count} 人")
+    click.echo(f"{path.name}：{outcome.message}用时 {time.perf_counter() - started:.1f} 秒。")
+    for label, count in outcome.counts:
+        click.echo(f"  {label}：{count} 人")
 
 
 def _counted(rows: Iterator[dict[str, Any]], counter: list[int]) -> Iterator[dict[str, Any]]:

@@ -52,6 +52,7 @@ GRADE_CHOICES = (*(str(n) for n in range(1, 14)), GENERAL_WORKER_LABEL)
 
 NAME_MAX = 64
 DEPARTMENT_MAX = 64
+POST_NAME_MAX = 64
 _BANK_ACCOUNT = re.compile(r"[0-9]{8,32}", re.ASCII)
 _BANK_SEPARATORS = str.maketrans("", "", " -")
 _FUND_RATE_PLACES = Decimal("0.001")
@@ -200,6 +201,14 @@ ROSTER_SPEC = Spec(
             required=True,
             choices=GRADE_CHOICES,
             help="管理 1–10 级，专业技术 1–13 级，工勤技能 1–5 级或「普通工」",
+        ),
+        Column(
+            "岗位名称",
+            "post_name",
+            "text",
+            validate=_max_length(POST_NAME_MAX),
+            width=16,
+            help="如「语文教师」「护士长」；不填时为岗位等级（如「专技 8 级」）",
         ),
         Column(
             "薪级",

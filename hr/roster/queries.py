@@ -200,6 +200,7 @@ def export_rows(
                 Appointment.employment_id,
                 Appointment.category,
                 Appointment.grade,
+                Appointment.post_name,
                 Appointment.start_on,
                 Appointment.end_on,
             ).where(Appointment.employment_id.in_(part))
@@ -231,6 +232,7 @@ def export_rows(
                 "identity": IDENTITY_LABELS.get(row.identity, row.identity),
                 "category": CATEGORY_LABELS.get(post.category) if post else None,
                 "grade_text": grade_text(post.category, post.grade) if post else None,
+                "post_name": post.post_name if post else None,
                 "salary_step": step.step if step else None,
                 "start_on": row.start_on,
                 "bank_account": row.bank_account,

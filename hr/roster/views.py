@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.actions import perform
 from core.errors import IMPORT_CONFLICT, on_conflict
-from core.excel import CellError
-from core.extensions import db
-from core.http import dated_filename, read_upload, template_response, xlsx_response
+from core.http import dated_filename, template_response, xlsx_response
+from core.i18n import msg
+from core.imports import context_for_request, import_page
 from core.permissions import can
 from hr.blueprint import bp
 from hr.permissions import HR_MANAGE
 from hr.queries import hr_institution_or_404
-from hr.roster.checks import check_roster
 from hr.roster.excel import ROSTER_SPEC
-from hr.roster.forms import RosterImportForm
-from hr.roster.operations import import_roster
+from hr.roster.imports import ROSTER_IMPORTER
 from hr.roster.queries import export_rows
 from hr.staff.queries import StaffFilters
 
@@ -28,52 +25,45 @@ from hr.staff.queries import StaffFilters
 @on_conflict(IMPORT_CONFLICT)
 def roster_import(institution_id: int):
     institution = hr_institution_or_404(institution_id, write=True)
-    form = RosterImportForm()
-    errors: list[CellError | str] = []
-    if form.validate_on_submit():
-        result = read_upload(request.files.get("file"), ROSTER_SPEC)
-        errors = list(result.errors)
-        if not errors and not result.rows:
-            errors = [_("文件中没有数据行。")]
-        elif result.rows:
-            # Whole-file and database checks run on the rows that read cleanly, so one
-            # upload reports every problem at once.
-            errors = sorted(
-                [
-                    *errors,
-                    *check_roster(
-                        result.rows,
-                        institution=institution,
-                        create_departments=form.create_departments.data,
-                    ),
-                ],
-                key=lambda e: e.row or 0,
-            )
-        if not errors:
-            done = perform(
-                import_roster,
-                result.rows,
-                form=form,
-                success=lambda summary: _(
-                    "已导入 %(n)d 人（新建人员 %(c)d 名，沿用已有人员 %(r)d 名）。",
-                    n=summary.employments,
-                    c=summary.people_created,
-                    r=summary.people_reused,
-                ),
-            )
-            if done:
-                return redirect(url_for(".roster_import", institution_id=institution.id))
-        db.session.rollback()
-    return render_template(
-        "hr/roster/roster_import.html", form=form, errors=errors, institution=institution
-    ), 422 if errors or form.errors else 200
+    return import_page(
+        ROSTER_IMPORTER,
+        context_for_request(institution.id),
+        title=_("导入人员花名册"),
+        back_url=url_for(".staff", institution_id=institution.id),
+        template_url=url_for(".roster_template", institution_id=institution.id),
+        breadcrumbs=[
+            (_("人事管理"), url_for(".index")),
+            (institution.name, url_for(".staff", institution_id=institution.id)),
+        ],
+        notes=[
+            msg(
+                "每行一名人员；「单位代码」填写本单位的统一社会信用代码（%(code)s）。",
+                code=institution.credit_code,
+            ),
+            msg("已在系统中的人员按身份证号匹配，姓名须与系统一致；工号在本单位内不能重复。"),
+            msg(
+                "「部门」须是本单位已有的部门（见“部门”页）；文件中有新部门时，"
+                "确认页可选择导入时一并建立。"
+            ),
+            msg(
+                "「事业编制」「员额」人员占用本单位的编制或员额，"
+                "超出空编时整个文件不予导入（严禁超编进人）。"
+            ),
+            msg(
+                "超过 %(n)d 行的文件在后台导入，可在任务页查看进度和结果。",
+                n=ROSTER_IMPORTER.job_threshold,
+            ),
+        ],
+        include="hr/_nav.html",
+        institution=institution,
+    )
 
 
 @bp.route("/<int:institution_id>/roster/template")
 @login_required
 def roster_template(institution_id: int):
     hr_institution_or_404(institution_id, write=True)
-    return template_response(ROSTER_SPEC, "人员花名册导入模板.xlsx")
+    return template_response(ROSTER_SPEC, ROSTER_IMPORTER.template_name())
 
 
 @bp.route("/<int:institution_id>/roster/export")

@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import select
 
+from core.bulk import Ids, insert_columns
 from core.extensions import db
 from core.ids import china_today, make_credit_code
 from core.models import utcnow
@@ -56,25 +57,30 @@ BULK_MODELS = (
 
 
 class BulkWriter:
-    """Buffer rows per table with pre-assigned ids and write them with executemany inserts.
+    """Buffer rows per table with ids given up front and write them with executemany inserts.
 
-    Ids are taken from max(id) + 1, which works on SQLite and PostgreSQL alike; on
-    PostgreSQL ``finish()`` moves the id sequences past the rows written.
+    The ids come from the one bulk writer's strategy (``core.bulk.Ids``: the sequence on
+    PostgreSQL, safe beside other writers; the rows above the largest id on SQLite), reserved
+    a block at a time, so a row's children can name it before it is written.
     """
+
+    #: ids reserved per table and round trip
+    BLOCK = 1000
 
     def __init__(self, models: Iterable[type] = BULK_MODELS) -> None:
         self.models = tuple(models)
         self.rows: dict[type, list[dict[str, Any]]] = {m: [] for m in self.models}
-        self.next_id = {
-            m: (db.session.scalar(select(func.max(m.id))) or 0) + 1 for m in self.models
-        }
+        self.ids = Ids()
+        self.free: dict[type, list[int]] = {m: [] for m in self.models}
         self.written: dict[type, int] = dict.fromkeys(self.models, 0)
         self.now = utcnow()
 
     def add(self, model: type, fields: dict[str, Any], timestamps: bool = True) -> int:
         """Queue one row and return its id."""
-        row_id = self.next_id[model]
-        self.next_id[model] = row_id + 1
+        free = self.free[model]
+        if not free:
+            free.extend(reversed(self.ids.reserve(model, self.BLOCK)))
+        row_id = free.pop()
         fields["id"] = row_id
         if timestamps:
             fields["created_at"] = fields["updated_at"] = self.now
@@ -89,32 +95,14 @@ class BulkWriter:
         for model in self.models:
             rows = self.rows[model]
             if rows:
-                # Core insert on the table: one executemany per table, NULLs bound as given
-                # (the ORM bulk path drops None values and splits rows into small batches)
-                db.session.execute(insert(model.__table__), rows)
+                names = list(rows[0])
+                insert_columns(model, {name: [row[name] for row in rows] for name in names})
                 self.written[model] += len(rows)
                 self.rows[model] = []
 
     def finish(self) -> None:
-        """Flush, and on PostgreSQL move every id sequence past the largest id."""
+        """Write what is still queued (the ids came from the sequences: nothing to move)."""
         self.flush()
-        if db.session.get_bind().dialect.name != "postgresql":
-            return
-        for model in self.models:
-            table = model.__tablename__
-            sequence = db.session.scalar(
-                text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table}
-            )
-            if sequence is None:
-                continue
-            largest = db.session.scalar(select(func.max(model.id))) or 0
-            # never move a sequence backwards: other writers may already hold higher ids
-            db.session.execute(
-                text(
-                    f"SELECT setval(:seq, GREATEST(:largest, (SELECT last_value FROM {sequence})))"
-                ),
-                {"seq": sequence, "largest": max(largest, 1)},
-            )
 
 
 def _next_org(codes: Iterable[str]) -> int:

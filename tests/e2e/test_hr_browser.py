@@ -107,12 +107,17 @@ def roster_rows(credit_code: str, token: str, start_on: date) -> list[dict[str, 
 
 
 def upload(page, path) -> None:
+    """Upload a roster; if it passes its check, confirm the preview (the one import path)."""
     page.locator("input[type=file][name=file]").set_input_files(str(path))
-    page.get_by_role("button", name="校验并导入").click()
+    page.get_by_role("button", name="上传并校验").click()
+    expect(page.locator("#import-preview, #import-errors")).to_have_count(1)
+    if page.locator("#import-preview").count():
+        expect(page.locator("#import-preview")).to_contain_text("全部通过校验")
+        page.get_by_role("button", name="确认导入").click()
 
 
 def back_to_staff_list(page) -> None:
-    """From the import page (which has no #hr-nav), go back to the staff list by links."""
+    """From the import page, go back to the staff list by links."""
     page.locator(".breadcrumb").get_by_role("link", name="人事管理").click()
     page.get_by_role("link", name=re.compile(SCHOOL)).click()
     expect(page.locator("h1")).to_have_text("人员名册")

@@ -17,7 +17,7 @@ from core.roles import Role
 from hr import signals
 from hr.models import Appointment, Employment, SalaryStep
 from hr.posts.operations import appoint, save_plan
-from hr.roster.checks import check_roster
+from hr.roster.checks import plan_roster
 from hr.roster.excel import ROSTER_SPEC
 from hr.roster.operations import import_roster
 from hr.staff.operations import enter_employment, exit_employment
@@ -136,9 +136,10 @@ def test_an_import_sends_one_signal_with_every_hire(app, school):
         for n in (1, 2, 3)
     ]
     result = read_workbook(_xlsx(rows), ROSTER_SPEC)
-    assert check_roster(result.rows, institution=school) == []
+    errors, plan = plan_roster(result.rows, institution=school)
+    assert errors == []
     with listening(app, signals.hired) as hires, listening(app, signals.appointed) as posts:
-        import_roster(result.rows)
+        import_roster(plan)
     (sent,) = hires
     assert sent["source"] == "import" and len(sent["hires"]) == 3
     assert {str(h.contribution_base) for h in sent["hires"]} == {"6000.00"}
@@ -179,9 +180,10 @@ def test_a_failing_receiver_undoes_the_whole_hire(app, school, error):
 
         rows = [_row(school.credit_code, n, None) for n in (4, 5)]
         result = read_workbook(_xlsx(rows), ROSTER_SPEC)
-        assert check_roster(result.rows, institution=school) == []
+        errors, plan = plan_roster(result.rows, institution=school)
+        assert errors == []
         with pytest.raises(type(error)):
-            import_roster(result.rows)
+            import_roster(plan)
         db.session.rollback()
         assert _counts() == before
     finally:

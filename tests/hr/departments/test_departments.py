@@ -21,7 +21,7 @@ from hr.departments import operations
 from hr.departments.kinds import suggest_kind
 from hr.departments.matching import Known, index, known_list, match, name_key
 from hr.models import Department, DepartmentKind, Employment
-from hr.roster.checks import check_roster
+from hr.roster.checks import check_roster, plan_roster
 from hr.roster.cli import hr_cli
 from hr.roster.excel import ROSTER_SPEC
 from hr.roster.operations import import_roster
@@ -297,8 +297,9 @@ def test_roster_creates_missing_departments_only_when_asked(hospital):
         ]
     )
     result = read_workbook(content, ROSTER_SPEC)
-    assert check_roster(result.rows, institution=hospital, create_departments=True) == []
-    import_roster(result.rows)
+    errors, plan = plan_roster(result.rows, institution=hospital, create_departments=True)
+    assert errors == []
+    import_roster(plan)
     created = db.session.scalars(select(Department).where(Department.name.like("检验%"))).all()
     assert [(d.name, d.kind) for d in created] == [("检验科", DepartmentKind.MEDICAL_TECHNICAL)]
     assert db.session.scalar(select(func.count()).select_from(Department)) == before + 1
@@ -317,19 +318,17 @@ def test_roster_creates_missing_departments_only_when_asked(hospital):
 
 
 def test_web_import_offers_the_choice(client, login_as, hospital, officer):
+    from tests.imports import confirm_form, upload
+
     login_as(officer)
-    content = _xlsx([_row(hospital.credit_code, 1, "急诊科")])
-
-    def upload(**extra):
-        return client.post(
-            f"/hr/{hospital.id}/roster/import",
-            data={"file": (io.BytesIO(content), "r.xlsx"), **extra},
-            content_type="multipart/form-data",
-        )
-
-    response = upload()
-    assert response.status_code == 422 and "尚未建立部门" in response.get_data(as_text=True)
-    assert upload(create_departments="y").status_code == 302
+    url = f"/hr/{hospital.id}/roster/import"
+    preview = upload(client, url, _xlsx([_row(hospital.credit_code, 1, "急诊科")]))
+    assert preview.status_code == 200  # the preview offers the choice
+    assert 'name="option_create_departments"' in preview.get_data(as_text=True)
+    refused = client.post(url, data=confirm_form(preview))
+    assert refused.status_code == 422 and "尚未建立部门" in refused.get_data(as_text=True)
+    chosen = client.post(url, data={**confirm_form(preview), "option_create_departments": "1"})
+    assert chosen.status_code == 302
     assert create_department(hospital, "急诊科").kind == DepartmentKind.CLINICAL
 
 

@@ -169,15 +169,16 @@ def test_the_home_section_is_only_for_those_who_run_hr(client, login_as, school)
 
 def test_the_roster_import_hands_the_money_on_to_payroll(school):
     from core.excel import read_workbook
-    from hr.roster.checks import check_roster
+    from hr.roster.checks import plan_roster
     from hr.roster.excel import ROSTER_SPEC
     from hr.roster.operations import import_roster
     from tests.hr.departments.test_departments import _row, _xlsx
 
     row = {**_row(school.credit_code, 1, None), "缴费基数": "7000.50", "公积金比例": "0.1"}
     result = read_workbook(_xlsx([row]), ROSTER_SPEC)
-    assert check_roster(result.rows, institution=school) == []
-    import_roster(result.rows)
+    errors, plan = plan_roster(result.rows, institution=school)
+    assert errors == []
+    import_roster(plan)
     employment = db.session.scalar(select(Employment).where(Employment.institution_id == school.id))
     settings = db.session.scalar(
         select(PaySettings).where(PaySettings.employment_id == employment.id)

@@ -12,8 +12,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from core.audit import AuditEvent
 from core.excel import read_workbook
@@ -33,6 +31,7 @@ from hr.roster.checks import (
     check_roster,
     file_duplicates,
     parse_grade,
+    plan_roster,
     quota_overflow,
     row_problems,
 )
@@ -49,6 +48,7 @@ from tests.factories import (
     create_person,
     create_user,
 )
+from tests.imports import confirm_form, upload, upload_and_confirm
 
 HEADERS = [c.header for c in ROSTER_SPEC.columns]
 TODAY = date(2026, 11, 27)
@@ -106,9 +106,11 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-def _check(content: bytes, institution=None) -> list:
+def _check(content: bytes, institution=None):
+    """Return (every error, the plan or None) of a workbook, as the import checks it."""
     result = read_workbook(content, ROSTER_SPEC)
-    return [*result.errors, *check_roster(result.rows, institution=institution)], result.rows
+    errors, plan = plan_roster(result.rows, institution=institution)
+    return [*result.errors, *errors], plan if not result.errors else None
 
 
 def _runner(app):
@@ -352,8 +354,8 @@ def test_every_bad_cell_of_a_row_is_reported(app, school):
         公积金比例="0.1234",
         入职日期="去年",
     )
-    errors, rows = _check(_xlsx([row]))
-    assert rows == []
+    errors, plan = _check(_xlsx([row]))
+    assert plan is None
     found = {e.column: e.message for e in errors}
     assert found == {
         "姓名": "不能超过 64 个字，实际为 65 个字",
@@ -370,8 +372,8 @@ def test_every_bad_cell_of_a_row_is_reported(app, school):
 
 def test_header_problems_stop_before_the_rows(app, school):
     content = _xlsx([_row(school.credit_code, 1)], headers=[*HEADERS[:-1], "公积金比率"])
-    errors, rows = _check(content)
-    assert rows == []
+    errors, plan = _check(content)
+    assert plan is None
     assert [(e.row, e.column) for e in errors] == [(None, "公积金比率")]
     assert "是否应为「公积金比例」" in errors[0].message
 
@@ -402,9 +404,9 @@ def test_a_clean_file_lands_whole(app, school):
             ),
         ]
     )
-    errors, rows = _check(content)
+    errors, plan = _check(content)
     assert errors == []
-    summary = import_roster(rows)
+    summary = import_roster(plan)
     db.session.commit()
     assert (summary.employments, summary.people_created, summary.people_reused) == (3, 2, 1)
     assert _counts() == tuple(n + d for n, d in zip(before, (2, 3, 3, 3, 3), strict=True))
@@ -467,9 +469,9 @@ def test_round_trip_export_imports_into_an_empty_institution(app, school):
         _row(school.credit_code, 2, 人员身份="员额", 岗位类别="工勤技能", 岗位等级="普通工"),
         _row(school.credit_code, 3, 部门=None, 缴费基数=None, 公积金比例="0.075"),
     ]
-    errors, checked = _check(_xlsx(rows))
+    errors, plan = _check(_xlsx(rows))
     assert errors == []
-    import_roster(checked)
+    import_roster(plan)
     exported = list(export_rows(institution_ids=[school.id]))
     assert [r["staff_number"] for r in exported] == ["T0001", "T0002", "T0003"]
     assert exported[1]["grade_text"] == "普通工" and exported[2]["fund_rate"] == Decimal("0.075")
@@ -494,8 +496,9 @@ def test_round_trip_export_imports_into_an_empty_institution(app, school):
     assert result.errors == []
     # The new institution has no departments yet: the import creates them when asked.
     assert [e.column for e in check_roster(result.rows, institution=empty)] == ["部门", "部门"]
-    assert check_roster(result.rows, institution=empty, create_departments=True) == []
-    summary = import_roster(result.rows)
+    errors, plan = plan_roster(result.rows, institution=empty, create_departments=True)
+    assert errors == [] and plan.new_departments == {empty.id: ["教务处"]}
+    summary = import_roster(plan)
     assert (summary.people_created, summary.people_reused) == (0, 3)
     again = list(export_rows(institution_ids=[empty.id]))
     assert again == [{**r, "institution_code": empty.credit_code} for r in exported]
@@ -541,12 +544,10 @@ def test_cli_imports_and_exports(app, school, tmp_path):
 # --------------------------------------------------------------------------- web pages
 
 
-def _upload(client, institution, content: bytes, filename="花名册.xlsx"):
-    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(content), filename=filename)})
-    return client.post(
-        f"/hr/{institution.id}/roster/import",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
+def _upload(client, institution, content: bytes, filename="花名册.xlsx", **options):
+    """Upload a roster and, if it passed its check, confirm it (the one import path)."""
+    return upload_and_confirm(
+        client, f"/hr/{institution.id}/roster/import", content, filename, **options
     )
 
 
@@ -573,9 +574,9 @@ def test_web_import_only_takes_the_institution_of_the_page(app, client, login_as
 
 def test_web_export_masks_ids_for_readers_and_filters(app, client, login_as, school):
     rows = [_row(school.credit_code, 1, 人员身份="事业编制"), _row(school.credit_code, 2)]
-    errors, checked = _check(_xlsx(rows))
+    errors, plan = _check(_xlsx(rows))
     assert errors == []
-    import_roster(checked)
+    import_roster(plan)
     officer = create_user(Role.HR_OFFICER, institution=school)
     finance = create_user(Role.FINANCE_OFFICER, institution=school)
     db.session.commit()
@@ -608,22 +609,6 @@ def test_template_has_the_headers_and_dropdowns(app, client, login_as, school):
     assert "事业编制" in lists["F2"] and "普通工" in lists["H2"]
 
 
-def test_inserted_ids_fall_back_to_the_keys_when_the_run_is_broken(app, school):
-    from hr.bulk import inserted_ids as _inserted_ids
-
-    people = [create_person(), create_person(), create_person()]
-    keys = [(p.citizen_id,) for p in people]
-    first = people[0].id - 1
-    assert _inserted_ids(Person, first, ("citizen_id",), keys) == [p.id for p in people]
-    # Someone else's row in the range: the run no longer matches, the keys decide.
-    create_person()
-    assert _inserted_ids(Person, first, ("citizen_id",), keys[::-1]) == [
-        p.id for p in reversed(people)
-    ]
-    # Rows below ``after`` (a sequence handing out cached blocks) are looked up by key too.
-    assert _inserted_ids(Person, people[-1].id, ("citizen_id",), keys) == [p.id for p in people]
-
-
 @pytest.mark.parametrize(
     ("who", "status"), [("officer", 200), ("council", 403), ("elsewhere", 404)]
 )
@@ -641,9 +626,9 @@ def test_roster_pages_need_hr_rights_in_that_institution(client, login_as, schoo
 
 
 def test_export_shows_the_post_and_pay_in_force_today(app, school):
-    errors, rows = _check(_xlsx([_row(school.credit_code, 1, 岗位等级="9", 薪级=12)]))
+    errors, plan = _check(_xlsx([_row(school.credit_code, 1, 岗位等级="9", 薪级=12)]))
     assert errors == []
-    import_roster(rows)
+    import_roster(plan)
     employment = db.session.scalar(select(Employment).where(Employment.staff_number == "T0001"))
     today = china_today()
     (first,) = employment.appointments
@@ -677,10 +662,209 @@ def test_the_write_checks_the_quota_again(app, school):
     result = read_workbook(
         _xlsx([_row(full.credit_code, 1, 人员身份="事业编制", 部门=None)]), ROSTER_SPEC
     )
-    assert check_roster(result.rows, institution=full) == []
+    errors, plan = plan_roster(result.rows, institution=full)
+    assert errors == []
     create_employment(full, identity=Identity.ESTABLISHMENT.value)  # the place goes meanwhile
     before = _counts()
     with pytest.raises(Refusal, match="事业编制已满") as caught:
-        import_roster(result.rows)
+        import_roster(plan)
     assert caught.value.field == "file"
     assert _counts() == before
+
+
+# --------------------------------------------------------------------------- the one import path
+
+
+def test_the_page_previews_then_writes_what_it_checked_again(app, client, login_as, school):
+    officer = create_user(Role.HR_OFFICER, institution=school)
+    db.session.commit()
+    login_as(officer)
+    url = f"/hr/{school.id}/roster/import"
+    before = _counts()
+    preview = upload(
+        client,
+        url,
+        _xlsx([_row(school.credit_code, 1, 人员身份="事业编制"), _row(school.credit_code, 2)]),
+    )
+    assert preview.status_code == 200
+    page = preview.get_data(as_text=True)
+    assert "全部通过校验" in page and "测试1（工号 T0001）入职，聘专技 8 级" in page
+    assert _counts() == before  # nothing is written before the confirmation
+    # Meanwhile someone takes staff number T0002: the confirmation checks the file again.
+    create_employment(school, create_person(), staff_number="T0002")
+    db.session.commit()
+    refused = client.post(url, data=confirm_form(preview))
+    assert refused.status_code == 422
+    assert "第 3 行「工号」：工号「T0002」在本单位已被使用" in refused.get_data(as_text=True)
+    assert _counts()[1] == before[1] + 1
+
+
+def test_new_departments_are_created_only_when_chosen_on_the_preview(app, client, login_as, school):
+    officer = create_user(Role.HR_OFFICER, institution=school)
+    db.session.commit()
+    login_as(officer)
+    url = f"/hr/{school.id}/roster/import"
+    content = _xlsx([_row(school.credit_code, 1, 部门="总务处")])
+    preview = upload(client, url, content)
+    assert preview.status_code == 200
+    page = preview.get_data(as_text=True)
+    assert "本单位还没有的部门：总务处" in page and 'name="option_create_departments"' in page
+    before = _counts()
+    # Confirmed without the choice: the unknown name is an error listing the known ones.
+    refused = client.post(url, data=confirm_form(preview))
+    assert refused.status_code == 422
+    assert "第 2 行「部门」" in refused.get_data(as_text=True)
+    assert _counts() == before
+    done = _upload(client, school, content, create_departments=True)
+    assert done.status_code == 302
+    employment = db.session.scalar(select(Employment).where(Employment.staff_number == "T0001"))
+    assert employment.department_name == "总务处"
+
+
+def test_a_large_roster_is_written_by_a_job(app, client, login_as, school, monkeypatch):
+    from core.jobs import Job
+    from hr.roster.imports import RosterImporter
+
+    monkeypatch.setattr(RosterImporter, "job_threshold", 2)
+    officer = create_user(Role.HR_OFFICER, institution=school)
+    db.session.commit()
+    login_as(officer)
+    before = _counts()
+    response = _upload(client, school, _xlsx([_row(school.credit_code, n) for n in (1, 2, 3)]))
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    job = db.session.scalar(select(Job).order_by(Job.id.desc()))
+    assert (job.kind, job.status, job.institution_id) == ("imports.run", "succeeded", school.id)
+    assert (job.done, job.total, job.label) == (3, 3, "花名册.xlsx")
+    assert _counts() == tuple(n + 3 for n in before)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已导入 3 人（新建人员 3 名，沿用已有人员 0 名）" in page
+
+
+def test_a_failed_roster_job_lists_its_errors(app, client, login_as, school, monkeypatch):
+    """Checked again in the job: what changed since the preview fails it, with every error."""
+    from core.jobs import Job
+    from hr.roster.imports import RosterImporter
+
+    monkeypatch.setattr(RosterImporter, "job_threshold", 1)
+    officer = create_user(Role.HR_OFFICER, institution=school)
+    db.session.commit()
+    login_as(officer)
+    url = f"/hr/{school.id}/roster/import"
+    preview = upload(client, url, _xlsx([_row(school.credit_code, n) for n in (1, 2)]))
+    create_employment(school, create_person(), staff_number="T0001")
+    create_employment(school, create_person(), staff_number="T0002")
+    db.session.commit()
+    before = _counts()
+    response = client.post(url, data=confirm_form(preview))
+    assert response.status_code == 302
+    job = db.session.scalar(select(Job).order_by(Job.id.desc()))
+    assert job.status == "failed"
+    assert [str(e) for e in job.error_messages] == [
+        "第 2 行「工号」：工号「T0001」在本单位已被使用",
+        "第 3 行「工号」：工号「T0002」在本单位已被使用",
+    ]
+    assert _counts() == before
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "任务失败，没有写入任何数据" in page and "工号「T0002」在本单位已被使用" in page
+
+
+# --------------------------------------------------------------------------- posts (issue 9 item 1)
+
+
+def test_the_import_keeps_to_the_post_plan_as_the_appointment_form_does(app, school):
+    from hr.posts.operations import save_plan
+
+    year = china_today().year
+    save_plan(school, year, {("professional", 8): 2, ("professional", 12): 5})
+    holder = create_employment(school, staff_number="S0001")
+    db.session.add(
+        Appointment(
+            employment_id=holder.id,
+            institution_id=school.id,
+            category="professional",
+            grade=8,
+            post_name="专技 8 级",
+            start_on=date(2020, 1, 1),
+        )
+    )
+    db.session.flush()
+    code = school.credit_code
+    rows = [
+        _row(code, 1),  # 专技 8 级: the one vacant post
+        _row(code, 2, 岗位等级="12"),
+        _row(code, 3),  # beyond the plan from here
+        _row(code, 4),
+        _row(code, 5, 岗位类别="工勤技能", 岗位等级="普通工"),  # the plan approves none
+    ]
+    errors, plan = _check(_xlsx(rows), institution=school)
+    assert plan is None
+    found = {(e.row, e.column): e.message for e in errors}
+    assert set(found) == {(4, "岗位等级"), (6, "岗位等级")}
+    assert found[(4, "岗位等级")] == (
+        f"花名册测试学校：专技 8 级岗位不能超岗位聘用：{year} 年岗位设置方案核定 2 个，"
+        f"{china_today().isoformat()} 在聘 1 人，空缺 1 个，本次拟聘 3 人，从本行起超出。"
+    )
+    assert "普通工岗位已满，不能超岗位聘用" in found[(6, "岗位等级")]
+    assert "核定 0 个" in found[(6, "岗位等级")]
+    # Within the plan it goes in.
+    errors, plan = _check(_xlsx(rows[:2]), institution=school)
+    assert errors == []
+    import_roster(plan)
+
+
+def test_the_form_and_the_import_word_the_rule_alike():
+    from hr.posts.capacity import room_refusal
+
+    on = date(2026, 11, 27)
+    one = room_refusal("professional", 8, year=2026, approved=2, occupied=2, on=on)
+    assert str(one) == (
+        "专技 8 级岗位已满，不能超岗位聘用：2026 年岗位设置方案核定 2 个，"
+        "2026-11-27 在聘 2 人，空缺 0 个。"
+    )
+    assert (
+        room_refusal("professional", 8, year=2026, approved=3, occupied=1, on=on, hiring=2) is None
+    )
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.integers(1, 50))
+def test_room_is_refused_exactly_beyond_the_approved_count(approved, occupied, hiring):
+    from hr.posts.capacity import room_refusal
+
+    refused = room_refusal(
+        "management", 8, year=2026, approved=approved, occupied=occupied, on=TODAY, hiring=hiring
+    )
+    assert (refused is None) == (occupied + hiring <= approved)
+
+
+def test_the_post_name_column_names_the_post(app, school):
+    rows = [_row(school.credit_code, 1, 岗位名称="语文教师"), _row(school.credit_code, 2)]
+    errors, plan = _check(_xlsx(rows), institution=school)
+    assert errors == []
+    assert plan.post_name == ["语文教师", "专技 8 级"]
+    import_roster(plan)
+    names = dict(
+        db.session.execute(
+            select(Employment.staff_number, Appointment.post_name).join(
+                Appointment, Appointment.employment_id == Employment.id
+            )
+        ).all()
+    )
+    assert names == {"T0001": "语文教师", "T0002": "专技 8 级"}
+    (exported,) = [
+        r for r in export_rows(institution_ids=[school.id]) if r["staff_number"] == "T0001"
+    ]
+    assert exported["post_name"] == "语文教师"
+    long_name = _check(_xlsx([_row(school.credit_code, 3, 岗位名称="岗" * 65)]))[0]
+    assert [(e.column, e.message) for e in long_name] == [
+        ("岗位名称", "不能超过 64 个字，实际为 65 个字")
+    ]
+
+
+def test_the_preview_warns_of_a_missing_plan_and_low_steps(app, client, login_as, school):
+    officer = create_user(Role.HR_OFFICER, institution=school)
+    db.session.commit()
+    login_as(officer)
+    content = _xlsx([_row(school.credit_code, 1, 岗位等级="8", 薪级=3)])
+    page = upload(client, f"/hr/{school.id}/roster/import", content).get_data(as_text=True)
+    assert f"本单位尚未制定 {china_today().year} 年岗位设置方案" in page
+    assert "第 2 行：薪级 3 低于专技 8 级的起点薪级 9，请核对" in page

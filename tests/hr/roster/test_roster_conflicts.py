@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from core.roles import Role
-from hr.roster import views as roster_views
+from hr.roster import imports as roster_imports
 from tests.factories import add_quota, create_department, create_institution, create_user
 from tests.hr.roster.test_roster import _counts, _row, _upload, _xlsx
 
@@ -21,11 +21,11 @@ def test_an_import_that_loses_a_race_is_told_to_try_again(app, client, login_as,
     login_as(officer)
     before = _counts()
 
-    def collide(rows, **_kwargs):
+    def collide(plan, **_kwargs):
         # what PostgreSQL answers when another import inserted the same person meanwhile
         raise IntegrityError("INSERT INTO people ...", {}, psycopg.errors.UniqueViolation())
 
-    monkeypatch.setattr(roster_views, "import_roster", collide)
+    monkeypatch.setattr(roster_imports, "import_roster", collide)
     response = _upload(client, school, _xlsx([_row(school.credit_code, 1)]))
     assert response.status_code == 409
     assert "另一项导入正在进行，请稍后再试。" in response.get_data(as_text=True)

@@ -26,7 +26,7 @@ from core.excel import read_workbook
 from core.extensions import db
 from core.ids import china_today, make_citizen_id
 from hr.models import Employment, Identity
-from hr.roster.checks import check_roster
+from hr.roster.checks import plan_roster
 from hr.roster.excel import ROSTER_SPEC
 from hr.roster.operations import import_roster
 from hr.staff.headcount import vacancy
@@ -147,13 +147,13 @@ def test_the_last_vacancy_goes_to_exactly_one_hire(pg_app):
         content = _roster(code, n)
         barrier.wait()
         result = read_workbook(content, ROSTER_SPEC)
-        problems = check_roster(result.rows)
+        problems, plan = plan_roster(result.rows)
         if problems:
             db.session.rollback()
             with lock:
                 refused.extend(str(p) for p in problems)
             return
-        import_roster(result.rows)
+        import_roster(plan)
         db.session.commit()
         with lock:
             landed.append(f"import {n}")
