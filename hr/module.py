@@ -13,7 +13,7 @@ from hr.contracts import terms
 from hr.contracts import views as _contracts_views  # noqa: F401
 from hr.departments import views as _departments_views  # noqa: F401
 from hr.models import AppraisalGrade, ContractType, ExitReason, Identity, PostCategory
-from hr.permissions import HR_MANAGE, HR_VIEW, SELF_VIEW
+from hr.permissions import HR_FULL_NUMBERS, HR_MANAGE, HR_VIEW, SELF_VIEW
 from hr.posts import promotion, structure
 from hr.posts import views as _posts_views  # noqa: F401
 from hr.roster import checks
@@ -33,12 +33,13 @@ module = Module(
         MenuItem(_l("人事"), "hr.index", HR_VIEW, order=50),
         MenuItem(_l("我的档案"), "hr.me", SELF_VIEW, order=70),
     ),
-    permissions=(HR_VIEW, HR_MANAGE, SELF_VIEW),
+    permissions=(HR_VIEW, HR_MANAGE, HR_FULL_NUMBERS, SELF_VIEW),
     audit_actions={
         "employment.enter": _l("办理入职"),
         "employment.exit": _l("办理离职"),
         "post_plan.save": _l("保存岗位设置方案"),
         "appointment.create": _l("岗位聘任"),
+        "appointment.correct": _l("更正岗位聘任"),
         "contract.sign": _l("签订聘用合同"),
         "contract.renew": _l("续订聘用合同"),
         "contract.terminate": _l("解除聘用合同"),
