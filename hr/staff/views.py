@@ -36,6 +36,7 @@ from hr.staff.queries import (
     MAX_GRADE,
     STAFF_SORTS,
     StaffFilters,
+    count_without_contract,
     current_appointments,
     employment_or_404,
     history,
@@ -93,6 +94,11 @@ def staff(institution_id: int):
         departments=departments_of(institution.id),
         without_steps=(
             count_without_steps([institution.id], today).get(institution.id, 0) if can_manage else 0
+        ),
+        without_contract=(
+            count_without_contract([institution.id], today).get(institution.id, 0)
+            if can_manage
+            else 0
         ),
     )
 
