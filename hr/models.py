@@ -385,6 +385,9 @@ class Appointment(TimestampMixin, db.Model):
     end_on: Mapped[date | None] = mapped_column(Date)
     #: why a promotion-rule warning was overridden, if one was
     override_reason: Mapped[str | None] = mapped_column(String(255))
+    #: a corrected appointment: what it said before the correction, and why it was corrected
+    corrected_from: Mapped[str | None] = mapped_column(String(160))
+    correction_reason: Mapped[str | None] = mapped_column(String(255))
 
     employment: Mapped[Employment] = relationship(back_populates="appointments")
 
@@ -411,6 +414,8 @@ class Contract(TimestampMixin, db.Model):
     #: None for an open-ended contract
     end_on: Mapped[date | None] = mapped_column(Date)
     probation_months: Mapped[int] = mapped_column(Integer, default=0)
+    #: what the probation of a 聘用合同 rests on (general, special, graduate, first_job)
+    probation_basis: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=ContractStatus.ACTIVE)
     renewed_from_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
     terminated_on: Mapped[date | None] = mapped_column(Date)

@@ -13,7 +13,7 @@ from hr.contracts import terms
 from hr.contracts import views as _contracts_views  # noqa: F401
 from hr.departments import views as _departments_views  # noqa: F401
 from hr.models import AppraisalGrade, ContractType, ExitReason, Identity, PostCategory
-from hr.permissions import HR_MANAGE, HR_VIEW, SELF_VIEW
+from hr.permissions import HR_FULL_NUMBERS, HR_MANAGE, HR_VIEW, SELF_VIEW
 from hr.posts import promotion, structure
 from hr.posts import views as _posts_views  # noqa: F401
 from hr.roster import checks
@@ -34,12 +34,13 @@ module = Module(
         MenuItem(_l("人事"), "hr.index", HR_VIEW, order=50),
         MenuItem(_l("我的档案"), "hr.me", SELF_VIEW, order=70),
     ),
-    permissions=(HR_VIEW, HR_MANAGE, SELF_VIEW),
+    permissions=(HR_VIEW, HR_MANAGE, HR_FULL_NUMBERS, SELF_VIEW),
     audit_actions={
         "employment.enter": _l("办理入职"),
         "employment.exit": _l("办理离职"),
         "post_plan.save": _l("保存岗位设置方案"),
         "appointment.create": _l("岗位聘任"),
+        "appointment.correct": _l("更正岗位聘任"),
         "contract.sign": _l("签订聘用合同"),
         "contract.renew": _l("续订聘用合同"),
         "contract.terminate": _l("解除聘用合同"),
@@ -81,6 +82,9 @@ module = Module(
         "salary_step": _l("薪级"),
         "contract_type": _l("合同类型"),
         "probation_months": _l("试用期（月）"),
+        "probation_basis": _l("试用期情形"),
+        "corrected_from": _l("更正前"),
+        "correction_reason": _l("更正理由"),
         "year": _l("年度"),
         "excellent_cap": _l("优秀比例上限"),
     },
@@ -89,6 +93,12 @@ module = Module(
         "exit_reason": ExitReason._labels(),
         "category": PostCategory._labels(),
         "contract_type": ContractType._labels(),
+        "probation_basis": {
+            "general": _l("一般情形"),
+            "special": _l("情况特殊"),
+            "graduate": _l("应届毕业生"),
+            "first_job": _l("初次就业"),
+        },
         "Appraisal.grade": AppraisalGrade._labels(),
     },
     home_sections=(home.staff_without_salary_steps,),
@@ -108,7 +118,7 @@ module = Module(
         "hr.post_structure": _l("岗位结构比例"),
         "hr.promotion": _l("晋升任职年限"),
         "hr.starting_steps": _l("起点薪级"),
-        "hr.probation_limits": _l("试用期上限"),
+        "hr.probation": _l("试用期上限"),
         "hr.appraisal_excellent_cap": _l("年度考核优秀比例上限"),
         "hr.salary_step_max": _l("最高薪级"),
         "hr.fund_rate_range": _l("住房公积金缴存比例范围"),

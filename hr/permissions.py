@@ -20,5 +20,9 @@ HR_VIEW = Permission(
 HR_MANAGE = Permission(
     "hr.manage", N_("办理人事业务"), grants={Role.INSTITUTION_ADMIN, Role.HR_OFFICER}
 )
+#: whole citizen ID and bank account numbers (others see them masked: hr/staff/masking.py)
+HR_FULL_NUMBERS = Permission(
+    "hr.full_numbers", N_("查看完整身份证号和银行账号"), grants={Role.HR_OFFICER}
+)
 #: an employee's own record
 SELF_VIEW = Permission("self.view", N_("查看本人档案"), grants={Role.EMPLOYEE})

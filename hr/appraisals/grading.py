@@ -9,6 +9,11 @@ not-yet-graded lets an HR officer grade page by page without the cap refusing th
 page; by the time a round can close, everyone is graded, so the rule is then exactly
 "floor(cap × people graded other than 不定等次)".
 
+Timing (DOMAIN §2 "Annual appraisal"): the round for year Y is held from December of Y
+(the month is a parameter); opening or closing it earlier needs the officer's confirmation.
+Someone hired after the round closed was never in it: they show as 不定等次, and a closed
+round takes no grades.
+
 Step rule (DOMAIN.md §3): 合格 or better moves up one 薪级 on 1 January of the next year,
 never beyond the top step of the category's scale (65 for management and professional
 staff, 40 for workers). Both numbers are dated parameters.
@@ -22,6 +27,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
+from core.i18n import Msg, msg
+
 EXCELLENT = "excellent"
 PASS = "pass"
 BASIC = "basic"
@@ -34,6 +41,7 @@ STEP_UP_GRADES = frozenset({EXCELLENT, PASS})
 #: Seeded parameter values: the 优秀 share (a decimal string) and the top 薪级 per category.
 DEFAULTS = {
     "hr.appraisal_excellent_cap": "0.20",
+    "hr.appraisal_round_month": 12,
     "hr.salary_step_max": {"management": 65, "professional": 65, "worker": 40},
 }
 DEFAULTS_FROM = date(2006, 7, 1)
@@ -109,3 +117,43 @@ def step_reason(year: int, grade_label: str) -> str:
 def step_effective_on(year: int) -> date:
     """Return when the step earned in ``year``'s appraisal takes effect: 1 January next year."""
     return date(year + 1, 1, 1)
+
+
+def round_opens_on(year: int, month: int = 12) -> date:
+    """Return the first day the round for ``year`` is normally held (1 December)."""
+    return date(year, month, 1)
+
+
+def early_warning(year: int, today: date, action: str, month: int = 12) -> Msg | None:
+    """Return a warning when ``action`` ("open" or "close") comes before the round's month.
+
+    The appraisal looks back on the whole year: before December part of it has not happened.
+    """
+    starts = round_opens_on(year, month)
+    if today >= starts:
+        return None
+    if action == "close":
+        return msg(
+            "%(y)d 年度考核一般自 %(d)s 起进行，现在关闭为时过早：关闭后入职的人员只能记为"
+            "不定等次，等次也不能再修改。确需提前关闭的，请勾选确认后再提交。",
+            y=year,
+            d=starts,
+        )
+    return msg(
+        "%(y)d 年度考核一般自 %(d)s 起进行，现在开启为时过早。确需提前开启的，请勾选确认后再提交。",
+        y=year,
+        d=starts,
+    )
+
+
+def shown_grade(recorded: str | None, start_on: date, closed_on: date | None) -> str | None:
+    """Return the grade to show and count for someone in a round.
+
+    A recorded grade stands. Someone without one who was hired after the round closed was
+    never graded in it: 不定等次. Anyone else without one is not graded yet (None).
+    """
+    if recorded is not None:
+        return recorded
+    if closed_on is not None and start_on > closed_on:
+        return UNDETERMINED
+    return None

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core import audit
 from core.errors import Refusal
 from core.extensions import db
-from core.i18n import Msg
+from core.i18n import Msg, msg
 from core.ids import china_today
 from core.models import utcnow
 from hr.appraisals import grading as rules
@@ -36,13 +36,21 @@ class AppraisalError(Refusal):
         super().__init__(message, field=field)
 
 
-def open_round(institution, year: int, *, today: date | None = None) -> AppraisalRound:
-    """Open the annual appraisal round of ``year`` for an institution."""
+def open_round(
+    institution, year: int, *, today: date | None = None, confirm_early: bool = False
+) -> AppraisalRound:
+    """Open the annual appraisal round of ``year`` for an institution.
+
+    Before the round's month (December) it is refused unless ``confirm_early``.
+    """
     today = today or china_today()
     if year > today.year:
         raise AppraisalError(f"{year} 年尚未到来，不能开启该年度考核", "year")
     if queries.get_round(institution.id, year) is not None:
         raise AppraisalError(f"{year} 年度考核已开启，每个单位每年只有一轮", "year")
+    early = rules.early_warning(year, today, "open", queries.round_month(institution.kind, year))
+    if early is not None and not confirm_early:
+        raise AppraisalError(early, "confirm_early")
     round_ = AppraisalRound(
         institution_id=institution.id,
         year=year,
@@ -54,7 +62,11 @@ def open_round(institution, year: int, *, today: date | None = None) -> Appraisa
         "appraisal_round.open",
         round_,
         institution_id=institution.id,
-        changes={"year": [None, year], "excellent_cap": [None, str(round_.excellent_cap)]},
+        changes={
+            "year": [None, year],
+            "excellent_cap": [None, str(round_.excellent_cap)],
+            **({"opened_early": [None, today.isoformat()]} if early is not None else {}),
+        },
         summary=f"{year} 年度考核",
     )
     return round_
@@ -139,7 +151,13 @@ class CloseResult:
     no_profile: list[Employment] = field(default_factory=list)
 
 
-def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResult:
+def close_round(
+    round_: AppraisalRound,
+    institution_kind: str = "",
+    *,
+    today: date | None = None,
+    confirm_early: bool = False,
+) -> CloseResult:
     """Close a round and give everyone graded 合格 or better one 薪级 from 1 January.
 
     Each step is a 薪级 version effective 1 January of the next year
@@ -148,6 +166,12 @@ def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResu
     """
     if round_.is_closed:
         raise AppraisalError(f"{round_.year} 年度考核已关闭，不能重复关闭")
+    today = today or china_today()
+    early = rules.early_warning(
+        round_.year, today, "close", queries.round_month(institution_kind, round_.year)
+    )
+    if early is not None and not confirm_early:
+        raise AppraisalError(early, "confirm_early")
     grades = queries.grades_of(round_)
     ungraded = queries.population_ids(round_) - set(grades)
     if ungraded:
@@ -218,8 +242,30 @@ def close_round(round_: AppraisalRound, institution_kind: str = "") -> CloseResu
             "closed_at": [None, round_.closed_at.isoformat()],
             "salary_step_raised": [None, result.raised],
             "without_salary_step": [None, len(result.no_profile)],
+            **({"closed_early": [None, today.isoformat()]} if early is not None else {}),
         },
         summary=f"{round_.year} 年度考核关闭：{result.raised} 人自 "
         f"{effective_on.isoformat()} 起薪级晋升一级",
     )
     return result
+
+
+def grade_selected(round_: AppraisalRound, employment_ids, grade: str = rules.PASS) -> int:
+    """Give everyone selected the same grade (合格 by default) in one step; return how many changed.
+
+    The bulk action of the grade grid: set the selected to 合格, then adjust the few who
+    differ. Goes through ``save_grades``, so the same checks apply (round open, people in
+    the round, the 优秀 cap).
+    """
+    ids = {int(i) for i in employment_ids}
+    if not ids:
+        raise AppraisalError(msg("请先勾选要设定等次的人员"), "pick")
+    return save_grades(round_, dict.fromkeys(ids, grade))
+
+
+def grade_all_ungraded(round_: AppraisalRound, grade: str = rules.PASS) -> int:
+    """Give everyone not yet graded in the round the same grade; return how many."""
+    ids = queries.ungraded_ids(round_)
+    if not ids:
+        raise AppraisalError(msg("本轮考核没有未评定等次的人员"), "pick")
+    return save_grades(round_, dict.fromkeys(ids, grade))

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from core.extensions import db
+from core.ids import CHINA_TZ
 from core.parameters import parameter
 from hr.appraisals import grading as rules
 from hr.models import (
@@ -30,6 +31,32 @@ def excellent_cap(institution_kind: str, year: int) -> Decimal:
     key = "hr.appraisal_excellent_cap"
     value = parameter(key, date(year, 12, 31), scope=institution_kind, default=None)
     return Decimal(str(value if value is not None else rules.DEFAULTS[key]))
+
+
+def round_month(institution_kind: str, year: int) -> int:
+    """Return the month the round for ``year`` is normally held from (12: December)."""
+    key = "hr.appraisal_round_month"
+    return int(
+        parameter(key, date(year, 12, 31), scope=institution_kind, default=rules.DEFAULTS[key])
+    )
+
+
+def closed_on(round_: AppraisalRound) -> date | None:
+    """Return the (China) date a round closed, or None while open."""
+    if round_.closed_at is None:
+        return None
+    return round_.closed_at.astimezone(CHINA_TZ).date()
+
+
+def shown_grades(round_: AppraisalRound, employments) -> dict[int, str | None]:
+    """Return {employment id: grade to show} for some of a round's people.
+
+    Recorded grades, and 不定等次 for those hired after the round closed (never graded).
+    """
+    employments = list(employments)
+    recorded = grades_of(round_, [e.id for e in employments])
+    closed = closed_on(round_)
+    return {e.id: rules.shown_grade(recorded.get(e.id), e.start_on, closed) for e in employments}
 
 
 def step_maxima(institution_kind: str, on: date) -> dict:
@@ -84,10 +111,25 @@ def grades_of(round_: AppraisalRound, employment_ids: list[int] | None = None) -
 
 
 def grade_counts(round_: AppraisalRound) -> dict[str, int]:
-    """Return how many people hold each grade in a round, plus "ungraded" and "allowed"."""
+    """Return how many people hold each grade in a round, plus "ungraded" and "allowed".
+
+    People hired after the round closed count as 不定等次 (``grading.shown_grade``).
+    """
     grades = grades_of(round_)
-    everyone = population_ids(round_) | set(grades)
-    merged = [grades.get(employment_id) for employment_id in everyone]
+    closed = closed_on(round_)
+    starts = dict(
+        db.session.execute(
+            population(round_.institution_id, round_.year).with_only_columns(
+                Employment.id, Employment.start_on
+            )
+        )
+        .tuples()
+        .all()
+    )
+    everyone = set(starts) | set(grades)
+    merged = [
+        rules.shown_grade(grades.get(eid), starts.get(eid, date.min), closed) for eid in everyone
+    ]
     counts = {grade.value: 0 for grade in AppraisalGrade}
     for grade in merged:
         counts[grade or "ungraded"] = counts.get(grade or "ungraded", 0) + 1
@@ -139,6 +181,20 @@ def categories_on(employment_ids: set[int], on: date) -> dict[int, str]:
     return dict(db.session.execute(stmt).tuples().all())
 
 
+def ungraded_ids(round_: AppraisalRound) -> set[int]:
+    """Return the round's people with no grade yet (not counting those hired after close)."""
+    closed = closed_on(round_)
+    stmt = population(round_.institution_id, round_.year).with_only_columns(
+        Employment.id, Employment.start_on
+    )
+    graded = set(grades_of(round_))
+    return {
+        eid
+        for eid, start_on in db.session.execute(stmt).tuples()
+        if eid not in graded and rules.shown_grade(None, start_on, closed) is None
+    }
+
+
 def round_people(round_: AppraisalRound, per_page: int, q=None, grade=None):
     """Return one page of the round's people (active staff, and anyone already graded)."""
     graded = select(Appraisal).where(Appraisal.round_id == round_.id).subquery()
@@ -164,8 +220,14 @@ def round_people(round_: AppraisalRound, per_page: int, q=None, grade=None):
                 Department.name.like(like),
             )
         )
+    closed = closed_on(round_)
+    hired_after = Employment.start_on > closed if closed is not None else None
     if grade == "ungraded":
         stmt = stmt.where(graded.c.id.is_(None))
+        if hired_after is not None:
+            stmt = stmt.where(~hired_after)
+    elif grade == rules.UNDETERMINED and hired_after is not None:
+        stmt = stmt.where(or_(graded.c.grade == grade, and_(graded.c.id.is_(None), hired_after)))
     elif grade:
         stmt = stmt.where(graded.c.grade == grade)
     return db.paginate(

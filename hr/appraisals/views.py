@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from core.actions import perform
+from core.ids import china_today
 from hr.appraisals import operations as ops
 from hr.appraisals import queries
-from hr.appraisals.forms import CloseRoundForm, GradesForm, OpenRoundForm
+from hr.appraisals.forms import BulkGradeForm, CloseRoundForm, GradesForm, OpenRoundForm
 from hr.blueprint import bp
 from hr.models import AppraisalGrade
 from hr.queries import hr_institution_or_404
@@ -46,6 +47,7 @@ def appraisal_open(institution_id: int):
             ops.open_round,
             institution,
             form.year.data,
+            confirm_early=form.confirm_early.data,
             form=form,
             success=lambda round_: _("已开启 %(y)d 年度考核。", y=round_.year),
         )
@@ -64,7 +66,7 @@ def _filters() -> dict:
     }
 
 
-def _round_page(institution, year, form=None, submitted=None, status=200):
+def _round_page(institution, year, form=None, submitted=None, status=200, bulk_form=None):
     round_ = queries.get_round(institution.id, year)
     if round_ is None:
         return render_template(
@@ -78,9 +80,20 @@ def _round_page(institution, year, form=None, submitted=None, status=200):
     per_page = min(max(request.args.get("per_page", PER_PAGE, type=int), 1), MAX_PER_PAGE)
     page = queries.round_people(round_, per_page, **filters)
     ids = [employment.id for employment in page.items]
-    grades = queries.grades_of(round_, ids)
+    grades = queries.shown_grades(round_, page.items)
     grades.update({k: v for k, v in (submitted or {}).items() if k in ids})
-    rows = [(employment, grades.get(employment.id)) for employment in page.items]
+    closed_on = queries.closed_on(round_)
+    rows = [
+        (employment, grades.get(employment.id), bool(closed_on and employment.start_on > closed_on))
+        for employment in page.items
+    ]
+    early = (
+        None
+        if round_.is_closed
+        else ops.rules.early_warning(
+            year, china_today(), "close", queries.round_month(institution.kind, year)
+        )
+    )
     return render_template(
         "hr/appraisals/appraisal_round.html",
         institution=institution,
@@ -96,6 +109,8 @@ def _round_page(institution, year, form=None, submitted=None, status=200):
         warning_limit=WARNING_LIMIT,
         form=form or GradesForm(formdata=None),
         close_form=CloseRoundForm(formdata=None),
+        bulk_form=bulk_form or BulkGradeForm(formdata=None),
+        early_close=early,
         cap_percent=ops.rules.cap_percent(round_.excellent_cap),
     ), status
 
@@ -144,6 +159,32 @@ def appraisal_grade(institution_id: int, year: int):
     return _back_to_round(institution, year)
 
 
+@bp.route("/<int:institution_id>/appraisals/<int:year>/bulk", methods=["POST"])
+@login_required
+def appraisal_bulk(institution_id: int, year: int):
+    """Set the selected (or everyone ungraded) to 合格 in one step; then adjust one by one."""
+    institution = hr_institution_or_404(institution_id, write=True)
+    round_ = queries.get_round(institution.id, year)
+    if round_ is None:
+        flash(_("%(y)d 年度考核尚未开启。", y=year), "warning")
+        return redirect(url_for(".appraisals", institution_id=institution.id))
+    form = BulkGradeForm()
+    if not form.validate_on_submit():
+        return _round_page(institution, year, status=422, bulk_form=form)
+    if form.scope.data == "ungraded":
+        done = perform(ops.grade_all_ungraded, round_, form=form)
+    else:
+        picked = [int(v) for v in request.form.getlist("pick") if v.isdigit()]
+        done = perform(ops.grade_selected, round_, picked, form=form)
+    if not done:
+        return _round_page(institution, year, status=422, bulk_form=form)
+    flash(
+        _("已将 %(n)d 人设为合格；如有其他等次，请在表中逐人调整后保存。", n=done.value),
+        "success",
+    )
+    return _back_to_round(institution, year)
+
+
 @bp.route("/<int:institution_id>/appraisals/<int:year>/close", methods=["POST"])
 @login_required
 def appraisal_close(institution_id: int, year: int):
@@ -156,7 +197,7 @@ def appraisal_close(institution_id: int, year: int):
     if not form.validate_on_submit():
         flash(_("请求已过期，请刷新页面后重试。"), "error")
         return _back_to_round(institution, year)
-    done = perform(ops.close_round, round_, institution.kind)
+    done = perform(ops.close_round, round_, institution.kind, confirm_early=form.confirm_early.data)
     if not done:
         return _back_to_round(institution, year)
     result = done.value

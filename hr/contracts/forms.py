@@ -13,6 +13,12 @@ from hr.models import ContractType
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
 BAD_DATE = _l("不是有效日期，请按 YYYY-MM-DD 填写")
 TYPE_CHOICES = [(t.value, t.label) for t in ContractType]
+BASIS_CHOICES = [
+    ("general", _l("一般情形（最长 3 个月）")),
+    ("special", _l("情况特殊（最长 6 个月）")),
+    ("graduate", _l("应届毕业生（最长 12 个月）")),
+    ("first_job", _l("初次就业且合同期限 3 年以上（12 个月）")),
+]
 
 
 def _probation_field():
@@ -23,7 +29,7 @@ def _probation_field():
             InputRequired(_l("请填写试用期月数，没有试用期填 0")),
             NumberRange(0, 12, _l("试用期须在 0–12 个月之间")),
         ],
-        description=_l("期限一年以内最长 1 个月，一年以上三年以内 3 个月，三年以上 6 个月"),
+        description=_l("上限由合同性质、期限和试用期情形决定（见本页上方说明）"),
         render_kw={"inputmode": "numeric"},
     )
 
@@ -52,6 +58,13 @@ class ContractForm(FlaskForm):
     )
     end_on = _end_field(_l("合同最后一天；无固定期限合同不填"))
     probation_months = _probation_field()
+    #: 聘用合同 only; the view removes it for a 劳动合同
+    probation_basis = SelectField(
+        _l("试用期情形"),
+        choices=choices(BASIS_CHOICES),
+        default="general",
+        description=_l("聘用合同的试用期上限取决于此项（事业单位人事管理条例第十三条）"),
+    )
     submit = SubmitField(_l("签订合同"))
 
 

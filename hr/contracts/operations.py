@@ -11,41 +11,69 @@ from sqlalchemy import or_, select
 from core import audit
 from core.errors import Refusal
 from core.extensions import db
-from core.i18n import Msg
+from core.i18n import Msg, msg
 from core.parameters import parameter
 from hr.contracts import terms as rules
 from hr.models import Contract, ContractStatus, ContractType, Employment
 
-CONTRACT_FIELDS = ["contract_type", "start_on", "end_on", "probation_months"]
+CONTRACT_FIELDS = ["contract_type", "start_on", "end_on", "probation_months", "probation_basis"]
 
 
 class ContractError(Refusal):
     """A refused contract change; the message names the field and the reason."""
 
-    def __init__(self, message: Msg | str, field: str | None = None) -> None:
-        super().__init__(message, field=field)
+    def __init__(
+        self, message: Msg | str | None, field: str | None = None, *, errors=None
+    ) -> None:
+        super().__init__(message, field=field, errors=errors)
 
 
-def probation_bands(institution_kind: str, on: date) -> list:
+def probation_limits(institution_kind: str, on: date) -> dict:
     """Return the probation limits in force on ``on`` for an institution kind."""
-    key = "hr.probation_limits"
+    key = rules.PROBATION_KEY
     return parameter(key, on, scope=institution_kind or "", default=rules.DEFAULTS[key])
 
 
-def _check(data: Mapping[str, Any], kind: str, *, is_renewal: bool) -> None:
+def _check(
+    data: Mapping[str, Any], kind: str, employment: Employment, *, is_renewal: bool
+) -> None:
     if data.get("start_on") is None:
-        raise ContractError("请填写合同起始日期", "start_on")
+        raise ContractError(msg("请填写合同起始日期"), "start_on")
     problems = rules.contract_problems(
         data["contract_type"],
         data["start_on"],
         data.get("end_on"),
         int(data.get("probation_months") or 0),
+        kind=rules.contract_kind(employment.identity),
+        basis=data.get("probation_basis") or rules.GENERAL,
         is_renewal=is_renewal,
-        bands=probation_bands(kind, data["start_on"]),
+        limits=probation_limits(kind, data["start_on"]),
     )
     if problems:
-        field, message = problems[0]
-        raise ContractError(message, field)
+        errors: dict = {}
+        for field, message in problems:
+            errors.setdefault(field, message)
+        raise ContractError(None, errors=errors)
+
+
+def _had_contract(employment: Employment) -> bool:
+    """Return whether this employment already has a contract (probation once per employer)."""
+    return (
+        db.session.scalar(
+            select(Contract.id).where(Contract.employment_id == employment.id).limit(1)
+        )
+        is not None
+    )
+
+
+def _basis(employment: Employment, data: Mapping[str, Any]) -> str | None:
+    """Return the probation basis to store: only a 聘用合同 with a probation has one."""
+    if rules.contract_kind(employment.identity) != rules.PERSONNEL:
+        return None
+    if not int(data.get("probation_months") or 0):
+        return None
+    basis = data.get("probation_basis") or rules.GENERAL
+    return basis if basis in rules.BASES else rules.GENERAL
 
 
 def _summary(contract: Contract, employment: Employment) -> str:
@@ -75,7 +103,7 @@ def sign_contract(employment: Employment, data: Mapping[str, Any], institution_k
         raise ContractError(
             f"合同起始日期不能早于入职日期 {employment.start_on.isoformat()}", "start_on"
         )
-    _check(data, institution_kind, is_renewal=False)
+    _check(data, institution_kind, employment, is_renewal=_had_contract(employment))
     clash = _overlapping(employment, data["start_on"], data.get("end_on"))
     if clash is not None:
         raise ContractError(
@@ -89,6 +117,7 @@ def sign_contract(employment: Employment, data: Mapping[str, Any], institution_k
         start_on=data["start_on"],
         end_on=data.get("end_on"),
         probation_months=int(data.get("probation_months") or 0),
+        probation_basis=_basis(employment, data),
         status=ContractStatus.ACTIVE.value,
     )
     db.session.add(contract)
@@ -119,7 +148,7 @@ def renew_contract(
         "end_on": data.get("end_on"),
         "probation_months": int(data.get("probation_months") or 0),
     }
-    _check(terms, institution_kind, is_renewal=True)
+    _check(terms, institution_kind, employment, is_renewal=True)
     renewal = Contract(
         employment_id=contract.employment_id,
         institution_id=contract.institution_id,

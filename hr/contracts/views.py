@@ -16,7 +16,12 @@ from hr.contracts import queries
 from hr.contracts import terms as rules
 from hr.contracts.excel import CONTRACTS_EXPORT, export_row
 from hr.contracts.forms import ContractForm, RenewForm, TerminateForm
-from hr.contracts.operations import renew_contract, sign_contract, terminate_contract
+from hr.contracts.operations import (
+    probation_limits,
+    renew_contract,
+    sign_contract,
+    terminate_contract,
+)
 from hr.contracts.queries import CONTRACT_SORTS
 from hr.models import Contract, ContractStatus, ContractType, Employment
 from hr.queries import hr_institution_or_404
@@ -103,6 +108,10 @@ def contract_new(institution_id: int, employment_id: int):
     institution = hr_institution_or_404(institution_id, write=True)
     employment = employment_or_404(institution.id, employment_id)
     form = ContractForm()
+    kind = rules.contract_kind(employment.identity)
+    if kind != rules.PERSONNEL:
+        del form.probation_basis
+    limits = probation_limits(institution.kind, china_today())
     if request.method == "GET" and not form.start_on.data:
         form.start_on.data = max(employment.start_on, china_today())
     refused = False
@@ -125,6 +134,8 @@ def contract_new(institution_id: int, employment_id: int):
         contract=None,
         form=form,
         terminate_form=None,
+        contract_kind=kind,
+        probation_hint=rules.probation_hint(kind, limits),
     ), 422 if form.errors or refused else 200
 
 

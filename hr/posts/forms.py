@@ -122,3 +122,32 @@ class AppointForm(FlaskForm):
         """Return the chosen (category, grade)."""
         category, grade = self.post.data.split(":")
         return category, int(grade)
+
+
+class CorrectAppointmentForm(FlaskForm):
+    """Correct a mistaken appointment: the right post from the same date, with a reason."""
+
+    post = SelectField(
+        _l("正确的岗位等级"),
+        validators=[DataRequired(_l("请选择岗位等级"))],
+        validate_choice=True,
+    )
+    post_name = StringField(
+        _l("岗位名称"),
+        validators=[DataRequired(_l("请填写岗位名称")), Length(max=64)],
+    )
+    reason = StringField(
+        _l("更正理由"),
+        validators=[DataRequired(_l("请填写更正理由")), Length(max=255)],
+        description=_l("如：录入错误，应为专技 11 级；理由和更正前的岗位记入聘任记录和审计日志"),
+    )
+    submit = SubmitField(_l("更正聘任"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.post.choices = post_choices()
+
+    def category_and_grade(self) -> tuple[str, int]:
+        """Return the chosen (category, grade)."""
+        category, grade = self.post.data.split(":")
+        return category, int(grade)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from core import audit
 from core.errors import Refusal
 from core.extensions import db
-from core.i18n import Msg
+from core.i18n import Msg, msg
 from hr import signals
 from hr.models import (
     GRADES,
@@ -20,9 +20,15 @@ from hr.models import (
     grade_label,
 )
 from hr.pay.operations import StepRequest, record_salary_steps
-from hr.pay.queries import steps_on
+from hr.pay.queries import in_effect, steps_on, versions_of
 from hr.posts import capacity, promotion
-from hr.posts.queries import current_appointment, grid_keys, occupied_counts, plan_for
+from hr.posts.queries import (
+    current_appointment,
+    grid_keys,
+    occupied_counts,
+    plan_for,
+    previous_appointment,
+)
 from institutions.models import Institution
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -40,7 +46,7 @@ class NeedsOverride(PostError):
 
     def __init__(self, warnings: list[str]) -> None:
         super().__init__(
-            "拟聘岗位不符合晋升规则，请核实；确需聘任的，请填写理由后再提交。",
+            msg("拟聘岗位不符合晋升规则或与职称不符，请核实；确需聘任的，请填写理由后再提交。"),
             field="override_reason",
         )
         self.warnings = warnings
@@ -188,6 +194,24 @@ def _raise_salary_step(
     return [before, floor]
 
 
+def _title_warnings(employment: Employment, category: str, grade: int, on: date) -> list:
+    """Return the title-mismatch warnings of a post for this person (DOMAIN §2)."""
+    return promotion.title_warnings(
+        employment.person.professional_title, category, grade, promotion.title_grades_on(on)
+    )
+
+
+def _source_text(message: Msg | str) -> str:
+    """Return a warning in the source language, as the audit trail stores it."""
+    if isinstance(message, Msg):
+        return message.id % message.params if message.params else message.id
+    return message
+
+
+def _joined(warnings: list) -> str:
+    return "；".join(_source_text(w) for w in warnings)
+
+
 def appoint(
     employment: Employment,
     category: str,
@@ -236,7 +260,7 @@ def appoint(
         promotion.Post(category, grade),
         start_on,
         years_in_grade=promotion.years_in_grade_on(start_on),
-    )
+    ) + _title_warnings(employment, category, grade, start_on)
     override_reason = (override_reason or "").strip() or None
     if warnings and not override_reason:
         raise NeedsOverride(warnings)
@@ -260,7 +284,7 @@ def appoint(
     )
     db.session.add(appointment)
     if warnings:
-        changes["warnings"] = [None, "；".join(warnings)]
+        changes["warnings"] = [None, _joined(warnings)]
         changes["override_reason"] = [None, override_reason]
     db.session.flush()
     step = _raise_salary_step(employment, category, grade, start_on)
@@ -290,3 +314,148 @@ def appoint(
         source="form",
     )
     return appointment
+
+
+def _describe(appointment: Appointment) -> str:
+    return f"{appointment.grade_label}（{appointment.post_name}）"
+
+
+def _redo_salary_step(
+    employment: Employment, mistaken: str, category: str, grade: int, start_on: date
+) -> list[int] | None:
+    """Set the 薪级 the corrected post gives from the month after ``start_on``.
+
+    If the mistaken appointment raised the 薪级 on that date, the raise is replaced: the
+    step becomes the higher of the step before it and the corrected post's starting step
+    (the same-date version is updated, its reason extended). Otherwise the corrected post
+    raises the 薪级 as any appointment does.
+    """
+    effective_on = first_of_next_month(start_on)
+    versions = versions_of([employment.id]).get(employment.id, [])
+    raised = next(
+        (
+            v
+            for v in versions
+            if v.effective_on == effective_on and f"聘任{mistaken}岗位" in (v.reason or "")
+        ),
+        None,
+    )
+    if raised is None:
+        return _raise_salary_step(employment, category, grade, start_on)
+    before = in_effect(versions, effective_on - timedelta(days=1))
+    floor = promotion.starting_step(category, grade, promotion.starting_steps_on(effective_on))
+    step = max(before.step if before is not None else floor, floor)
+    if step == raised.step:
+        return None
+    was = raised.step
+    record_salary_steps(
+        [
+            StepRequest(
+                employment.id,
+                employment.institution_id,
+                effective_on,
+                step,
+                f"更正聘任为{grade_label(category, grade)}岗位，薪级由 {was} 级改为 {step} 级",
+            )
+        ],
+        source="form",
+    )
+    return [was, step]
+
+
+def correct_appointment(
+    appointment: Appointment,
+    category: str,
+    grade: int,
+    post_name: str,
+    reason: str,
+) -> tuple[Appointment, list]:
+    """Correct a mistaken appointment in place: same dates, the right post, with a reason.
+
+    Not a 低聘 or a promotion: the person never held the mistaken post. Only the latest
+    appointment of an employment can be corrected. The post plan must have room for the
+    corrected post on the appointment's start date. What the appointment said before is
+    kept on it (``corrected_from``) and in the audit trail. Returns the appointment and
+    the warnings (promotion rules against the post held before, title mismatch) that the
+    reason now answers for.
+    """
+    _check_post(category, grade)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PostError(msg("请填写更正理由"), field="reason")
+    if len(reason) > 255:
+        raise PostError(msg("更正理由最多 255 个字"), field="reason")
+    post_name = (post_name or "").strip()
+    if not post_name:
+        raise PostError(msg("请填写岗位名称"), field="post_name")
+    if len(post_name) > 64:
+        raise PostError(msg("岗位名称最多 64 个字"), field="post_name")
+    employment = appointment.employment
+    latest = current_appointment(employment.id)
+    if latest is None or latest.id != appointment.id:
+        raise PostError(msg("只能更正该职工最近一次聘任；更早的聘任已被后来的聘任接续。"))
+    if (appointment.category, appointment.grade, appointment.post_name) == (
+        category,
+        grade,
+        post_name,
+    ):
+        raise PostError(msg("岗位与原聘任相同，无需更正"), field="post")
+    if (appointment.category, appointment.grade) != (category, grade):
+        _check_plan_room(employment, category, grade, appointment.start_on)
+
+    before = previous_appointment(appointment)
+    warnings = promotion.promotion_warnings(
+        promotion.Post(before.category, before.grade, before.start_on) if before else None,
+        promotion.Post(category, grade),
+        appointment.start_on,
+        years_in_grade=promotion.years_in_grade_on(appointment.start_on),
+    ) + _title_warnings(employment, category, grade, appointment.start_on)
+
+    mistaken = appointment.grade_label
+    was = _describe(appointment)
+    changes = audit.apply_changes(
+        appointment,
+        {"category": category, "grade": grade, "post_name": post_name},
+        ["category", "grade", "post_name"],
+    )
+    changes["post"] = [mistaken, grade_label(category, grade)]
+    appointment.corrected_from = (
+        f"{appointment.corrected_from}；{was}" if appointment.corrected_from else was
+    )[:160]
+    appointment.correction_reason = reason
+    appointment.override_reason = reason if warnings else None
+    changes["correction_reason"] = [None, reason]
+    if warnings:
+        changes["warnings"] = [None, _joined(warnings)]
+    db.session.flush()
+    if mistaken != grade_label(category, grade):
+        step = _redo_salary_step(employment, mistaken, category, grade, appointment.start_on)
+        if step is not None:
+            changes["salary_step"] = step
+    signals.send(
+        signals.appointed,
+        [
+            signals.Appointed(
+                appointment.id,
+                employment.id,
+                employment.institution_id,
+                category,
+                grade,
+                post_name,
+                appointment.start_on,
+                previous=(before.category, before.grade) if before is not None else None,
+            )
+        ],
+        source="form",
+    )
+    audit.record(
+        "appointment.correct",
+        appointment,
+        institution_id=employment.institution_id,
+        changes=changes,
+        summary=(
+            f"{employment.person.name}：更正聘任 {appointment.start_on.isoformat()} 起，"
+            f"{was} → {_describe(appointment)}；理由：{reason}"
+        ),
+    )
+    return appointment, warnings

@@ -11,6 +11,9 @@ a written reason; none of them is a refusal.
   tier starts at its lowest grade (a new 副高 title starts at 专技 7 级), and jumping over a
   whole tier is flagged.
 - Moving down (低聘) and moving to another category (转岗) are flagged for a reason too.
+- A professional post should match the person's title (职称): the title → grade table of
+  DOMAIN §2 (teachers 正高级教师 1–4 … 三级教师 13; doctors and nurses 主任医(护)师 2–4 …
+  医士/护士 13). Checked on every professional appointment, the first one included.
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from core.i18n import Msg, msg
 from core.parameters import ensure_parameter, parameter
 from hr.models import grade_label
 
 PROMOTION_KEY = "hr.promotion"
 STARTING_STEPS_KEY = "hr.starting_steps"
+TITLE_GRADES_KEY = "hr.title_grades"
 EFFECTIVE_FROM = date(2006, 7, 1)
 
 #: 专业技术岗位 tiers, highest first: (name, grades).
@@ -66,7 +71,26 @@ DEFAULTS: dict[str, Any] = {
         "worker": {"1": 26, "2": 20, "3": 14, "4": 8, "5": 2, "6": 1},
     },
 }
+# 职称 → 专业技术岗位等级 [lowest grade number, highest grade number] (DOMAIN §2).
+DEFAULTS[TITLE_GRADES_KEY] = {
+    "正高级教师": [1, 4],
+    "高级教师": [5, 7],
+    "一级教师": [8, 10],
+    "二级教师": [11, 12],
+    "三级教师": [13, 13],
+    "主任医师": [2, 4],
+    "主任护师": [2, 4],
+    "副主任医师": [5, 7],
+    "副主任护师": [5, 7],
+    "主治医师": [8, 10],
+    "主管护师": [8, 10],
+    "医师": [11, 12],
+    "护师": [11, 12],
+    "医士": [13, 13],
+    "护士": [13, 13],
+}
 SOURCES = {
+    TITLE_GRADES_KEY: "DOMAIN.md §2 职称与专业技术岗位等级对应",
     PROMOTION_KEY: "DOMAIN.md §2（实践做法：在低一等级任职满 3 年）",
     STARTING_STEPS_KEY: "国人部发〔2006〕56号 起点薪级；DOMAIN.md §3",
 }
@@ -164,6 +188,49 @@ def promotion_warnings(
                 f"{post_label(proposed.category, entry)}起聘，拟聘{will}"
             )
     return warnings
+
+
+def title_grades(title: str | None, table: Mapping[str, Any] | None = None) -> range | None:
+    """Return the professional grades a title (职称) qualifies for, or None if not in the table."""
+    table = table if table is not None else DEFAULTS[TITLE_GRADES_KEY]
+    found = table.get((title or "").strip())
+    if not found:
+        return None
+    low, high = int(found[0]), int(found[1])
+    return range(low, high + 1)
+
+
+def title_warnings(
+    title: str | None, category: str, grade: int, table: Mapping[str, Any] | None = None
+) -> list[Msg]:
+    """Return why a professional post of ``grade`` does not match the person's title.
+
+    Only professional posts are checked, and only titles the table knows; a post within the
+    title's grades, or a non-professional post, gives no warning.
+    """
+    if category != "professional":
+        return []
+    grades = title_grades(title, table)
+    if grades is None or grade in grades:
+        return []
+    if grades.start == grades.stop - 1:
+        allowed = post_label(category, grades.start)
+    else:
+        low = post_label(category, grades.start).removesuffix(" 级")
+        allowed = f"{low}–{grades.stop - 1} 级"
+    return [
+        msg(
+            "职称「%(title)s」对应%(allowed)s，拟聘%(post)s与职称不符",
+            title=(title or "").strip(),
+            allowed=allowed,
+            post=post_label(category, grade),
+        )
+    ]
+
+
+def title_grades_on(on: date) -> Mapping[str, Any]:
+    """Return the title → grade table in force on ``on``."""
+    return parameter(TITLE_GRADES_KEY, on, default=DEFAULTS[TITLE_GRADES_KEY])
 
 
 def starting_step(category: str, grade: int, table: Mapping[str, Any] | None = None) -> int:

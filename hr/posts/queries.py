@@ -201,6 +201,29 @@ def current_appointment(employment_id: int) -> Appointment | None:
     )
 
 
+def appointment_or_404(institution_id: int, appointment_id: int) -> Appointment:
+    """Return an appointment of the institution, or 404."""
+    return db.first_or_404(
+        select(Appointment).where(
+            Appointment.id == appointment_id, Appointment.institution_id == institution_id
+        )
+    )
+
+
+def previous_appointment(appointment: Appointment) -> Appointment | None:
+    """Return the appointment an employment held before ``appointment``, or None."""
+    return db.session.scalar(
+        select(Appointment)
+        .where(
+            Appointment.employment_id == appointment.employment_id,
+            Appointment.id != appointment.id,
+            Appointment.start_on < appointment.start_on,
+        )
+        .order_by(Appointment.start_on.desc(), Appointment.id.desc())
+        .limit(1)
+    )
+
+
 def appointments_of(employment_id: int) -> list[Appointment]:
     """Return an employment's appointment history, newest first."""
     return list(

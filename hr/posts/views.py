@@ -18,8 +18,14 @@ from hr.models import GRADES, Appointment, PostCategory
 from hr.posts import operations as posts_ops
 from hr.posts import queries
 from hr.posts.excel import POSTS_EXPORT, export_row
-from hr.posts.forms import AppointForm, PlanForm
-from hr.posts.promotion import Post, promotion_warnings, years_in_grade_on
+from hr.posts.forms import AppointForm, CorrectAppointmentForm, PlanForm
+from hr.posts.promotion import (
+    Post,
+    promotion_warnings,
+    title_grades_on,
+    title_warnings,
+    years_in_grade_on,
+)
 from hr.queries import hr_institution_or_404
 from hr.staff.queries import employment_or_404
 
@@ -211,14 +217,19 @@ def appoint(institution_id: int, employment_id: int):
         refused = True
         if isinstance(done.refusal, posts_ops.NeedsOverride):
             warnings = done.refusal.warnings
-    if not warnings and current is not None and form.start_on.data and "post" not in form.errors:
+    if not warnings and form.post.data and form.start_on.data and "post" not in form.errors:
         # Show the rule check for what the form holds now (after another error, say).
         category, grade = form.category_and_grade()
         warnings = promotion_warnings(
-            Post(current.category, current.grade, current.start_on),
+            Post(current.category, current.grade, current.start_on) if current else None,
             Post(category, grade),
             form.start_on.data,
             years_in_grade=years_in_grade_on(form.start_on.data),
+        ) + title_warnings(
+            employment.person.professional_title,
+            category,
+            grade,
+            title_grades_on(form.start_on.data),
         )
     return render_template(
         "hr/posts/appoint.html",
@@ -228,6 +239,64 @@ def appoint(institution_id: int, employment_id: int):
         history=history,
         form=form,
         warnings=warnings,
+        latest=history[0] if history else None,
+    ), 422 if form.errors or refused else 200
+
+
+@bp.route(
+    "/<int:institution_id>/appointments/<int:appointment_id>/correct", methods=["GET", "POST"]
+)
+@login_required
+def appointment_correct(institution_id: int, appointment_id: int):
+    institution = hr_institution_or_404(institution_id, write=True)
+    appointment = queries.appointment_or_404(institution.id, appointment_id)
+    employment = appointment.employment
+    history = queries.appointments_of(employment.id)
+    form = CorrectAppointmentForm()
+    if request.method == "GET":
+        form.post.data = f"{appointment.category}:{appointment.grade}"
+        form.post_name.data = appointment.post_name
+    refused = False
+    if form.validate_on_submit():
+        category, grade = form.category_and_grade()
+        done = perform(
+            posts_ops.correct_appointment,
+            appointment,
+            category,
+            grade,
+            form.post_name.data,
+            form.reason.data,
+            form=form,
+            success=lambda result: _(
+                "已更正%(name)s自 %(on)s 起的聘任：%(post)s（%(title)s）。",
+                name=employment.person.name,
+                on=result[0].start_on.isoformat(),
+                post=result[0].grade_label,
+                title=result[0].post_name,
+            ),
+        )
+        if done:
+            _appointment, warnings = done.value
+            if warnings:
+                flash(
+                    _(
+                        "更正后的岗位有以下提示，已与更正理由一并记录：%(w)s",
+                        w="；".join(str(w) for w in warnings),
+                    ),
+                    "warning",
+                )
+            return redirect(
+                url_for(".appoint", institution_id=institution.id, employment_id=employment.id)
+            )
+        refused = True
+    return render_template(
+        "hr/posts/correct.html",
+        institution=institution,
+        employment=employment,
+        appointment=appointment,
+        history=history,
+        is_latest=bool(history) and history[0].id == appointment.id,
+        form=form,
     ), 422 if form.errors or refused else 200
 
 

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from core.extensions import db
@@ -24,6 +24,8 @@ from hr.models import (
     GRADES,
     Appointment,
     Appraisal,
+    Contract,
+    ContractStatus,
     Department,
     Employment,
     Identity,
@@ -71,6 +73,8 @@ class StaffFilters:
     department_id: int | None = None
     #: only staff without any 薪级 record (the annual step and payroll skip them)
     without_salary_step: bool = False
+    #: only staff without a contract in force (履行中)
+    without_contract: bool = False
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any], *, default_status: str | None = None):
@@ -91,6 +95,7 @@ class StaffFilters:
             status=status if status in STATUSES else None,
             department_id=_positive(args.get("department")),
             without_salary_step=args.get("pay") == "missing",
+            without_contract=args.get("contract") == "missing",
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -102,7 +107,35 @@ class StaffFilters:
             "status": self.status,
             "department_id": self.department_id,
             "without_salary_step": self.without_salary_step,
+            "without_contract": self.without_contract,
         }
+
+
+def has_active_contract():
+    """Return the condition "the employment has a contract in force" (for a query on Employment)."""
+    return (
+        select(Contract.id)
+        .where(
+            Contract.employment_id == Employment.id,
+            Contract.status == ContractStatus.ACTIVE.value,
+        )
+        .exists()
+    )
+
+
+def count_without_contract(institution_ids: Iterable[int], on: date) -> dict[int, int]:
+    """Return {institution id: staff employed on ``on`` with no contract in force} in one query."""
+    stmt = (
+        select(Employment.institution_id, func.count())
+        .where(
+            Employment.institution_id.in_(sorted(set(institution_ids))),
+            Employment.start_on <= on,
+            or_(Employment.end_on.is_(None), Employment.end_on >= on),
+            ~has_active_contract(),
+        )
+        .group_by(Employment.institution_id)
+    )
+    return dict(db.session.execute(stmt).tuples().all())
 
 
 def current_appointment_id(on: date):
@@ -166,6 +199,8 @@ def staff_statement(
         stmt = stmt.where(Employment.department_id == filters.department_id)
     if filters.without_salary_step:
         stmt = stmt.where(~has_step())
+    if filters.without_contract:
+        stmt = stmt.where(~has_active_contract())
     if filters.category or filters.grade:
         post = select(Appointment.id).where(Appointment.id == current_appointment_id(on))
         if filters.category:

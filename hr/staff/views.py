@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from core.actions import perform
 from core.extensions import db
 from core.http import dated_filename, xlsx_response
-from core.ids import china_today, mask_citizen_id
+from core.ids import china_today
 from core.listing import paginate, read_sort
 from core.permissions import can, scope_for
 from hr.blueprint import bp
@@ -31,10 +31,12 @@ from hr.queries import hr_institution_or_404
 from hr.staff import operations
 from hr.staff.excel import STAFF_EXPORT, export_row
 from hr.staff.forms import EntryForm, ExitForm
+from hr.staff.masking import sees_full_numbers, shown_bank_account, shown_citizen_id
 from hr.staff.queries import (
     MAX_GRADE,
     STAFF_SORTS,
     StaffFilters,
+    count_without_contract,
     current_appointments,
     employment_or_404,
     history,
@@ -56,10 +58,6 @@ LABELS = {
 }
 
 
-def _shown_id(number: str, full: bool) -> str:
-    return number if full else mask_citizen_id(number)
-
-
 # --------------------------------------------------------------------------- list and export
 
 
@@ -68,11 +66,12 @@ def _shown_id(number: str, full: bool) -> str:
 def staff(institution_id: int):
     institution = hr_institution_or_404(institution_id)
     can_manage = can(current_user, HR_MANAGE, institution)
+    full_id = sees_full_numbers(current_user, institution)
     today = china_today()
     filters = StaffFilters.from_args(request.args)
     sort = read_sort(STAFF_SORTS, "staff_number")
     page = paginate(
-        staff_statement(filters, today, institution_ids=[institution.id], full_id=can_manage),
+        staff_statement(filters, today, institution_ids=[institution.id], full_id=full_id),
         STAFF_SORTS,
         sort,
         Employment.id,
@@ -84,7 +83,8 @@ def staff(institution_id: int):
         sort=sort,
         filters=filters.as_dict(),
         posts=current_appointments([e.id for e in page.items], today),
-        full_id=can_manage,
+        full_id=full_id,
+        shown_id=shown_citizen_id,
         can_manage=can_manage,
         today=today,
         identity_labels=Identity.labels(),
@@ -95,6 +95,11 @@ def staff(institution_id: int):
         without_steps=(
             count_without_steps([institution.id], today).get(institution.id, 0) if can_manage else 0
         ),
+        without_contract=(
+            count_without_contract([institution.id], today).get(institution.id, 0)
+            if can_manage
+            else 0
+        ),
     )
 
 
@@ -102,7 +107,7 @@ def staff(institution_id: int):
 @login_required
 def staff_export(institution_id: int):
     institution = hr_institution_or_404(institution_id)
-    full_id = can(current_user, HR_MANAGE, institution)
+    full_id = sees_full_numbers(current_user, institution)
     today = china_today()
     sort = read_sort(STAFF_SORTS, "staff_number")
     column = STAFF_SORTS[sort.key]
@@ -202,7 +207,7 @@ def person(institution_id: int, person_id: int):
     employments, appraisals = history(
         (Employment.person_id == found.id) & scope.clause(Employment.institution_id)
     )
-    full_id = can(current_user, HR_MANAGE, institution)
+    full_id = sees_full_numbers(current_user, institution)
     return render_template(
         "hr/staff/person.html",
         institution=institution,
@@ -210,8 +215,10 @@ def person(institution_id: int, person_id: int):
         employments=employments,
         appraisals=appraisals,
         full_id=full_id,
-        citizen_id=_shown_id(found.citizen_id, full_id),
-        can_manage=full_id,
+        citizen_id=shown_citizen_id(found.citizen_id, full_id),
+        full_bank_for=[institution.id] if full_id else [],
+        shown_bank=shown_bank_account,
+        can_manage=can(current_user, HR_MANAGE, institution),
         today=china_today(),
         labels=LABELS,
     )
@@ -229,7 +236,10 @@ def me():
         person=found,
         employments=employments,
         appraisals=appraisals,
-        citizen_id=mask_citizen_id(found.citizen_id) if found else None,
+        # the employee sees their own numbers in full
+        citizen_id=found.citizen_id if found else None,
+        full_bank_for=[e.institution_id for e in employments],
+        shown_bank=shown_bank_account,
         today=china_today(),
         labels=LABELS,
     )

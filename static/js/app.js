@@ -6,3 +6,15 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// A "select all" checkbox: data-check-all="<selector>" ticks or clears every box it names.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  var selector = box.getAttribute && box.getAttribute("data-check-all");
+  if (!selector) {
+    return;
+  }
+  document.querySelectorAll(selector).forEach(function (other) {
+    other.checked = box.checked;
+  });
+});

@@ -20,6 +20,7 @@ ACCESS = {
     "hr.appraisal_round": Access(HR_READ),
     "hr.appraisal_grade": Access(HR_WRITE, ("POST",)),
     "hr.appraisal_close": Access(HR_WRITE, ("POST",)),
+    "hr.appraisal_bulk": Access(HR_WRITE, ("POST",)),
 }
 
 ROUND_YEAR = 2026

@@ -43,35 +43,92 @@ def test_add_months_clamps_to_month_end():
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "limit"),
+    ("kind", "basis", "start", "end", "limit"),
     [
-        (date(2026, 1, 1), date(2026, 6, 30), 1),  # half a year
-        (date(2026, 1, 1), date(2026, 12, 31), 1),  # exactly one year
-        (date(2026, 1, 1), date(2027, 1, 1), 3),  # one year and a day
-        (date(2026, 1, 1), date(2028, 12, 31), 3),  # exactly three years
-        (date(2026, 1, 1), date(2029, 1, 1), 6),  # more than three years
-        (date(2026, 9, 1), date(2031, 8, 31), 6),  # five years
+        # 劳动合同 (劳动合同法第十九条); "N 年以上" includes N years
+        ("labour", "general", date(2026, 1, 1), date(2026, 3, 30), 0),  # under 3 months
+        ("labour", "general", date(2026, 1, 1), date(2026, 3, 31), 1),  # exactly 3 months
+        ("labour", "general", date(2026, 1, 1), date(2026, 12, 30), 1),  # a day under a year
+        ("labour", "general", date(2026, 1, 1), date(2026, 12, 31), 2),  # exactly one year
+        ("labour", "general", date(2026, 11, 27), date(2027, 11, 26), 2),  # the 1 year
+        ("labour", "general", date(2026, 1, 1), date(2028, 12, 30), 2),  # a day under 3 years
+        ("labour", "general", date(2026, 11, 27), date(2029, 11, 26), 6),  # the 3 years
+        ("labour", "general", date(2026, 9, 1), date(2031, 8, 31), 6),  # five years
+        # 聘用合同 (条例第十三条, 国办发〔2002〕35号)
+        ("personnel", "general", date(2026, 11, 27), date(2029, 11, 26), 3),
+        ("personnel", "special", date(2026, 1, 1), date(2026, 12, 31), 6),
+        ("personnel", "graduate", date(2026, 1, 1), date(2026, 12, 31), 12),
+        ("personnel", "first_job", date(2026, 11, 27), date(2029, 11, 26), 12),  # 3 years
+        ("personnel", "first_job", date(2026, 11, 27), date(2029, 11, 25), 3),  # a day short
+        ("personnel", "first_job", date(2026, 1, 1), None, 12),  # open-ended
     ],
 )
-def test_probation_limit_by_term(start, end, limit):
-    assert rules.probation_limit("fixed_term", start, end) == limit
+def test_probation_limit_by_kind_and_term(kind, basis, start, end, limit):
+    contract_type = "open_ended" if end is None else "fixed_term"
+    assert rules.probation_limit(contract_type, start, end, kind=kind, basis=basis) == limit
 
 
 def test_probation_limit_open_ended_project_and_renewal():
     start = date(2026, 1, 1)
-    assert rules.probation_limit("open_ended", start, None) == 6
-    assert rules.probation_limit("project", start, date(2029, 1, 1)) == 0
-    assert rules.probation_limit("fixed_term", start, date(2029, 1, 1), is_renewal=True) == 0
+    assert rules.probation_limit("open_ended", start, None, kind="labour") == 6
+    assert rules.probation_limit("open_ended", start, None) == 3
+    assert rules.probation_limit("project", start, date(2029, 1, 1), kind="labour") == 0
+    assert rules.probation_limit("project", start, None, basis="first_job") == 0
+    for kind in ("labour", "personnel"):
+        assert (
+            rules.probation_limit(
+                "fixed_term", start, date(2029, 1, 1), kind=kind, basis="graduate", is_renewal=True
+            )
+            == 0
+        )
 
 
-def test_probation_limit_follows_the_given_bands():
-    bands = [[6, 0], [None, 2]]
+def test_contract_kind_follows_identity():
+    assert rules.contract_kind("establishment") == rules.PERSONNEL
+    assert rules.contract_kind("filed") == rules.PERSONNEL
+    assert rules.contract_kind("contract") == rules.LABOUR
+    assert rules.contract_kind("dispatch") == rules.LABOUR
+
+
+def test_probation_limit_follows_the_given_limits():
+    limits = {
+        "labour": [[6, 0], [12, 2], [36, 4]],
+        "personnel": {
+            "general": 2,
+            "special": 4,
+            "graduate": 9,
+            "first_job": 10,
+            "first_job_min_months": 24,
+        },
+    }
+    start = date(2026, 1, 1)
     assert (
-        rules.probation_limit("fixed_term", date(2026, 1, 1), date(2026, 5, 31), bands=bands) == 0
+        rules.probation_limit("fixed_term", start, date(2027, 5, 31), kind="labour", limits=limits)
+        == 2
     )
     assert (
-        rules.probation_limit("fixed_term", date(2026, 1, 1), date(2027, 5, 31), bands=bands) == 2
+        rules.probation_limit(
+            "fixed_term", start, date(2027, 12, 31), basis="first_job", limits=limits
+        )
+        == 10
     )
+    assert (
+        rules.probation_limit(
+            "fixed_term", start, date(2027, 12, 30), basis="first_job", limits=limits
+        )
+        == 2
+    )
+
+
+def test_probation_hint_states_the_rule():
+    labour = str(rules.probation_hint("labour"))
+    assert "3 个月以上不满 1 年的最长 1 个月" in labour
+    assert "1 年以上不满 3 年的最长 2 个月" in labour
+    assert "3 年以上或无固定期限的最长 6 个月" in labour
+    personnel = str(rules.probation_hint("personnel"))
+    assert "一般最长 3 个月" in personnel
+    assert "初次就业且期限 3 年以上（含 3 年）的为 12 个月" in personnel
+    assert "一年以上三年以内" not in labour + personnel
 
 
 def test_term_problems():
@@ -86,12 +143,18 @@ def test_term_problems():
 
 
 def test_contract_problems_names_the_limit():
-    problems = rules.contract_problems("fixed_term", date(2026, 1, 1), date(2026, 12, 31), 3)
-    assert problems == [("probation_months", "试用期 3 个月过长：该期限的合同试用期最长 1 个月")]
+    problems = rules.contract_problems(
+        "fixed_term", date(2026, 1, 1), date(2026, 12, 30), 3, kind="labour"
+    )
+    assert problems == [
+        ("probation_months", "试用期 3 个月过长：该期限的劳动合同试用期最长 1 个月")
+    ]
+    problems = rules.contract_problems("fixed_term", date(2026, 1, 1), date(2028, 12, 31), 4)
+    assert problems == [("probation_months", "试用期 4 个月过长：聘用合同试用期最长 3 个月")]
     renewal = rules.contract_problems(
         "fixed_term", date(2026, 1, 1), date(2028, 12, 31), 1, is_renewal=True
     )
-    assert "续订合同不再约定试用期" in renewal[0][1]
+    assert "不再约定试用期" in renewal[0][1]
     assert rules.contract_problems("fixed_term", date(2026, 1, 1), date(2028, 12, 31), 3) == []
 
 
@@ -123,14 +186,44 @@ def test_expiring_selection():
     start=st.dates(date(2000, 1, 1), date(2090, 1, 1)),
     days=st.integers(0, 365 * 12),
     renewal=st.booleans(),
+    kind=st.sampled_from(["labour", "personnel"]),
+    basis=st.sampled_from(["general", "special", "graduate", "first_job"]),
 )
-def test_probation_limit_properties(start, days, renewal):
+def test_probation_limit_properties(start, days, renewal, kind, basis):
     end = start + timedelta(days=days)
-    limit = rules.probation_limit("fixed_term", start, end, is_renewal=renewal)
-    assert limit in ({0} if renewal else {1, 3, 6})
-    # a longer term never allows less probation
-    longer = rules.probation_limit("fixed_term", start, end + timedelta(days=1), is_renewal=renewal)
+    limit = rules.probation_limit(
+        "fixed_term", start, end, kind=kind, basis=basis, is_renewal=renewal
+    )
+    if renewal:
+        assert limit == 0
+    elif kind == "labour":
+        assert limit in {0, 1, 2, 6}
+        # the band follows the term, counting the last day: "N 年以上" includes N years
+        if rules.term_at_least(start, end, 36):
+            assert limit == 6
+        elif not rules.term_at_least(start, end, 3):
+            assert limit == 0
+    else:
+        assert limit in {3, 6, 12}
+        if basis == "first_job":
+            assert (limit == 12) == rules.term_at_least(start, end, 36)
+    # a longer term never allows less probation, and an open-ended one allows the most
+    longer = rules.probation_limit(
+        "fixed_term", start, end + timedelta(days=1), kind=kind, basis=basis, is_renewal=renewal
+    )
     assert longer >= limit
+    open_ended = rules.probation_limit(
+        "open_ended", start, None, kind=kind, basis=basis, is_renewal=renewal
+    )
+    assert open_ended >= limit
+
+
+@PROPERTY
+@given(start=st.dates(date(2000, 1, 1), date(2090, 1, 1)), years=st.integers(1, 10))
+def test_whole_years_count_as_n_years(start, years):
+    end = rules.add_months(start, 12 * years) - timedelta(days=1)
+    assert rules.term_at_least(start, end, 12 * years)
+    assert not rules.term_at_least(start, end - timedelta(days=1), 12 * years)
 
 
 @PROPERTY
@@ -149,8 +242,8 @@ def test_is_expiring_matches_days_left(today, end_offset, within):
 def test_ensure_defaults_seeds_the_parameter():
     rules.ensure_defaults()
     rules.ensure_defaults()  # safe to run again
-    value = parameter("hr.probation_limits", date(2026, 1, 1))
-    assert value == rules.DEFAULTS["hr.probation_limits"]
+    value = parameter("hr.probation", date(2026, 1, 1))
+    assert value == rules.DEFAULTS["hr.probation"]
 
 
 # --------------------------------------------------------------------------- operations
@@ -172,15 +265,45 @@ def test_sign_records_an_audit_event(employment):
 
 
 def test_sign_refuses_too_long_probation(employment):
-    with pytest.raises(ContractError, match="最长 1 个月") as error:
-        sign_contract(employment, _data(date(2024, 9, 1), date(2025, 8, 31), 2))
+    with pytest.raises(ContractError, match="劳动合同试用期最长 2 个月") as error:
+        sign_contract(employment, _data(date(2024, 9, 1), date(2025, 8, 31), 3))
     assert error.value.field == "probation_months"
 
 
 def test_sign_uses_the_probation_parameter(employment):
-    ensure_parameter("hr.probation_limits", [[None, 0]], effective_from=date(2024, 1, 1))
+    value = {**rules.DEFAULTS["hr.probation"], "labour": [[3, 0], [12, 0], [36, 0]]}
+    ensure_parameter("hr.probation", value, effective_from=date(2024, 1, 1))
     with pytest.raises(ContractError, match="最长 0 个月"):
         sign_contract(employment, _data(date(2024, 9, 1), date(2027, 8, 31), 1))
+
+
+def test_personnel_contract_first_job_gets_twelve_months():
+    institution = create_institution()
+    employment = create_employment(
+        institution, identity="establishment", start_on=date(2026, 11, 27)
+    )
+    data = _data(date(2026, 11, 27), date(2029, 11, 26), 12)
+    with pytest.raises(ContractError, match="聘用合同试用期最长 3 个月"):
+        sign_contract(employment, data)
+    contract = sign_contract(employment, {**data, "probation_basis": "first_job"})
+    assert contract.probation_months == 12
+    assert contract.probation_basis == "first_job"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contract.sign"))
+    assert event.changes["probation_basis"] == [None, "first_job"]
+
+
+def test_labour_contract_stores_no_basis_and_probation_is_once_per_employer(employment):
+    first = sign_contract(
+        employment,
+        {**_data(date(2024, 9, 1), date(2025, 8, 31), 2), "probation_basis": "graduate"},
+    )
+    assert first.probation_basis is None
+    terminate_contract(first, date(2025, 1, 31), "双方协商一致")
+    with pytest.raises(ContractError, match="不再约定试用期"):
+        sign_contract(employment, _data(date(2025, 2, 1), date(2028, 1, 31), 1))
+    assert (
+        sign_contract(employment, _data(date(2025, 2, 1), date(2028, 1, 31))).probation_months == 0
+    )
 
 
 def test_sign_refuses_overlap_before_hire_and_after_exit(employment):
@@ -339,7 +462,7 @@ def test_sign_renew_terminate_pages(client, hr):
         },
     )
     assert response.status_code == 422
-    assert "该期限的合同试用期最长 1 个月" in response.get_data(as_text=True)
+    assert "该期限的劳动合同试用期最长 2 个月" in response.get_data(as_text=True)
     response = client.post(
         url,
         data={
@@ -406,3 +529,16 @@ def test_read_only_roles(client, login_as):
     assert client.get(f"/hr/{institution.id}/contracts/{contract.id}/renew").status_code == 403
     login_as(create_user(Role.EMPLOYEE, institution=institution))
     assert client.get(f"/hr/{institution.id}/contracts").status_code == 403
+
+
+def test_contract_form_shows_the_rule_of_its_kind(client, hr):
+    staff = create_employment(hr, create_person(name="编内"), identity="establishment")
+    agency = create_employment(hr, create_person(name="派遣"), identity="dispatch")
+    db.session.commit()
+    page = client.get(f"/hr/{hr.id}/employments/{staff.id}/contracts/new").get_data(as_text=True)
+    assert "签订聘用合同" in page and 'name="probation_basis"' in page
+    assert "初次就业且期限 3 年以上（含 3 年）的为 12 个月" in page
+    page = client.get(f"/hr/{hr.id}/employments/{agency.id}/contracts/new").get_data(as_text=True)
+    assert "签订劳动合同" in page and 'name="probation_basis"' not in page
+    assert "3 年以上或无固定期限的最长 6 个月" in page
+    assert "一年以上三年以内" not in page

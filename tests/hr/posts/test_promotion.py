@@ -172,3 +172,56 @@ def test_rules_are_parameters(app):
     ensure_parameter("hr.promotion", {"years_in_grade": 2}, effective_from=date(2027, 1, 1))
     assert years_in_grade_on(date(2027, 3, 1)) == 2
     assert years_in_grade_on(ON) == 3
+
+
+# --------------------------------------------------------------------------- title → grade
+
+from hr.posts.promotion import TITLE_GRADES_KEY, title_grades, title_warnings  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("title", "grade", "warns"),
+    [
+        ("二级教师", 8, True),  # the issue: 二级教师 appointed to 专技 8 级
+        ("二级教师", 11, False),
+        ("二级教师", 12, False),
+        ("二级教师", 13, True),
+        ("正高级教师", 1, False),
+        ("高级教师", 4, True),
+        ("一级教师", 10, False),
+        ("三级教师", 12, True),
+        ("主任医师", 1, True),  # 主任医(护)师 2–4
+        ("主任护师", 2, False),
+        ("副主任医师", 7, False),
+        ("主管护师", 8, False),
+        ("护士", 13, False),
+        ("医士", 11, True),
+        (" 主治医师 ", 9, False),
+        ("工程师", 8, False),  # not in the table: nothing to check against
+        (None, 8, False),
+    ],
+)
+def test_title_warnings(title, grade, warns):
+    found = title_warnings(title, "professional", grade)
+    assert bool(found) == warns
+    if warns:
+        assert "与职称不符" in str(found[0])
+
+
+def test_title_warning_names_the_grades_and_only_professional_posts_are_checked():
+    [warning] = title_warnings("二级教师", "professional", 8)
+    assert str(warning) == "职称「二级教师」对应专技 11–12 级，拟聘专技 8 级与职称不符"
+    [warning] = title_warnings("三级教师", "professional", 11)
+    assert "对应专技 13 级" in str(warning)
+    assert title_warnings("二级教师", "management", 8) == []
+    assert title_warnings("二级教师", "professional", 8, {"二级教师": [8, 12]}) == []
+
+
+@given(
+    title=st.sampled_from(sorted(DEFAULTS[TITLE_GRADES_KEY])),
+    grade=st.integers(1, 13),
+)
+def test_title_warnings_match_the_table(title, grade):
+    low, high = DEFAULTS[TITLE_GRADES_KEY][title]
+    assert title_grades(title) == range(low, high + 1)
+    assert (title_warnings(title, "professional", grade) == []) == (low <= grade <= high)

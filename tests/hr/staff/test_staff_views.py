@@ -284,6 +284,55 @@ def test_hr_officers_of_the_institution_see_the_full_id_others_see_it_masked(
             assert mask_citizen_id(number) in body or full
 
 
+def test_full_numbers_only_for_hr_of_the_institution_and_the_employee(
+    client, login_as, school, officer
+):
+    """One rule (hr/staff/masking.py) for the list, the person page and the export."""
+    employee = create_user(Role.EMPLOYEE, institution=school)
+    employment = create_employment(
+        school, create_person(name="钱本人", user_id=employee.id), bank_account="6222021234567890"
+    )
+    number, account = employment.person.citizen_id, employment.bank_account
+    other = create_institution(name="别的学校", sponsor=school.sponsor)
+    readers = {
+        "officer": (officer, True),
+        "admin": (create_user(Role.INSTITUTION_ADMIN, institution=school), False),
+        "finance": (create_user(Role.FINANCE_OFFICER, institution=school), False),
+        "sponsor": (create_user(Role.SPONSOR, sponsor=school.sponsor), False),
+        "office": (create_user(Role.STAFFING_OFFICE), False),
+        "other_hr": (create_user(Role.HR_OFFICER, institution=other), False),
+    }
+    db.session.commit()
+    person_url = f"/hr/{school.id}/people/{employment.person_id}"
+    for name, (user, full) in readers.items():
+        login_as(user)
+        if name == "other_hr":
+            assert client.get(person_url).status_code in (403, 404)
+            continue
+        for url in (person_url, f"/hr/{school.id}/staff"):
+            body = _body(client, url)
+            assert (number in body) is full, (name, url)
+        body = _body(client, person_url)
+        assert (account in body) is full, name
+        assert full or "************7890" in body
+        rows = read_workbook(client.get(f"/hr/{school.id}/staff/export").data, STAFF_EXPORT).rows
+        assert [r["citizen_id"] for r in rows] == [number if full else mask_citizen_id(number)]
+    login_as(employee)
+    body = _body(client, "/hr/me")
+    assert number in body and account in body
+
+
+def test_masking_rule():
+    from hr.staff.masking import mask_bank_account, shown_bank_account, shown_citizen_id
+
+    assert mask_bank_account("6222021234567890") == "************7890"
+    assert mask_bank_account(" 1234 ") == "****"
+    assert shown_bank_account("6222021234567890", True) == "6222021234567890"
+    assert shown_bank_account(None, False) == ""
+    assert shown_citizen_id("11010519491231002X", False) == "110105********002X"
+    assert shown_citizen_id("11010519491231002X", True) == "11010519491231002X"
+
+
 def test_person_page_shows_only_employments_the_user_may_see(client, login_as, school, officer):
     sibling = create_institution(name="兄弟学校", sponsor=school.sponsor)
     person = create_person(name="孙老师")
@@ -410,7 +459,7 @@ def test_employee_sees_only_their_own_record(client, login_as, school):
     body = _body(client, "/hr/me")
     assert "吴本人" in body and "专技 9 级" in body and "实验小学" in body
     assert "郑别人" not in body
-    assert mask_citizen_id(mine.person.citizen_id) in body
+    assert mine.person.citizen_id in body  # their own number, in full
     assert client.get(f"/hr/{school.id}/staff").status_code == 403
 
 
