@@ -120,7 +120,8 @@ def _force_password_change():
     if (
         current_user.is_authenticated
         and current_user.must_change_password
-        and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
+        and request.endpoint
+        not in {"auth.change_password", "auth.logout", "static", "core.favicon"}
         and not (request.endpoint or "").startswith("bootstrap.")
     ):
         return redirect(url_for("auth.change_password"))

@@ -6,11 +6,12 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 
 from core import sqlite
 from core.extensions import db
@@ -150,6 +151,45 @@ def is_write_conflict(error: BaseException) -> bool:
     return False
 
 
+# --------------------------------------------------------------------------- reloadable forms
+
+
+def page_for(path: str) -> str | None:
+    """Return the nearest page above ``path`` that answers GET, or None.
+
+    A form that fails validation is shown again by the POST that received it, so the address
+    bar keeps the POST's URL (``/institutions/7/quota/add``). Every such URL sits under the
+    page that holds its form (``/institutions/7/quota``): walking up one segment at a time
+    finds it. The site root is the last resort.
+    """
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        for url in dict.fromkeys((candidate, candidate.rstrip("/") + "/")):
+            try:
+                adapter.match(url, method="GET")
+            except (NotFound, MethodNotAllowed, RequestRedirect):
+                continue
+            return url
+    return None
+
+
+def _reload_of_a_form(error: MethodNotAllowed):
+    """Send a GET for a POST-only URL to the page that holds its form (303), else None.
+
+    Reloading the page shown after a validation error, or opening its URL again, then
+    leads back to the form instead of a 405. The page checks access as usual.
+    """
+    if request.method not in ("GET", "HEAD") or wants_json():
+        return None
+    if "POST" not in (error.valid_methods or ()):
+        return None
+    target = page_for(request.path)
+    return redirect(target, 303) if target else None
+
+
 def wants_json() -> bool:
     """Return whether the client asked for JSON rather than a page."""
     if request.is_json:
@@ -198,6 +238,10 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if isinstance(error, MethodNotAllowed):
+            reload = _reload_of_a_form(error)
+            if reload is not None:
+                return reload
         return _render(error.code)
 
     @app.errorhandler(DBAPIError)

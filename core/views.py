@@ -1,12 +1,15 @@
-"""Home page, language choice and the audit trail."""
+"""Home page, the site icon, language choice and the audit trail."""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     redirect,
@@ -42,6 +45,20 @@ def home():
         memberships=current_user.memberships,
         sections=sections_for(current_user),
     )
+
+
+@cache
+def _icon(folder: str) -> bytes:
+    return (Path(folder) / "favicon.ico").read_bytes()
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The site's icon, where browsers look for it without being told (public, cached)."""
+    response = Response(_icon(current_app.static_folder), mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
 
 
 @bp.route("/language", methods=["POST"])

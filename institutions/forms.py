@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -126,18 +125,24 @@ class InstitutionForm(FlaskForm):
         raise ValidationError(msg("统一社会信用代码%(p)s", p=problem))
 
     def validate(self, extra_validators=None) -> bool:
-        """Validate; then warn about disagreements within the record, without refusing it.
+        """Validate; then find disagreements within the record, without refusing it.
 
-        The warnings are flashed, so they show on whichever page follows: the saved record,
-        or this form again when something else was wrong.
+        The form shows them under their fields when it is shown again; once saved, the
+        institution's page shows them under the same entries (``queries.registry_warnings``).
         """
         valid = super().validate(extra_validators)
-        self.warnings = self._consistency_warnings()
-        for warning in self.warnings:
-            flash(str(warning.message), "warning")
+        self.warnings = self.consistency_warnings()
         return valid
 
-    def _consistency_warnings(self) -> list[RegistryWarning]:
+    def warnings_by_field(self) -> dict[str, list]:
+        """Return the warnings found, by the name of the field each is about."""
+        found: dict[str, list] = {}
+        for warning in self.warnings:
+            found.setdefault(warning.field, []).append(warning.message)
+        return found
+
+    def consistency_warnings(self) -> list[RegistryWarning]:
+        """Return what in the form's values disagrees with itself (a field in error: skipped)."""
         sponsor = None
         if self.sponsor_id.data is not None and not self.sponsor_id.errors:
             sponsor = db.session.get(Sponsor, self.sponsor_id.data)

@@ -9,6 +9,7 @@ from sqlalchemy import Select, bindparam, func, or_, select
 
 from core.extensions import db
 from core.permissions import Scope
+from institutions.consistency import registry_warnings
 from institutions.models import Institution, Sponsor
 
 INSTITUTION_SORTS = {
@@ -63,6 +64,21 @@ def get_institution_or_404(scope: Scope, institution_id: int) -> Institution:
     if institution is None or not scope.covers(institution):
         abort(404)
     return institution
+
+
+def warnings_for(institution: Institution) -> dict[str, list]:
+    """Return what in the saved record disagrees with itself, by the field it is about."""
+    sponsor = institution.sponsor
+    found: dict[str, list] = {}
+    for warning in registry_warnings(
+        credit_code=institution.credit_code,
+        district_code=institution.district_code,
+        kind=institution.kind,
+        sponsor_name=sponsor.name if sponsor else None,
+        sponsor_district_code=sponsor.district_code if sponsor else None,
+    ):
+        found.setdefault(warning.field, []).append(warning.message)
+    return found
 
 
 def counts_by_kind(scope: Scope) -> dict[str, int]:

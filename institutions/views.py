@@ -82,6 +82,7 @@ def detail(institution_id: int):
         "institutions/detail.html",
         institution=institution,
         my_roles=sorted(role.label for role in roles_in(current_user, institution)),
+        warnings=queries.warnings_for(institution),
     )
 
 
@@ -134,6 +135,8 @@ def edit(institution_id: int):
             else:
                 flash(_("没有需要保存的修改。"), "info")
             return redirect(url_for(".detail", institution_id=institution.id))
+    if request.method == "GET":
+        form.warnings = form.consistency_warnings()
     return render_template(
         "institutions/form.html", form=form, institution=institution
     ), 422 if form.errors else 200

@@ -28,6 +28,7 @@ MATRIX: dict[str, Access] = {
     "auth.logout": Access(frozenset(ROLES), ("POST",), public=True),
     "auth.change_password": Access(SIGNED_IN, ("GET", "POST")),
     "core.home": Access(SIGNED_IN),
+    "core.favicon": Access(frozenset(ROLES), public=True),
     "core.set_language": Access(frozenset(ROLES), ("POST",), public=True),
     "core.audit_index": Access(AUDIT),
     "core.audit_export": Access(AUDIT),

@@ -142,7 +142,23 @@ def _saved(name="成都市武侯区一致性小学"):
 
 
 def _alerts(body: str) -> list[str]:
-    return re.findall(r'class="alert alert-warning[^"]*"[^>]*>\s*(.*?)\s*<button', body, re.S)
+    """Return the warnings shown under the entries they are about (form or record page)."""
+    return re.findall(r'class="[^"]*field-warning"[^>]*>⚠ (.*?)</div>', body, re.S)
+
+
+def _warned_fields(body: str) -> dict[str, int]:
+    """Return, per form field, how many warnings stand right under its input."""
+    counts = {}
+    for name in ("credit_code", "sponsor_id", "district_code", "kind"):
+        match = re.search(rf'name="{name}"', body)
+        if match is None:
+            continue
+        after = body[match.end() :]
+        block = (
+            after[: after.index('<div class="mb-3">')] if '<div class="mb-3">' in after else after
+        )
+        counts[name] = block.count("field-warning")
+    return counts
 
 
 def test_the_sponsor_select_starts_empty_and_is_required(client, office):
@@ -192,20 +208,55 @@ def test_disagreements_are_warned_about_and_the_record_is_still_saved(client, of
         "/institutions/new", data=_form(sponsor, credit_code=code), follow_redirects=True
     )
     assert response.status_code == 200
-    assert _saved() is not None
-    alerts = _alerts(response.get_data(as_text=True))
+    institution = _saved()
+    assert institution is not None
+    # The institution's page shows them under the entries they are about, not as a banner
+    # that is gone at the next click.
+    body = response.get_data(as_text=True)
+    assert 'id="registry-warnings"' in body
+    alerts = _alerts(body)
     assert len(alerts) == 3, alerts
     assert any("行政区划码 510104（锦江区）" in a for a in alerts)
     assert any("「成都市锦江区卫生健康局」属于锦江区" in a for a in alerts)
     assert any("不是教育部门" in a for a in alerts)
+    code_entry = body[body.index(code) :]
+    assert "行政区划码 510104" in code_entry[: code_entry.index("</dd>")]
+    again = client.get(f"/institutions/{institution.id}").get_data(as_text=True)
+    assert len(_alerts(again)) == 3
+    # The edit form shows them under their fields at once.
+    form = client.get(f"/institutions/{institution.id}/edit").get_data(as_text=True)
+    assert _warned_fields(form) == {
+        "credit_code": 1,
+        "sponsor_id": 2,
+        "district_code": 0,
+        "kind": 0,
+    }
+    assert 'id="form-warnings"' in form
 
 
-def test_warnings_also_show_when_the_form_is_refused_for_something_else(client, office):
+def test_warnings_show_under_their_fields_when_the_form_is_refused_for_something_else(
+    client, office
+):
     sponsor = create_sponsor(name="成都市锦江区教育局", district_code=JINJIANG)
     db.session.commit()
     response = client.post("/institutions/new", data=_form(sponsor, legal_representative=""))
     assert response.status_code == 422
-    assert any("属于锦江区" in a for a in _alerts(response.get_data(as_text=True)))
+    body = response.get_data(as_text=True)
+    assert any("属于锦江区" in a for a in _alerts(body))
+    assert _warned_fields(body)["sponsor_id"] == 1
+    assert _warned_fields(body)["credit_code"] == 0
+    # Nothing is left in the session to pop up on a later page.
+    assert _alerts(client.get("/institutions/").get_data(as_text=True)) == []
+
+
+def test_the_sponsor_sees_the_warnings_on_the_record_too(client, login_as):
+    sponsor = create_sponsor(name="成都市锦江区教育局", district_code=JINJIANG)
+    institution = create_institution(sponsor=sponsor, district_code=WUHOU)
+    user = create_user(Role.SPONSOR, sponsor=sponsor)
+    db.session.commit()
+    login_as(user)
+    body = client.get(f"/institutions/{institution.id}").get_data(as_text=True)
+    assert any("属于锦江区" in a for a in _alerts(body))
 
 
 def test_a_consistent_record_gets_no_warning(client, office):
@@ -213,7 +264,10 @@ def test_a_consistent_record_gets_no_warning(client, office):
     db.session.commit()
     response = client.post("/institutions/new", data=_form(sponsor), follow_redirects=True)
     assert _saved() is not None
-    assert _alerts(response.get_data(as_text=True)) == []
+    body = response.get_data(as_text=True)
+    assert _alerts(body) == [] and 'id="registry-warnings"' not in body
+    form = client.get(f"/institutions/{_saved().id}/edit").get_data(as_text=True)
+    assert _alerts(form) == [] and 'id="form-warnings"' not in form
 
 
 def test_warnings_are_translated_and_escaped(client, office):
