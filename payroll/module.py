@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.i18n import msg
+from core.jobs import JobKind
 from core.modules import MenuItem, Module
 from hr.roster.queries import ROSTER_PAY_SETTINGS
 from payroll import params, queries, receivers
+from payroll.payslips import views as payslip_views  # noqa: F401  (the employee's pages)
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.runs import models as run_models  # noqa: F401  (the runs' tables)
+from payroll.runs import views as run_views  # noqa: F401  (registers the runs' routes)
+from payroll.runs.operations import run_compute_job
 from payroll.views import bp
 
 module = Module(
@@ -46,5 +51,6 @@ module = Module(
         "payroll.run.delete": _l("删除工资批次"),
     },
     provides={ROSTER_PAY_SETTINGS: [queries.roster_pay_settings]},
+    jobs=(JobKind("payroll.compute", msg("计算工资批次"), run_compute_job),),
     setup=receivers.connect,
 )
