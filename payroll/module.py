@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from core.i18n import msg
 from core.jobs import JobKind
-from core.modules import MenuItem, Module
+from core.modules import MenuItem, Module, Seeder
 from hr.roster.queries import ROSTER_PAY_SETTINGS
-from payroll import params, queries, receivers
+from payroll import home, params, queries, receivers, seed
 from payroll.payslips import views as payslip_views  # noqa: F401  (the employee's pages)
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.runs import models as run_models  # noqa: F401  (the runs' tables)
@@ -49,8 +49,11 @@ module = Module(
         "payroll.run.return": _l("退回工资批次"),
         "payroll.run.pay": _l("标记工资已发放"),
         "payroll.run.delete": _l("删除工资批次"),
+        "payroll.run.import": _l("导入月度工资"),
     },
     provides={ROSTER_PAY_SETTINGS: [queries.roster_pay_settings]},
+    home_sections=(home.finance_overview,),
+    seeders=(Seeder("payroll.demo", seed.seed_demo_payroll, after=("hr.demo",)),),
     jobs=(JobKind("payroll.compute", msg("计算工资批次"), run_compute_job),),
     setup=receivers.connect,
 )

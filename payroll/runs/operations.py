@@ -643,6 +643,58 @@ def clear_override(run: PayRun, employment_id: int, item: str, actor: Any) -> No
     )
 
 
+def replace_imported(
+    run: PayRun,
+    amounts: Mapping[int, Mapping[str, Decimal]],
+    actor: Any,
+    *,
+    filename: str | None = None,
+) -> int:
+    """Replace every amount imported for an open run with ``amounts`` ({employment id:
+    {item: amount}}); importing the same file again changes nothing (idempotent). Return how
+    many amounts the run now has from the file."""
+    refusal = edit_refusal(run.status)
+    if refusal is not None:
+        _refuse(refusal)
+    db.session.execute(
+        delete(PayRunAmount).where(PayRunAmount.run_id == run.id, PayRunAmount.source == "import")
+    )
+    rows = [
+        (employment_id, item, amount)
+        for employment_id, items in amounts.items()
+        for item, amount in items.items()
+        if item in ledger.ITEMS
+    ]
+    if rows:
+        from hr.bulk import insert_columns
+
+        now = utcnow()
+        insert_columns(
+            PayRunAmount,
+            {
+                "employment_id": [r[0] for r in rows],
+                "item": [r[1] for r in rows],
+                "amount": [r[2] for r in rows],
+            },
+            run_id=run.id,
+            source="import",
+            created_by_id=getattr(actor, "id", None),
+            created_at=now,
+            updated_at=now,
+        )
+    _stale(run)
+    db.session.flush()
+    audit.record(
+        "payroll.run.import",
+        run,
+        institution_id=run.institution_id,
+        summary=f"{run.period} {filename or ''}".strip(),
+        changes={"people": [None, len(amounts)], "amounts": [None, len(rows)]},
+        actor=actor,
+    )
+    return len(rows)
+
+
 # --------------------------------------------------------------------------- four eyes
 
 

@@ -76,3 +76,20 @@ def test_an_employee_sees_only_their_own_published_payslips(app, client, login_a
     slip = client.get(f"/payroll/me?line={lines[mine.id]}")
     assert slip.status_code == 200 and "本年累计" in slip.get_data(as_text=True)
     assert client.get(f"/payroll/me?line={lines[theirs.id]}").status_code == 404
+
+
+def test_a_large_run_computes_as_a_job_with_progress(app, client, login_as):
+    from core.jobs import Job
+
+    institution = create_institution()
+    preparer, _ = finance_pair(institution)
+    for _ in range(ops.JOB_THRESHOLD + 1):
+        paid_employee(institution)
+    run = ops.create_run(institution, "2026-06", preparer)
+    login_as(preparer)
+    response = client.post(f"/payroll/{institution.id}/runs/{run.id}/compute")
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    job = db.session.scalar(select(Job).where(Job.kind == "payroll.compute"))
+    db.session.expire_all()
+    assert job.status == "succeeded" and job.done == job.total == ops.JOB_THRESHOLD + 1
+    assert db.session.get(PayRun, run.id).line_count == ops.JOB_THRESHOLD + 1
