@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.actions import perform
 from core.extensions import db
+from core.http import dated_filename, xlsx_response
 from core.jobs import start_job
 from core.listing import paginate, read_sort
 from core.permissions import can
 from institutions.scoped import institution_for
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
+from payroll.runs import excel, queries
 from payroll.runs import operations as ops
-from payroll.runs import queries
 from payroll.runs.forms import ITEM_CHOICES, OverrideForm, ReasonForm, RunForm
 from payroll.runs.models import PayRunLine
 from payroll.runs.states import KIND_LABELS, STATUS_LABELS, RunKind, RunStatus
@@ -257,3 +258,17 @@ def run_delete(institution_id: int, run_id: int):
     if done:
         return redirect(url_for(".runs", institution_id=institution_id))
     return redirect(_run_url(institution_id, run_id))
+
+
+@bp.route("/<int:institution_id>/runs/<int:run_id>/export")
+@login_required
+def run_export(institution_id: int, run_id: int):
+    """Download a workbook of the run: ``?kind=`` payroll, bank, tax-wages, tax-bonus,
+    tax-detail or contributions."""
+    institution = institution_for(institution_id, PAYROLL_VIEW)
+    found = queries.run_or_404(institution.id, run_id)
+    kind = request.args.get("kind", "payroll")
+    if kind not in excel.KINDS:
+        abort(404)
+    spec, rows, total, stem = excel.workbook_for(found, kind)
+    return xlsx_response(spec, rows, dated_filename(stem), totals=total)

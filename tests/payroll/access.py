@@ -14,6 +14,7 @@ ACCESS = {
     "payroll.run_create": Access(MANAGE, ("POST",)),
     "payroll.run": Access(PAYROLL),
     "payroll.line": Access(PAYROLL),
+    "payroll.run_export": Access(PAYROLL),
     "payroll.line_override": Access(MANAGE, ("POST",)),
     "payroll.line_override_clear": Access(MANAGE, ("POST",)),
     "payroll.run_compute": Access(MANAGE, ("POST",)),
