@@ -13,6 +13,7 @@ from payroll.payslips import views as payslip_views  # noqa: F401  (the employee
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.runs import models as run_models  # noqa: F401  (the runs' tables)
 from payroll.runs import views as run_views  # noqa: F401  (registers the runs' routes)
+from payroll.runs.imports import MONTHLY_IMPORTER
 from payroll.runs.operations import run_compute_job
 from payroll.views import bp
 
@@ -51,7 +52,10 @@ module = Module(
         "payroll.run.delete": _l("删除工资批次"),
         "payroll.run.import": _l("导入月度工资"),
     },
-    provides={ROSTER_PAY_SETTINGS: [queries.roster_pay_settings]},
+    provides={
+        ROSTER_PAY_SETTINGS: [queries.roster_pay_settings],
+        "importers": [MONTHLY_IMPORTER],
+    },
     home_sections=(home.finance_overview,),
     seeders=(Seeder("payroll.demo", seed.seed_demo_payroll, after=("hr.demo",)),),
     jobs=(JobKind("payroll.compute", msg("计算工资批次"), run_compute_job),),

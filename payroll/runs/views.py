@@ -9,14 +9,17 @@ from flask_login import current_user, login_required
 from core.actions import perform
 from core.extensions import db
 from core.http import dated_filename, xlsx_response
+from core.imports import context_for_request, import_page
 from core.jobs import start_job
 from core.listing import paginate, read_sort
 from core.permissions import can
 from institutions.scoped import institution_for
+from payroll.excel_specs import MONTHLY_PAY_SPEC
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.runs import excel, queries
 from payroll.runs import operations as ops
 from payroll.runs.forms import ITEM_CHOICES, OverrideForm, ReasonForm, RunForm
+from payroll.runs.imports import MONTHLY_IMPORTER
 from payroll.runs.models import PayRunLine
 from payroll.runs.states import KIND_LABELS, STATUS_LABELS, RunKind, RunStatus
 from payroll.views import bp
@@ -272,3 +275,42 @@ def run_export(institution_id: int, run_id: int):
         abort(404)
     spec, rows, total, stem = excel.workbook_for(found, kind)
     return xlsx_response(spec, rows, dated_filename(stem), totals=total)
+
+
+@bp.route("/<int:institution_id>/runs/<int:run_id>/import", methods=["GET", "POST"])
+@login_required
+def run_import(institution_id: int, run_id: int):
+    """Import the 月度工资 file for an open run (preview, then all or nothing)."""
+    institution = institution_for(institution_id, PAYROLL_MANAGE)
+    found = queries.run_or_404(institution.id, run_id)
+    context = context_for_request(institution.id)
+    context.options["run_id"] = found.id
+    return import_page(
+        MONTHLY_IMPORTER,
+        context,
+        title=_("导入 %(period)s 月度工资", period=found.period),
+        back_url=_run_url(institution_id, run_id),
+        template_url=url_for(".run_template", institution_id=institution_id, run_id=run_id),
+        breadcrumbs=[
+            (institution.name, url_for(".runs", institution_id=institution_id)),
+            (found.period, _run_url(institution_id, run_id)),
+        ],
+    )
+
+
+@bp.route("/<int:institution_id>/runs/<int:run_id>/template")
+@login_required
+def run_template(institution_id: int, run_id: int):
+    """The 月度工资 template, filled with the staff active in the run's period."""
+    institution = institution_for(institution_id, PAYROLL_MANAGE)
+    found = queries.run_or_404(institution.id, run_id)
+    start, end = queries.period_bounds(found.year, found.month)
+    rows = (
+        {
+            "institution_code": institution.credit_code,
+            "staff_number": employment.staff_number,
+            "name": employment.person.name,
+        }
+        for employment in queries.active_employments(institution.id, start, end)
+    )
+    return xlsx_response(MONTHLY_PAY_SPEC, rows, f"{institution.name}-{found.period}-月度工资.xlsx")

@@ -15,6 +15,8 @@ ACCESS = {
     "payroll.run": Access(PAYROLL),
     "payroll.line": Access(PAYROLL),
     "payroll.run_export": Access(PAYROLL),
+    "payroll.run_import": Access(MANAGE, ("GET", "POST")),
+    "payroll.run_template": Access(MANAGE),
     "payroll.line_override": Access(MANAGE, ("POST",)),
     "payroll.line_override_clear": Access(MANAGE, ("POST",)),
     "payroll.run_compute": Access(MANAGE, ("POST",)),
