@@ -15,6 +15,7 @@ from payroll.runs import models as run_models  # noqa: F401  (the runs' tables)
 from payroll.runs import views as run_views  # noqa: F401  (registers the runs' routes)
 from payroll.runs.imports import MONTHLY_IMPORTER
 from payroll.runs.operations import run_compute_job
+from payroll.settings import views as settings_views  # noqa: F401  (工资设置 pages)
 from payroll.views import bp
 
 module = Module(
@@ -51,6 +52,7 @@ module = Module(
         "payroll.run.pay": _l("标记工资已发放"),
         "payroll.run.delete": _l("删除工资批次"),
         "payroll.run.import": _l("导入月度工资"),
+        "payroll.settings.save": _l("调整工资设置"),
     },
     provides={
         ROSTER_PAY_SETTINGS: [queries.roster_pay_settings],
