@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.modules import MenuItem, Module
+from core.i18n import msg
+from core.jobs import JobKind
+from core.modules import MenuItem, Module, Seeder
 from hr.roster.queries import ROSTER_PAY_SETTINGS
-from payroll import params, queries, receivers
-from payroll.permissions import PAYROLL_MANAGE, PAYROLL_VIEW
+from payroll import home, params, queries, receivers, seed
+from payroll.payslips import views as payslip_views  # noqa: F401  (the employee's pages)
+from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
+from payroll.runs import models as run_models  # noqa: F401  (the runs' tables)
+from payroll.runs import views as run_views  # noqa: F401  (registers the runs' routes)
+from payroll.runs.imports import MONTHLY_IMPORTER
+from payroll.runs.operations import run_compute_job
+from payroll.settings import views as settings_views  # noqa: F401  (工资设置 pages)
 from payroll.views import bp
 
 module = Module(
@@ -15,7 +23,7 @@ module = Module(
     label=_l("工资"),
     blueprints=(bp,),
     menu=(MenuItem(_l("工资"), "payroll.index", PAYROLL_VIEW, order=60),),
-    permissions=(PAYROLL_VIEW, PAYROLL_MANAGE),
+    permissions=(PAYROLL_VIEW, PAYROLL_MANAGE, PAYROLL_APPROVE),
     parameters=(params.ensure_defaults,),
     parameter_labels={
         "payroll.post_wage_table": _l("岗位工资标准"),
@@ -32,7 +40,26 @@ module = Module(
         "payroll.annual_bonus": _l("全年一次性奖金计税政策"),
         "payroll.special_additional_standards": _l("专项附加扣除标准"),
     },
-    audit_objects={"PaySettings": _l("工资设置")},
-    provides={ROSTER_PAY_SETTINGS: [queries.roster_pay_settings]},
+    audit_objects={"PaySettings": _l("工资设置"), "PayRun": _l("工资批次")},
+    audit_actions={
+        "payroll.run.create": _l("新建工资批次"),
+        "payroll.run.compute": _l("计算工资批次"),
+        "payroll.run.override": _l("手工调整工资项目"),
+        "payroll.run.override_clear": _l("取消手工调整"),
+        "payroll.run.submit": _l("提交工资批次审核"),
+        "payroll.run.approve": _l("审核通过工资批次"),
+        "payroll.run.return": _l("退回工资批次"),
+        "payroll.run.pay": _l("标记工资已发放"),
+        "payroll.run.delete": _l("删除工资批次"),
+        "payroll.run.import": _l("导入月度工资"),
+        "payroll.settings.save": _l("调整工资设置"),
+    },
+    provides={
+        ROSTER_PAY_SETTINGS: [queries.roster_pay_settings],
+        "importers": [MONTHLY_IMPORTER],
+    },
+    home_sections=(home.finance_overview,),
+    seeders=(Seeder("payroll.demo", seed.seed_demo_payroll, after=("hr.demo",)),),
+    jobs=(JobKind("payroll.compute", msg("计算工资批次"), run_compute_job),),
     setup=receivers.connect,
 )

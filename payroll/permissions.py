@@ -10,3 +10,5 @@ PAYROLL_VIEW = Permission(
     "payroll.view", N_("查看工资"), grants={Role.INSTITUTION_ADMIN, Role.FINANCE_OFFICER}
 )
 PAYROLL_MANAGE = Permission("payroll.manage", N_("办理工资业务"), grants={Role.FINANCE_OFFICER})
+#: approve or return a run another finance officer prepared (the four-eyes rule)
+PAYROLL_APPROVE = Permission("payroll.approve", N_("审核工资批次"), grants={Role.FINANCE_OFFICER})

@@ -14,4 +14,4 @@ bp = Blueprint("payroll", __name__, url_prefix="/payroll")
 @bp.route("/")
 @login_required
 def index():
-    return render_module_index("payroll/index.html", PAYROLL_VIEW)
+    return render_module_index("payroll/index.html", PAYROLL_VIEW, target="payroll.runs")

@@ -1,0 +1,1 @@
+"""Payslips: each employee sees their own lines of approved runs, web and printable."""

@@ -1,0 +1,1 @@
+"""Monthly payroll runs: compute, four-eyes approval, lines, exports and imports."""

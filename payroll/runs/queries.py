@@ -1,0 +1,204 @@
+"""Reads of payroll runs and lines; lists are filtered by the user's scope in the query."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, and_, or_, select
+
+from core.auth.models import Membership, User
+from core.extensions import db
+from core.roles import Role
+from hr.bulk import chunks
+from hr.models import Employment
+from payroll.runs.models import PayRun, PayRunAmount, PayRunLine
+from payroll.runs.states import LOCKED, RunStatus
+
+LINE_SORTS = {
+    "staff_number": PayRunLine.staff_number,
+    "name": PayRunLine.name,
+    "department": PayRunLine.department,
+    "gross": PayRunLine.gross,
+    "net_pay": PayRunLine.net_pay,
+    "income_tax": PayRunLine.income_tax,
+}
+
+
+def period_bounds(year: int, month: int) -> tuple[date, date]:
+    """Return the first and last day of a month."""
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def runs_of(institution_id: int) -> list[PayRun]:
+    """Return an institution's runs, newest period first."""
+    return list(
+        db.session.scalars(
+            select(PayRun)
+            .where(PayRun.institution_id == institution_id)
+            .order_by(PayRun.period.desc(), PayRun.id.desc())
+        )
+    )
+
+
+def run_or_404(institution_id: int, run_id: int) -> PayRun:
+    run = db.session.get(PayRun, run_id)
+    if run is None or run.institution_id != institution_id:
+        abort(404)
+    return run
+
+
+def line_or_404(run: PayRun, line_id: int) -> PayRunLine:
+    line = db.session.get(PayRunLine, line_id)
+    if line is None or line.run_id != run.id:
+        abort(404)
+    return line
+
+
+def lines_statement(run_id: int, q: str | None = None, problems: bool = False) -> Select:
+    """Return a run's lines, searched by 工号, name or department, optionally only those
+    with problems."""
+    stmt = select(PayRunLine).where(PayRunLine.run_id == run_id)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(
+            or_(
+                PayRunLine.staff_number.like(like),
+                PayRunLine.name.like(like),
+                PayRunLine.department.like(like),
+            )
+        )
+    if problems:
+        stmt = stmt.where(PayRunLine.problem_count > 0)
+    return stmt
+
+
+def active_employments(institution_id: int, start: date, end: date) -> list[Employment]:
+    """Return the employments of an institution that are active at some day of the period."""
+    return list(
+        db.session.scalars(
+            select(Employment)
+            .where(
+                Employment.institution_id == institution_id,
+                Employment.start_on <= end,
+                or_(Employment.end_on.is_(None), Employment.end_on >= start),
+            )
+            .order_by(Employment.staff_number, Employment.id)
+        )
+    )
+
+
+def blocking_runs(run: PayRun) -> list[PayRun]:
+    """Return the runs of the same year that must be locked before ``run`` is computed
+    (earlier periods, and the same period's runs created before it)."""
+    return list(
+        db.session.scalars(
+            select(PayRun).where(
+                PayRun.institution_id == run.institution_id,
+                PayRun.period.like(f"{run.year}-%"),
+                PayRun.id != run.id,
+                or_(
+                    PayRun.period < run.period,
+                    and_(PayRun.period == run.period, PayRun.id < run.id),
+                ),
+                PayRun.status.notin_(LOCKED),
+            )
+        )
+    )
+
+
+def later_runs(run: PayRun) -> list[PayRun]:
+    """Return the runs of the same year after ``run`` (in payment order) that already have
+    lines: their tax was computed without ``run``, so it may not be computed now."""
+    return list(
+        db.session.scalars(
+            select(PayRun).where(
+                PayRun.institution_id == run.institution_id,
+                PayRun.period.like(f"{run.year}-%"),
+                PayRun.id != run.id,
+                or_(
+                    PayRun.period > run.period,
+                    and_(PayRun.period == run.period, PayRun.id > run.id),
+                ),
+                PayRun.status != RunStatus.DRAFT.value,
+            )
+        )
+    )
+
+
+def basis_records(run: PayRun, person_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Return {person id: the stored tax records of the year paid before ``run``, in order}.
+
+    Only locked runs count (``blocking_runs`` refuses a computation while an earlier one is
+    open), each line once: the year to date never counts a payment twice.
+    """
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    ids = sorted(set(person_ids))
+    for part in chunks(ids):
+        rows = db.session.execute(
+            select(PayRunLine.person_id, PayRunLine.tax_record)
+            .join(PayRun, PayRun.id == PayRunLine.run_id)
+            .where(
+                PayRunLine.institution_id == run.institution_id,
+                PayRunLine.year == run.year,
+                PayRunLine.person_id.in_(part),
+                PayRun.status.in_(LOCKED),
+                PayRun.id != run.id,
+                or_(
+                    PayRun.period < run.period,
+                    and_(PayRun.period == run.period, PayRun.id < run.id),
+                ),
+            )
+            .order_by(PayRunLine.person_id, PayRun.period, PayRun.id)
+        )
+        for person_id, record in rows:
+            found[person_id].append(record)
+    return found
+
+
+def amounts_of(run_id: int) -> list[PayRunAmount]:
+    return list(
+        db.session.scalars(
+            select(PayRunAmount)
+            .where(PayRunAmount.run_id == run_id)
+            .order_by(PayRunAmount.employment_id, PayRunAmount.item)
+        )
+    )
+
+
+def finance_users(institution_id: int, excluding: Iterable[int | None] = ()) -> list[User]:
+    """Return the active finance officers of an institution (those who may approve)."""
+    excluded = {user_id for user_id in excluding if user_id is not None}
+    users = db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.institution_id == institution_id,
+            Membership.role == Role.FINANCE_OFFICER.value,
+            User.is_active.is_(True),
+        )
+        .order_by(User.id)
+    )
+    return [user for user in users.unique() if user.id not in excluded]
+
+
+def pending_approval(institution_ids: Select | Iterable[int], user_id: int) -> list[PayRun]:
+    """Return runs waiting for approval that ``user_id`` may decide (not prepared by them)."""
+    ids = institution_ids if isinstance(institution_ids, Select) else sorted(set(institution_ids))
+    return list(
+        db.session.scalars(
+            select(PayRun)
+            .where(
+                PayRun.institution_id.in_(ids),
+                PayRun.status == RunStatus.SUBMITTED.value,
+                or_(PayRun.computed_by_id.is_(None), PayRun.computed_by_id != user_id),
+                or_(PayRun.submitted_by_id.is_(None), PayRun.submitted_by_id != user_id),
+            )
+            .order_by(PayRun.submitted_at)
+            .limit(50)
+        )
+    )

@@ -1,0 +1,114 @@
+"""工资设置 pages: the staff's money settings, and one employment's versions and form."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from core.actions import perform
+from core.extensions import db
+from core.ids import china_today
+from core.permissions import can
+from hr.models import Employment, Person
+from hr.staff.queries import employment_or_404
+from institutions.scoped import institution_for
+from payroll.models import PaySettings
+from payroll.permissions import PAYROLL_MANAGE, PAYROLL_VIEW
+from payroll.queries import settings_on
+from payroll.settings.forms import DEDUCTION_FIELDS, PaySettingsForm
+from payroll.settings.operations import save_pay_settings, versions_of
+from payroll.views import bp
+
+
+@bp.route("/<int:institution_id>/settings")
+@login_required
+def settings(institution_id: int):
+    institution = institution_for(institution_id, PAYROLL_VIEW)
+    today = china_today()
+    q = request.args.get("q", "").strip()
+    stmt = (
+        select(Employment)
+        .join(Person, Person.id == Employment.person_id)
+        .where(
+            Employment.institution_id == institution.id,
+            or_(Employment.end_on.is_(None), Employment.end_on >= today),
+        )
+        .order_by(Employment.staff_number)
+    )
+    if q:
+        stmt = stmt.where(or_(Employment.staff_number.like(f"%{q}%"), Person.name.like(f"%{q}%")))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    current = settings_on([e.id for e in page.items], today)
+    return render_template(
+        "payroll/settings.html",
+        institution=institution,
+        page=page,
+        current=current,
+        q=q,
+    )
+
+
+@bp.route("/<int:institution_id>/settings/<int:employment_id>")
+@login_required
+def settings_edit(institution_id: int, employment_id: int):
+    institution = institution_for(institution_id, PAYROLL_VIEW)
+    employment = employment_or_404(institution.id, employment_id)
+    versions = versions_of(employment.id)
+    form = PaySettingsForm()
+    _fill(form, versions[0] if versions else None)
+    return _page(institution, employment, versions, form)
+
+
+@bp.route("/<int:institution_id>/settings/<int:employment_id>", methods=["POST"])
+@login_required
+def settings_save(institution_id: int, employment_id: int):
+    institution = institution_for(institution_id, PAYROLL_MANAGE)
+    employment = employment_or_404(institution.id, employment_id)
+    form = PaySettingsForm()
+    if form.validate_on_submit():
+        done = perform(
+            save_pay_settings,
+            employment,
+            dict(form.data),
+            current_user,
+            form=form,
+            success=_("已保存工资设置。"),
+        )
+        if done:
+            return redirect(
+                url_for(
+                    ".settings_edit", institution_id=institution_id, employment_id=employment_id
+                )
+            )
+    return _page(institution, employment, versions_of(employment_id), form, 422)
+
+
+def _page(institution, employment, versions, form, status=200):
+    return render_template(
+        "payroll/settings_edit.html",
+        institution=institution,
+        employment=employment,
+        versions=versions,
+        form=form,
+        can_manage=can(current_user, PAYROLL_MANAGE, institution),
+        deduction_fields=DEDUCTION_FIELDS,
+    ), status
+
+
+def _fill(form: PaySettingsForm, version: PaySettings | None) -> None:
+    form.effective_on.data = china_today().replace(day=1)
+    if version is None:
+        return
+    form.contribution_base.data = version.contribution_base
+    form.fund_base.data = version.fund_base
+    form.fund_rate.data = version.fund_rate
+    form.has_occupational_annuity.data = version.has_occupational_annuity
+    form.is_first_job_this_year.data = version.is_first_job_this_year
+    form.has_prior_year_low_income.data = version.has_prior_year_low_income
+    for name, _label in DEDUCTION_FIELDS:
+        value = (version.special_deductions or {}).get(name)
+        getattr(form, name).data = Decimal(value) if value else None
