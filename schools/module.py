@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module
+from schools import models as _models  # noqa: F401  (registers the tables)
 from schools import parameters
-from schools.permissions import SCHOOLS_VIEW
+from schools.imports import ENROLMENT_IMPORTER
+from schools.permissions import SCHOOLS_MANAGE, SCHOOLS_VIEW
+from schools.stages import SchoolType, Stage
 from schools.views import bp
 
 module = Module(
@@ -25,5 +28,24 @@ module = Module(
         "schools.performance_pay": _l("绩效工资基础性与奖励性比例"),
         "schools.staff_congress": _l("教职工代表大会议事规则"),
     },
-    permissions=(SCHOOLS_VIEW,),
+    permissions=(SCHOOLS_VIEW, SCHOOLS_MANAGE),
+    audit_actions={
+        "school_profile.save": _l("保存学校概况"),
+        "enrolment.save": _l("填报分年级学生数"),
+        "staff_stage.set": _l("记录教职工学段"),
+    },
+    audit_objects={
+        "SchoolProfile": _l("学校概况"),
+        "EnrolmentYear": _l("学年学生数"),
+    },
+    audit_fields={
+        "school_type": _l("办学类型"),
+        "is_lump_sum": _l("两自一包"),
+        "stage": _l("学段"),
+    },
+    audit_values={
+        "school_type": {t.value: t.label for t in SchoolType},
+        "stage": {s.value: s.label for s in Stage},
+    },
+    provides={"importers": (ENROLMENT_IMPORTER,)},
 )
