@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module
+from schools import indicators, parameters
 from schools import models as _models  # noqa: F401  (registers the tables)
-from schools import parameters
 from schools.imports import ENROLMENT_IMPORTER
 from schools.permissions import SCHOOLS_MANAGE, SCHOOLS_VIEW
 from schools.stages import SchoolType, Stage
@@ -47,5 +47,5 @@ module = Module(
         "school_type": {t.value: t.label for t in SchoolType},
         "stage": {s.value: s.label for s in Stage},
     },
-    provides={"importers": (ENROLMENT_IMPORTER,)},
+    provides={"importers": (ENROLMENT_IMPORTER,), "indicators": indicators.INDICATORS},
 )
