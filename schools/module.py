@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.modules import MenuItem, Module
-from schools import indicators, parameters
+from core.modules import MenuItem, Module, Seeder
+from schools import home, indicators, parameters, seed
 from schools import models as _models  # noqa: F401  (registers the tables)
 from schools.imports import ENROLMENT_IMPORTER
 from schools.permissions import SCHOOLS_MANAGE, SCHOOLS_VIEW
@@ -17,6 +17,8 @@ module = Module(
     label=_l("学校"),
     blueprints=(bp,),
     menu=(MenuItem(_l("学校"), "schools.index", SCHOOLS_VIEW, kind="school", order=30),),
+    home_sections=(home.pending,),
+    seeders=(Seeder("schools.demo", seed.seed_demo_schools, after=("hr.demo",)),),
     parameters=(parameters.ensure_defaults,),
     parameter_labels={
         "schools.grade_layout": _l("学段年级设置"),
