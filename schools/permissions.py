@@ -23,3 +23,9 @@ SCHOOLS_MANAGE = Permission(
     N_("填报学校概况与学生数"),
     grants={Role.INSTITUTION_ADMIN, Role.HR_OFFICER},
 )
+#: the lump-sum budget: drafting it, recording the council's approval, recording spending
+SCHOOLS_BUDGET = Permission(
+    "schools.budget",
+    N_("管理学校包干经费"),
+    grants={Role.INSTITUTION_ADMIN, Role.FINANCE_OFFICER},
+)

@@ -8,14 +8,20 @@ footing with this year's enrolment only. A school that already has a profile is 
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from core.extensions import db
 from core.ids import china_today, make_credit_code
+from core.money import round_half_up
 from hr.models import Employment
 from institutions import seed as registry_seed
 from institutions.models import Institution
 from schools import operations, queries
+from schools.budget import operations as budget_ops
+from schools.budget import queries as budget_queries
 from schools.enrolment import GradeEnrolment
 from schools.models import SchoolProfile
 from schools.stages import Stage
@@ -76,6 +82,8 @@ def seed_demo_schools() -> list[str]:
             operations.save_enrolment(profile, year, rows, today=today)
         if len(profile.stages) > 1:
             _split_stages(profile, today)
+        if lump_sum:
+            _budget(profile, this_year, today)
         db.session.flush()
         lines.append(
             f"  {school.name}：{profile.type.label}，{'两自一包，' if lump_sum else ''}"
@@ -84,7 +92,35 @@ def seed_demo_schools() -> list[str]:
     return lines
 
 
-def _split_stages(profile: SchoolProfile, today) -> None:
+def _budget(profile: SchoolProfile, year: int, today: date) -> None:
+    """An approved lump sum for this school year, with the months so far spent."""
+    budget = budget_ops.draft_budget(
+        profile, year, [("智慧教室建设", Decimal("300000"))], today=today
+    )
+    budget_ops.approve_budget(budget, f"〔{year}〕第2号", date(year, 9, 5))
+    amounts = budget.amounts()
+    spent: dict[str, Decimal] = {}
+    # personnel a twelfth a month; operations faster (a new school buys its equipment early)
+    shares = {"personnel": Decimal("1") / 12, "operations": Decimal("0.46")}
+    for year_, month in budget_queries.budget_rules(year).months(year):
+        day = date(year_, month, 25)
+        if day >= today:
+            break
+        for line, share in shares.items():
+            budget_ops.record_spending(
+                budget,
+                {
+                    "line": line,
+                    "spent_on": day,
+                    "amount": round_half_up(amounts[line] * share),
+                    "description": "工资发放" if line == "personnel" else "教学设备与日常运行",
+                    "decision_ref": f"〔{year}〕第5号" if line == "operations" else None,
+                },
+                spent=spent,
+            )
+
+
+def _split_stages(profile: SchoolProfile, today: date) -> None:
     """Put the teaching staff of a combined school in its stages, in turn; the others serve all."""
     rows = [r for r in queries.staff_rows(profile.institution_id, today) if r.is_teaching]
     stages: tuple[Stage, ...] = profile.stages

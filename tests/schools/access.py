@@ -27,3 +27,18 @@ ACCESS = {
     "schools.staff": Access(SCHOOL_READ),
     "schools.staff_stage": Access(SCHOOL_WRITE, ("POST",)),
 }
+
+#: who keeps the lump-sum budget: the principal's office and finance
+SCHOOL_BUDGET = frozenset({"superuser", "institution_admin", "finance_officer"})
+
+ACCESS.update(
+    {
+        "schools.budget": Access(SCHOOL_READ),
+        "schools.budget_draft": Access(SCHOOL_BUDGET, ("POST",)),
+        "schools.budget_approve": Access(SCHOOL_BUDGET, ("POST",)),
+        "schools.budget_spending": Access(SCHOOL_BUDGET, ("POST",)),
+        "schools.budget_import": Access(SCHOOL_BUDGET, ("GET", "POST")),
+        "schools.budget_template": Access(SCHOOL_BUDGET),
+        "schools.budget_export": Access(SCHOOL_READ),
+    }
+)

@@ -31,6 +31,11 @@ def test_demo_schools_have_history_a_shortage_coming_and_are_seeded_once(app):
     assert db.session.scalar(
         select(func.count()).where(StaffStage.institution_id == nine_year.institution_id)
     )
+    from schools.budget import queries as budget_queries
+
+    for profile in pilots:
+        budget = budget_queries.budget_of(profile.institution_id, years[0].year)
+        assert budget is not None and budget.is_approved
     counts = db.session.scalar(select(func.count()).select_from(EnrolmentYear))
     again = seed.seed_demo_schools()
     assert any("未改动" in line for line in again)
