@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.modules import MenuItem, Module
-from schools import parameters
-from schools.permissions import SCHOOLS_VIEW
+from core.modules import MenuItem, Module, Seeder
+from schools import home, indicators, parameters, seed
+from schools import models as _models  # noqa: F401  (registers the tables)
+from schools.budget import views as _budget_views  # noqa: F401  (registers routes)
+from schools.budget.imports import SPENDING_IMPORTER
+from schools.imports import ENROLMENT_IMPORTER
+from schools.permissions import SCHOOLS_BUDGET, SCHOOLS_MANAGE, SCHOOLS_VIEW
+from schools.stages import SchoolType, Stage
 from schools.views import bp
 
 module = Module(
@@ -14,6 +19,8 @@ module = Module(
     label=_l("学校"),
     blueprints=(bp,),
     menu=(MenuItem(_l("学校"), "schools.index", SCHOOLS_VIEW, kind="school", order=30),),
+    home_sections=(home.pending,),
+    seeders=(Seeder("schools.demo", seed.seed_demo_schools, after=("hr.demo",)),),
     parameters=(parameters.ensure_defaults,),
     parameter_labels={
         "schools.grade_layout": _l("学段年级设置"),
@@ -25,5 +32,32 @@ module = Module(
         "schools.performance_pay": _l("绩效工资基础性与奖励性比例"),
         "schools.staff_congress": _l("教职工代表大会议事规则"),
     },
-    permissions=(SCHOOLS_VIEW,),
+    permissions=(SCHOOLS_VIEW, SCHOOLS_MANAGE, SCHOOLS_BUDGET),
+    audit_actions={
+        "school_profile.save": _l("保存学校概况"),
+        "enrolment.save": _l("填报分年级学生数"),
+        "staff_stage.set": _l("记录教职工学段"),
+        "school_budget.draft": _l("核算包干经费预算"),
+        "school_budget.approve": _l("登记理事会批准包干预算"),
+        "school_spending.record": _l("登记包干经费支出"),
+    },
+    audit_objects={
+        "SchoolProfile": _l("学校概况"),
+        "EnrolmentYear": _l("学年学生数"),
+        "SchoolBudget": _l("包干经费预算"),
+        "SchoolSpending": _l("包干经费支出"),
+    },
+    audit_fields={
+        "school_type": _l("办学类型"),
+        "is_lump_sum": _l("两自一包"),
+        "stage": _l("学段"),
+    },
+    audit_values={
+        "school_type": {t.value: t.label for t in SchoolType},
+        "stage": {s.value: s.label for s in Stage},
+    },
+    provides={
+        "importers": (ENROLMENT_IMPORTER, SPENDING_IMPORTER),
+        "indicators": indicators.INDICATORS,
+    },
 )

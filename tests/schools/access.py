@@ -1,7 +1,44 @@
 """Who may use the schools routes (merged into tests/test_permission_matrix.py)."""
 
-from tests.access import SECTORS, Access
+from tests.access import Access
+
+#: who reads a school's figures: the city, the sponsor and the school's office, HR and finance
+SCHOOL_READ = frozenset(
+    {
+        "superuser",
+        "staffing_office",
+        "sponsor",
+        "institution_admin",
+        "hr_officer",
+        "finance_officer",
+    }
+)
+#: who keeps the school's records: the principal's office and HR
+SCHOOL_WRITE = frozenset({"superuser", "institution_admin", "hr_officer"})
 
 ACCESS = {
-    "schools.index": Access(SECTORS),
+    "schools.index": Access(SCHOOL_READ),
+    "schools.overview": Access(SCHOOL_READ),
+    "schools.profile_edit": Access(SCHOOL_WRITE, ("GET", "POST")),
+    "schools.enrolment_edit": Access(SCHOOL_WRITE, ("GET", "POST")),
+    "schools.enrolment_import": Access(SCHOOL_WRITE, ("GET", "POST")),
+    "schools.enrolment_template": Access(SCHOOL_WRITE),
+    "schools.enrolment_export": Access(SCHOOL_READ),
+    "schools.staff": Access(SCHOOL_READ),
+    "schools.staff_stage": Access(SCHOOL_WRITE, ("POST",)),
 }
+
+#: who keeps the lump-sum budget: the principal's office and finance
+SCHOOL_BUDGET = frozenset({"superuser", "institution_admin", "finance_officer"})
+
+ACCESS.update(
+    {
+        "schools.budget": Access(SCHOOL_READ),
+        "schools.budget_draft": Access(SCHOOL_BUDGET, ("POST",)),
+        "schools.budget_approve": Access(SCHOOL_BUDGET, ("POST",)),
+        "schools.budget_spending": Access(SCHOOL_BUDGET, ("POST",)),
+        "schools.budget_import": Access(SCHOOL_BUDGET, ("GET", "POST")),
+        "schools.budget_template": Access(SCHOOL_BUDGET),
+        "schools.budget_export": Access(SCHOOL_READ),
+    }
+)

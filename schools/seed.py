@@ -1,0 +1,129 @@
+"""Schools for the demo city (``flask seed-demo``), after HR's staff.
+
+The two 武侯区 schools become 两自一包 schools with three school years of enrolment (a
+growing intake, so the projection shows the shortage coming); in the 九年一贯制 school the
+teaching staff are split between its two stages. 东湖中学 is a 完全中学 on the ordinary
+footing with this year's enrolment only. A school that already has a profile is left alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core.extensions import db
+from core.ids import china_today, make_credit_code
+from core.money import round_half_up
+from hr.models import Employment
+from institutions import seed as registry_seed
+from institutions.models import Institution
+from schools import operations, queries
+from schools.budget import operations as budget_ops
+from schools.budget import queries as budget_queries
+from schools.enrolment import GradeEnrolment
+from schools.models import SchoolProfile
+from schools.stages import Stage
+
+#: registry seed index -> (school type, 两自一包, {grade: students in the latest year},
+#: intake growth per year into the entry grades, years of history)
+DEMO_SCHOOLS = {
+    0: ("primary", True, {1: 225, 2: 210, 3: 200, 4: 190, 5: 185, 6: 180}, 20, 3),
+    1: (
+        "nine_year",
+        True,
+        {1: 180, 2: 170, 3: 160, 4: 150, 5: 140, 6: 135, 7: 150, 8: 145, 9: 140},
+        15,
+        3,
+    ),
+    2: ("complete_secondary", False, {7: 250, 8: 245, 9: 240, 10: 300, 11: 290, 12: 280}, 0, 1),
+}
+
+
+def _history(latest: dict[int, int], growth: int, years: int) -> list[dict[int, int]]:
+    """Return the grades of ``years`` school years ending with ``latest``, oldest first.
+
+    ``k`` years back, the entry grades had ``growth × k`` fewer pupils and the other grades
+    half that: the school has been filling up.
+    """
+    return [
+        {
+            grade: max(n - (growth * k if grade - 1 not in latest else growth * k // 2), 0)
+            for grade, n in latest.items()
+        }
+        for k in range(years - 1, -1, -1)
+    ]
+
+
+def seed_demo_schools() -> list[str]:
+    """Give the demo schools a profile, enrolment history and staff stages."""
+    today = china_today()
+    this_year = queries.school_year_of(today)
+    lines = ["", "演示学校："]
+    for index, (school_type, lump_sum, latest, growth, years) in DEMO_SCHOOLS.items():
+        row = registry_seed.INSTITUTIONS[index]
+        code = make_credit_code(row[2], row[6])
+        school = db.session.scalar(select(Institution).where(Institution.credit_code == code))
+        if school is None:
+            continue
+        if db.session.scalar(
+            select(SchoolProfile.id).where(SchoolProfile.institution_id == school.id)
+        ):
+            lines.append(f"  {school.name}：已有学校概况，未改动")
+            continue
+        profile = operations.save_profile(
+            school, {"school_type": school_type, "is_lump_sum": lump_sum}
+        )
+        history = _history(latest, growth, years)
+        for offset, grades in enumerate(history):
+            year = this_year - (len(history) - 1 - offset)
+            rows = [GradeEnrolment(g, -(-n // 45), n) for g, n in sorted(grades.items())]
+            operations.save_enrolment(profile, year, rows, today=today)
+        if len(profile.stages) > 1:
+            _split_stages(profile, today)
+        if lump_sum:
+            _budget(profile, this_year, today)
+        db.session.flush()
+        lines.append(
+            f"  {school.name}：{profile.type.label}，{'两自一包，' if lump_sum else ''}"
+            f"{years} 个学年的学生数"
+        )
+    return lines
+
+
+def _budget(profile: SchoolProfile, year: int, today: date) -> None:
+    """An approved lump sum for this school year, with the months so far spent."""
+    budget = budget_ops.draft_budget(
+        profile, year, [("智慧教室建设", Decimal("300000"))], today=today
+    )
+    budget_ops.approve_budget(budget, f"〔{year}〕第2号", date(year, 9, 5))
+    amounts = budget.amounts()
+    spent: dict[str, Decimal] = {}
+    # personnel a twelfth a month; operations faster (a new school buys its equipment early)
+    shares = {"personnel": Decimal("1") / 12, "operations": Decimal("0.46")}
+    for year_, month in budget_queries.budget_rules(year).months(year):
+        day = date(year_, month, 25)
+        if day >= today:
+            break
+        for line, share in shares.items():
+            budget_ops.record_spending(
+                budget,
+                {
+                    "line": line,
+                    "spent_on": day,
+                    "amount": round_half_up(amounts[line] * share),
+                    "description": "工资发放" if line == "personnel" else "教学设备与日常运行",
+                    "decision_ref": f"〔{year}〕第5号" if line == "operations" else None,
+                },
+                spent=spent,
+            )
+
+
+def _split_stages(profile: SchoolProfile, today: date) -> None:
+    """Put the teaching staff of a combined school in its stages, in turn; the others serve all."""
+    rows = [r for r in queries.staff_rows(profile.institution_id, today) if r.is_teaching]
+    stages: tuple[Stage, ...] = profile.stages
+    for number, row in enumerate(rows):
+        employment = db.session.get(Employment, row.employment_id)
+        operations.set_staff_stage(profile, employment, stages[number % len(stages)].value)

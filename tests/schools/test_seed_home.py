@@ -1,0 +1,68 @@
+"""The demo schools (seed-demo) and the home page's list of what a school has pending."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.extensions import db
+from core.ids import china_today
+from core.roles import Role
+from hr.seed import demo as hr_seed
+from institutions.seed import seed_registry_and_users
+from schools import operations, queries, seed
+from schools.enrolment import GradeEnrolment
+from schools.models import EnrolmentYear, SchoolProfile, StaffStage
+from tests.factories import create_employment, create_institution, create_user
+
+
+def test_demo_schools_have_history_a_shortage_coming_and_are_seeded_once(app):
+    seed_registry_and_users()
+    hr_seed.seed_demo_staff()
+    lines = seed.seed_demo_schools()
+    assert any("两自一包" in line for line in lines)
+    profiles = db.session.scalars(select(SchoolProfile)).all()
+    pilots = [p for p in profiles if p.is_lump_sum]
+    assert len(pilots) >= 1
+    for profile in pilots:
+        years = queries.enrolment_years(profile.institution_id)
+        assert len(years) == 3
+        assert years[0].year == queries.school_year_of(china_today())
+    nine_year = next(p for p in profiles if p.school_type == "nine_year")
+    assert db.session.scalar(
+        select(func.count()).where(StaffStage.institution_id == nine_year.institution_id)
+    )
+    from schools.budget import queries as budget_queries
+
+    for profile in pilots:
+        budget = budget_queries.budget_of(profile.institution_id, years[0].year)
+        assert budget is not None and budget.is_approved
+    counts = db.session.scalar(select(func.count()).select_from(EnrolmentYear))
+    again = seed.seed_demo_schools()
+    assert any("未改动" in line for line in again)
+    assert db.session.scalar(select(func.count()).select_from(EnrolmentYear)) == counts
+
+
+def test_home_lists_what_each_school_has_pending(client, login_as):
+    bare = create_institution(name="待填概况小学")
+    short = create_institution(name="缺员小学")
+    profile = operations.save_profile(short, {"school_type": "primary"})
+    year = queries.school_year_of(china_today())
+    operations.save_enrolment(profile, year, [GradeEnrolment(1, 5, 190)], today=china_today())
+    create_employment(short, identity="filed")
+    hr = create_user(Role.HR_OFFICER, institution=bare)
+    from core.auth.models import Membership
+
+    db.session.add(Membership(user_id=hr.id, role=Role.HR_OFFICER.value, institution_id=short.id))
+    db.session.flush()
+    body = login_as(hr).get("/").get_data(as_text=True)
+    section = body[body.index('id="schools-pending"') :]
+    assert "待填概况小学" in section and "尚未填写学校概况" in section
+    assert "缺员小学" in section and "教职工缺 9 人" in section
+
+
+def test_home_has_no_school_section_for_a_hospital_officer(client, login_as):
+    hospital = create_institution(kind="hospital")
+    body = (
+        login_as(create_user(Role.HR_OFFICER, institution=hospital)).get("/").get_data(as_text=True)
+    )
+    assert 'id="schools-pending"' not in body
