@@ -5,9 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module
-from hospitals import parameters
-from hospitals.permissions import HOSPITALS_VIEW
-from hospitals.views import bp
+from hospitals import home, parameters, reporting
+from hospitals import models as _models  # noqa: F401  (registers the tables)
+from hospitals import views as _views  # noqa: F401  (registers routes)
+from hospitals.blueprint import bp
+from hospitals.pay import views as _pay_views  # noqa: F401
+from hospitals.pay.imports import PAY_IMPORTER
+from hospitals.permissions import HOSPITALS_MANAGE, HOSPITALS_VIEW
+from hospitals.transition import views as _transition_views  # noqa: F401
 
 module = Module(
     name="hospitals",
@@ -20,5 +25,8 @@ module = Module(
         "hospitals.pay_gap": _l("同岗同酬差异容差"),
         "hospitals.leadership": _l("院级领导任期规则"),
     },
-    permissions=(HOSPITALS_VIEW,),
+    permissions=(HOSPITALS_VIEW, HOSPITALS_MANAGE),
+    audit_actions={"pay_records.import": _l("导入月度工资（同岗同酬分析）")},
+    home_sections=(home.pending,),
+    provides={"importers": [PAY_IMPORTER], "indicators": list(reporting.INDICATORS)},
 )
