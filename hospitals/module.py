@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.modules import MenuItem, Module
-from hospitals import home, parameters, reporting
+from core.modules import MenuItem, Module, Seeder
+from hospitals import home, parameters, reporting, seed
 from hospitals import models as _models  # noqa: F401  (registers the tables)
 from hospitals import views as _views  # noqa: F401  (registers routes)
 from hospitals.blueprint import bp
@@ -28,5 +28,6 @@ module = Module(
     permissions=(HOSPITALS_VIEW, HOSPITALS_MANAGE),
     audit_actions={"pay_records.import": _l("导入月度工资（同岗同酬分析）")},
     home_sections=(home.pending,),
+    seeders=(Seeder("hospitals.demo", seed.seed_demo_hospitals, after=("hr.demo",)),),
     provides={"importers": [PAY_IMPORTER], "indicators": list(reporting.INDICATORS)},
 )
