@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select
 
 from core.extensions import db
 from core.parameters import parameter
-from hospitals.models import PayRecord
+from hospitals.models import PAY_COMPONENTS, PayRecord
 from hospitals.paygap import PAY_GAP_KEY, GapReport, GapRules, identity_gaps
 from hospitals.paygap import PayRecord as GapInput
 from hospitals.periods import first_day
@@ -80,74 +81,90 @@ def _grade_on(posts, employment_id: int, day: date) -> str | None:
     return None
 
 
-def gap_inputs(institution_id: int, year: int) -> Iterator[GapInput]:
-    """Yield the year's pay records as the gap rule's input (months on a post only)."""
+#: The one column the query sums the post components into (see :func:`gap_inputs`).
+POST_SUM = "post_sum"
+
+
+def _staff(institution_id: int) -> dict[int, tuple[str, str, str, str]]:
+    """Return {employment id: (staff number, name, identity, department)}."""
+    rows = db.session.execute(
+        select(
+            Employment.id,
+            Employment.staff_number,
+            Person.name,
+            Employment.identity,
+            Department.name,
+        )
+        .join(Person, Person.id == Employment.person_id)
+        .outerjoin(Department, Department.id == Employment.department_id)
+        .where(Employment.institution_id == institution_id)
+    )
+    return {
+        employment_id: (number, name, identity, department or NO_DEPARTMENT)
+        for employment_id, number, name, identity, department in rows
+    }
+
+
+def gap_inputs(institution_id: int, year: int, rules: GapRules) -> Iterator[GapInput]:
+    """Yield the year's pay records as the gap rule's input (months on a post only).
+
+    The post components the rules compare are added up in SQL into one column
+    (``POST_SUM``), so a year of a large hospital's pay converts two amounts a row, not five;
+    pass the rules through :func:`summed_rules` to read it.
+    """
     posts = _posts(institution_id)
+    staff = _staff(institution_id)
+    unknown = set(rules.post_components) - set(PAY_COMPONENTS)
+    if unknown:
+        raise ValueError(f"unknown pay components {sorted(unknown)}")
+    columns = [getattr(PayRecord, name) for name in rules.post_components]
+    post_sum = columns[0]
+    for column in columns[1:]:
+        post_sum = post_sum + column
+    performance = getattr(PayRecord, rules.performance_component)
     rows = db.session.execute(
         select(
             PayRecord.employment_id,
             PayRecord.period,
-            PayRecord.post_pay,
-            PayRecord.scale_pay,
-            PayRecord.basic_performance,
-            PayRecord.reward_performance,
-            PayRecord.allowances,
+            post_sum,
+            performance,
             PayRecord.performance_score,
-            Person.name,
-            Employment.staff_number,
-            Employment.identity,
-            Department.name,
-        )
-        .join(Employment, Employment.id == PayRecord.employment_id)
-        .join(Person, Person.id == Employment.person_id)
-        .outerjoin(Department, Department.id == Employment.department_id)
-        .where(
+        ).where(
             PayRecord.institution_id == institution_id,
             PayRecord.period.between(f"{year:04d}-01", f"{year:04d}-12"),
         )
     )
     days: dict[str, date] = {}
-    for (
-        employment_id,
-        period,
-        post_pay,
-        scale_pay,
-        basic,
-        reward,
-        allowances,
-        score,
-        name,
-        staff_number,
-        identity,
-        department,
-    ) in rows:
+    performance_key = rules.performance_component
+    for employment_id, period, post, reward, score in rows:
         day = days.get(period)
         if day is None:
             day = days[period] = first_day(period)
         grade = _grade_on(posts, employment_id, day)
         if grade is None:
             continue
+        number, name, identity, department = staff[employment_id]
         yield GapInput(
-            person=staff_number,
+            person=number,
             name=name,
-            department=department or NO_DEPARTMENT,
+            department=department,
             grade=grade,
             identity=identity,
-            components={
-                "post_pay": post_pay,
-                "scale_pay": scale_pay,
-                "basic_performance": basic,
-                "reward_performance": reward,
-                "allowances": allowances,
-            },
+            components={POST_SUM: post, performance_key: reward},
             score=score,
             month=(int(period[:4]), int(period[5:7])),
         )
 
 
+def summed_rules(rules: GapRules) -> GapRules:
+    """Return the rules reading the post components from the one summed column."""
+    return replace(rules, post_components=(POST_SUM,))
+
+
 def gap_report(institution_id: int, year: int, on: date) -> GapReport:
     """Return the identity gaps of a hospital's year of pay, by department and post grade."""
-    return identity_gaps(gap_inputs(institution_id, year), gap_rules(on))
+    rules = gap_rules(on)
+    return identity_gaps(gap_inputs(institution_id, year, rules), summed_rules(rules))
 
 
 def records_count(institution_id: int, year: int) -> int:

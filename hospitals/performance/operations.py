@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from core import audit
 from core.errors import Refusal
@@ -133,15 +133,18 @@ def allocate_scheme(scheme: PerformanceScheme) -> rules.Allocation:
     person_figures: dict[int, dict[int, dict[str, Decimal]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    for figure in db.session.scalars(
-        select(IndicatorFigure).where(IndicatorFigure.scheme_id == scheme.id)
+    for department_id, employment_id, indicator, value in db.session.execute(
+        select(
+            IndicatorFigure.department_id,
+            IndicatorFigure.employment_id,
+            IndicatorFigure.indicator,
+            IndicatorFigure.value,
+        ).where(IndicatorFigure.scheme_id == scheme.id)
     ):
-        if figure.employment_id is None:
-            department_figures[figure.department_id][figure.indicator] = figure.value
+        if employment_id is None:
+            department_figures[department_id][indicator] = value
         else:
-            person_figures[figure.department_id][figure.employment_id][figure.indicator] = (
-                figure.value
-            )
+            person_figures[department_id][employment_id][indicator] = value
     if not department_figures:
         raise HospitalsRefusal(msg("还没有导入科室指标数据"), field="figures")
     department_points = points.department_points(pure.indicators, department_figures, names)
@@ -184,16 +187,19 @@ def allocate_scheme(scheme: PerformanceScheme) -> rules.Allocation:
         [rules.Department(d, names[d], p) for d, p in department_points.items()],
         people,
     )
-    db.session.add_all(
-        PerformanceShare(
-            scheme_id=scheme.id,
-            employment_id=share.key,
-            department_id=share.department,
-            score=share.score,
-            amount=share.amount,
-        )
+    # one multi-row INSERT, not an ORM object per person
+    shares = [
+        {
+            "scheme_id": scheme.id,
+            "employment_id": share.key,
+            "department_id": share.department,
+            "score": share.score,
+            "amount": share.amount,
+        }
         for share in allocation.people()
-    )
+    ]
+    if shares:
+        db.session.execute(insert(PerformanceShare), shares)
     scheme.status = SchemeStatus.ALLOCATED.value
     db.session.flush()
     audit.record(

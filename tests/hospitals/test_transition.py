@@ -252,7 +252,7 @@ def test_months_without_a_post_are_not_compared(hospital, staff):
         )
     )
     db.session.flush()
-    assert list(pay_queries.gap_inputs(hospital.id, 2026)) == []
+    assert list(pay_queries.gap_inputs(hospital.id, 2026, pay_queries.gap_rules(ON))) == []
 
 
 def test_the_import_refuses_the_whole_file_naming_each_problem(hospital, staff, client, login_as):
