@@ -15,6 +15,8 @@ from sqlalchemy import Select, case, func, select
 
 from core.extensions import db
 from hospitals.findings import percent
+from hospitals.models import PerformanceScheme, SchemeStatus
+from hospitals.periods import period_of
 from hospitals.transition.queries import employed_on, on_post
 from hr.models import Employment
 from institutions.indicators import Indicator
@@ -55,6 +57,32 @@ def staff_without_post(ids: Select, on: date) -> Mapping[int, int]:
     }
 
 
+def _months_back(on: date, months: int) -> str:
+    year, month = on.year, on.month - months
+    while month < 1:
+        year, month = year - 1, month + 12
+    return f"{year:04d}-{month:02d}"
+
+
+def approved_schemes(ids: Select, on: date) -> Mapping[int, int]:
+    """How many of the last 12 pay months (to ``on``'s) have an approved performance scheme.
+
+    Only schemes that passed the rules can be stored and approved, so this counts months
+    paid by a compliant post-and-performance scheme (no revenue-linked indicator).
+    """
+    rows = db.session.execute(
+        select(PerformanceScheme.institution_id, func.count())
+        .where(
+            PerformanceScheme.institution_id.in_(ids.scalar_subquery()),
+            PerformanceScheme.status == SchemeStatus.APPROVED.value,
+            PerformanceScheme.period > _months_back(on, 12),
+            PerformanceScheme.period <= period_of(on),
+        )
+        .group_by(PerformanceScheme.institution_id)
+    )
+    return dict(rows.all())
+
+
 INDICATORS = (
     Indicator(
         key="hospitals.post_coverage",
@@ -72,5 +100,16 @@ INDICATORS = (
         owner="hospitals",
         provide=staff_without_post,
         kinds=frozenset({InstitutionKind.HOSPITAL.value}),
+    ),
+    Indicator(
+        key="hospitals.approved_scheme_months",
+        label=_l("近 12 个月按合规绩效方案分配的月数"),
+        unit=_l("个月"),
+        owner="hospitals",
+        provide=approved_schemes,
+        kinds=frozenset({InstitutionKind.HOSPITAL.value}),
+        description=_l(
+            "奖励性绩效按已批准的岗位绩效方案分配（不与药品、耗材、检查、化验收入挂钩）的月数"
+        ),
     ),
 )

@@ -23,6 +23,7 @@ from hospitals.performance.inputs import approved_amounts
 from hospitals.performance.lines import format_lines, parse_lines
 from hospitals.scheme import SchemeIndicator
 from hr.models import DepartmentKind, Identity
+from institutions.indicators import values
 from institutions.models import InstitutionKind
 from payroll.inputs import collect
 from tests.factories import (
@@ -341,6 +342,7 @@ def test_hr_builds_allocates_and_approves_in_the_browser_flow(hospital, wards, c
     assert client.post(f"{base}/{scheme.id}/allocate").status_code == 302
     page = client.get(f"{base}/{scheme.id}")
     assert "已分配，待批准" in page.get_data(as_text=True)
+    assert "1 个绩效方案待批准" in client.get("/").get_data(as_text=True)
     assert client.post(f"{base}/{scheme.id}/approve").status_code == 302
     db.session.refresh(scheme)
     assert scheme.status == SchemeStatus.APPROVED
@@ -348,6 +350,10 @@ def test_hr_builds_allocates_and_approves_in_the_browser_flow(hospital, wards, c
         select(func.sum(PerformanceShare.amount)).where(PerformanceShare.scheme_id == scheme.id)
     )
     assert total == Decimal("9000.00")
+    found = values(["hospitals.approved_scheme_months"], [hospital.id], date(2026, 12, 5))
+    assert found["hospitals.approved_scheme_months"] == {hospital.id: 1}
+    later = values(["hospitals.approved_scheme_months"], [hospital.id], date(2027, 12, 1))
+    assert later["hospitals.approved_scheme_months"] == {}
     export = client.get(f"{base}/{scheme.id}/export")
     assert export.status_code == 200 and export.mimetype.endswith("sheet")
     listing = client.get(base)
