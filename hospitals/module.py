@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.modules import MenuItem, Module
-from hospitals import parameters
-from hospitals.permissions import HOSPITALS_VIEW
-from hospitals.views import bp
+from core.modules import MenuItem, Module, Seeder
+from hospitals import home, parameters, reporting, seed
+from hospitals import models as _models  # noqa: F401  (registers the tables)
+from hospitals import views as _views  # noqa: F401  (registers routes)
+from hospitals.blueprint import bp
+from hospitals.pay import views as _pay_views  # noqa: F401
+from hospitals.pay.imports import PAY_IMPORTER
+from hospitals.performance import inputs as performance_inputs
+from hospitals.performance import views as _performance_views  # noqa: F401
+from hospitals.performance.imports import FIGURES_IMPORTER
+from hospitals.permissions import HOSPITALS_MANAGE, HOSPITALS_VIEW
+from hospitals.transition import views as _transition_views  # noqa: F401
 
 module = Module(
     name="hospitals",
@@ -20,5 +28,26 @@ module = Module(
         "hospitals.pay_gap": _l("同岗同酬差异容差"),
         "hospitals.leadership": _l("院级领导任期规则"),
     },
-    permissions=(HOSPITALS_VIEW,),
+    permissions=(HOSPITALS_VIEW, HOSPITALS_MANAGE),
+    audit_actions={
+        "pay_records.import": _l("导入月度工资（同岗同酬分析）"),
+        "performance_scheme.create": _l("新建绩效方案"),
+        "performance_scheme.update": _l("修改绩效方案"),
+        "performance_scheme.allocate": _l("计算绩效分配"),
+        "performance_scheme.approve": _l("批准绩效方案"),
+        "performance_figures.import": _l("导入绩效指标数据"),
+    },
+    audit_objects={"PerformanceScheme": _l("绩效方案")},
+    audit_fields={
+        "PerformanceScheme.pool": _l("绩效总额"),
+        "PerformanceScheme.floor": _l("保底额"),
+        "PerformanceScheme.period": _l("月份"),
+    },
+    home_sections=(home.pending,),
+    seeders=(Seeder("hospitals.demo", seed.seed_demo_hospitals, after=("hr.demo",)),),
+    provides={
+        "importers": [PAY_IMPORTER, FIGURES_IMPORTER],
+        "indicators": list(reporting.INDICATORS),
+        "payroll_inputs": [performance_inputs.PROVIDER],
+    },
 )

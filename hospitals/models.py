@@ -1,0 +1,161 @@
+"""What the hospitals module keeps: monthly pay records for the identity-gap analysis, and
+performance schemes with their indicator figures and the amounts they allocate.
+
+Staff, departments, posts and contracts are HR's (``hr.models``); this package reads them and
+keeps only what 两转一去 adds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models import Money, TimestampMixin, UTCDateTime
+
+#: The pay components a monthly pay record holds, in 月度工资 order (DOMAIN.md §9).
+PAY_COMPONENTS = ("post_pay", "scale_pay", "basic_performance", "reward_performance", "allowances")
+
+
+class PayRecord(TimestampMixin, db.Model):
+    """One person's pay for one month, by component, with the month's performance score.
+
+    Imported from the hospital's monthly pay table (月度工资) so the identity gaps on one
+    post can be found (``hospitals.paygap``). A month imported again replaces the person's
+    record for that month.
+    """
+
+    __tablename__ = "hospital_pay_records"
+    __table_args__ = (
+        UniqueConstraint("employment_id", "period"),
+        Index("ix_hospital_pay_records_institution_period", "institution_id", "period"),
+        CheckConstraint("performance_score IS NULL OR performance_score >= 0", name="score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))
+    #: the pay month, "YYYY-MM"
+    period: Mapped[str] = mapped_column(String(7))
+    #: 岗位工资
+    post_pay: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    #: 薪级工资
+    scale_pay: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    #: 基础性绩效
+    basic_performance: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    #: 奖励性绩效
+    reward_performance: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    #: 津贴补贴
+    allowances: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    #: 绩效分值 of the month (None: not scored)
+    performance_score: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+
+    employment = relationship("Employment")
+
+    def __repr__(self) -> str:
+        return f"<PayRecord {self.employment_id} {self.period}>"
+
+
+class SchemeStatus(StrEnum):
+    """Where a performance scheme stands."""
+
+    DRAFT = "draft"  # indicators and figures may change
+    ALLOCATED = "allocated"  # amounts computed, awaiting approval
+    APPROVED = "approved"  # locked; the amounts go to the period's payroll run
+
+
+class PerformanceScheme(TimestampMixin, db.Model):
+    """岗位绩效方案 of one hospital for one pay month: the pool and the weighted indicators."""
+
+    __tablename__ = "performance_schemes"
+    __table_args__ = (
+        UniqueConstraint("institution_id", "period"),
+        CheckConstraint("pool >= 0", name="pool_not_negative"),
+        CheckConstraint("floor IS NULL OR floor >= 0", name="floor_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    #: the pay month whose run pays it, "YYYY-MM"
+    period: Mapped[str] = mapped_column(String(7))
+    #: the approved 奖励性绩效 total to allocate
+    pool: Mapped[Decimal] = mapped_column(Money)
+    #: the least anyone may be allocated (None: no floor)
+    floor: Mapped[Decimal | None] = mapped_column(Money)
+    #: a ``SchemeStatus`` value
+    status: Mapped[str] = mapped_column(String(16), default=SchemeStatus.DRAFT.value)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    indicators: Mapped[list[SchemeIndicator]] = relationship(
+        back_populates="scheme", cascade="all, delete-orphan", order_by="SchemeIndicator.id"
+    )
+    institution = relationship("Institution")
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == SchemeStatus.APPROVED
+
+    def __repr__(self) -> str:
+        return f"<PerformanceScheme {self.institution_id} {self.period}>"
+
+
+class SchemeIndicator(db.Model):
+    """An indicator of a scheme and its weight in percent."""
+
+    __tablename__ = "performance_scheme_indicators"
+    __table_args__ = (UniqueConstraint("scheme_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("performance_schemes.id", ondelete="CASCADE"))
+    #: a key of ``hospitals.indicators.ALLOWED``
+    key: Mapped[str] = mapped_column(String(48))
+    weight: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+
+    scheme: Mapped[PerformanceScheme] = relationship(back_populates="indicators")
+
+
+class IndicatorFigure(db.Model):
+    """A department's (or one person's) raw value of an indicator for a scheme's month."""
+
+    __tablename__ = "performance_figures"
+    __table_args__ = (
+        UniqueConstraint("scheme_id", "department_id", "employment_id", "indicator"),
+        CheckConstraint("value >= 0", name="value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(
+        ForeignKey("performance_schemes.id", ondelete="CASCADE"), index=True
+    )
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    #: None: the department's own figure; else one person's in that department
+    employment_id: Mapped[int | None] = mapped_column(ForeignKey("employments.id"))
+    indicator: Mapped[str] = mapped_column(String(48))
+    value: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+
+
+class PerformanceShare(db.Model):
+    """What an allocated scheme gives one person (奖励性绩效 for the scheme's month)."""
+
+    __tablename__ = "performance_shares"
+    __table_args__ = (
+        UniqueConstraint("scheme_id", "employment_id"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(
+        ForeignKey("performance_schemes.id", ondelete="CASCADE"), index=True
+    )
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    #: Σ weight × score ÷ 100
+    score: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    employment = relationship("Employment")

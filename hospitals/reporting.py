@@ -1,0 +1,115 @@
+"""The figures hospitals report upward (institutions/indicators.py): post coverage.
+
+Each provider answers for a whole scope in one query, so the staffing office's dashboard
+over thousands of institutions runs one query per figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from fractions import Fraction
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, case, func, select
+
+from core.extensions import db
+from hospitals.findings import percent
+from hospitals.models import PerformanceScheme, SchemeStatus
+from hospitals.periods import period_of
+from hospitals.transition.queries import employed_on, on_post
+from hr.models import Employment
+from institutions.indicators import Indicator
+from institutions.models import Institution, InstitutionKind
+
+
+def _counts(ids: Select, on: date) -> list[tuple[int, int, int]]:
+    return db.session.execute(
+        select(
+            Employment.institution_id,
+            func.count(),
+            func.sum(case((on_post(on), 1), else_=0)),
+        )
+        .join(Institution, Institution.id == Employment.institution_id)
+        .where(
+            Employment.institution_id.in_(ids.scalar_subquery()),
+            Institution.kind == InstitutionKind.HOSPITAL.value,
+            employed_on(on),
+        )
+        .group_by(Employment.institution_id)
+    ).all()
+
+
+def post_coverage(ids: Select, on: date) -> Mapping[int, object]:
+    """Percent of a hospital's staff (every identity) holding a post on ``on``."""
+    return {
+        institution_id: percent(Fraction(int(posted or 0), staff))
+        for institution_id, staff, posted in _counts(ids, on)
+        if staff
+    }
+
+
+def staff_without_post(ids: Select, on: date) -> Mapping[int, int]:
+    """How many of a hospital's staff hold no post on ``on``."""
+    return {
+        institution_id: staff - int(posted or 0)
+        for institution_id, staff, posted in _counts(ids, on)
+    }
+
+
+def _months_back(on: date, months: int) -> str:
+    year, month = on.year, on.month - months
+    while month < 1:
+        year, month = year - 1, month + 12
+    return f"{year:04d}-{month:02d}"
+
+
+def approved_schemes(ids: Select, on: date) -> Mapping[int, int]:
+    """How many of the last 12 pay months (to ``on``'s) have an approved performance scheme.
+
+    Only schemes that passed the rules can be stored and approved, so this counts months
+    paid by a compliant post-and-performance scheme (no revenue-linked indicator).
+    """
+    rows = db.session.execute(
+        select(PerformanceScheme.institution_id, func.count())
+        .where(
+            PerformanceScheme.institution_id.in_(ids.scalar_subquery()),
+            PerformanceScheme.status == SchemeStatus.APPROVED.value,
+            PerformanceScheme.period > _months_back(on, 12),
+            PerformanceScheme.period <= period_of(on),
+        )
+        .group_by(PerformanceScheme.institution_id)
+    )
+    return dict(rows.all())
+
+
+INDICATORS = (
+    Indicator(
+        key="hospitals.post_coverage",
+        label=_l("医院已聘岗位人员比例"),
+        unit="%",
+        owner="hospitals",
+        provide=post_coverage,
+        kinds=frozenset({InstitutionKind.HOSPITAL.value}),
+        description=_l("在职人员（不论编制内外）中聘用在岗位上的比例（身份管理转向岗位管理）"),
+    ),
+    Indicator(
+        key="hospitals.staff_without_post",
+        label=_l("医院未聘岗位人数"),
+        unit=_l("人"),
+        owner="hospitals",
+        provide=staff_without_post,
+        kinds=frozenset({InstitutionKind.HOSPITAL.value}),
+    ),
+    Indicator(
+        key="hospitals.approved_scheme_months",
+        label=_l("近 12 个月按合规绩效方案分配的月数"),
+        unit=_l("个月"),
+        owner="hospitals",
+        provide=approved_schemes,
+        kinds=frozenset({InstitutionKind.HOSPITAL.value}),
+        description=_l(
+            "奖励性绩效按已批准的岗位绩效方案分配（不与药品、耗材、检查、化验收入挂钩）的月数"
+        ),
+    ),
+)
