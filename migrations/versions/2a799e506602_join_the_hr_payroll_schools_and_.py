@@ -1,0 +1,23 @@
+"""Join the branches this session's modules grew from one head: HR's contract and
+appointment changes, payroll's runs, the schools' and the hospitals' tables. They touch
+different tables, so the order between them does not matter.
+
+Revision ID: 2a799e506602
+Revises: 4950b3fc63fd, 6170b02fe335, c4a1e2b7d9f3, d8558ecbf40a
+Create Date: 2026-11-27 18:44:29.402546
+
+"""
+
+# revision identifiers, used by Alembic.
+revision = "2a799e506602"
+down_revision = ("4950b3fc63fd", "6170b02fe335", "c4a1e2b7d9f3", "d8558ecbf40a")
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
