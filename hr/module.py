@@ -87,6 +87,9 @@ module = Module(
         "correction_reason": _l("更正理由"),
         "year": _l("年度"),
         "excellent_cap": _l("优秀比例上限"),
+        "opened_early": _l("提前开启（12 月前）"),
+        "closed_early": _l("提前关闭（12 月前）"),
+        "warnings": _l("提示"),
     },
     audit_values={
         "identity": Identity._labels(),
@@ -120,6 +123,8 @@ module = Module(
         "hr.starting_steps": _l("起点薪级"),
         "hr.probation": _l("试用期上限"),
         "hr.appraisal_excellent_cap": _l("年度考核优秀比例上限"),
+        "hr.appraisal_round_month": _l("年度考核开始月份"),
+        "hr.title_grades": _l("职称对应的专业技术岗位等级"),
         "hr.salary_step_max": _l("最高薪级"),
         "hr.fund_rate_range": _l("住房公积金缴存比例范围"),
         "hr.entry.max_future_days": _l("入职日期最多提前天数"),

@@ -236,3 +236,19 @@ def round_people(round_: AppraisalRound, per_page: int, q=None, grade=None):
         max_per_page=per_page,
         error_out=False,
     )
+
+
+def open_round_years(institution_ids) -> dict[int, list[int]]:
+    """Return {institution id: years of its appraisal rounds still open}, oldest first."""
+    stmt = (
+        select(AppraisalRound.institution_id, AppraisalRound.year)
+        .where(
+            AppraisalRound.institution_id.in_(sorted(set(institution_ids))),
+            AppraisalRound.closed_at.is_(None),
+        )
+        .order_by(AppraisalRound.institution_id, AppraisalRound.year)
+    )
+    found: dict[int, list[int]] = {}
+    for institution_id, year in db.session.execute(stmt).tuples():
+        found.setdefault(institution_id, []).append(year)
+    return found

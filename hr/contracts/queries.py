@@ -97,3 +97,18 @@ def uncovered_summary(institution_id: int, limit: int) -> tuple[int, list[Employ
     count = db.session.scalar(stmt.with_only_columns(func.count(Employment.id)))
     first = list(db.session.scalars(stmt.order_by(Employment.staff_number).limit(limit)))
     return count, first
+
+
+def count_expiring(institution_ids, within: int, today: date) -> dict[int, int]:
+    """Return {institution id: active contracts ending within ``within`` days (or past)}."""
+    stmt = (
+        select(Contract.institution_id, func.count())
+        .where(
+            Contract.institution_id.in_(sorted(set(institution_ids))),
+            Contract.status == ContractStatus.ACTIVE.value,
+            Contract.end_on.is_not(None),
+            Contract.end_on <= rules.expiry_cutoff(today, within),
+        )
+        .group_by(Contract.institution_id)
+    )
+    return dict(db.session.execute(stmt).tuples().all())

@@ -3,7 +3,7 @@ listed on the staff page and counted, with a link, in the HR officer's home sect
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -144,3 +144,29 @@ def test_staff_without_a_contract_or_a_step_are_listed_and_counted(client, login
     assert f"/hr/{school.id}/staff?contract=missing&amp;status=active" in section
     section = home.split(f'id="hr-pending-pay-{school.id}"')[1].split("</li>")[0]
     assert f"/hr/{school.id}/staff?pay=missing&amp;status=active" in section
+
+
+def test_the_home_section_lists_expiring_contracts_and_open_rounds(client, login_as, school):
+    from hr.models import AppraisalRound
+
+    today = china_today()
+    soon = create_employment(school, create_person(name="快到期"), start_on=date(2020, 9, 1))
+    sign_contract(
+        soon,
+        {
+            "contract_type": "fixed_term",
+            "start_on": date(2020, 9, 1),
+            "end_on": today + timedelta(days=20),
+            "probation_months": 0,
+        },
+    )
+    db.session.add(AppraisalRound(institution_id=school.id, year=2025))
+    officer = create_user(Role.HR_OFFICER, institution=school)
+    db.session.commit()
+    home = login_as(officer).get("/").get_data(as_text=True)
+    section = home.split(f'id="hr-pending-expiring-{school.id}"')[1].split("</li>")[0]
+    assert "60 天内到期的合同" in section and "1 份" in section
+    assert f"/hr/{school.id}/contracts?within=60#expiring-title" in section
+    section = home.split(f'id="hr-pending-round-{school.id}-2025"')[1].split("</li>")[0]
+    assert "2025 年度考核进行中" in section
+    assert f"/hr/{school.id}/appraisals/2025" in section
