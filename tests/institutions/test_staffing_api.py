@@ -138,8 +138,9 @@ def test_indicators_say_which_are_not_yet_reported(client, city):
     by_key = {i["key"]: i for i in catalogue}
     assert by_key["staff.establishment"]["reported"] is True
     assert by_key["governance.meetings_held"]["reported"] is True
-    assert by_key["hospitals.post_coverage"]["reported"] is False
-    values = get(client, "/api/v1/indicators/hospitals.post_coverage", city["city"]).json
+    # an indicator the dashboard expects from a module that does not provide it (yet)
+    missing = next(k for k, i in by_key.items() if not i["reported"])
+    values = get(client, f"/api/v1/indicators/{missing}", city["city"]).json
     assert values["reported"] is False and all(v["value"] is None for v in values["items"])
     staffed = get(client, "/api/v1/indicators/staff.establishment", city["sponsor"]).json
     assert staffed["reported"] is True and len(staffed["items"]) == 3

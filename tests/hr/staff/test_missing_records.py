@@ -67,7 +67,7 @@ def test_a_hire_through_the_form_creates_the_pay_records(school):
 
 def test_a_hire_through_the_roster_import_creates_the_pay_records(school):
     from core.excel import read_workbook
-    from hr.roster.checks import check_roster
+    from hr.roster.checks import plan_roster
     from hr.roster.excel import ROSTER_SPEC
     from hr.roster.operations import import_roster
     from tests.hr.departments.test_departments import _row, _xlsx
@@ -76,8 +76,9 @@ def test_a_hire_through_the_roster_import_creates_the_pay_records(school):
         save_plan(school, year, {("professional", 10): 5})
     rows = [_row(school.credit_code, n, None) for n in (1, 2, 3)]
     result = read_workbook(_xlsx(rows), ROSTER_SPEC)
-    assert check_roster(result.rows, institution=school) == []
-    import_roster(result.rows)
+    errors, plan = plan_roster(result.rows, institution=school)
+    assert errors == []
+    import_roster(plan)
     assert (
         db.session.scalar(select(func.count()).where(Employment.institution_id == school.id)) == 3
     )
