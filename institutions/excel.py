@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.excel import Column, Spec
 from core.ids import normalize_credit_code
-from core.regions import REGIONS
+from core.regions import REGIONS, region_name
 from institutions.models import FundingClass, InstitutionKind
 
 KIND_BY_LABEL = {str(k.label): k.value for k in InstitutionKind}
@@ -78,7 +78,7 @@ def export_row(institution) -> dict:
         "credit_code": institution.credit_code,
         "name": institution.name,
         "kind": institution.kind_label,
-        "district_code": institution.district_name,
+        "district_code": region_name(institution.district_code),
         "sponsor": institution.sponsor.name,
         "funding_class": institution.funding_class,
         "legal_representative": institution.legal_representative,
