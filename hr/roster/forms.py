@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 
-from institutions.forms import ImportForm
+from institutions.registry.forms import ImportForm
 
 
 class RosterImportForm(ImportForm):

@@ -12,7 +12,7 @@ from core.i18n import Msg
 from core.permissions import Scope
 from core.roles import Role
 from institutions.models import Institution, Sponsor
-from institutions.queries import name_and_code
+from institutions.registry.queries import name_and_code
 
 #: What the account page lists as the account's history (sign-ins are in the audit trail).
 HISTORY_ACTIONS = (

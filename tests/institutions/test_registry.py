@@ -12,8 +12,8 @@ from core.excel import read_workbook
 from core.extensions import db
 from core.ids import make_credit_code
 from core.roles import Role
-from institutions.excel import REGISTRY_EXPORT
 from institutions.models import Institution
+from institutions.registry.excel import REGISTRY_EXPORT
 from tests.factories import create_institution, create_sponsor, create_user
 
 

@@ -14,7 +14,6 @@ from core.forms import choices
 from core.i18n import msg
 from core.ids import clean_credit_code, credit_code_check_char, credit_code_problem
 from core.regions import REGIONS
-from institutions.consistency import RegistryWarning, registry_warnings
 from institutions.models import (
     FUNDING_LABELS,
     KIND_LABELS,
@@ -24,7 +23,8 @@ from institutions.models import (
     InstitutionStatus,
     Sponsor,
 )
-from institutions.queries import name_and_code
+from institutions.registry.consistency import RegistryWarning, registry_warnings
+from institutions.registry.queries import name_and_code
 
 #: rendered in the reader's language when the page is drawn
 DISTRICT_CHOICES = [(code, name_and_code(msg(name), code)) for code, name in REGIONS.items()]

@@ -10,8 +10,8 @@ from sqlalchemy import Select, bindparam, func, or_, select
 from core.extensions import db
 from core.i18n import Msg, msg
 from core.permissions import Scope
-from institutions.consistency import registry_warnings
 from institutions.models import Institution, Sponsor
+from institutions.registry.consistency import registry_warnings
 
 INSTITUTION_SORTS = {
     "name": Institution.name,
