@@ -237,3 +237,22 @@ def test_error_pages_read_in_english(app, client, login_as, monkeypatch):
     for code, response in pages.items():
         assert response.status_code == code
         assert chinese_left(response.get_data(as_text=True), data) == [], code
+
+
+def test_the_english_catalog_holds_no_chinese_outside_quotes():
+    """Every English message is English: Chinese only as a 文号 or a quoted term."""
+    from babel.messages.pofile import read_po
+
+    from core.config import ROOT
+
+    with open(ROOT / "translations/en/LC_MESSAGES/messages.po", "rb") as po:
+        catalog = read_po(po)
+    left = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        found = [run for text in strings for run in chinese_left(text or "", None)]
+        if found:
+            left[message.id if isinstance(message.id, str) else message.id[0]] = found
+    assert left == {}
