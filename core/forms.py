@@ -7,14 +7,28 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.i18n import Msg
+
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
-    """Return select options from (value, label) pairs, in WTForms' current form."""
-    return [SelectChoice(value, label) for value, label in pairs]
+    """Return select options from (value, label) pairs, in WTForms' current form.
+
+    A plain-text label is translated when the page is drawn, not now: forms build their
+    options when their module is imported, where an enum's ``label`` is still the Chinese
+    source text (a label the catalog does not know, such as a name, shows as it is).
+    """
+    return [SelectChoice(value, _at_render(label)) for value, label in pairs]
+
+
+def _at_render(label: Any) -> Any:
+    if isinstance(label, str) and not isinstance(label, Markup) and label:
+        return Msg(label)
+    return label
 
 
 def choice_values(field) -> set:

@@ -17,7 +17,7 @@ from core.modules import MenuItem, platform
 from core.money import format_money
 from core.notifications import unread_count
 from core.permissions import can, scope_for
-from core.regions import region_name
+from core.regions import region_label
 from core.roles import Role
 
 
@@ -175,7 +175,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.filters["object_label"] = object_label
     app.jinja_env.filters["readable_changes"] = readable_changes
-    app.jinja_env.filters["region_name"] = region_name
+    app.jinja_env.filters["region_name"] = region_label  # in the reader's language
     app.jinja_env.filters["mask_id"] = mask_citizen_id
     app.jinja_env.filters["datetime"] = lambda value: (
         format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""

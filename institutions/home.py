@@ -7,9 +7,9 @@ from sqlalchemy import select
 from core.extensions import db
 from core.home import Section
 from core.permissions import scope_for
-from institutions import queries
 from institutions.models import Institution, InstitutionKind
 from institutions.permissions import REGISTRY_MANAGE, REGISTRY_VIEW
+from institutions.registry import queries
 
 
 def registry_overview(user) -> Section | None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.models import TimestampMixin
-from core.regions import region_name
+from core.regions import region_label
 
 
 class InstitutionKind(StrEnum):
@@ -36,6 +36,17 @@ class FundingClass(StrEnum):
 
     PUBLIC_WELFARE_1 = "公益一类"
     PUBLIC_WELFARE_2 = "公益二类"
+
+    @property
+    def label(self) -> str:
+        """The class in the reader's language (the value itself is the Chinese name)."""
+        return str(FUNDING_LABELS[self])
+
+
+FUNDING_LABELS = {
+    FundingClass.PUBLIC_WELFARE_1: _l("公益一类"),
+    FundingClass.PUBLIC_WELFARE_2: _l("公益二类"),
+}
 
 
 class InstitutionStatus(StrEnum):
@@ -68,7 +79,8 @@ class Sponsor(TimestampMixin, db.Model):
 
     @property
     def district_name(self) -> str:
-        return region_name(self.district_code)
+        """The district's name in the reader's language (Excel files use ``region_name``)."""
+        return region_label(self.district_code)
 
     def __repr__(self) -> str:
         return f"<Sponsor {self.name}>"
@@ -106,8 +118,16 @@ class Institution(TimestampMixin, db.Model):
         return InstitutionStatus(self.status).label
 
     @property
+    def funding_class_label(self) -> str:
+        try:
+            return FundingClass(self.funding_class).label
+        except ValueError:
+            return self.funding_class
+
+    @property
     def district_name(self) -> str:
-        return region_name(self.district_code)
+        """The district's name in the reader's language (Excel files use ``region_name``)."""
+        return region_label(self.district_code)
 
     def __repr__(self) -> str:
         return f"<Institution {self.credit_code} {self.name}>"

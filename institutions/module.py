@@ -8,10 +8,15 @@ from core.modules import MenuItem, Module, Seeder
 from core.permissions import USERS_MANAGE
 from institutions import home, seed
 from institutions.accounts.views import bp as accounts_bp
-from institutions.imports import REGISTRY_IMPORTER
+from institutions.blueprint import bp
 from institutions.models import KIND_LABELS, QUOTA_LABELS, STATUS_LABELS
 from institutions.permissions import QUOTA_VIEW, REGISTRY_MANAGE, REGISTRY_VIEW
-from institutions.views import bp
+from institutions.quota import views as quota_views
+from institutions.registry import views as registry_views
+from institutions.registry.imports import REGISTRY_IMPORTER
+
+# Importing the topics' views puts their routes on the blueprint.
+_TOPIC_VIEWS = (registry_views, quota_views)
 
 module = Module(
     name="institutions",

@@ -10,7 +10,7 @@ from core.extensions import db
 from core.permissions import require, scope_for
 from institutions.models import Institution
 from institutions.permissions import REGISTRY_VIEW
-from institutions.queries import get_institution_or_404
+from institutions.registry.queries import get_institution_or_404
 
 
 def institutions_for(user, perm: str, kind: str | None = None, limit: int = 200) -> list:

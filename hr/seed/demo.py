@@ -47,7 +47,7 @@ from hr.seed.synthetic import (
 )
 from institutions import seed as registry_seed  # noqa: F401  (its demo step must run first)
 from institutions.models import Institution, QuotaEntry, QuotaKind
-from institutions.quota import quota_on
+from institutions.quota.queries import quota_on
 
 #: Demo accounts that are staff members: username → (index into the registry seed's
 #: INSTITUTIONS, role, category, grade, department, post name, gender).

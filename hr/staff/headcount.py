@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from core.extensions import db
 from hr.models import Employment, Identity
 from institutions.models import Institution, QuotaKind
-from institutions.quota import quota_on
+from institutions.quota.queries import quota_on
 
 #: Which quota each identity uses; contract and dispatched staff use none.
 QUOTA_FOR_IDENTITY = {

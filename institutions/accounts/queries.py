@@ -8,9 +8,11 @@ from sqlalchemy.orm import selectinload
 from core.audit import AuditEvent
 from core.auth.models import Membership, User
 from core.extensions import db
+from core.i18n import Msg
 from core.permissions import Scope
 from core.roles import Role
 from institutions.models import Institution, Sponsor
+from institutions.registry.queries import name_and_code
 
 #: What the account page lists as the account's history (sign-ins are in the audit trail).
 HISTORY_ACTIONS = (
@@ -59,14 +61,16 @@ def users(
     return stmt
 
 
-def institution_choices(scope: Scope) -> list[tuple[int, str]]:
+def institution_choices(scope: Scope) -> list[tuple[int, Msg]]:
     """Return (id, "name（code）") for the institutions in ``scope``, for pick lists."""
     stmt = select(Institution.id, Institution.name, Institution.credit_code).order_by(
         Institution.name
     )
     if not scope.city_wide:
         stmt = stmt.where(scope.clause(Institution.id))
-    return [(row.id, f"{row.name}（{row.credit_code}）") for row in db.session.execute(stmt)]
+    return [
+        (row.id, name_and_code(row.name, row.credit_code)) for row in db.session.execute(stmt)
+    ]
 
 
 def sponsor_choices(scope: Scope) -> list[tuple[int, str]]:

@@ -161,7 +161,7 @@ def pool_rows(lines: Iterable[Any]) -> Iterator[dict[str, Any]]:
     for line in lines:
         yield {
             "year": line.year,
-            "district": line.district_name,
+            "district": region_name(line.district_code),
             "kind": line.kind_label,
             "freed": line.freed,
             "drawn": line.drawn,

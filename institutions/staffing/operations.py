@@ -22,8 +22,8 @@ from core.models import utcnow
 from core.regions import REGIONS
 from institutions import indicators
 from institutions.models import Institution, InstitutionStatus, QuotaKind, Sponsor
-from institutions.quota import quota_on
-from institutions.quota_ops import QuotaError, add_quota_entry, checked_document_number
+from institutions.quota.operations import QuotaError, add_quota_entry, checked_document_number
+from institutions.quota.queries import quota_on
 from institutions.staffing import evaluation as rules
 from institutions.staffing import figures, parameters, queries
 from institutions.staffing import reports as report_rules
@@ -698,7 +698,7 @@ def approve_request(
     today = today or china_today()
     _pending(request)
     document_number = checked_document_number(data.get("document_number"), today)
-    from institutions.quota_ops import lock_pool
+    from institutions.quota.operations import lock_pool
 
     pool = lock_pool(request.institution.district_code, request.kind)
     # The pool's lock already serialises approvals in the region; lock the request's row too

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 
 from core.extensions import db
 from core.permissions import Scope
-from core.regions import REGIONS, region_name
+from core.regions import REGIONS, region_label
 from institutions import indicators
 from institutions.models import Institution, InstitutionKind, QuotaEntry, QuotaKind, Sponsor
 from institutions.staffing import figures
@@ -246,7 +246,7 @@ class PoolYear:
 
     @property
     def district_name(self) -> str:
-        return region_name(self.district_code)
+        return region_label(self.district_code)  # for pages; Excel files use region_name
 
     @property
     def kind_label(self) -> str:
@@ -501,7 +501,7 @@ def _grouped(place: Place, rows: list[_Row], args: tuple) -> tuple[list[Summary]
     for row in rows:
         key = _group_key(place, row)
         if place.level == "city":
-            names[key], links[key] = region_name(key), {"district": key}
+            names[key], links[key] = region_label(key), {"district": key}
         elif place.level == "district":
             names[key], links[key] = row.sponsor_name, {"sponsor_id": key}
         else:
@@ -687,7 +687,7 @@ class InstitutionRef:
 
     @property
     def district_name(self) -> str:
-        return region_name(self.district_code)
+        return region_label(self.district_code)  # for pages; Excel files use region_name
 
 
 @dataclass

@@ -182,7 +182,7 @@ def _round_evaluations(round_id: int):
 
 def _approved(institution: Institution, on: date) -> int:
     from institutions.models import QuotaKind
-    from institutions.quota import quota_on
+    from institutions.quota.queries import quota_on
 
     return quota_on(institution.id, QuotaKind.ESTABLISHMENT, on)
 

@@ -9,8 +9,8 @@ from core.extensions import db
 from core.imports import Checked, ImportContext, import_file, importers
 from core.jobs import Job
 from core.roles import Role
-from institutions.imports import REGISTRY_IMPORTER
 from institutions.models import Institution
+from institutions.registry.imports import REGISTRY_IMPORTER
 from tests.factories import create_institution, create_sponsor, create_user
 from tests.imports import confirm_form, upload
 from tests.institutions.test_import import _row, _xlsx

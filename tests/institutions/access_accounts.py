@@ -3,7 +3,7 @@
 The staffing office manages every account; an institution admin those of their own
 institution: an account of another institution is a 404 for them (issue 9.12). The mixed
 cases (an account with roles in both institutions, a role held elsewhere) are in
-tests/institutions/test_accounts_access.py.
+tests/institutions/accounts/test_accounts_access.py.
 """
 
 from core.roles import Role

@@ -17,7 +17,7 @@ from core.ids import china_today, make_credit_code
 from core.permissions import Scope
 from core.roles import Role
 from institutions.models import Institution, QuotaEntry
-from institutions.quota_ops import add_quota_entry, reverse_quota_entry
+from institutions.quota.operations import add_quota_entry, reverse_quota_entry
 from institutions.staffing import operations as ops
 from institutions.staffing import queries
 from institutions.staffing.models import AnnualReport

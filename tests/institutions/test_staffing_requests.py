@@ -13,7 +13,7 @@ from core.audit import AuditEvent
 from core.errors import Refusal
 from core.extensions import db
 from institutions.models import QuotaEntry, QuotaKind
-from institutions.quota import quota_on
+from institutions.quota.queries import quota_on
 from institutions.staffing import operations as ops
 from institutions.staffing import queries
 from institutions.staffing.models import (

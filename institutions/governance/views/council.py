@@ -63,7 +63,7 @@ from institutions.governance.tally import MotionCategory, MotionKind
 from institutions.governance.views import bp
 from institutions.models import Institution
 from institutions.permissions import REGISTRY_VIEW
-from institutions.queries import get_institution_or_404
+from institutions.registry.queries import get_institution_or_404
 from institutions.scoped import institution_for
 
 BODY_ORDER = (BodyKind.COUNCIL, BodyKind.MANAGEMENT, BodyKind.SUPERVISORS)

@@ -11,7 +11,7 @@ from core.extensions import db
 from core.forms import choices
 from core.i18n import msg
 from core.permissions import require
-from institutions import queries as registry
+from institutions.registry import queries as registry
 from institutions.staffing import operations as ops
 from institutions.staffing import queries
 from institutions.staffing.forms import TokenForm

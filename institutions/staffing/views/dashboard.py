@@ -15,7 +15,7 @@ from core.http import dated_filename, xlsx_response
 from core.jobs import start_job
 from core.listing import paginate, read_sort
 from core.permissions import can, require
-from core.regions import REGIONS
+from core.regions import REGIONS, region_label
 from institutions.models import Institution, InstitutionKind, QuotaEntry, QuotaKind
 from institutions.scoped import institutions_for
 from institutions.staffing import excel, figures, queries
@@ -45,7 +45,7 @@ def _breadcrumb(place: queries.Place, leaf: Institution | None = None) -> list[t
     crumbs = [(_("全市"), url_for(".dashboard"))]
     district = place.district or (leaf.district_code if leaf else None)
     if district:
-        crumbs.append((REGIONS.get(district, district), url_for(".dashboard", district=district)))
+        crumbs.append((region_label(district), url_for(".dashboard", district=district)))
     sponsor = place.sponsor or (leaf.sponsor if leaf else None)
     if sponsor is not None:
         crumbs.append((sponsor.name, url_for(".dashboard", sponsor_id=sponsor.id)))

@@ -25,7 +25,7 @@ from hr.seed import demo as hr_seed
 from hr.seed.scale import seed_scale_command
 from hr.staff.headcount import vacancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
-from institutions.quota import quota_on
+from institutions.quota.queries import quota_on
 from institutions.seed import seed_registry_and_users
 from payroll.models import PaySettings
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.i18n import Msg, msg
-from core.regions import REGIONS, region_name
+from core.regions import REGIONS
 
 __all__ = [
     "EDUCATION",
@@ -44,6 +44,11 @@ class RegistryWarning:
     message: Msg
 
 
+def _region(code: str) -> Msg | str:
+    """A region's name, translated where the message is shown (an unknown code as it is)."""
+    return msg(REGIONS[code]) if code in REGIONS else code
+
+
 def credit_code_region(credit_code: str | None) -> str | None:
     """Return the region code in positions 3–8 of a credit code, or None if it has none."""
     code = (credit_code or "").strip().upper()
@@ -63,16 +68,16 @@ def credit_code_region_warning(credit_code: str | None, district_code: str | Non
             "统一社会信用代码第 3–8 位的行政区划码 %(region)s（%(region_name)s）"
             "与所在区（市）县 %(district)s（%(district_name)s）不一致，请核对",
             region=region,
-            region_name=region_name(region),
+            region_name=_region(region),
             district=district_code,
-            district_name=region_name(district_code),
+            district_name=_region(district_code),
         )
     return msg(
         "统一社会信用代码第 3–8 位的行政区划码 %(region)s 不是本市的区划，"
         "与所在区（市）县 %(district)s（%(district_name)s）不一致，请核对",
         region=region,
         district=district_code,
-        district_name=region_name(district_code),
+        district_name=_region(district_code),
     )
 
 
@@ -86,9 +91,9 @@ def sponsor_district_warning(
         "举办单位「%(sponsor)s」属于%(sponsor_district_name)s（%(sponsor_district)s），"
         "本单位在%(district_name)s（%(district)s），请核对举办单位或所在区（市）县",
         sponsor=sponsor_name,
-        sponsor_district_name=region_name(sponsor_district_code),
+        sponsor_district_name=_region(sponsor_district_code),
         sponsor_district=sponsor_district_code,
-        district_name=region_name(district_code),
+        district_name=_region(district_code),
         district=district_code,
     )
 

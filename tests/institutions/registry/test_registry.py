@@ -12,8 +12,8 @@ from core.excel import read_workbook
 from core.extensions import db
 from core.ids import make_credit_code
 from core.roles import Role
-from institutions.excel import REGISTRY_EXPORT
 from institutions.models import Institution
+from institutions.registry.excel import REGISTRY_EXPORT
 from tests.factories import create_institution, create_sponsor, create_user
 
 
@@ -183,6 +183,18 @@ def test_export_reads_back_with_the_same_values(client, office):
     row = result.rows[0]
     assert row["name"] == institution.name  # escaped on the way out, restored on the way in
     assert row["address"] == "+86 路"
+
+
+def test_an_export_downloaded_in_english_holds_the_chinese_values_the_import_reads(client, office):
+    create_institution(name="英文导出学校", district_code="510104")
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    response = client.get("/institutions/export")
+    result = read_workbook(io.BytesIO(response.data), REGISTRY_EXPORT)
+    assert result.ok, result.messages
+    row = next(r for r in result.rows if r["name"] == "英文导出学校")
+    assert (row["kind"], row["district_code"], row["status"]) == ("school", "510104", "正常")
 
 
 def test_employee_cannot_edit_even_their_own_institution(client, login_as):

@@ -14,8 +14,8 @@ from core.ids import china_today
 from core.roles import Role
 from institutions import indicators
 from institutions.models import QuotaEntry, QuotaKind
-from institutions.quota import quota_on
-from institutions.quota_ops import QuotaError, add_quota_entry
+from institutions.quota.operations import QuotaError, add_quota_entry
+from institutions.quota.queries import quota_on
 from tests.factories import add_quota, create_employment, create_institution, create_user
 
 TODAY = date(2025, 3, 1)

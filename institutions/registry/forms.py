@@ -14,8 +14,8 @@ from core.forms import choices
 from core.i18n import msg
 from core.ids import clean_credit_code, credit_code_check_char, credit_code_problem
 from core.regions import REGIONS
-from institutions.consistency import RegistryWarning, registry_warnings
 from institutions.models import (
+    FUNDING_LABELS,
     KIND_LABELS,
     STATUS_LABELS,
     FundingClass,
@@ -23,8 +23,11 @@ from institutions.models import (
     InstitutionStatus,
     Sponsor,
 )
+from institutions.registry.consistency import RegistryWarning, registry_warnings
+from institutions.registry.queries import name_and_code
 
-DISTRICT_CHOICES = [(code, f"{name}（{code}）") for code, name in REGIONS.items()]
+#: rendered in the reader's language when the page is drawn
+DISTRICT_CHOICES = [(code, name_and_code(msg(name), code)) for code, name in REGIONS.items()]
 
 
 def only_check_char_fails(code: str) -> bool:
@@ -91,7 +94,7 @@ class InstitutionForm(FlaskForm):
         invalid_choice_message=_l("请从列表中选择举办单位"),
     )
     funding_class = SelectField(
-        _l("公益类别"), choices=choices([(f.value, f.value) for f in FundingClass])
+        _l("公益类别"), choices=choices([(f.value, FUNDING_LABELS[f]) for f in FundingClass])
     )
     legal_representative = StringField(
         _l("法定代表人"), validators=[DataRequired(_l("请填写法定代表人")), Length(max=64)]

@@ -13,7 +13,8 @@ from core.extensions import db
 from core.ids import make_credit_code
 from core.regions import REGIONS
 from core.roles import Role
-from institutions.consistency import (
+from institutions.models import Institution
+from institutions.registry.consistency import (
     EDUCATION,
     HEALTH,
     credit_code_region,
@@ -23,7 +24,6 @@ from institutions.consistency import (
     sponsor_sector,
     sponsor_sector_warning,
 )
-from institutions.models import Institution
 from tests.factories import create_institution, create_sponsor, create_user
 
 WUHOU, JINJIANG = "510107", "510104"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from core.excel import Column, Spec
 from core.ids import normalize_credit_code
-from core.regions import REGIONS
-from institutions.models import FundingClass, InstitutionKind
+from core.regions import REGIONS, region_name
+from institutions.models import FundingClass, InstitutionKind, InstitutionStatus
 
+# Built when the module is imported, outside any request: the labels' Chinese source text,
+# which is what the files hold whatever language the person downloading them reads.
 KIND_BY_LABEL = {str(k.label): k.value for k in InstitutionKind}
+LABEL_BY_KIND = {value: label for label, value in KIND_BY_LABEL.items()}
+LABEL_BY_STATUS = {s.value: str(s.label) for s in InstitutionStatus}
 DISTRICT_BY_NAME = {name: code for code, name in REGIONS.items()}
 
 REGISTRY_IMPORT = Spec(
@@ -77,12 +81,12 @@ def export_row(institution) -> dict:
     return {
         "credit_code": institution.credit_code,
         "name": institution.name,
-        "kind": institution.kind_label,
-        "district_code": institution.district_name,
+        "kind": LABEL_BY_KIND.get(institution.kind, institution.kind),
+        "district_code": region_name(institution.district_code),
         "sponsor": institution.sponsor.name,
         "funding_class": institution.funding_class,
         "legal_representative": institution.legal_representative,
         "address": institution.address or "",
-        "status": institution.status_label,
+        "status": LABEL_BY_STATUS.get(institution.status, institution.status),
         "updated_at": institution.updated_at.strftime("%Y-%m-%d %H:%M"),
     }

@@ -22,7 +22,7 @@ from core.i18n import Msg, msg
 from core.ids import china_today
 from institutions.indicators import occupancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
-from institutions.quota import quota_on
+from institutions.quota.queries import quota_on
 from institutions.staffing.document_numbers import check_document_number
 from institutions.staffing.requests import Pool, PoolError, reduction_problem
 

@@ -13,12 +13,12 @@ from core.excel import CellError
 from core.extensions import db
 from core.i18n import msg
 from core.imports import Checked, ImportContext, Importer, Preview, Summary
-from institutions.consistency import registry_warnings
-from institutions.excel import REGISTRY_IMPORT
 from institutions.models import Institution, InstitutionKind, InstitutionStatus, Sponsor
-from institutions.operations import INSTITUTION_FIELDS
 from institutions.permissions import REGISTRY_MANAGE
-from institutions.queries import existing_credit_codes
+from institutions.registry.consistency import registry_warnings
+from institutions.registry.excel import REGISTRY_IMPORT
+from institutions.registry.operations import INSTITUTION_FIELDS
+from institutions.registry.queries import existing_credit_codes
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from flask import abort
 from sqlalchemy import Select, bindparam, func, or_, select
 
 from core.extensions import db
+from core.i18n import Msg, msg
 from core.permissions import Scope
-from institutions.consistency import registry_warnings
 from institutions.models import Institution, Sponsor
+from institutions.registry.consistency import registry_warnings
 
 INSTITUTION_SORTS = {
     "name": Institution.name,
@@ -135,12 +136,17 @@ def sponsors_in(scope: Scope) -> list[Sponsor]:
     return list(db.session.scalars(stmt))
 
 
-def institution_choices() -> list[tuple[int, str]]:
+def name_and_code(name: str | Msg, code: str) -> Msg:
+    """Return "name（code）" for a pick list, with the brackets of the reader's language."""
+    return msg("%(name)s（%(code)s）", name=name, code=code)
+
+
+def institution_choices() -> list[tuple[int, Msg]]:
     """Return (id, "name（code）") for every institution, for pick lists."""
     rows = db.session.execute(
         select(Institution.id, Institution.name, Institution.credit_code).order_by(Institution.name)
     )
-    return [(row.id, f"{row.name}（{row.credit_code}）") for row in rows]
+    return [(row.id, name_and_code(row.name, row.credit_code)) for row in rows]
 
 
 def existing_credit_codes(codes: list[str]) -> set[str]:

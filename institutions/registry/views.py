@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,14 +14,13 @@ from core.imports import context_for_request, import_page
 from core.listing import paginate, read_sort
 from core.permissions import require, roles_in, scope_for
 from core.regions import REGIONS
-from institutions import operations, queries
-from institutions.excel import REGISTRY_EXPORT, REGISTRY_IMPORT, export_row
-from institutions.forms import InstitutionForm, SponsorForm
-from institutions.imports import REGISTRY_IMPORTER
+from institutions.blueprint import bp
 from institutions.models import Institution, InstitutionKind, InstitutionStatus, Sponsor
 from institutions.permissions import REGISTRY_MANAGE, REGISTRY_VIEW
-
-bp = Blueprint("institutions", __name__, url_prefix="/institutions")
+from institutions.registry import operations, queries
+from institutions.registry.excel import REGISTRY_EXPORT, REGISTRY_IMPORT, export_row
+from institutions.registry.forms import InstitutionForm, SponsorForm
+from institutions.registry.imports import REGISTRY_IMPORTER
 
 
 def _filters() -> dict:
@@ -208,6 +207,3 @@ def sponsor_edit(sponsor_id: int):
     return render_template(
         "institutions/sponsor_form.html", form=form, sponsor=sponsor
     ), 422 if form.errors else 200
-
-
-from institutions import quota_routes  # noqa: E402, F401 - registers the quota ledger routes

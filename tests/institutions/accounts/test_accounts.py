@@ -178,7 +178,7 @@ def test_the_email_validator_is_a_pinned_requirement():
     """The Email() validator imports email_validator at run time; a fresh install needs it."""
     from pathlib import Path
 
-    pins = Path(__file__).resolve().parents[2].joinpath("requirements.txt").read_text()
+    pins = Path(__file__).resolve().parents[3].joinpath("requirements.txt").read_text()
     assert any(line.lower().startswith("email-validator==") for line in pins.splitlines())
 
 

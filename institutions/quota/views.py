@@ -1,6 +1,6 @@
 """The quota ledger page (编制台账): history, and approved / occupied / vacant per kind.
 
-Routes on the registry blueprint; ``institutions/views.py`` imports this module at its end.
+Routes on the ``institutions`` blueprint (institutions/blueprint.py), beside the registry's.
 A wrong entry is never edited: the office reverses it with an entry of its own 文号.
 """
 
@@ -18,13 +18,13 @@ from core.extensions import db
 from core.i18n import msg
 from core.ids import china_today
 from core.permissions import can
-from institutions import quota_ops
+from institutions.blueprint import bp
 from institutions.indicators import occupancy
 from institutions.models import Institution, QuotaEntry, QuotaKind
 from institutions.permissions import QUOTA_VIEW, REGISTRY_MANAGE
-from institutions.quota_forms import QuotaEntryForm, ReversalForm
+from institutions.quota import operations as quota_ops
+from institutions.quota.forms import QuotaEntryForm, ReversalForm
 from institutions.scoped import institution_for
-from institutions.views import bp
 
 
 @dataclass(frozen=True)
