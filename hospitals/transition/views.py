@@ -19,7 +19,7 @@ from hospitals.transition import queries
 from hospitals.transition.excel import POSTS_EXPORT, export_row
 from hr.models import Employment, Identity
 from institutions.models import QuotaKind
-from institutions.quota import quota_on
+from institutions.quota.queries import quota_on
 
 WITHOUT_POST_LIMIT = 30
 HISTORY_MONTHS = 11

@@ -214,7 +214,7 @@ def office(client, login_as):
 
 
 def _registry_sheet(far: tuple[int, int]) -> bytes:
-    from institutions.excel import REGISTRY_IMPORT as REGISTRY_IMPORT_SPEC
+    from institutions.registry.excel import REGISTRY_IMPORT as REGISTRY_IMPORT_SPEC
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer)
