@@ -205,6 +205,8 @@ def test_import_then_gap_report_names_the_people_paid_less(hospital, staff, clie
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "合同甲" in text and "合同乙" in text and "-500.00" in text
+    # the month check: same post, same score (100), paid differently by identity
+    assert "2026-03 月核对" in text and "请核对：合同甲、合同乙" in text
     export = client.get(f"/hospitals/{hospital.id}/pay-gaps/export?year=2026")
     assert export.status_code == 200 and export.mimetype.endswith("sheet")
 
@@ -213,6 +215,7 @@ def test_import_then_gap_report_names_the_people_paid_less(hospital, staff, clie
     assert response.status_code == 302
     assert db.session.scalar(select(db.func.count()).select_from(PayRecord)) == 12
     assert pay_queries.gap_report(hospital.id, 2026, ON).gaps == ()
+    assert pay_queries.month_warnings(hospital.id, "2026-03", ON) == []
 
 
 def test_a_different_score_is_not_an_identity_gap(hospital, staff):
