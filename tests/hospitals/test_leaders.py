@@ -152,3 +152,5 @@ def test_the_pages_record_a_term_and_an_assessment(hospital, head, client, login
     assert "91%，达到" in page and "继续聘任" in page
     listing = client.get(base).get_data(as_text=True)
     assert "院长甲" in listing
+    # the term ends within months and 2025 is not assessed yet: HR's home page says so
+    assert "1 个领导任期需处理" in client.get("/").get_data(as_text=True)

@@ -313,3 +313,25 @@ def test_indicators_report_post_coverage_for_hospitals_only(hospital, staff):
     )
     assert found["hospitals.post_coverage"] == {hospital.id: Decimal("80.0")}
     assert found["hospitals.staff_without_post"] == {hospital.id: 1}
+
+
+def test_the_posts_list_runs_the_same_queries_however_many_rows(
+    hospital, staff, client, login_as, count_queries
+):
+    login_as(_manager(hospital))
+    url = f"/hospitals/{hospital.id}/posts"
+
+    def queries_of():
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter["n"]
+
+    queries_of()  # warm up what the first request loads once
+    db.session.commit()  # as below: the next request opens its savepoint again
+    few = queries_of()
+    for n in range(12):
+        employment = create_employment(hospital, staff_number=f"M{n:02d}", department="外科")
+        _post(employment, grade=9)
+        _contract(employment)
+    db.session.commit()
+    assert queries_of() == few
