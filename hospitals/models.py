@@ -239,3 +239,25 @@ class LeaderAssessment(TimestampMixin, db.Model):
     findings: Mapped[dict] = mapped_column(JSON, default=dict)
 
     term: Mapped[LeaderTerm] = relationship(back_populates="assessments")
+
+
+class HospitalLevel(StrEnum):
+    """医院等级."""
+
+    TERTIARY = "tertiary"  # 三级
+    SECONDARY = "secondary"  # 二级
+    PRIMARY = "primary"  # 一级
+
+
+class HospitalProfile(TimestampMixin, db.Model):
+    """What the staffing benchmarks need beyond HR's records: the level and the beds."""
+
+    __tablename__ = "hospital_profiles"
+    __table_args__ = (CheckConstraint("beds >= 0", name="beds_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), unique=True)
+    #: a ``HospitalLevel`` value
+    level: Mapped[str] = mapped_column(String(16))
+    #: 编制床位 / 实际开放床位
+    beds: Mapped[int] = mapped_column()

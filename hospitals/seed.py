@@ -26,7 +26,13 @@ from core.extensions import db
 from core.ids import china_today, make_citizen_id, make_credit_code
 from core.parameters import parameter
 from hospitals.leaders import operations as leaders
-from hospitals.models import IndicatorFigure, LeaderTerm, PayRecord, PerformanceScheme
+from hospitals.models import (
+    HospitalProfile,
+    IndicatorFigure,
+    LeaderTerm,
+    PayRecord,
+    PerformanceScheme,
+)
 from hospitals.performance import operations as performance
 from hospitals.periods import period_of
 from hr.models import (
@@ -333,6 +339,21 @@ def seed_demo_hospitals() -> list[str]:
         _partway(institution, rng, months[0])
         count = _pay(institution, rng, months)
         lines.append(f"  {institution.name}：{count} 条月度工资记录，3 名未聘岗位的派遣人员")
+        if (
+            db.session.scalar(
+                select(HospitalProfile.id).where(HospitalProfile.institution_id == institution.id)
+            )
+            is None
+        ):
+            staff = db.session.scalar(
+                select(func.count()).where(
+                    Employment.institution_id == institution.id, Employment.end_on.is_(None)
+                )
+            )
+            # fewer staff per bed than the 1978 benchmark asks: a deviation to see
+            db.session.add(
+                HospitalProfile(institution_id=institution.id, level="secondary", beds=staff)
+            )
         for step in (_scheme, _leader):
             savepoint = db.session.begin_nested()
             try:

@@ -95,3 +95,5 @@ def _term(world, institution) -> int:
 
 
 ARGS["term_id"] = _term
+
+ACCESS["hospitals.profile"] = Access(WRITE, ("GET", "POST"))
