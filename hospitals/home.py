@@ -8,6 +8,7 @@ from core.extensions import db
 from core.home import Section
 from core.ids import china_today
 from core.permissions import scope_for
+from hospitals.leaders.queries import terms_of
 from hospitals.models import PerformanceScheme, SchemeStatus
 from hospitals.permissions import HOSPITALS_MANAGE
 from hospitals.transition.queries import coverage
@@ -15,8 +16,11 @@ from institutions.models import Institution, InstitutionKind
 
 
 def pending(user) -> Section | None:
-    """A hospital's admin and HR see, per hospital, the staff still without a post or contract
-    and the performance schemes allocated but not yet approved."""
+    """A hospital's admin and HR see, per hospital, what awaits them.
+
+    Staff still without a post or a contract, performance schemes allocated but not yet
+    approved, and leaders' terms that need action (ending soon, assessments missing).
+    """
     ids = scope_for(user, HOSPITALS_MANAGE).institution_ids
     if not ids:
         return None
@@ -39,7 +43,12 @@ def pending(user) -> Section | None:
         ).all()
     )
     rows = [
-        (hospital, coverage(hospital.id, today)[0], awaiting.get(hospital.id, 0))
+        (
+            hospital,
+            coverage(hospital.id, today)[0],
+            awaiting.get(hospital.id, 0),
+            sum(1 for view in terms_of(hospital.id, today) if view.warnings),
+        )
         for hospital in hospitals
     ]
     return Section("hospitals/_home.html", {"rows": rows}, order=35)

@@ -7,11 +7,19 @@ keeps only what 两转一去 adds.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -159,3 +167,97 @@ class PerformanceShare(db.Model):
     amount: Mapped[Decimal] = mapped_column(Money)
 
     employment = relationship("Employment")
+
+
+class LeaderTerm(TimestampMixin, db.Model):
+    """A hospital leader's term contract (任期合同): post, management grade, dates, targets.
+
+    去行政化: a management-post grade, never an administrative rank (the field exists so a
+    rank still on file is seen and refused, not silently dropped).
+    """
+
+    __tablename__ = "hospital_leader_terms"
+    __table_args__ = (CheckConstraint("end_on >= start_on", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))
+    #: the leadership post, e.g. 院长, 副院长, 党委书记
+    post: Mapped[str] = mapped_column(String(32))
+    #: 管理岗位等级 (1–10)
+    management_grade: Mapped[int | None] = mapped_column()
+    administrative_rank: Mapped[str | None] = mapped_column(String(32))
+    start_on: Mapped[date] = mapped_column()
+    end_on: Mapped[date] = mapped_column()
+    #: who set the targets: the council or the sponsor, with the document
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+
+    employment = relationship("Employment")
+    targets: Mapped[list[LeaderTarget]] = relationship(
+        back_populates="term", cascade="all, delete-orphan", order_by="LeaderTarget.id"
+    )
+    assessments: Mapped[list[LeaderAssessment]] = relationship(
+        back_populates="term", cascade="all, delete-orphan", order_by="LeaderAssessment.held_on"
+    )
+
+    def __repr__(self) -> str:
+        return f"<LeaderTerm {self.institution_id} {self.post} {self.start_on}>"
+
+
+class LeaderTarget(db.Model):
+    """A target of a term contract (任期目标)."""
+
+    __tablename__ = "hospital_leader_targets"
+    __table_args__ = (UniqueConstraint("term_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("hospital_leader_terms.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(200))
+
+    term: Mapped[LeaderTerm] = relationship(back_populates="targets")
+
+
+class LeaderAssessment(TimestampMixin, db.Model):
+    """An annual or end-of-term assessment of a leader, per target, with its result."""
+
+    __tablename__ = "hospital_leader_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(
+        ForeignKey("hospital_leader_terms.id", ondelete="CASCADE"), index=True
+    )
+    #: ``hospitals.leadership.AssessmentKind``
+    kind: Mapped[str] = mapped_column(String(16))
+    #: the assessed year (annual assessments)
+    year: Mapped[int | None] = mapped_column()
+    held_on: Mapped[date] = mapped_column()
+    #: ``hospitals.leadership.AssessmentResult``
+    result: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    #: target key → the assessor's finding
+    findings: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    term: Mapped[LeaderTerm] = relationship(back_populates="assessments")
+
+
+class HospitalLevel(StrEnum):
+    """医院等级."""
+
+    TERTIARY = "tertiary"  # 三级
+    SECONDARY = "secondary"  # 二级
+    PRIMARY = "primary"  # 一级
+
+
+class HospitalProfile(TimestampMixin, db.Model):
+    """What the staffing benchmarks need beyond HR's records: the level and the beds."""
+
+    __tablename__ = "hospital_profiles"
+    __table_args__ = (CheckConstraint("beds >= 0", name="beds_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), unique=True)
+    #: a ``HospitalLevel`` value
+    level: Mapped[str] = mapped_column(String(16))
+    #: 编制床位 / 实际开放床位
+    beds: Mapped[int] = mapped_column()

@@ -9,12 +9,14 @@ from hospitals import home, parameters, reporting, seed
 from hospitals import models as _models  # noqa: F401  (registers the tables)
 from hospitals import views as _views  # noqa: F401  (registers routes)
 from hospitals.blueprint import bp
+from hospitals.leaders import views as _leaders_views  # noqa: F401
 from hospitals.pay import views as _pay_views  # noqa: F401
 from hospitals.pay.imports import PAY_IMPORTER
 from hospitals.performance import inputs as performance_inputs
 from hospitals.performance import views as _performance_views  # noqa: F401
 from hospitals.performance.imports import FIGURES_IMPORTER
 from hospitals.permissions import HOSPITALS_MANAGE, HOSPITALS_VIEW
+from hospitals.profile import views as _profile_views  # noqa: F401
 from hospitals.transition import views as _transition_views  # noqa: F401
 
 module = Module(
@@ -36,12 +38,20 @@ module = Module(
         "performance_scheme.allocate": _l("计算绩效分配"),
         "performance_scheme.approve": _l("批准绩效方案"),
         "performance_figures.import": _l("导入绩效指标数据"),
+        "leader_term.create": _l("登记院级领导任期合同"),
+        "leader_assessment.record": _l("记录院级领导考核"),
+        "hospital_profile.save": _l("保存医院概况"),
     },
-    audit_objects={"PerformanceScheme": _l("绩效方案")},
+    audit_objects={"PerformanceScheme": _l("绩效方案"), "LeaderTerm": _l("院级领导任期合同")},
     audit_fields={
         "PerformanceScheme.pool": _l("绩效总额"),
         "PerformanceScheme.floor": _l("保底额"),
         "PerformanceScheme.period": _l("月份"),
+        "LeaderTerm.post": _l("领导职务"),
+        "LeaderTerm.management_grade": _l("管理岗位等级"),
+        "LeaderTerm.decided_by": _l("决定机关及文号"),
+        "HospitalProfile.level": _l("医院等级"),
+        "HospitalProfile.beds": _l("床位数"),
     },
     home_sections=(home.pending,),
     seeders=(Seeder("hospitals.demo", seed.seed_demo_hospitals, after=("hr.demo",)),),

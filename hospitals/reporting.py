@@ -15,7 +15,7 @@ from sqlalchemy import Select, case, func, select
 
 from core.extensions import db
 from hospitals.findings import percent
-from hospitals.models import PerformanceScheme, SchemeStatus
+from hospitals.models import LeaderTerm, PerformanceScheme, SchemeStatus
 from hospitals.periods import period_of
 from hospitals.transition.queries import employed_on, on_post
 from hr.models import Employment
@@ -83,6 +83,25 @@ def approved_schemes(ids: Select, on: date) -> Mapping[int, int]:
     return dict(rows.all())
 
 
+def leaders_on_terms(ids: Select, on: date) -> Mapping[int, int]:
+    """How many leaders hold a running term contract with targets and no administrative rank.
+
+    A term is only stored when it passes the de-administration rules (a management grade,
+    targets, no rank), so every running term counts.
+    """
+    rows = db.session.execute(
+        select(LeaderTerm.institution_id, func.count())
+        .where(
+            LeaderTerm.institution_id.in_(ids.scalar_subquery()),
+            LeaderTerm.start_on <= on,
+            LeaderTerm.end_on >= on,
+            LeaderTerm.administrative_rank.is_(None),
+        )
+        .group_by(LeaderTerm.institution_id)
+    )
+    return dict(rows.all())
+
+
 INDICATORS = (
     Indicator(
         key="hospitals.post_coverage",
@@ -111,5 +130,13 @@ INDICATORS = (
         description=_l(
             "奖励性绩效按已批准的岗位绩效方案分配（不与药品、耗材、检查、化验收入挂钩）的月数"
         ),
+    ),
+    Indicator(
+        key="hospitals.leaders_on_terms",
+        label=_l("实行任期制、无行政级别的院级领导人数"),
+        unit=_l("人"),
+        owner="hospitals",
+        provide=leaders_on_terms,
+        kinds=frozenset({InstitutionKind.HOSPITAL.value}),
     ),
 )

@@ -19,18 +19,28 @@ import zlib
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from core.errors import Refusal
 from core.extensions import db
 from core.ids import china_today, make_citizen_id, make_credit_code
 from core.parameters import parameter
-from hospitals.models import PayRecord
+from hospitals.leaders import operations as leaders
+from hospitals.models import (
+    HospitalProfile,
+    IndicatorFigure,
+    LeaderTerm,
+    PayRecord,
+    PerformanceScheme,
+)
+from hospitals.performance import operations as performance
 from hospitals.periods import period_of
 from hr.models import (
     Appointment,
     Contract,
     ContractStatus,
     ContractType,
+    Department,
     Employment,
     Identity,
     Person,
@@ -42,6 +52,8 @@ from institutions.models import Institution, InstitutionKind
 from payroll.scales import POST_WAGE_KEY, STEP_WAGE_KEY, ScaleError, post_wage, step_wage
 
 MONTHS = 12
+CLINICAL_KINDS = ("clinical", "medical_technical", "nursing")
+SCHEME_LINES = "DRG 点数 70\n医院感染发生率 30"
 #: share of the 编制 基础性绩效 the old structure paid everyone else
 OLD_SHARE = Decimal("0.85")
 FEN = Decimal("0.01")
@@ -214,6 +226,93 @@ def _pay(institution: Institution, rng: random.Random, months: list[date]) -> in
     return records
 
 
+def _scheme(institution: Institution, rng: random.Random, today: date) -> str:
+    """Build this month's performance scheme from random ward figures and allocate it."""
+    period = period_of(today)
+    exists = db.session.scalar(
+        select(PerformanceScheme.id).where(
+            PerformanceScheme.institution_id == institution.id,
+            PerformanceScheme.period == period,
+        )
+    )
+    if exists is not None:
+        return "已有本月绩效方案"
+    day = today.replace(day=1)
+    wards = db.session.execute(
+        select(Department.id, func.count(Employment.id))
+        .join(Employment, Employment.department_id == Department.id)
+        .where(
+            Department.institution_id == institution.id,
+            Department.kind.in_(CLINICAL_KINDS),
+            Employment.start_on <= day,
+            Employment.end_on.is_(None),
+        )
+        .group_by(Department.id)
+    ).all()
+    if not wards:
+        return "没有临床科室人员，未建绩效方案"
+    staff = sum(n for _, n in wards)
+    scheme = performance.create_scheme(
+        institution,
+        {
+            "period": period,
+            "pool": Decimal(2000 * staff),
+            "floor": None,
+            "indicators": SCHEME_LINES,
+        },
+    )
+    for department_id, _n in wards:
+        for key, value in (
+            ("drg_points", Decimal(rng.randint(300, 3000))),
+            ("nosocomial_infection_rate", Decimal(rng.randint(5, 40)) / 10),
+        ):
+            db.session.add(
+                IndicatorFigure(
+                    scheme_id=scheme.id, department_id=department_id, indicator=key, value=value
+                )
+            )
+    db.session.flush()
+    allocation = performance.allocate_scheme(scheme)
+    return f"{period} 绩效方案已分配 {allocation.pool} 元给 {len(allocation.people())} 人，待批准"
+
+
+def _leader(institution: Institution, today: date) -> str:
+    """Put the hospital's most senior manager on a term contract ending within months."""
+    if db.session.scalar(select(LeaderTerm.id).where(LeaderTerm.institution_id == institution.id)):
+        return "已有任期合同"
+    found = db.session.execute(
+        select(Employment, Appointment.grade)
+        .join(Appointment, Appointment.employment_id == Employment.id)
+        .where(
+            Employment.institution_id == institution.id,
+            Employment.end_on.is_(None),
+            Appointment.end_on.is_(None),
+            Appointment.category == "management",
+        )
+        .order_by(Appointment.grade, Employment.staff_number)
+        .limit(1)
+    ).first()
+    if found is None:
+        return "没有管理岗位人员，未建任期合同"
+    employment, grade = found
+    start = date(today.year - 2, 1, 1)
+    leaders.create_term(
+        institution,
+        employment,
+        {
+            "post": "院长",
+            "management_grade": grade,
+            "start_on": start,
+            "end_on": date(today.year, 12, 31),
+            "decided_by": "医院理事会决议",
+            "targets": "门诊和住院患者满意度不低于 90%\n四级手术占比每年提高 1 个百分点\n"
+            "次均费用增幅不高于 5%",
+        },
+        today,
+    )
+    return f"{employment.person.name}任院长（{start} 至 {today.year}-12-31），缺年度考核"
+
+
 def seed_demo_hospitals() -> list[str]:
     """Give the demo hospitals staff still without posts and a year of pay (idempotent)."""
     today = china_today()
@@ -240,4 +339,31 @@ def seed_demo_hospitals() -> list[str]:
         _partway(institution, rng, months[0])
         count = _pay(institution, rng, months)
         lines.append(f"  {institution.name}：{count} 条月度工资记录，3 名未聘岗位的派遣人员")
+        if (
+            db.session.scalar(
+                select(HospitalProfile.id).where(HospitalProfile.institution_id == institution.id)
+            )
+            is None
+        ):
+            staff = db.session.scalar(
+                select(func.count()).where(
+                    Employment.institution_id == institution.id, Employment.end_on.is_(None)
+                )
+            )
+            # fewer staff per bed than the 1978 benchmark asks: a deviation to see
+            db.session.add(
+                HospitalProfile(institution_id=institution.id, level="secondary", beds=staff)
+            )
+        for step in (_scheme, _leader):
+            savepoint = db.session.begin_nested()
+            try:
+                done = (
+                    step(institution, rng, today) if step is _scheme else step(institution, today)
+                )
+            except Refusal as refusal:
+                savepoint.rollback()
+                done = f"未完成：{refusal.message}"
+            else:
+                savepoint.commit()
+            lines.append(f"    {done}")
     return lines

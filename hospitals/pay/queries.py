@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.parameters import parameter
+from hospitals.findings import Finding
 from hospitals.models import PAY_COMPONENTS, PayRecord
-from hospitals.paygap import PAY_GAP_KEY, GapReport, GapRules, identity_gaps
+from hospitals.paygap import PAY_GAP_KEY, GapReport, GapRules, identity_gaps, run_warnings
 from hospitals.paygap import PayRecord as GapInput
 from hospitals.periods import first_day
 from hr.models import Appointment, Department, Employment, Person, grade_label
@@ -105,8 +106,11 @@ def _staff(institution_id: int) -> dict[int, tuple[str, str, str, str]]:
     }
 
 
-def gap_inputs(institution_id: int, year: int, rules: GapRules) -> Iterator[GapInput]:
-    """Yield the year's pay records as the gap rule's input (months on a post only).
+def gap_inputs(
+    institution_id: int, year: int, rules: GapRules, period: str | None = None
+) -> Iterator[GapInput]:
+    """Yield the year's (or one month's) pay records as the gap rule's input, months on a
+    post only.
 
     The post components the rules compare are added up in SQL into one column
     (``POST_SUM``), so a year of a large hospital's pay converts two amounts a row, not five;
@@ -131,7 +135,9 @@ def gap_inputs(institution_id: int, year: int, rules: GapRules) -> Iterator[GapI
             PayRecord.performance_score,
         ).where(
             PayRecord.institution_id == institution_id,
-            PayRecord.period.between(f"{year:04d}-01", f"{year:04d}-12"),
+            PayRecord.period.between(f"{year:04d}-01", f"{year:04d}-12")
+            if period is None
+            else PayRecord.period == period,
         )
     )
     days: dict[str, date] = {}
@@ -165,6 +171,23 @@ def gap_report(institution_id: int, year: int, on: date) -> GapReport:
     """Return the identity gaps of a hospital's year of pay, by department and post grade."""
     rules = gap_rules(on)
     return identity_gaps(gap_inputs(institution_id, year, rules), summed_rules(rules))
+
+
+def latest_period(institution_id: int, year: int) -> str | None:
+    """Return the latest month of the year with pay records."""
+    return db.session.scalar(
+        select(func.max(PayRecord.period)).where(
+            PayRecord.institution_id == institution_id,
+            PayRecord.period.between(f"{year:04d}-01", f"{year:04d}-12"),
+        )
+    )
+
+
+def month_warnings(institution_id: int, period: str, on: date) -> list[Finding]:
+    """Return the run check of one month: the same post and score paid differently by identity."""
+    rules = gap_rules(on)
+    records = gap_inputs(institution_id, int(period[:4]), rules, period)
+    return run_warnings(records, summed_rules(rules))
 
 
 def records_count(institution_id: int, year: int) -> int:

@@ -36,6 +36,7 @@ def pay_gaps(institution_id: int):
     year, years = _year(institution.id)
     today = china_today()
     report = queries.gap_report(institution.id, year, today)
+    period = queries.latest_period(institution.id, year)
     return render_template(
         "hospitals/pay_gaps.html",
         institution=institution,
@@ -44,6 +45,8 @@ def pay_gaps(institution_id: int):
         report=report,
         rules=queries.gap_rules(today),
         records=queries.records_count(institution.id, year),
+        period=period,
+        month_warnings=queries.month_warnings(institution.id, period, today) if period else [],
         identity_label=identity_label,
         can_manage=can(current_user, HOSPITALS_MANAGE, institution),
     )

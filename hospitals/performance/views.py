@@ -15,7 +15,7 @@ from core.imports import context_for_request, import_page
 from core.permissions import can
 from hospitals.access import hospital_or_404
 from hospitals.blueprint import bp
-from hospitals.findings import SchemeRejected
+from hospitals.findings import SchemeRejected, number
 from hospitals.indicators import ALLOWED, Dimension, by_dimension
 from hospitals.models import SchemeStatus
 from hospitals.performance import operations, queries
@@ -130,6 +130,7 @@ def scheme(institution_id: int, scheme_id: int):
         allocated=sum((r.amount for r in rows), 0),
         status_labels=STATUS_LABELS,
         identity_labels=Identity.labels(),
+        number=number,
         can_manage=can(current_user, HOSPITALS_MANAGE, institution),
     )
 

@@ -12,9 +12,12 @@ from core.ids import china_today
 from core.listing import paginate, read_sort
 from core.permissions import can
 from hospitals.access import hospital_or_404
+from hospitals.benchmarks import band_text
 from hospitals.blueprint import bp
 from hospitals.pay import queries as pay_queries
 from hospitals.permissions import HOSPITALS_MANAGE
+from hospitals.profile import queries as profile_queries
+from hospitals.profile.forms import LEVEL_LABELS
 from hospitals.transition import queries
 from hospitals.transition.excel import POSTS_EXPORT, export_row
 from hr.models import Employment, Identity
@@ -42,8 +45,13 @@ def overview(institution_id: int):
         "establishment": quota_on(institution.id, QuotaKind.ESTABLISHMENT, today),
         "filed": quota_on(institution.id, QuotaKind.FILED, today),
     }
+    profile, benchmarks = profile_queries.benchmark_report(institution.id, today)
     return render_template(
         "hospitals/overview.html",
+        profile=profile,
+        benchmarks=benchmarks,
+        band_text=band_text,
+        level_labels=LEVEL_LABELS,
         institution=institution,
         today=today,
         total=total,

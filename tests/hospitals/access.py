@@ -56,3 +56,44 @@ def _scheme(world, institution) -> int:
 
 
 ARGS = {"scheme_id": _scheme}
+
+ACCESS |= {
+    "hospitals.leaders": Access(READ),
+    "hospitals.term": Access(READ),
+    "hospitals.term_new": Access(WRITE, ("GET", "POST")),
+    "hospitals.term_assess": Access(WRITE, ("POST",)),
+}
+
+
+def _term(world, institution) -> int:
+    """A leader's term contract in the institution."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from hospitals.models import LeaderTarget, LeaderTerm
+    from tests.factories import create_employment
+
+    found = db.session.scalar(
+        select(LeaderTerm.id).where(LeaderTerm.institution_id == institution.id)
+    )
+    if found is not None:
+        return found
+    term = LeaderTerm(
+        institution_id=institution.id,
+        employment_id=create_employment(institution).id,
+        post="院长",
+        management_grade=5,
+        start_on=date(2024, 1, 1),
+        end_on=date(2026, 12, 31),
+    )
+    term.targets = [LeaderTarget(key="T1", label="目标")]
+    db.session.add(term)
+    db.session.commit()
+    return term.id
+
+
+ARGS["term_id"] = _term
+
+ACCESS["hospitals.profile"] = Access(WRITE, ("GET", "POST"))

@@ -340,8 +340,9 @@ def test_hr_builds_allocates_and_approves_in_the_browser_flow(hospital, wards, c
         == 302
     )
     assert client.post(f"{base}/{scheme.id}/allocate").status_code == 302
-    page = client.get(f"{base}/{scheme.id}")
-    assert "已分配，待批准" in page.get_data(as_text=True)
+    page = client.get(f"{base}/{scheme.id}").get_data(as_text=True)
+    assert "已分配，待批准" in page
+    assert "DRG 点数 60%" in page and ">300<" in page  # weights and figures as written
     assert "1 个绩效方案待批准" in client.get("/").get_data(as_text=True)
     assert client.post(f"{base}/{scheme.id}/approve").status_code == 302
     db.session.refresh(scheme)

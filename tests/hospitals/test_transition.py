@@ -205,6 +205,8 @@ def test_import_then_gap_report_names_the_people_paid_less(hospital, staff, clie
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "合同甲" in text and "合同乙" in text and "-500.00" in text
+    # the month check: same post, same score (100), paid differently by identity
+    assert "2026-03 月核对" in text and "请核对：合同甲、合同乙" in text
     export = client.get(f"/hospitals/{hospital.id}/pay-gaps/export?year=2026")
     assert export.status_code == 200 and export.mimetype.endswith("sheet")
 
@@ -213,6 +215,7 @@ def test_import_then_gap_report_names_the_people_paid_less(hospital, staff, clie
     assert response.status_code == 302
     assert db.session.scalar(select(db.func.count()).select_from(PayRecord)) == 12
     assert pay_queries.gap_report(hospital.id, 2026, ON).gaps == ()
+    assert pay_queries.month_warnings(hospital.id, "2026-03", ON) == []
 
 
 def test_a_different_score_is_not_an_identity_gap(hospital, staff):
@@ -310,3 +313,25 @@ def test_indicators_report_post_coverage_for_hospitals_only(hospital, staff):
     )
     assert found["hospitals.post_coverage"] == {hospital.id: Decimal("80.0")}
     assert found["hospitals.staff_without_post"] == {hospital.id: 1}
+
+
+def test_the_posts_list_runs_the_same_queries_however_many_rows(
+    hospital, staff, client, login_as, count_queries
+):
+    login_as(_manager(hospital))
+    url = f"/hospitals/{hospital.id}/posts"
+
+    def queries_of():
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter["n"]
+
+    queries_of()  # warm up what the first request loads once
+    db.session.commit()  # as below: the next request opens its savepoint again
+    few = queries_of()
+    for n in range(12):
+        employment = create_employment(hospital, staff_number=f"M{n:02d}", department="外科")
+        _post(employment, grade=9)
+        _contract(employment)
+    db.session.commit()
+    assert queries_of() == few
