@@ -34,7 +34,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 CONSUMER = Path(sys.executable).with_name("huey_consumer")
 
 
-def _wait_for(what: str, check: Callable[[], object], worker, timeout: float = 30.0):
+def _wait_for(what: str, check: Callable[[], object], worker, timeout: float = 90.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
