@@ -17,6 +17,7 @@ from hr.permissions import HR_MANAGE, HR_VIEW, SELF_VIEW
 from hr.posts import promotion, structure
 from hr.posts import views as _posts_views  # noqa: F401
 from hr.roster import checks
+from hr.roster import jobs as roster_jobs
 from hr.roster import views as _roster_views  # noqa: F401
 from hr.roster.cli import hr_cli
 from hr.seed import demo as seed
@@ -34,6 +35,7 @@ module = Module(
         MenuItem(_l("我的档案"), "hr.me", SELF_VIEW, order=70),
     ),
     permissions=(HR_VIEW, HR_MANAGE, SELF_VIEW),
+    jobs=roster_jobs.JOBS,
     audit_actions={
         "employment.enter": _l("办理入职"),
         "employment.exit": _l("办理离职"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from core.extensions import db
 from core.ids import (
@@ -133,6 +133,18 @@ def _among(column: Any, ids: Sequence[int]) -> Any:
     if high - low < 2 * len(ids):
         return column.between(low, high)
     return column.in_(ids)
+
+
+def export_count(
+    *, institution_ids: Sequence[int] | None = None, full_id: bool = True, **filters: Any
+) -> int:
+    """Return how many rows ``export_rows`` would yield for the same filters."""
+    on = china_today()
+    status = filters.pop("status", "active")
+    wanted = StaffFilters(**filters, status=None if status == "all" else status)
+    stmt = staff_statement(wanted, on, institution_ids=institution_ids, full_id=full_id)
+    counted = stmt.with_only_columns(Employment.id).order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(counted)) or 0
 
 
 def export_rows(
