@@ -23,6 +23,7 @@ from hr.roster.cli import hr_cli
 from hr.seed import demo as seed
 from hr.seed.scale import seed_scale_command
 from hr.staff import entry
+from hr.staff import jobs as staff_jobs
 from hr.staff import views as _staff_views  # noqa: F401
 
 module = Module(
@@ -35,7 +36,7 @@ module = Module(
         MenuItem(_l("我的档案"), "hr.me", SELF_VIEW, order=70),
     ),
     permissions=(HR_VIEW, HR_MANAGE, SELF_VIEW),
-    jobs=roster_jobs.JOBS,
+    jobs=(*roster_jobs.JOBS, *staff_jobs.JOBS),
     audit_actions={
         "employment.enter": _l("办理入职"),
         "employment.exit": _l("办理离职"),

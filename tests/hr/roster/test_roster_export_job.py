@@ -1,4 +1,5 @@
-"""A roster export above the job size runs in the worker; its page offers the file (8.9)."""
+"""A roster or staff list export above the job size runs in the worker; its page offers the
+file (issue 8.9)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,21 @@ def test_the_job_refuses_someone_without_access(app, staffed, monkeypatch):
     db.session.refresh(job)
     assert job.status == JobStatus.FAILED
     assert job.file_id is None
+
+
+def test_a_large_staff_list_export_runs_as_a_job_with_the_lists_sort(
+    app, client, login_as, staffed, monkeypatch
+):
+    monkeypatch.setitem(app.config, "EXPORT_JOB_ROWS", 3)
+    login_as(create_user(Role.HR_OFFICER, institution=staffed))
+    response = client.get(f"/hr/{staffed.id}/staff/export?sort=staff_number&dir=desc")
+    assert response.status_code == 302
+    job_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    job = db.session.get(Job, job_id)
+    db.session.refresh(job)
+    assert job.kind == "hr.staff_export"
+    assert job.status == JobStatus.SUCCEEDED, job.errors
+    assert (job.done, job.total) == (5, 5)
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/jobs/{job_id}/file").data)).active
+    numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert numbers == [f"T{n:04d}" for n in range(5, 0, -1)]
