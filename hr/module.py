@@ -14,6 +14,7 @@ from hr.contracts import views as _contracts_views  # noqa: F401
 from hr.departments import views as _departments_views  # noqa: F401
 from hr.models import AppraisalGrade, ContractType, ExitReason, Identity, PostCategory
 from hr.permissions import HR_MANAGE, HR_VIEW, SELF_VIEW
+from hr.posts import jobs as posts_jobs
 from hr.posts import promotion, structure
 from hr.posts import views as _posts_views  # noqa: F401
 from hr.roster import checks
@@ -36,7 +37,7 @@ module = Module(
         MenuItem(_l("我的档案"), "hr.me", SELF_VIEW, order=70),
     ),
     permissions=(HR_VIEW, HR_MANAGE, SELF_VIEW),
-    jobs=(*roster_jobs.JOBS, *staff_jobs.JOBS),
+    jobs=(*roster_jobs.JOBS, *staff_jobs.JOBS, *posts_jobs.JOBS),
     audit_actions={
         "employment.enter": _l("办理入职"),
         "employment.exit": _l("办理离职"),

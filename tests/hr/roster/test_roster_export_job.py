@@ -96,3 +96,19 @@ def test_a_large_staff_list_export_runs_as_a_job_with_the_lists_sort(
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/jobs/{job_id}/file").data)).active
     numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert numbers == [f"T{n:04d}" for n in range(5, 0, -1)]
+
+
+def test_a_large_posts_export_runs_as_a_job(app, client, login_as, staffed, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_JOB_ROWS", 3)
+    login_as(create_user(Role.HR_OFFICER, institution=staffed))
+    response = client.get(f"/hr/{staffed.id}/posts/export?q=测试")
+    assert response.status_code == 302
+    job_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    job = db.session.get(Job, job_id)
+    db.session.refresh(job)
+    assert job.kind == "hr.posts_export"
+    assert job.status == JobStatus.SUCCEEDED, job.errors
+    download = client.get(f"/jobs/{job_id}/file")
+    assert download.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(download.data)).active
+    assert sheet.max_row == 6  # the header and the five people's posts
