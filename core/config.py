@@ -81,6 +81,8 @@ class Config:
         )
         self.JOBS_IMMEDIATE = False
         self.JOBS_PROGRESS_SECONDS = 0.5
+        # Exports of more rows than this run as background jobs (core/http.py).
+        self.EXPORT_JOB_ROWS = int(os.environ.get("EXPORT_JOB_ROWS", "20000"))
         # Stored files (core/files.py): in the database unless FILES_DIR names a directory
         # that every app server mounts.
         self.FILES_DIR = os.environ.get("FILES_DIR") or None

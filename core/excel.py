@@ -1095,6 +1095,8 @@ def _cell_writer(worksheet: Any, column: Column, formats: _Formats, bold: bool =
     write_datetime = worksheet.write_datetime
     text_format = formats.get(None, bold)
 
+    triggers = _FORMULA_TRIGGERS
+
     def write_text(row: int, col: int, value: Any) -> None:
         if value is None:
             return
@@ -1102,7 +1104,9 @@ def _cell_writer(worksheet: Any, column: Column, formats: _Formats, bold: bool =
             value = str(value)
         if value:
             # write_string never makes a formula; escaping protects later CSV copies.
-            write_string(row, col, escape_formula(value), text_format)
+            if value[0] in triggers:
+                value = escape_formula(value)
+            write_string(row, col, value, text_format)
 
     if column.type in ("text", "code", "choice"):
         return write_text
@@ -1130,7 +1134,13 @@ def _cell_writer(worksheet: Any, column: Column, formats: _Formats, bold: bool =
     def write_num(row: int, col: int, value: Any) -> None:
         if value is None:
             return
-        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        cls = value.__class__
+        if (
+            cls is Decimal
+            or cls is int
+            or cls is float
+            or (isinstance(value, Decimal | int | float) and cls is not bool)
+        ):
             # Excel stores IEEE doubles: converting a Decimal to float here, at the very
             # last step, is exact to the fen for any amount below 10**13.
             write_number(row, col, float(value), number_format)
@@ -1204,15 +1214,18 @@ def write_workbook(
         writers = [_cell_writer(worksheet, c, formats) for c in columns]
         fields = [c.field for c in columns]
         ncols = len(columns)
+        plan = tuple(zip(range(ncols), fields, writers, strict=True))
         row_index = 0
         for row in rows:
             row_index += 1
             if row_index >= EXCEL_MAX_ROWS:
                 raise ValueError("导出行数超过 Excel 上限（1048576 行）")
-            if isinstance(row, Mapping):
+            if row.__class__ is dict or isinstance(row, Mapping):
                 get = row.get
-                for col_index in range(ncols):
-                    writers[col_index](row_index, col_index, get(fields[col_index]))
+                for col_index, name, write in plan:
+                    value = get(name)
+                    if value is not None:
+                        write(row_index, col_index, value)
             else:
                 for col_index, value in enumerate(row):
                     if col_index < ncols:

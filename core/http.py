@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
-from flask import Response, send_file
+from flask import Response, current_app, send_file
 from werkzeug.datastructures import FileStorage
 
 from core.excel import (
@@ -23,6 +23,10 @@ from core.ids import china_today
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+
+#: Exports of more rows than this run as a background job (``EXPORT_JOB_ROWS`` in the
+#: config overrides it): no request holds a worker for the whole of a large export.
+EXPORT_JOB_ROWS = 20_000
 
 #: Exports of more rows than this are sent from their temporary file; smaller ones, a few
 #: hundred KiB at most, are read back and sent from memory.
@@ -64,6 +68,25 @@ def send_export_file(write: Callable[[str], int], filename: str) -> Response:
     except BaseException:
         stream.close()
         raise
+
+
+def export_as_job(rows: int) -> bool:
+    """Return whether an export of ``rows`` rows should run as a background job."""
+    return rows > int(current_app.config.get("EXPORT_JOB_ROWS", EXPORT_JOB_ROWS))
+
+
+def attach_export(ctx: Any, filename: str, write: Callable[[str], int]) -> int:
+    """In a job: call ``write(path)`` on a temporary file, keep the file as the job's
+    result (``ctx.attach``) and return the rows written. The file is removed after."""
+    fd, path = tempfile.mkstemp(prefix="export-", suffix=".xlsx")
+    try:
+        os.close(fd)
+        written = write(path)
+        with open(path, "rb") as stream:
+            ctx.attach(stream, filename, allowed={".xlsx"})
+    finally:
+        os.unlink(path)
+    return written
 
 
 def dated_filename(stem: str) -> str:

@@ -14,15 +14,18 @@ from hr.contracts import views as _contracts_views  # noqa: F401
 from hr.departments import views as _departments_views  # noqa: F401
 from hr.models import AppraisalGrade, ContractType, ExitReason, Identity, PostCategory
 from hr.permissions import HR_FULL_NUMBERS, HR_MANAGE, HR_VIEW, SELF_VIEW
+from hr.posts import jobs as posts_jobs
 from hr.posts import promotion, structure
 from hr.posts import views as _posts_views  # noqa: F401
 from hr.roster import checks
+from hr.roster import jobs as roster_jobs
 from hr.roster import views as _roster_views  # noqa: F401
 from hr.roster.cli import hr_cli
 from hr.roster.imports import ROSTER_IMPORTER
 from hr.seed import demo as seed
 from hr.seed.scale import seed_scale_command
 from hr.staff import entry
+from hr.staff import jobs as staff_jobs
 from hr.staff import views as _staff_views  # noqa: F401
 
 module = Module(
@@ -35,6 +38,7 @@ module = Module(
         MenuItem(_l("我的档案"), "hr.me", SELF_VIEW, order=70),
     ),
     permissions=(HR_VIEW, HR_MANAGE, HR_FULL_NUMBERS, SELF_VIEW),
+    jobs=(*roster_jobs.JOBS, *staff_jobs.JOBS, *posts_jobs.JOBS),
     audit_actions={
         "employment.enter": _l("办理入职"),
         "employment.exit": _l("办理离职"),

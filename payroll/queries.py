@@ -30,12 +30,31 @@ def settings_on(employment_ids: Sequence[int], on: date) -> dict[int, PaySetting
 
 
 def roster_pay_settings(employment_ids: Sequence[int], on: date) -> dict[int, dict[str, Any]]:
-    """Return the roster export's money columns (HR's ``roster_pay_settings`` registry)."""
-    return {
-        employment_id: {
-            "contribution_base": settings.contribution_base,
-            "fund_base": settings.fund_base,
-            "fund_rate": settings.fund_rate,
-        }
-        for employment_id, settings in settings_on(employment_ids, on).items()
-    }
+    """Return the roster export's money columns (HR's ``roster_pay_settings`` registry).
+
+    Only the columns it shows, as rows rather than records: the export reads 100,000 at a
+    time, and loading each record (with its JSON deductions) cost more than writing it.
+    The version chosen is ``settings_on``'s: in effect on ``on``, else the earliest.
+    """
+    found: dict[int, dict[str, Any]] = {}
+    if not employment_ids:
+        return found
+    versions = db.session.execute(
+        select(
+            PaySettings.employment_id,
+            PaySettings.effective_on,
+            PaySettings.contribution_base,
+            PaySettings.fund_base,
+            PaySettings.fund_rate,
+        )
+        .where(PaySettings.employment_id.in_(list(employment_ids)))
+        .order_by(PaySettings.employment_id, PaySettings.effective_on, PaySettings.id)
+    )
+    for employment_id, effective_on, contribution_base, fund_base, fund_rate in versions:
+        if employment_id not in found or effective_on <= on:
+            found[employment_id] = {
+                "contribution_base": contribution_base,
+                "fund_base": fund_base,
+                "fund_rate": fund_rate,
+            }
+    return found

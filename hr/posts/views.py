@@ -7,17 +7,20 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from core.actions import perform
-from core.http import xlsx_response
+from core.extensions import db
+from core.http import export_as_job, xlsx_response
 from core.ids import china_today
+from core.jobs import start_job
 from core.listing import paginate, read_sort
 from hr.blueprint import bp
 from hr.models import GRADES, Appointment, PostCategory
+from hr.posts import jobs as posts_jobs
 from hr.posts import operations as posts_ops
 from hr.posts import queries
-from hr.posts.excel import POSTS_EXPORT, export_row
+from hr.posts.excel import POSTS_EXPORT
 from hr.posts.forms import AppointForm, CorrectAppointmentForm, PlanForm
 from hr.posts.promotion import (
     Post,
@@ -349,11 +352,19 @@ def posts_on(institution_id: int):
 @login_required
 def posts_on_export(institution_id: int):
     institution = hr_institution_or_404(institution_id)
-    on, _invalid = _on_arg()
-    rows = (export_row(a) for a in queries.posts_on(institution.id, on, **_posts_filters()))
-    return xlsx_response(
-        POSTS_EXPORT,
-        rows,
-        f"岗位聘用-{institution.name}-{on:%Y%m%d}.xlsx",
-        title=f"{institution.name} {on.isoformat()} 岗位聘用情况",
-    )
+    on = posts_jobs.export_day(request.args)
+    stmt = posts_jobs.export_statement(institution.id, request.args, on)
+    if export_as_job(posts_jobs.export_count(stmt)):
+        # Too large for one request: the worker writes it, the job page offers the file.
+        job = start_job(
+            posts_jobs.KIND,
+            params={"args": request.args.to_dict()},
+            institution_id=institution.id,
+            actor=current_user,
+            label=_("岗位聘用情况"),
+            idempotency_key=f"{current_user.id}:{request.query_string.decode()[:80]}",
+        )
+        db.session.commit()
+        return redirect(url_for("jobs.detail", job_id=job.id))
+    filename, title = posts_jobs.export_title(institution, on)
+    return xlsx_response(POSTS_EXPORT, posts_jobs.export_rows(stmt), filename, title=title)

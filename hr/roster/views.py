@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.errors import IMPORT_CONFLICT, on_conflict
-from core.http import dated_filename, template_response, xlsx_response
+from core.extensions import db
+from core.http import dated_filename, export_as_job, template_response, xlsx_response
 from core.i18n import msg
 from core.imports import context_for_request, import_page
-from core.permissions import can
+from core.jobs import start_job
 from hr.blueprint import bp
-from hr.permissions import HR_MANAGE
 from hr.queries import hr_institution_or_404
+from hr.roster import jobs as roster_jobs
 from hr.roster.excel import ROSTER_SPEC
 from hr.roster.imports import ROSTER_IMPORTER
-from hr.roster.queries import export_rows
+from hr.roster.queries import export_count, export_rows
+from hr.staff.masking import sees_full_numbers
 from hr.staff.queries import StaffFilters
 
 
@@ -70,12 +72,23 @@ def roster_template(institution_id: int):
 @login_required
 def roster_export(institution_id: int):
     institution = hr_institution_or_404(institution_id)
-    # Full ID numbers only for those who manage this institution's staff.
-    full_id = can(current_user, HR_MANAGE, institution)
+    # Whole ID and account numbers only for the HR officers of this institution.
+    full_id = sees_full_numbers(current_user, institution)
+    filters = StaffFilters.from_args(request.args, default_status="active").as_dict()
+    count = export_count(institution_ids=[institution.id], full_id=full_id, **dict(filters))
+    if export_as_job(count):
+        # Too large for one request: the worker writes it, the job page offers the file.
+        job = start_job(
+            roster_jobs.KIND,
+            params={"args": request.args.to_dict()},
+            institution_id=institution.id,
+            actor=current_user,
+            label=_("人员花名册"),
+            idempotency_key=f"{current_user.id}:{request.query_string.decode()[:80]}",
+        )
+        db.session.commit()
+        return redirect(url_for("jobs.detail", job_id=job.id))
     rows = export_rows(
-        institution_ids=[institution.id],
-        mask_ids=not full_id,
-        full_id=full_id,
-        **StaffFilters.from_args(request.args, default_status="active").as_dict(),
+        institution_ids=[institution.id], mask_ids=not full_id, full_id=full_id, **filters
     )
     return xlsx_response(ROSTER_SPEC, rows, dated_filename(f"人员花名册-{institution.name}"))

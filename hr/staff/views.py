@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 
 from core.actions import perform
 from core.extensions import db
-from core.http import dated_filename, xlsx_response
+from core.http import dated_filename, export_as_job, xlsx_response
 from core.ids import china_today
+from core.jobs import start_job
 from core.listing import paginate, read_sort
 from core.permissions import can, scope_for
 from hr.blueprint import bp
@@ -28,8 +29,9 @@ from hr.models import (
 from hr.pay.queries import count_without_steps
 from hr.permissions import HR_MANAGE, HR_VIEW
 from hr.queries import hr_institution_or_404
+from hr.staff import jobs as staff_jobs
 from hr.staff import operations
-from hr.staff.excel import STAFF_EXPORT, export_row
+from hr.staff.excel import STAFF_EXPORT
 from hr.staff.forms import EntryForm, ExitForm
 from hr.staff.masking import sees_full_numbers, shown_bank_account, shown_citizen_id
 from hr.staff.queries import (
@@ -44,7 +46,6 @@ from hr.staff.queries import (
     person_or_404,
     staff_statement,
     vacancies,
-    with_current_post,
 )
 
 STATUSES = {"active": _l("在职"), "left": _l("已离职")}
@@ -109,16 +110,20 @@ def staff_export(institution_id: int):
     institution = hr_institution_or_404(institution_id)
     full_id = sees_full_numbers(current_user, institution)
     today = china_today()
-    sort = read_sort(STAFF_SORTS, "staff_number")
-    column = STAFF_SORTS[sort.key]
-    filters = StaffFilters.from_args(request.args)
-    stmt = with_current_post(
-        staff_statement(filters, today, institution_ids=[institution.id], full_id=full_id), today
-    ).order_by(column.desc() if sort.descending else column.asc(), Employment.id)
-    rows = (
-        export_row(employment, post, today, full_id=full_id)
-        for employment, post in db.session.execute(stmt)
-    )
+    stmt = staff_jobs.export_statement(institution.id, request.args, today, full_id=full_id)
+    if export_as_job(staff_jobs.export_count(stmt)):
+        # Too large for one request: the worker writes it, the job page offers the file.
+        job = start_job(
+            staff_jobs.KIND,
+            params={"args": request.args.to_dict()},
+            institution_id=institution.id,
+            actor=current_user,
+            label=_("人员名册"),
+            idempotency_key=f"{current_user.id}:{request.query_string.decode()[:80]}",
+        )
+        db.session.commit()
+        return redirect(url_for("jobs.detail", job_id=job.id))
+    rows = staff_jobs.staff_rows(stmt, today, full_id=full_id)
     return xlsx_response(STAFF_EXPORT, rows, dated_filename(f"人员名册-{institution.name}"))
 
 

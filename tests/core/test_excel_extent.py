@@ -238,3 +238,28 @@ def test_the_institution_import_page_answers_422_with_the_message(client, office
     page = response.get_data(as_text=True)
     assert "工作表数据范围过大" in page
     assert ("XFD1048576" if far[1] == 16_383 else "Z1000000") in page
+
+
+def test_the_roster_import_page_answers_422_with_the_message(client, login_as):
+    from core.extensions import db
+    from core.roles import Role
+    from hr.roster.excel import ROSTER_SPEC
+    from tests.factories import create_institution, create_user
+
+    school = create_institution(name="范围测试学校")
+    officer = create_user(Role.HR_OFFICER, institution=school)
+    db.session.commit()
+    login_as(officer)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet(ROSTER_SPEC.sheet_name)
+    for index, column in enumerate(ROSTER_SPEC.columns):
+        sheet.write_string(0, index, column.header)
+    sheet.write_string(1_048_575, 16_383, "x")
+    book.close()
+    start = time.perf_counter()
+    response = upload(client, f"/hr/{school.id}/roster/import", buffer.getvalue(), "花名册.xlsx")
+    assert time.perf_counter() - start < QUICK * 2
+    assert response.status_code == 422
+    assert "工作表数据范围过大" in response.get_data(as_text=True)
+    assert "XFD1048576" in response.get_data(as_text=True)
