@@ -29,6 +29,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from core import files
+from core.bulk import gc_paused
 from core.errors import Refusal
 from core.excel import CellError, Spec, read_workbook
 from core.extensions import db
@@ -148,6 +149,11 @@ def importer_named(name: str) -> Importer:
 
 def read_and_check(importer: Importer[P], source: Any, context: ImportContext) -> Checked[P]:
     """Read a workbook against the importer's spec and check every row, in one pass."""
+    with gc_paused():
+        return _read_and_check(importer, source, context)
+
+
+def _read_and_check(importer: Importer[P], source: Any, context: ImportContext) -> Checked[P]:
     result = read_workbook(source, importer.spec, max_rows=importer.max_rows)
     rows = len(result.rows) + len({e.row for e in result.errors if e.row is not None})
     if any(e.row is None for e in result.errors):  # the file or its header is unusable
@@ -172,7 +178,8 @@ def write_checked(
     """Write a checked plan (the caller commits)."""
     if not checked.ok:
         raise Refusal(msg("文件有错误，未导入任何数据"))
-    return importer.write(checked.plan, context, progress or (lambda done, total: None))
+    with gc_paused():
+        return importer.write(checked.plan, context, progress or (lambda done, total: None))
 
 
 def import_file(importer: Importer[P], source: Any, context: ImportContext) -> Checked[P] | Summary:

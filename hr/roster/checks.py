@@ -335,12 +335,16 @@ def check_roster(
     known = known_by_institution(row["_institution_id"] for row in placed)
     for row in rows:
         row["_department_id"] = None
+    matched: dict[tuple[int, str], Any] = {}  # a few names, many rows: match each once
     for row in placed:
         name = row.get("department")
         if not name:
             continue
+        key = (row["_institution_id"], name)
         departments = known[row["_institution_id"]]
-        department = match(name, departments)
+        department = matched.get(key)
+        if department is None:
+            department = matched[key] = match(name, departments)
         if isinstance(department, Known):
             row["_department_id"] = department.id
         elif not (create_departments and name_key(name) not in departments):
