@@ -112,6 +112,9 @@ class Importer(ABC, Generic[P]):
     job_threshold: int = 5_000
     #: the permission needed (checked by the view with the context's institution)
     permission: str | None = None
+    #: whether ``check`` also gets the rows with cells that did not convert (those fields
+    #: None, their names in ``row["_invalid"]``), to report each row's other errors too
+    checks_partial_rows: bool = False
 
     @abstractmethod
     def check(self, rows: list[dict[str, Any]], context: ImportContext) -> Checked[P]:
@@ -160,8 +163,15 @@ def _read_and_check(importer: Importer[P], source: Any, context: ImportContext) 
         return Checked(None, list(result.errors), rows)
     if not result.rows and not result.errors:
         return Checked(None, [CellError(None, None, str(msg("文件中没有数据行。")))], 0)
-    checked = importer.check(result.rows, context) if result.rows else Checked(None)
-    errors = sorted([*result.errors, *checked.errors], key=lambda e: (e.row or 0, e.column or ""))
+    data = result.rows
+    if importer.checks_partial_rows and result.partial:
+        data = sorted([*result.rows, *result.partial], key=lambda row: row["_row"])
+    checked = importer.check(data, context) if data else Checked(None)
+    order = {column.header: index for index, column in enumerate(importer.spec.columns)}
+    errors = sorted(
+        [*result.errors, *checked.errors],
+        key=lambda e: (e.row or 0, order.get(e.column or "", len(order))),
+    )
     checked.errors = errors
     checked.rows = rows
     if errors:
