@@ -210,6 +210,9 @@ class ReadResult:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
+    #: rows with a cell that did not convert: that field None, the fields in "_invalid";
+    #: for checks of the other columns, so that a row's every error shows in one pass
+    partial: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -995,6 +998,7 @@ def validate_table(
         pick = itemgetter(*indexes)
 
     rows: list[dict[str, Any]] = []
+    partial: list[dict[str, Any]] = []
     append = rows.append
     for excel_row, raw in enumerate(data, start=first_data_row):
         if _is_blank_row(raw):
@@ -1004,18 +1008,27 @@ def validate_table(
         try:
             row = dict(zip(fields, map(call, converters, pick(raw)), strict=True))
         except ValueError:
-            # Slow path, rare: find every bad cell in this row.
-            for index, convert, header in plan:
+            # Slow path, rare: find every bad cell in this row, keep what the others hold.
+            kept: dict[str, Any] = {}
+            invalid = set()
+            for name, (index, convert, header) in zip(fields, plan, strict=True):
                 try:
-                    convert(raw[index])
+                    kept[name] = convert(raw[index])
                 except ValueError as exc:
                     errors.add(excel_row, header, str(exc) or "格式不正确")
+                    kept[name] = None
+                    invalid.add(name)
+            kept["_row"] = excel_row
+            kept["_invalid"] = frozenset(invalid)
+            if missing:
+                kept.update(missing)
+            partial.append(kept)
             continue
         row["_row"] = excel_row
         if missing:
             row.update(missing)
         append(row)
-    return ReadResult(rows, errors.finish())
+    return ReadResult(rows, errors.finish(), partial)
 
 
 # --------------------------------------------------------------------------- writing

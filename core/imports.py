@@ -29,6 +29,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from core import files
+from core.bulk import gc_paused
 from core.errors import Refusal
 from core.excel import CellError, Spec, read_workbook
 from core.extensions import db
@@ -111,6 +112,9 @@ class Importer(ABC, Generic[P]):
     job_threshold: int = 5_000
     #: the permission needed (checked by the view with the context's institution)
     permission: str | None = None
+    #: whether ``check`` also gets the rows with cells that did not convert (those fields
+    #: None, their names in ``row["_invalid"]``), to report each row's other errors too
+    checks_partial_rows: bool = False
 
     @abstractmethod
     def check(self, rows: list[dict[str, Any]], context: ImportContext) -> Checked[P]:
@@ -148,14 +152,26 @@ def importer_named(name: str) -> Importer:
 
 def read_and_check(importer: Importer[P], source: Any, context: ImportContext) -> Checked[P]:
     """Read a workbook against the importer's spec and check every row, in one pass."""
+    with gc_paused():
+        return _read_and_check(importer, source, context)
+
+
+def _read_and_check(importer: Importer[P], source: Any, context: ImportContext) -> Checked[P]:
     result = read_workbook(source, importer.spec, max_rows=importer.max_rows)
     rows = len(result.rows) + len({e.row for e in result.errors if e.row is not None})
     if any(e.row is None for e in result.errors):  # the file or its header is unusable
         return Checked(None, list(result.errors), rows)
     if not result.rows and not result.errors:
         return Checked(None, [CellError(None, None, str(msg("文件中没有数据行。")))], 0)
-    checked = importer.check(result.rows, context) if result.rows else Checked(None)
-    errors = sorted([*result.errors, *checked.errors], key=lambda e: (e.row or 0, e.column or ""))
+    data = result.rows
+    if importer.checks_partial_rows and result.partial:
+        data = sorted([*result.rows, *result.partial], key=lambda row: row["_row"])
+    checked = importer.check(data, context) if data else Checked(None)
+    order = {column.header: index for index, column in enumerate(importer.spec.columns)}
+    errors = sorted(
+        [*result.errors, *checked.errors],
+        key=lambda e: (e.row or 0, order.get(e.column or "", len(order))),
+    )
     checked.errors = errors
     checked.rows = rows
     if errors:
@@ -172,7 +188,8 @@ def write_checked(
     """Write a checked plan (the caller commits)."""
     if not checked.ok:
         raise Refusal(msg("文件有错误，未导入任何数据"))
-    return importer.write(checked.plan, context, progress or (lambda done, total: None))
+    with gc_paused():
+        return importer.write(checked.plan, context, progress or (lambda done, total: None))
 
 
 def import_file(importer: Importer[P], source: Any, context: ImportContext) -> Checked[P] | Summary:

@@ -175,18 +175,21 @@ def row_problems(row: dict[str, Any], rules: RosterRules) -> list[tuple[str, str
     cell) and ``row["grade"]`` when the grade fits.
     """
     problems: list[tuple[str, str]] = []
-    row["institution_code"] = row["institution_code"].upper()
-    row["identity"] = _IDENTITY_VALUES[row["identity"]]
-    category = row["category"] = _CATEGORY_VALUES[row["category"]]
+    code = row["institution_code"]
+    if code is not None:  # None only in a row with a cell that did not convert
+        row["institution_code"] = code.upper()
+    row["identity"] = _IDENTITY_VALUES.get(row["identity"])
+    category = row["category"] = _CATEGORY_VALUES.get(row["category"])
     grade = _GRADE_TABLE.get((category, row["grade_text"]))
-    if grade is None:
+    if grade is None and category is not None and row["grade_text"] is not None:
         grade = parse_grade(category, row["grade_text"])
     if grade.__class__ is str:
         problems.append((HEADERS["grade_text"], grade))
-    else:
+    elif grade is not None:
         row["grade"] = grade
-    step, max_step = row["salary_step"], rules.max_step[category]
-    if step > max_step:
+    step = row["salary_step"]
+    max_step = rules.max_step[category] if category is not None else None
+    if step is not None and max_step is not None and step > max_step:
         problems.append(
             (
                 HEADERS["salary_step"],
@@ -213,9 +216,11 @@ def row_problems(row: dict[str, Any], rules: RosterRules) -> list[tuple[str, str
         )
     start_on = row["start_on"]
     problem = None
-    if start_on > rules.latest_start:
+    if start_on is None:
+        pass
+    elif start_on > rules.latest_start:
         problem = entry_rules.start_date_problem(start_on, rules.today, rules.max_future_days)
-    else:
+    elif row["citizen_id"] is not None:
         birth = birth_on(row["citizen_id"][6:14])
         # Only a start within a year of the minimum age needs the exact rule.
         if start_on.year - birth.year <= rules.min_age:
@@ -241,7 +246,7 @@ def file_duplicates(rows: Sequence[dict[str, Any]]) -> list[CellError]:
     id_seen: dict[str, int] = {}
     for row in rows:
         key = (row["institution_code"], row["staff_number"])
-        first = staff_seen.setdefault(key, row["_row"])
+        first = staff_seen.setdefault(key, row["_row"]) if None not in key else row["_row"]
         if first != row["_row"]:
             errors.append(
                 CellError(
@@ -250,7 +255,8 @@ def file_duplicates(rows: Sequence[dict[str, Any]]) -> list[CellError]:
                     _("与第 %(r)d 行的工号重复（同一单位）", r=first),
                 )
             )
-        first = id_seen.setdefault(row["citizen_id"], row["_row"])
+        number = row["citizen_id"]
+        first = id_seen.setdefault(number, row["_row"]) if number is not None else row["_row"]
         if first != row["_row"]:
             errors.append(
                 CellError(
@@ -296,13 +302,17 @@ def check_roster(
     errors.extend(file_duplicates(rows))
 
     # 单位代码: registered, and (on the web) the institution of the page.
-    found = institutions_by_code(row["institution_code"] for row in rows)
+    found = institutions_by_code(
+        row["institution_code"] for row in rows if row["institution_code"] is not None
+    )
     code_header = HEADERS["institution_code"]
     placed: list[dict[str, Any]] = []
     for row in rows:
         code = row["institution_code"]
         ref = found.get(code)
         row["_institution_id"] = ref.id if ref else None
+        if code is None:
+            continue  # the cell did not convert: reported already
         if ref is None:
             problem = credit_code_problem(code)
             add(
@@ -335,12 +345,16 @@ def check_roster(
     known = known_by_institution(row["_institution_id"] for row in placed)
     for row in rows:
         row["_department_id"] = None
+    matched: dict[tuple[int, str], Any] = {}  # a few names, many rows: match each once
     for row in placed:
         name = row.get("department")
         if not name:
             continue
+        key = (row["_institution_id"], name)
         departments = known[row["_institution_id"]]
-        department = match(name, departments)
+        department = matched.get(key)
+        if department is None:
+            department = matched[key] = match(name, departments)
         if isinstance(department, Known):
             row["_department_id"] = department.id
         elif not (create_departments and name_key(name) not in departments):
@@ -359,14 +373,14 @@ def check_roster(
             )
 
     # People already on file: same name, not already here, at most one quota place.
-    people = people_by_citizen_id(row["citizen_id"] for row in rows)
+    people = people_by_citizen_id(row["citizen_id"] for row in rows if row["citizen_id"])
     active = active_employments((person_id for person_id, _ in people.values()), rules.today)
     for row in rows:
         person = people.get(row["citizen_id"])
         row["_person_id"] = person[0] if person else None
         if person is None:
             continue
-        if person[1] != row["name"]:
+        if row["name"] is not None and person[1] != row["name"]:
             add(
                 CellError(
                     row["_row"], HEADERS["name"], _("与系统中该身份证号登记的姓名不一致，请核对")
@@ -382,7 +396,7 @@ def check_roster(
                 )
             )
         elsewhere = [e[2] for e in active.get(person[0], ()) if e[0] != row["_institution_id"]]
-        conflict = entry_rules.quota_conflict(row["identity"], elsewhere)
+        conflict = row["identity"] and entry_rules.quota_conflict(row["identity"], elsewhere)
         if conflict:
             add(CellError(row["_row"], HEADERS["identity"], conflict))
 

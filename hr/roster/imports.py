@@ -39,6 +39,8 @@ class RosterImporter(Importer[RosterPlan]):
     permission = HR_MANAGE
     max_rows = 100_000
     job_threshold = 5_000
+    #: a row's cells that did not convert do not hide its other errors (issue 9 item 6)
+    checks_partial_rows = True
 
     def check(self, rows: list[dict[str, Any]], context: ImportContext) -> Checked[RosterPlan]:
         """Every rule of the roster (``hr.roster.checks``); the plan if none is broken.

@@ -85,7 +85,10 @@ def fill_roster(template_path, target_path, rows: list[dict[str, object]]) -> No
     workbook.save(target_path)
 
 
-def roster_rows(credit_code: str, token: str, start_on: date) -> list[dict[str, object]]:
+def roster_rows(
+    credit_code: str, token: str, start_on: date, grades: list[str]
+) -> list[dict[str, object]]:
+    """Return one 专业技术 row per name, on ``grades`` (posts the plan has room on)."""
     seq = 400 + secrets.randbelow(90)
     return [
         {
@@ -98,7 +101,7 @@ def roster_rows(credit_code: str, token: str, start_on: date) -> list[dict[str, 
             "部门": "数学组",
             "人员身份": "合同制",
             "岗位类别": "专业技术",
-            "岗位等级": "12",
+            "岗位等级": grades[index],
             "薪级": 5,
             "入职日期": start_on,
         }
@@ -134,6 +137,21 @@ def search_staff(page, q: str) -> None:
 # --- appointments ---------------------------------------------------------------------------
 
 
+def vacant_professional_grades(page, count: int) -> list[str]:
+    """Return ``count`` 专技 grades ("12"), one per vacant place of the plan on the page,
+    lower grades first (the import keeps to the post plan, as the appointment form does)."""
+    places: list[str] = []
+    for row in page.locator(".card table tbody tr").all():
+        cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+        if len(cells) == 5 and cells[0] == "专业技术" and cells[4].isdigit():
+            grade = re.search(r"专技 (\d+) 级", cells[1])
+            if grade:
+                places += [grade.group(1)] * int(cells[4])
+    places.sort(key=int, reverse=True)
+    assert len(places) >= count, f"the plan has {len(places)} vacant 专技 places, {count} needed"
+    return places[:count]
+
+
 def post_with_vacancy(page) -> str:
     """Return the label of a post ("专技 11 级") with a vacant place in the selected plan."""
     vacant: list[tuple[str, str]] = []
@@ -153,14 +171,19 @@ def test_hr_officer_imports_roster_and_appoints(page, login, screenshot, school,
     today = china_today()
     start_on = today - timedelta(days=30)
     token = secrets.token_hex(3).upper()
-    rows = roster_rows(school.credit_code, token, start_on)
-    numbers = [row["工号"] for row in rows]
 
     login(page, "renshi")
     page.locator("#mainnav").get_by_role("link", name="人事", exact=True).click()
     page.get_by_role("link", name=re.compile(SCHOOL)).click()
     expect(page.locator("h1")).to_have_text("人员名册")
     expect(page.get_by_role("link", name="办理入职")).to_be_visible()
+    # The rows go on posts this year's plan has room for.
+    page.locator("#hr-nav").get_by_role("link", name="岗位设置").click()
+    expect(page.locator(".card h2")).to_have_text(f"{today.year} 年岗位设置方案")
+    grades = vacant_professional_grades(page, len(NAMES))
+    labels = [f"专技 {grade} 级" for grade in grades]
+    rows = roster_rows(school.credit_code, token, start_on, grades)
+    numbers = [row["工号"] for row in rows]
     page.locator("#hr-nav").get_by_role("link", name="花名册导入").click()
     expect(page.locator("h1")).to_have_text("导入人员花名册")
     expect(page.locator("main")).to_contain_text(school.credit_code)
@@ -199,13 +222,13 @@ def test_hr_officer_imports_roster_and_appoints(page, login, screenshot, school,
 
     # The staff list finds them by name and by staff number.
     back_to_staff_list(page)
-    for name, number in zip(NAMES, numbers, strict=True):
+    for name, number, label in zip(NAMES, numbers, labels, strict=True):
         search_staff(page, name)
         row = page.locator("#staff tbody tr", has_text=number)
         expect(row).to_have_count(1)
         expect(row).to_contain_text(name)
         expect(row).to_contain_text("合同制")
-        expect(row).to_contain_text("专技 12 级")
+        expect(row).to_contain_text(label)
     search_staff(page, f"E2E{token}")
     expect(page.locator("#staff tbody tr")).to_have_count(3)
     screenshot(page, "hr-staff-search")
@@ -224,7 +247,7 @@ def test_hr_officer_imports_roster_and_appoints(page, login, screenshot, school,
     expect(page.locator("h1")).to_have_text(name)
     card = page.locator(".employment", has_text=numbers[0])
     expect(card.locator("table.appointments tbody tr")).to_have_count(1)
-    expect(card.locator("table.appointments")).to_contain_text("专技 12 级")
+    expect(card.locator("table.appointments")).to_contain_text(labels[0])
     card.get_by_role("link", name="岗位聘任").click()
     expect(page.locator("h1")).to_have_text(f"岗位聘任：{name}")
     expect(page.locator("input[name=start_on]")).to_have_value(today.isoformat())
@@ -254,7 +277,7 @@ def test_hr_officer_imports_roster_and_appoints(page, login, screenshot, school,
     expect(posts.nth(0)).to_contain_text(f"{today.isoformat()} — 至今")
     expect(posts.nth(0)).to_contain_text(post)
     expect(posts.nth(0)).to_contain_text("数学教师")
-    expect(posts.nth(1)).to_contain_text("专技 12 级")
+    expect(posts.nth(1)).to_contain_text(labels[0])
     expect(posts.nth(1)).to_contain_text(
         f"{start_on.isoformat()} — {(today - timedelta(days=1)).isoformat()}"
     )

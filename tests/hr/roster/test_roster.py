@@ -108,9 +108,13 @@ def _counts() -> tuple[int, ...]:
 
 def _check(content: bytes, institution=None):
     """Return (every error, the plan or None) of a workbook, as the import checks it."""
-    result = read_workbook(content, ROSTER_SPEC)
-    errors, plan = plan_roster(result.rows, institution=institution)
-    return [*result.errors, *errors], plan if not result.errors else None
+    from core.imports import ImportContext, read_and_check
+    from hr.roster.imports import ROSTER_IMPORTER
+
+    context = ImportContext(institution_id=institution.id if institution else None)
+    context.confirming = True
+    checked = read_and_check(ROSTER_IMPORTER, content, context)
+    return checked.errors, checked.plan
 
 
 def _runner(app):
@@ -868,3 +872,43 @@ def test_the_preview_warns_of_a_missing_plan_and_low_steps(app, client, login_as
     page = upload(client, f"/hr/{school.id}/roster/import", content).get_data(as_text=True)
     assert f"本单位尚未制定 {china_today().year} 年岗位设置方案" in page
     assert "第 2 行：薪级 3 低于专技 8 级的起点薪级 9，请核对" in page
+
+
+def test_a_row_with_a_bad_cell_still_gets_its_other_checks(app, school):
+    """Issue 9 item 6: one upload lists every independent error of a row."""
+    unregistered = make_credit_code("510107", "99999998")
+    good_id = _id(1)
+    row = _row(
+        unregistered,
+        1,
+        身份证号=good_id[:17] + ("0" if good_id[17] != "0" else "1"),  # format: check char
+        公积金比例="20%",
+        薪级=80,
+        入职日期="2030-01-01",
+    )
+    other = _row(school.credit_code, 2, 工号="T0001", 银行账号="62-22 ab")  # format: bank
+    errors, plan = _check(_xlsx([row, _row(school.credit_code, 1), other]))
+    assert plan is None
+    found = {(e.row, e.column): e.message for e in errors}
+    assert set(found) == {
+        (2, "单位代码"),
+        (2, "身份证号"),
+        (2, "薪级"),
+        (2, "入职日期"),
+        (2, "公积金比例"),
+        (4, "工号"),  # the same 工号 as row 3: found although the row's bank account is bad
+        (4, "银行账号"),
+    }, sorted(found)
+    assert "没有信用代码为" in found[(2, "单位代码")]
+    assert "1–65" in found[(2, "薪级")] and "20%" in found[(2, "公积金比例")]
+    assert "与第 3 行的工号重复" in found[(4, "工号")]
+
+
+def test_the_page_lists_a_rows_errors_in_column_order(app, client, login_as, school):
+    officer = create_user(Role.HR_OFFICER, institution=school)
+    db.session.commit()
+    login_as(officer)
+    content = _xlsx([_row(school.credit_code, 1, 姓名=None, 薪级=80, 公积金比例="20%")])
+    page = upload(client, f"/hr/{school.id}/roster/import", content).get_data(as_text=True)
+    positions = [page.index(f"第 2 行「{column}」") for column in ("姓名", "薪级", "公积金比例")]
+    assert positions == sorted(positions)
