@@ -105,6 +105,15 @@ def _refuse(message) -> None:
     raise Refusal(message)
 
 
+def _locked(run: PayRun) -> PayRun:
+    """Re-read the run under a row lock (PostgreSQL; SQLite writers already queue), so two
+    officers deciding the same run at once act one after the other on its latest state."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(select(PayRun.id).where(PayRun.id == run.id).with_for_update())
+        db.session.refresh(run)
+    return run
+
+
 # --------------------------------------------------------------------------- create
 
 
@@ -325,6 +334,7 @@ def compute_run(
     """Compute every line of a run from HR's records as of the period, the pay settings,
     the parameters of the period, the amounts given and the year to date; replace the
     run's lines and totals. A recompute keeps every override and imported amount."""
+    _locked(run)
     refusal = compute_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)
@@ -568,6 +578,7 @@ def set_override(
     run: PayRun, employment_id: int, item: str, amount: Any, reason: str, actor: Any
 ) -> PayRunAmount:
     """Set one item of one person in an open run by hand, with a reason."""
+    _locked(run)
     refusal = edit_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)
@@ -616,6 +627,7 @@ def set_override(
 
 def clear_override(run: PayRun, employment_id: int, item: str, actor: Any) -> None:
     """Remove a hand-set item; the next computation takes the file's or the computed amount."""
+    _locked(run)
     refusal = edit_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)
@@ -653,6 +665,7 @@ def replace_imported(
     """Replace every amount imported for an open run with ``amounts`` ({employment id:
     {item: amount}}); importing the same file again changes nothing (idempotent). Return how
     many amounts the run now has from the file."""
+    _locked(run)
     refusal = edit_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)
@@ -707,6 +720,7 @@ def _link(run: PayRun) -> str | None:
 
 def submit_run(run: PayRun, actor: Any) -> PayRun:
     """Hand a computed run to another finance officer for approval, and tell them."""
+    _locked(run)
     refusal = submit_refusal(run.status, run.blocking_count, run.line_count)
     if refusal is not None:
         _refuse(refusal)
@@ -741,6 +755,7 @@ def submit_run(run: PayRun, actor: Any) -> PayRun:
 def approve_run(run: PayRun, actor: Any) -> PayRun:
     """Approve a submitted run (never by who prepared it); it is then locked, and its
     payslips are published to the employees."""
+    _locked(run)
     refusal = decide_refusal(
         run.status, getattr(actor, "id", None), run.computed_by_id, run.submitted_by_id
     )
@@ -805,6 +820,7 @@ def publish_payslips(run: PayRun) -> int:
 
 def return_run(run: PayRun, actor: Any, reason: str) -> PayRun:
     """Send a submitted run back to its preparer with a reason."""
+    _locked(run)
     refusal = decide_refusal(
         run.status, getattr(actor, "id", None), run.computed_by_id, run.submitted_by_id
     )
@@ -838,6 +854,7 @@ def return_run(run: PayRun, actor: Any, reason: str) -> PayRun:
 
 def mark_paid(run: PayRun, actor: Any) -> PayRun:
     """Record that an approved run's pay went out."""
+    _locked(run)
     refusal = pay_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)
@@ -857,6 +874,7 @@ def mark_paid(run: PayRun, actor: Any) -> PayRun:
 
 def delete_run(run: PayRun, actor: Any) -> None:
     """Delete a run never submitted, with its lines and amounts."""
+    _locked(run)
     refusal = delete_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)

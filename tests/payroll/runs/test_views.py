@@ -34,6 +34,7 @@ def test_prepare_and_approve_through_the_pages(app, client, login_as):
     )
     assert response.status_code == 302
     client.post(f"{url}/compute")
+    line = db.session.scalar(select(PayRunLine).where(PayRunLine.run_id == run.id))
     page = client.get(f"{url}/lines/{line.id}").get_data(as_text=True)
     assert "手工调整" in page and "5 月绩效" in page
     listing = client.get(f"{url}?q=数学").get_data(as_text=True)
