@@ -36,7 +36,7 @@ PROVIDER_ITEMS = {
 
 
 def _group_json(group: Any) -> dict[str, str]:
-    return {name: str(value) for name, value in group.as_dict().items() if value}
+    return {name: str(value) for name in group.field_names() if (value := getattr(group, name))}
 
 
 def _group(cls: type, data: Mapping[str, str] | None) -> Any:

@@ -88,9 +88,14 @@ _FLAT_COLUMNS = (
 )
 
 
+_FLAT_SET = frozenset(_FLAT_COLUMNS)
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
+    if type(value) is Decimal:
         return str(value)
+    if value is None or type(value) in (str, int, bool):
+        return value
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_plain(item) for item in value]
     if isinstance(value, Mapping):
@@ -290,7 +295,7 @@ def _line_values(
         for p in line.problems
     ]
     chosen = given.chosen()
-    detail = {key: _plain(value) for key, value in flat.items() if key not in _FLAT_COLUMNS}
+    detail = {key: _plain(value) for key, value in flat.items() if key not in _FLAT_SET}
     detail.update(
         items=ledger.items_to_json(line.items),
         sources={item: source for item, (_, source) in chosen.items()},
