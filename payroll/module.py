@@ -9,6 +9,7 @@ from core.jobs import JobKind
 from core.modules import MenuItem, Module, Seeder
 from hr.roster.queries import ROSTER_PAY_SETTINGS
 from payroll import home, params, queries, receivers, seed
+from payroll.cli import payroll_cli
 from payroll.payslips import views as payslip_views  # noqa: F401  (the employee's pages)
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.runs import models as run_models  # noqa: F401  (the runs' tables)
@@ -22,6 +23,7 @@ module = Module(
     name="payroll",
     label=_l("工资"),
     blueprints=(bp,),
+    commands=(payroll_cli,),
     menu=(MenuItem(_l("工资"), "payroll.index", PAYROLL_VIEW, order=60),),
     permissions=(PAYROLL_VIEW, PAYROLL_MANAGE, PAYROLL_APPROVE),
     parameters=(params.ensure_defaults,),
