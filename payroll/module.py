@@ -60,7 +60,7 @@ module = Module(
         ROSTER_PAY_SETTINGS: [queries.roster_pay_settings],
         "importers": [MONTHLY_IMPORTER],
     },
-    home_sections=(home.finance_overview,),
+    home_sections=(home.finance_overview, home.my_latest_payslip),
     seeders=(Seeder("payroll.demo", seed.seed_demo_payroll, after=("hr.demo",)),),
     jobs=(JobKind("payroll.compute", msg("计算工资批次"), run_compute_job),),
     setup=receivers.connect,

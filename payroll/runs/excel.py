@@ -286,3 +286,33 @@ def workbook_for(run: PayRun, kind: str) -> tuple[Spec, Any, dict[str, Any] | No
         rows, total = contribution_rows(run)
         return CONTRIBUTIONS_SPEC, rows, total, f"{stem}-社保公积金"
     raise LookupError(kind)
+
+
+def our_tax_figures(run: PayRun) -> dict[str, Any]:
+    """Return {证件号码: our cumulative figures after the run's month} for reconciliation."""
+    from payroll.reconcile import TaxFigures
+
+    def number(detail: dict, key: str) -> Decimal | None:
+        value = detail.get(key)
+        return None if value is None else Decimal(str(value))
+
+    found = {}
+    for lines in _period_lines(run).values():
+        line, citizen_id = lines[-1]
+        detail = line.detail or {}
+        found[citizen_id] = TaxFigures(
+            name=line.name,
+            cumulative_income=line.cumulative_income,
+            cumulative_tax_free_income=number(detail, "cumulative_tax_free_income"),
+            cumulative_basic_deduction=number(detail, "cumulative_basic_deduction"),
+            cumulative_special=number(detail, "cumulative_special"),
+            cumulative_additional=number(detail, "cumulative_additional"),
+            cumulative_other=number(detail, "cumulative_other"),
+            cumulative_taxable=line.cumulative_taxable,
+            rate=number(detail, "tax_rate"),
+            quick_deduction=number(detail, "quick_deduction"),
+            cumulative_tax=line.cumulative_tax,
+            withheld_before=line.withheld_before,
+            balance=number(detail, "tax_balance"),
+        )
+    return found

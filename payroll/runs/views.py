@@ -314,3 +314,33 @@ def run_template(institution_id: int, run_id: int):
         for employment in queries.active_employments(institution.id, start, end)
     )
     return xlsx_response(MONTHLY_PAY_SPEC, rows, f"{institution.name}-{found.period}-月度工资.xlsx")
+
+
+@bp.route("/<int:institution_id>/runs/<int:run_id>/reconcile", methods=["GET", "POST"])
+@login_required
+def run_reconcile(institution_id: int, run_id: int):
+    """Compare the withholding client's computed results with ours, person by person."""
+    from core.http import read_upload
+    from payroll.excel_specs import TAX_RESULTS_SPEC, tax_figures_from_row
+    from payroll.reconcile import reconcile
+
+    institution = institution_for(institution_id, PAYROLL_VIEW)
+    found = queries.run_or_404(institution.id, run_id)
+    errors, discrepancies, compared = [], None, 0
+    if request.method == "POST":
+        result = read_upload(request.files.get("file"), TAX_RESULTS_SPEC)
+        errors = result.messages
+        if not errors:
+            theirs = dict(tax_figures_from_row(row) for row in result.rows)
+            ours = excel.our_tax_figures(found)
+            compared = len(set(theirs) | set(ours))
+            discrepancies = reconcile(ours, theirs)
+    return render_template(
+        "payroll/reconcile.html",
+        institution=institution,
+        run=found,
+        labels=_labels(),
+        errors=errors,
+        discrepancies=discrepancies,
+        compared=compared,
+    ), 422 if errors else 200

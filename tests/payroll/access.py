@@ -17,6 +17,7 @@ ACCESS = {
     "payroll.run_export": Access(PAYROLL),
     "payroll.run_import": Access(MANAGE, ("GET", "POST")),
     "payroll.run_template": Access(MANAGE),
+    "payroll.run_reconcile": Access(PAYROLL, ("GET", "POST")),
     "payroll.settings": Access(PAYROLL),
     "payroll.settings_edit": Access(PAYROLL),
     "payroll.settings_save": Access(MANAGE, ("POST",)),

@@ -94,3 +94,19 @@ def test_a_large_run_computes_as_a_job_with_progress(app, client, login_as):
     db.session.expire_all()
     assert job.status == "succeeded" and job.done == job.total == ops.JOB_THRESHOLD + 1
     assert db.session.get(PayRun, run.id).line_count == ops.JOB_THRESHOLD + 1
+
+
+def test_the_employee_home_page_links_the_latest_payslip(app, client, login_as):
+    from tests.factories import create_person, create_user
+    from tests.payroll.runs.helpers import approved_run
+
+    institution = create_institution()
+    preparer, approver = finance_pair(institution)
+    me = create_user()
+    mine = paid_employee(institution, person=create_person(user_id=me.id))
+    approved_run(institution, "2026-01", preparer, approver, [(mine, "basic_performance", "9000")])
+    login_as(me)
+    page = client.get("/").get_data(as_text=True)
+    assert "我的工资条" in page and "/payroll/me?line=" in page
+    login_as(preparer)
+    assert "/payroll/me?line=" not in client.get("/").get_data(as_text=True)
