@@ -14,7 +14,7 @@ from payroll.payslips import views as payslip_views  # noqa: F401  (the employee
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.runs import models as run_models  # noqa: F401  (the runs' tables)
 from payroll.runs import views as run_views  # noqa: F401  (registers the runs' routes)
-from payroll.runs.imports import MONTHLY_IMPORTER
+from payroll.runs.imports import DECLARED_IMPORTER, MONTHLY_IMPORTER
 from payroll.runs.operations import run_compute_job
 from payroll.settings import views as settings_views  # noqa: F401  (工资设置 pages)
 from payroll.views import bp
@@ -54,11 +54,12 @@ module = Module(
         "payroll.run.pay": _l("标记工资已发放"),
         "payroll.run.delete": _l("删除工资批次"),
         "payroll.run.import": _l("导入月度工资"),
+        "payroll.run.import_declared": _l("导入专项附加扣除"),
         "payroll.settings.save": _l("调整工资设置"),
     },
     provides={
         ROSTER_PAY_SETTINGS: [queries.roster_pay_settings],
-        "importers": [MONTHLY_IMPORTER],
+        "importers": [MONTHLY_IMPORTER, DECLARED_IMPORTER],
     },
     home_sections=(home.finance_overview, home.my_latest_payslip),
     seeders=(Seeder("payroll.demo", seed.seed_demo_payroll, after=("hr.demo",)),),

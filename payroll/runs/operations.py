@@ -668,6 +668,7 @@ def replace_imported(
     actor: Any,
     *,
     filename: str | None = None,
+    source: str = "import",
 ) -> int:
     """Replace every amount imported for an open run with ``amounts`` ({employment id:
     {item: amount}}); importing the same file again changes nothing (idempotent). Return how
@@ -677,13 +678,14 @@ def replace_imported(
     if refusal is not None:
         _refuse(refusal)
     db.session.execute(
-        delete(PayRunAmount).where(PayRunAmount.run_id == run.id, PayRunAmount.source == "import")
+        delete(PayRunAmount).where(PayRunAmount.run_id == run.id, PayRunAmount.source == source)
     )
+    allowed = ledger.DECLARED_ITEMS if source == "declared" else ledger.ITEMS
     rows = [
         (employment_id, item, amount)
         for employment_id, items in amounts.items()
         for item, amount in items.items()
-        if item in ledger.ITEMS
+        if item in allowed
     ]
     if rows:
         from hr.bulk import insert_columns
@@ -697,7 +699,7 @@ def replace_imported(
                 "amount": [r[2] for r in rows],
             },
             run_id=run.id,
-            source="import",
+            source=source,
             created_by_id=getattr(actor, "id", None),
             created_at=now,
             updated_at=now,
@@ -705,7 +707,7 @@ def replace_imported(
     _stale(run)
     db.session.flush()
     audit.record(
-        "payroll.run.import",
+        "payroll.run.import" if source == "import" else "payroll.run.import_declared",
         run,
         institution_id=run.institution_id,
         summary=f"{run.period} {filename or ''}".strip(),

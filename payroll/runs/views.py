@@ -19,7 +19,7 @@ from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.runs import excel, queries
 from payroll.runs import operations as ops
 from payroll.runs.forms import ITEM_CHOICES, OverrideForm, ReasonForm, RunForm
-from payroll.runs.imports import MONTHLY_IMPORTER
+from payroll.runs.imports import DECLARED_IMPORTER, MONTHLY_IMPORTER
 from payroll.runs.models import PayRunLine
 from payroll.runs.states import KIND_LABELS, STATUS_LABELS, RunKind, RunStatus
 from payroll.views import bp
@@ -344,3 +344,23 @@ def run_reconcile(institution_id: int, run_id: int):
         discrepancies=discrepancies,
         compared=compared,
     ), 422 if errors else 200
+
+
+@bp.route("/<int:institution_id>/runs/<int:run_id>/import-declared", methods=["GET", "POST"])
+@login_required
+def run_import_declared(institution_id: int, run_id: int):
+    """Import the withholding client's declared 专项附加扣除 (cumulative) for an open run."""
+    institution = institution_for(institution_id, PAYROLL_MANAGE)
+    found = queries.run_or_404(institution.id, run_id)
+    context = context_for_request(institution.id)
+    context.options["run_id"] = found.id
+    return import_page(
+        DECLARED_IMPORTER,
+        context,
+        title=_("导入 %(period)s 专项附加扣除", period=found.period),
+        back_url=_run_url(institution_id, run_id),
+        breadcrumbs=[
+            (institution.name, url_for(".runs", institution_id=institution_id)),
+            (found.period, _run_url(institution_id, run_id)),
+        ],
+    )

@@ -16,6 +16,7 @@ ACCESS = {
     "payroll.line": Access(PAYROLL),
     "payroll.run_export": Access(PAYROLL),
     "payroll.run_import": Access(MANAGE, ("GET", "POST")),
+    "payroll.run_import_declared": Access(MANAGE, ("GET", "POST")),
     "payroll.run_template": Access(MANAGE),
     "payroll.run_reconcile": Access(PAYROLL, ("GET", "POST")),
     "payroll.settings": Access(PAYROLL),
