@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,6 +15,7 @@ from core.imports import context_for_request, import_page
 from core.jobs import start_job
 from core.listing import paginate, read_sort
 from core.permissions import can
+from hr.models import grade_label
 from institutions.scoped import institution_for
 from payroll.excel_specs import MONTHLY_PAY_SPEC
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
@@ -122,16 +125,37 @@ def line(institution_id: int, run_id: int, line_id: int):
     return _line_page(institution, found, pay_line, OverrideForm())
 
 
+_DETAIL_MONEY = (
+    "cumulative_tax_free_income",
+    "cumulative_basic_deduction",
+    "cumulative_special",
+    "cumulative_additional",
+    "cumulative_other",
+    "quick_deduction",
+)
+
+
 def _line_page(institution, run, pay_line, form, status=200):
     from core.jobs import decode_message
 
     problems = [(p["severity"], decode_message(p["message"])) for p in (pay_line.problems or [])]
+    detail = dict(pay_line.detail or {})
+    for key in _DETAIL_MONEY:
+        if detail.get(key) is not None:
+            detail[key] = Decimal(str(detail[key]))
+    profile = detail.get("profile") or {}
+    post = (
+        grade_label(profile["category"], profile["grade"])
+        if profile.get("category") and profile.get("grade")
+        else None
+    )
     return render_template(
         "payroll/line.html",
         institution=institution,
         run=run,
         line=pay_line,
-        detail=pay_line.detail or {},
+        detail=detail,
+        post=post,
         problems=problems,
         form=form,
         labels=_labels(),
