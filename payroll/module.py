@@ -11,7 +11,7 @@ from hr.roster.queries import ROSTER_PAY_SETTINGS
 from payroll import home, params, queries, receivers, seed
 from payroll.cli import payroll_cli
 from payroll.payslips import views as payslip_views  # noqa: F401  (the employee's pages)
-from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
+from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_OVERVIEW, PAYROLL_VIEW
 from payroll.runs import models as run_models  # noqa: F401  (the runs' tables)
 from payroll.runs import views as run_views  # noqa: F401  (registers the runs' routes)
 from payroll.runs.imports import DECLARED_IMPORTER, MONTHLY_IMPORTER
@@ -24,8 +24,11 @@ module = Module(
     label=_l("工资"),
     blueprints=(bp,),
     commands=(payroll_cli,),
-    menu=(MenuItem(_l("工资"), "payroll.index", PAYROLL_VIEW, order=60),),
-    permissions=(PAYROLL_VIEW, PAYROLL_MANAGE, PAYROLL_APPROVE),
+    menu=(
+        MenuItem(_l("工资"), "payroll.index", PAYROLL_VIEW, order=60),
+        MenuItem(_l("工资汇总"), "payroll.overview", PAYROLL_OVERVIEW, order=61),
+    ),
+    permissions=(PAYROLL_VIEW, PAYROLL_MANAGE, PAYROLL_APPROVE, PAYROLL_OVERVIEW),
     parameters=(params.ensure_defaults,),
     parameter_labels={
         "payroll.post_wage_table": _l("岗位工资标准"),

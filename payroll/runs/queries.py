@@ -315,3 +315,30 @@ def settings_of(institution_id: int, on: date) -> dict[int, Settings]:
         if employment_id not in found or effective_on <= on:
             found[employment_id] = Settings(*values)
     return found
+
+
+def totals_by_institution(scope_clause: Any, period: str) -> list[tuple[Any, ...]]:
+    """Return (institution id, name, runs, people, gross, net, tax, employer) of the locked
+    runs of a period, per institution in scope: aggregates only, never a person."""
+    from sqlalchemy import func
+
+    from institutions.models import Institution
+
+    return list(
+        db.session.execute(
+            select(
+                Institution.id,
+                Institution.name,
+                func.count(PayRun.id),
+                func.max(PayRun.line_count),
+                func.sum(PayRun.gross),
+                func.sum(PayRun.net_pay),
+                func.sum(PayRun.income_tax + PayRun.bonus_tax),
+                func.sum(PayRun.employer_total),
+            )
+            .join(PayRun, PayRun.institution_id == Institution.id)
+            .where(scope_clause, PayRun.period == period, PayRun.status.in_(LOCKED))
+            .group_by(Institution.id, Institution.name)
+            .order_by(Institution.name)
+        )
+    )

@@ -3,13 +3,15 @@
 from sqlalchemy import select
 
 from core.extensions import db
-from tests.access import PAYROLL, SIGNED_IN, Access
+from tests.access import CITY, PAYROLL, SIGNED_IN, Access
 
 #: prepare and decide runs: finance officers (and operators)
 MANAGE = frozenset({"superuser", "finance_officer"})
 
 ACCESS = {
     "payroll.index": Access(PAYROLL),
+    # totals per institution only, for the staffing office and sponsors
+    "payroll.overview": Access(CITY | {"sponsor"}),
     "payroll.runs": Access(PAYROLL),
     "payroll.run_create": Access(MANAGE, ("POST",)),
     "payroll.run": Access(PAYROLL),
