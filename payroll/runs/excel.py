@@ -22,6 +22,7 @@ from core.extensions import db
 from hr.models import Person
 from payroll.amounts import ZERO
 from payroll.excel_specs import (
+    PAYROLL_COLUMNS,
     PAYROLL_MONEY_FIELDS,
     PAYROLL_SPEC,
     RESIDENT_ID_CARD,
@@ -316,3 +317,38 @@ def our_tax_figures(run: PayRun) -> dict[str, Any]:
             balance=number(detail, "tax_balance"),
         )
     return found
+
+
+REGISTER_SPEC = Spec(
+    (
+        Column("所属期", "period", "text"),
+        Column("批次", "kind", "text"),
+        *(Column(header, field, "money") for header, field in PAYROLL_COLUMNS),
+    ),
+    sheet_name="个人工资台账",
+    title="个人工资台账",
+)
+
+
+def register_rows(employment_id: int, year: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Return one person's locked lines of a year, month by month, and the year's totals."""
+    rows = []
+    lines = db.session.execute(
+        select(PayRunLine, PayRun.period, PayRun.corrects_period)
+        .join(PayRun, PayRun.id == PayRunLine.run_id)
+        .where(
+            PayRunLine.employment_id == employment_id,
+            PayRunLine.year == year,
+            PayRun.status.in_(LOCKED),
+        )
+        .order_by(PayRun.period, PayRun.id)
+    )
+    for line, period, corrects in lines:
+        rows.append(
+            {
+                "period": period,
+                "kind": f"更正 {corrects}" if corrects else "月度工资",
+                **{field: getattr(line, field) for field in PAYROLL_MONEY_FIELDS},
+            }
+        )
+    return rows, {"period": "合计", **totals(rows, PAYROLL_MONEY_FIELDS)}
