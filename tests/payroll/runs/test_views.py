@@ -110,3 +110,47 @@ def test_the_employee_home_page_links_the_latest_payslip(app, client, login_as):
     assert "我的工资条" in page and "/payroll/me?line=" in page
     login_as(preparer)
     assert "/payroll/me?line=" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_returned_run_and_a_correction_run_read_as_such(app, client, login_as):
+    from tests.payroll.runs.helpers import approved_run
+
+    institution = create_institution()
+    preparer, approver = finance_pair(institution)
+    teacher = paid_employee(institution)
+    pay = [(teacher, "basic_performance", "9000")]
+    approved_run(institution, "2026-01", preparer, approver, pay)
+    february = ops.create_run(institution, "2026-02", preparer)
+    ops.set_override(february, teacher.id, "basic_performance", "9000", "绩效", preparer)
+    ops.compute_run(february, preparer)
+    ops.submit_run(february, preparer)
+    ops.return_run(february, approver, "津贴漏算")
+    login_as(preparer)
+    page = client.get(f"/payroll/{institution.id}/runs/{february.id}").get_data(as_text=True)
+    assert "退回原因：津贴漏算" in page and "重新计算" in page
+    ops.compute_run(february, preparer)
+    ops.submit_run(february, preparer)
+    ops.approve_run(february, approver)
+    db.session.commit()  # a refused form rolls the request back, as in the app
+    response = client.post(
+        f"/payroll/{institution.id}/runs/new",
+        data={
+            "period": "2026-03",
+            "kind": "correction",
+            "corrects_period": "2026-01",
+            "reason": "",
+        },
+    )
+    assert response.status_code == 422 and "请填写更正原因" in response.get_data(as_text=True)
+    response = client.post(
+        f"/payroll/{institution.id}/runs/new",
+        data={
+            "period": "2026-03",
+            "kind": "correction",
+            "corrects_period": "2026-01",
+            "reason": "1 月绩效少发",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "更正 2026-01：1 月绩效少发" in page
