@@ -47,3 +47,15 @@ def finance_overview(user) -> Section | None:
         },
         order=35,
     )
+
+
+def my_latest_payslip(user) -> Section | None:
+    """Anyone with published payslips sees their latest one and a link to all of them."""
+    from payroll.payslips.queries import payslips_of
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    latest = payslips_of(user.id, limit=1)
+    if not latest:
+        return None
+    return Section("payroll/_home_payslip.html", {"line": latest[0]}, order=36)

@@ -9,11 +9,12 @@ from core.jobs import JobKind
 from core.modules import MenuItem, Module, Seeder
 from hr.roster.queries import ROSTER_PAY_SETTINGS
 from payroll import home, params, queries, receivers, seed
+from payroll.cli import payroll_cli
 from payroll.payslips import views as payslip_views  # noqa: F401  (the employee's pages)
-from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
+from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_OVERVIEW, PAYROLL_VIEW
 from payroll.runs import models as run_models  # noqa: F401  (the runs' tables)
 from payroll.runs import views as run_views  # noqa: F401  (registers the runs' routes)
-from payroll.runs.imports import MONTHLY_IMPORTER
+from payroll.runs.imports import DECLARED_IMPORTER, MONTHLY_IMPORTER
 from payroll.runs.operations import run_compute_job
 from payroll.settings import views as settings_views  # noqa: F401  (工资设置 pages)
 from payroll.views import bp
@@ -22,8 +23,12 @@ module = Module(
     name="payroll",
     label=_l("工资"),
     blueprints=(bp,),
-    menu=(MenuItem(_l("工资"), "payroll.index", PAYROLL_VIEW, order=60),),
-    permissions=(PAYROLL_VIEW, PAYROLL_MANAGE, PAYROLL_APPROVE),
+    commands=(payroll_cli,),
+    menu=(
+        MenuItem(_l("工资"), "payroll.index", PAYROLL_VIEW, order=60),
+        MenuItem(_l("工资汇总"), "payroll.overview", PAYROLL_OVERVIEW, order=61),
+    ),
+    permissions=(PAYROLL_VIEW, PAYROLL_MANAGE, PAYROLL_APPROVE, PAYROLL_OVERVIEW),
     parameters=(params.ensure_defaults,),
     parameter_labels={
         "payroll.post_wage_table": _l("岗位工资标准"),
@@ -52,13 +57,14 @@ module = Module(
         "payroll.run.pay": _l("标记工资已发放"),
         "payroll.run.delete": _l("删除工资批次"),
         "payroll.run.import": _l("导入月度工资"),
+        "payroll.run.import_declared": _l("导入专项附加扣除"),
         "payroll.settings.save": _l("调整工资设置"),
     },
     provides={
         ROSTER_PAY_SETTINGS: [queries.roster_pay_settings],
-        "importers": [MONTHLY_IMPORTER],
+        "importers": [MONTHLY_IMPORTER, DECLARED_IMPORTER],
     },
-    home_sections=(home.finance_overview,),
+    home_sections=(home.finance_overview, home.my_latest_payslip),
     seeders=(Seeder("payroll.demo", seed.seed_demo_payroll, after=("hr.demo",)),),
     jobs=(JobKind("payroll.compute", msg("计算工资批次"), run_compute_job),),
     setup=receivers.connect,

@@ -12,3 +12,7 @@ PAYROLL_VIEW = Permission(
 PAYROLL_MANAGE = Permission("payroll.manage", N_("办理工资业务"), grants={Role.FINANCE_OFFICER})
 #: approve or return a run another finance officer prepared (the four-eyes rule)
 PAYROLL_APPROVE = Permission("payroll.approve", N_("审核工资批次"), grants={Role.FINANCE_OFFICER})
+#: run totals per institution, never a person's line: the staffing office and the sponsor
+PAYROLL_OVERVIEW = Permission(
+    "payroll.overview", N_("查看工资汇总"), grants={Role.STAFFING_OFFICE, Role.SPONSOR}
+)

@@ -22,6 +22,7 @@ from core.extensions import db
 from hr.models import Person
 from payroll.amounts import ZERO
 from payroll.excel_specs import (
+    PAYROLL_COLUMNS,
     PAYROLL_MONEY_FIELDS,
     PAYROLL_SPEC,
     RESIDENT_ID_CARD,
@@ -286,3 +287,68 @@ def workbook_for(run: PayRun, kind: str) -> tuple[Spec, Any, dict[str, Any] | No
         rows, total = contribution_rows(run)
         return CONTRIBUTIONS_SPEC, rows, total, f"{stem}-社保公积金"
     raise LookupError(kind)
+
+
+def our_tax_figures(run: PayRun) -> dict[str, Any]:
+    """Return {证件号码: our cumulative figures after the run's month} for reconciliation."""
+    from payroll.reconcile import TaxFigures
+
+    def number(detail: dict, key: str) -> Decimal | None:
+        value = detail.get(key)
+        return None if value is None else Decimal(str(value))
+
+    found = {}
+    for lines in _period_lines(run).values():
+        line, citizen_id = lines[-1]
+        detail = line.detail or {}
+        found[citizen_id] = TaxFigures(
+            name=line.name,
+            cumulative_income=line.cumulative_income,
+            cumulative_tax_free_income=number(detail, "cumulative_tax_free_income"),
+            cumulative_basic_deduction=number(detail, "cumulative_basic_deduction"),
+            cumulative_special=number(detail, "cumulative_special"),
+            cumulative_additional=number(detail, "cumulative_additional"),
+            cumulative_other=number(detail, "cumulative_other"),
+            cumulative_taxable=line.cumulative_taxable,
+            rate=number(detail, "tax_rate"),
+            quick_deduction=number(detail, "quick_deduction"),
+            cumulative_tax=line.cumulative_tax,
+            withheld_before=line.withheld_before,
+            balance=number(detail, "tax_balance"),
+        )
+    return found
+
+
+REGISTER_SPEC = Spec(
+    (
+        Column("所属期", "period", "text"),
+        Column("批次", "kind", "text"),
+        *(Column(header, field, "money") for header, field in PAYROLL_COLUMNS),
+    ),
+    sheet_name="个人工资台账",
+    title="个人工资台账",
+)
+
+
+def register_rows(employment_id: int, year: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Return one person's locked lines of a year, month by month, and the year's totals."""
+    rows = []
+    lines = db.session.execute(
+        select(PayRunLine, PayRun.period, PayRun.corrects_period)
+        .join(PayRun, PayRun.id == PayRunLine.run_id)
+        .where(
+            PayRunLine.employment_id == employment_id,
+            PayRunLine.year == year,
+            PayRun.status.in_(LOCKED),
+        )
+        .order_by(PayRun.period, PayRun.id)
+    )
+    for line, period, corrects in lines:
+        rows.append(
+            {
+                "period": period,
+                "kind": f"更正 {corrects}" if corrects else "月度工资",
+                **{field: getattr(line, field) for field in PAYROLL_MONEY_FIELDS},
+            }
+        )
+    return rows, {"period": "合计", **totals(rows, PAYROLL_MONEY_FIELDS)}

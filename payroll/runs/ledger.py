@@ -26,6 +26,13 @@ from payroll.tax import (
 
 #: Items finance may import or override for one person (the 月度工资 money columns).
 ITEMS: tuple[str, ...] = (*EARNINGS, *DEDUCTIONS, "special_additional", "other_deductions")
+#: What the withholding client's declared-deductions export gives for the month (this
+#: payment's increment of the year's cumulative figure), by category.
+DECLARED_PREFIX = "additional."
+DECLARED_ITEMS: tuple[str, ...] = (
+    *(DECLARED_PREFIX + name for name in SpecialAdditional.field_names() if name != "unclassified"),
+    "private_pension",
+)
 #: The payroll-inputs registry's item names -> our items.
 PROVIDER_ITEMS = {
     "reward_performance": "reward_performance",
@@ -36,7 +43,7 @@ PROVIDER_ITEMS = {
 
 
 def _group_json(group: Any) -> dict[str, str]:
-    return {name: str(value) for name, value in group.as_dict().items() if value}
+    return {name: str(value) for name in group.field_names() if (value := getattr(group, name))}
 
 
 def _group(cls: type, data: Mapping[str, str] | None) -> Any:
@@ -129,11 +136,19 @@ def pay_inputs(given: Given, standing: SpecialAdditional) -> PayInputs:
     """
     values: dict[str, Any] = {}
     additional = standing
-    for item, (amount, _) in given.chosen().items():
-        if item == "special_additional":
-            additional = SpecialAdditional(unclassified=amount)
+    declared: dict[str, Decimal] = {}
+    chosen = given.chosen()
+    for item, (amount, _) in chosen.items():
+        if item.startswith(DECLARED_PREFIX):
+            declared[item.removeprefix(DECLARED_PREFIX)] = amount
+        elif item == "private_pension":
+            values["tax_deductions"] = OtherDeductions(private_pension=amount)
         elif item in COMPUTABLE or item in EARNINGS or item == "other_deductions":
             values[item] = amount
+    if "special_additional" in chosen:  # a total in the 月度工资 file wins
+        additional = SpecialAdditional(unclassified=chosen["special_additional"][0])
+    elif declared:  # the client's declarations replace the standing amounts
+        additional = SpecialAdditional(**declared)
     return PayInputs(special_additional=additional, **values)
 
 

@@ -24,12 +24,9 @@ from core.models import utcnow
 from core.notifications import notify
 from core.parameters import parameter
 from hr.models import Employment, Person
-from hr.pay.queries import steps_on
-from hr.staff.queries import current_appointments
 from payroll import compute, inputs
 from payroll.amounts import ZERO
 from payroll.params import PayrollParams
-from payroll.queries import settings_on
 from payroll.runs import ledger, queries
 from payroll.runs.models import RUN_TOTALS, PayRun, PayRunAmount, PayRunLine
 from payroll.runs.states import (
@@ -91,9 +88,14 @@ _FLAT_COLUMNS = (
 )
 
 
+_FLAT_SET = frozenset(_FLAT_COLUMNS)
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
+    if type(value) is Decimal:
         return str(value)
+    if value is None or type(value) in (str, int, bool):
+        return value
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_plain(item) for item in value]
     if isinstance(value, Mapping):
@@ -103,6 +105,15 @@ def _plain(value: Any) -> Any:
 
 def _refuse(message) -> None:
     raise Refusal(message)
+
+
+def _locked(run: PayRun) -> PayRun:
+    """Re-read the run under a row lock (PostgreSQL; SQLite writers already queue), so two
+    officers deciding the same run at once act one after the other on its latest state."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(select(PayRun.id).where(PayRun.id == run.id).with_for_update())
+        db.session.refresh(run)
+    return run
 
 
 # --------------------------------------------------------------------------- create
@@ -192,7 +203,7 @@ def needs_job(run: PayRun) -> bool:
     """Return whether computing ``run`` is large enough to run as a background job."""
     year, month = run.year, run.month
     start, end = queries.period_bounds(year, month)
-    return len(queries.active_employments(run.institution_id, start, end)) > JOB_THRESHOLD
+    return len(queries.staff_of(run.institution_id, start, end)) > JOB_THRESHOLD
 
 
 def params_for(year: int, month: int) -> PayrollParams:
@@ -201,40 +212,46 @@ def params_for(year: int, month: int) -> PayrollParams:
     return PayrollParams.from_lookup(lambda key: parameter(key, start))
 
 
-def _profiles(employments: list[Employment], start: date, end: date) -> dict[int, Any]:
-    """Return {employment id: (PayProfile, settings, appointment, step)} as of the period.
+def _profiles(
+    institution_id: int, staff: list[queries.Staff], start: date, end: date
+) -> dict[int, tuple[compute.PayProfile, queries.Settings | None]]:
+    """Return {employment id: (PayProfile, settings)} as of the period.
 
     HR's post and 薪级 in force on the first day of the month (for someone hired during the
     month, on the last day); payroll's own money settings in force on the first day.
     """
-    ids = [e.id for e in employments]
-    posts = current_appointments(ids, start)
-    missing = [i for i in ids if i not in posts]
-    if missing:
-        posts.update(current_appointments(missing, end))
-    steps = steps_on(ids, start)
-    missing = [i for i in ids if i not in steps]
-    if missing:
-        steps.update(steps_on(missing, end))
-    settings = settings_on(ids, start)
+    posts = queries.posts_on(institution_id, start)
+    steps = queries.steps_on(institution_id, start)
+    late_posts = late_steps = None
+    settings = queries.settings_of(institution_id, start)
     found = {}
-    for employment in employments:
-        post = posts.get(employment.id)
-        step = steps.get(employment.id)
-        kept = settings.get(employment.id)
+    for person in staff:
+        post = posts.get(person.id)
+        if post is None:
+            late_posts = (
+                late_posts if late_posts is not None else queries.posts_on(institution_id, end)
+            )
+            post = late_posts.get(person.id)
+        step = steps.get(person.id)
+        if step is None:
+            late_steps = (
+                late_steps if late_steps is not None else queries.steps_on(institution_id, end)
+            )
+            step = late_steps.get(person.id)
+        kept = settings.get(person.id)
         profile = compute.PayProfile(
-            category=post.category if post else None,
-            grade=post.grade if post else None,
-            step=step.step if step else None,
+            category=post[0] if post else None,
+            grade=post[1] if post else None,
+            step=step,
             contribution_base=kept.contribution_base if kept else None,
             fund_base=kept.fund_base if kept else None,
             fund_rate=kept.fund_rate if kept else None,
             annuity=bool(kept.has_occupational_annuity) if kept else False,
             first_job_this_year=bool(kept.is_first_job_this_year) if kept else False,
             low_income=bool(kept.has_prior_year_low_income) if kept else False,
-            bank_account=employment.bank_account,
+            bank_account=person.bank_account,
         )
-        found[employment.id] = (profile, kept, post, step)
+        found[person.id] = (profile, kept)
     return found
 
 
@@ -263,7 +280,7 @@ def _given(run: PayRun, employment_ids: list[int]) -> tuple[dict[int, ledger.Giv
 
 def _line_values(
     run: PayRun,
-    employment: Employment,
+    employment: queries.Staff,
     line: compute.PayLine,
     given: ledger.Given,
     profile: compute.PayProfile,
@@ -278,7 +295,7 @@ def _line_values(
         for p in line.problems
     ]
     chosen = given.chosen()
-    detail = {key: _plain(value) for key, value in flat.items() if key not in _FLAT_COLUMNS}
+    detail = {key: _plain(value) for key, value in flat.items() if key not in _FLAT_SET}
     detail.update(
         items=ledger.items_to_json(line.items),
         sources={item: source for item, (_, source) in chosen.items()},
@@ -307,8 +324,8 @@ def _line_values(
         year=run.year,
         month=run.month,
         staff_number=employment.staff_number,
-        name=employment.person.name,
-        department=employment.department.name if employment.department else None,
+        name=employment.name,
+        department=employment.department,
         bank_account=employment.bank_account,
         tax_record=ledger.record_to_json(line.record),
         detail=detail,
@@ -325,6 +342,7 @@ def compute_run(
     """Compute every line of a run from HR's records as of the period, the pay settings,
     the parameters of the period, the amounts given and the year to date; replace the
     run's lines and totals. A recompute keeps every override and imported amount."""
+    _locked(run)
     refusal = compute_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)
@@ -384,17 +402,17 @@ def compute_run(
 def _regular_rows(run: PayRun, progress: Callable[[int, int], None] | None) -> list[dict[str, Any]]:
     year, month = run.year, run.month
     start, end = queries.period_bounds(year, month)
-    employments = queries.active_employments(run.institution_id, start, end)
+    employments = queries.staff_of(run.institution_id, start, end)
     total = len(employments)
     if progress:
         progress(0, total)
     params = params_for(year, month)
-    profiles = _profiles(employments, start, end)
+    profiles = _profiles(run.institution_id, employments, start, end)
     given, provided = _given(run, [e.id for e in employments])
     basis = queries.basis_records(run, [e.person_id for e in employments])
     rows = []
     for index, employment in enumerate(employments, 1):
-        profile, kept, _, _ = profiles[employment.id]
+        profile, kept = profiles[employment.id]
         months = months_employed(year, month, employment.start_on, employment.end_on)
         ytd = ledger.year_to_date(year, basis.get(employment.person_id, []))
         standing = ledger.standing_additional(kept.special_deductions if kept else None)
@@ -445,23 +463,22 @@ def _correction_rows(
     start, end = queries.period_bounds(old_year, old_month)
     paid = _paid_lines(run.institution_id, run.corrects_period)
     employment_ids = sorted(paid)
-    employments = list(
-        db.session.scalars(select(Employment).where(Employment.id.in_(employment_ids)))
-    )
-    employments.sort(key=lambda e: (e.staff_number, e.id))
+    employments = queries.staff_of(run.institution_id, start, end, employment_ids)
     total = len(employments)
     if progress:
         progress(0, total)
     old_params = params_for(old_year, old_month)
     params = params_for(run.year, run.month)
-    profiles = _profiles(employments, start, end)
-    now_profiles = _profiles(employments, *queries.period_bounds(run.year, run.month))
+    profiles = _profiles(run.institution_id, employments, start, end)
+    now_profiles = _profiles(
+        run.institution_id, employments, *queries.period_bounds(run.year, run.month)
+    )
     corrections, provided = _given(run, employment_ids)
     basis = queries.basis_records(run, [e.person_id for e in employments])
     rows = []
     for index, employment in enumerate(employments, 1):
         lines = paid[employment.id]
-        profile, kept, _, _ = profiles[employment.id]
+        profile, kept = profiles[employment.id]
         original_given = _given_of(lines[0])
         mine = corrections[employment.id]
         merged = ledger.Given(
@@ -568,6 +585,7 @@ def set_override(
     run: PayRun, employment_id: int, item: str, amount: Any, reason: str, actor: Any
 ) -> PayRunAmount:
     """Set one item of one person in an open run by hand, with a reason."""
+    _locked(run)
     refusal = edit_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)
@@ -616,6 +634,7 @@ def set_override(
 
 def clear_override(run: PayRun, employment_id: int, item: str, actor: Any) -> None:
     """Remove a hand-set item; the next computation takes the file's or the computed amount."""
+    _locked(run)
     refusal = edit_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)
@@ -649,21 +668,24 @@ def replace_imported(
     actor: Any,
     *,
     filename: str | None = None,
+    source: str = "import",
 ) -> int:
     """Replace every amount imported for an open run with ``amounts`` ({employment id:
     {item: amount}}); importing the same file again changes nothing (idempotent). Return how
     many amounts the run now has from the file."""
+    _locked(run)
     refusal = edit_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)
     db.session.execute(
-        delete(PayRunAmount).where(PayRunAmount.run_id == run.id, PayRunAmount.source == "import")
+        delete(PayRunAmount).where(PayRunAmount.run_id == run.id, PayRunAmount.source == source)
     )
+    allowed = ledger.DECLARED_ITEMS if source == "declared" else ledger.ITEMS
     rows = [
         (employment_id, item, amount)
         for employment_id, items in amounts.items()
         for item, amount in items.items()
-        if item in ledger.ITEMS
+        if item in allowed
     ]
     if rows:
         from hr.bulk import insert_columns
@@ -677,7 +699,7 @@ def replace_imported(
                 "amount": [r[2] for r in rows],
             },
             run_id=run.id,
-            source="import",
+            source=source,
             created_by_id=getattr(actor, "id", None),
             created_at=now,
             updated_at=now,
@@ -685,7 +707,7 @@ def replace_imported(
     _stale(run)
     db.session.flush()
     audit.record(
-        "payroll.run.import",
+        "payroll.run.import" if source == "import" else "payroll.run.import_declared",
         run,
         institution_id=run.institution_id,
         summary=f"{run.period} {filename or ''}".strip(),
@@ -707,6 +729,7 @@ def _link(run: PayRun) -> str | None:
 
 def submit_run(run: PayRun, actor: Any) -> PayRun:
     """Hand a computed run to another finance officer for approval, and tell them."""
+    _locked(run)
     refusal = submit_refusal(run.status, run.blocking_count, run.line_count)
     if refusal is not None:
         _refuse(refusal)
@@ -741,6 +764,7 @@ def submit_run(run: PayRun, actor: Any) -> PayRun:
 def approve_run(run: PayRun, actor: Any) -> PayRun:
     """Approve a submitted run (never by who prepared it); it is then locked, and its
     payslips are published to the employees."""
+    _locked(run)
     refusal = decide_refusal(
         run.status, getattr(actor, "id", None), run.computed_by_id, run.submitted_by_id
     )
@@ -805,6 +829,7 @@ def publish_payslips(run: PayRun) -> int:
 
 def return_run(run: PayRun, actor: Any, reason: str) -> PayRun:
     """Send a submitted run back to its preparer with a reason."""
+    _locked(run)
     refusal = decide_refusal(
         run.status, getattr(actor, "id", None), run.computed_by_id, run.submitted_by_id
     )
@@ -838,6 +863,7 @@ def return_run(run: PayRun, actor: Any, reason: str) -> PayRun:
 
 def mark_paid(run: PayRun, actor: Any) -> PayRun:
     """Record that an approved run's pay went out."""
+    _locked(run)
     refusal = pay_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)
@@ -857,6 +883,7 @@ def mark_paid(run: PayRun, actor: Any) -> PayRun:
 
 def delete_run(run: PayRun, actor: Any) -> None:
     """Delete a run never submitted, with its lines and amounts."""
+    _locked(run)
     refusal = delete_refusal(run.status)
     if refusal is not None:
         _refuse(refusal)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,8 @@ from core.auth.models import Membership, User
 from core.extensions import db
 from core.roles import Role
 from hr.bulk import chunks
-from hr.models import Employment
+from hr.models import Appointment, Department, Employment, Person, SalaryStep
+from payroll.models import PaySettings
 from payroll.runs.models import PayRun, PayRunAmount, PayRunLine
 from payroll.runs.states import LOCKED, RunStatus
 
@@ -200,5 +202,143 @@ def pending_approval(institution_ids: Select | Iterable[int], user_id: int) -> l
             )
             .order_by(PayRun.submitted_at)
             .limit(50)
+        )
+    )
+
+
+# --------------------------------------------------------------------------- a run's inputs
+# Column reads over the whole institution (no ORM objects, no IN lists): a run reads every
+# person's HR records and settings as of one day in a handful of statements.
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Who a line is for, as of the run."""
+
+    id: int
+    person_id: int
+    staff_number: str
+    name: str
+    department: str | None
+    start_on: date
+    end_on: date | None
+    bank_account: str | None
+
+
+def staff_of(
+    institution_id: int, start: date, end: date, employment_ids: Iterable[int] | None = None
+) -> list[Staff]:
+    """Return the employments active at some day of the period (or those named), by 工号."""
+    stmt = (
+        select(
+            Employment.id,
+            Employment.person_id,
+            Employment.staff_number,
+            Person.name,
+            Department.name,
+            Employment.start_on,
+            Employment.end_on,
+            Employment.bank_account,
+        )
+        .join(Person, Person.id == Employment.person_id)
+        .outerjoin(Department, Department.id == Employment.department_id)
+        .where(Employment.institution_id == institution_id)
+        .order_by(Employment.staff_number, Employment.id)
+    )
+    if employment_ids is None:
+        stmt = stmt.where(
+            Employment.start_on <= end, or_(Employment.end_on.is_(None), Employment.end_on >= start)
+        )
+    else:
+        stmt = stmt.where(Employment.id.in_(sorted(set(employment_ids))))
+    return [Staff(*row) for row in db.session.execute(stmt)]
+
+
+def posts_on(institution_id: int, on: date) -> dict[int, tuple[str, int]]:
+    """Return {employment id: (category, grade)} of the appointments in force on ``on``."""
+    rows = db.session.execute(
+        select(Appointment.employment_id, Appointment.category, Appointment.grade)
+        .where(
+            Appointment.institution_id == institution_id,
+            Appointment.start_on <= on,
+            or_(Appointment.end_on.is_(None), Appointment.end_on >= on),
+        )
+        .order_by(Appointment.start_on, Appointment.id)
+    )
+    return {employment_id: (category, grade) for employment_id, category, grade in rows}
+
+
+def steps_on(institution_id: int, on: date) -> dict[int, int]:
+    """Return {employment id: 薪级} in effect on ``on``."""
+    rows = db.session.execute(
+        select(SalaryStep.employment_id, SalaryStep.step)
+        .join(Employment, Employment.id == SalaryStep.employment_id)
+        .where(Employment.institution_id == institution_id, SalaryStep.effective_on <= on)
+        .order_by(SalaryStep.effective_on)
+    )
+    return {employment_id: step for employment_id, step in rows}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Payroll's money settings of an employment in effect on a day."""
+
+    contribution_base: Any
+    fund_base: Any
+    fund_rate: Any
+    special_deductions: Any
+    is_first_job_this_year: bool
+    has_prior_year_low_income: bool
+    has_occupational_annuity: bool
+
+
+def settings_of(institution_id: int, on: date) -> dict[int, Settings]:
+    """Return {employment id: settings in effect on ``on`` (else the earliest)}."""
+    rows = db.session.execute(
+        select(
+            PaySettings.employment_id,
+            PaySettings.effective_on,
+            PaySettings.contribution_base,
+            PaySettings.fund_base,
+            PaySettings.fund_rate,
+            PaySettings.special_deductions,
+            PaySettings.is_first_job_this_year,
+            PaySettings.has_prior_year_low_income,
+            PaySettings.has_occupational_annuity,
+        )
+        .join(Employment, Employment.id == PaySettings.employment_id)
+        .where(Employment.institution_id == institution_id)
+        .order_by(PaySettings.effective_on)
+    )
+    found: dict[int, Settings] = {}
+    for employment_id, effective_on, *values in rows:
+        if employment_id not in found or effective_on <= on:
+            found[employment_id] = Settings(*values)
+    return found
+
+
+def totals_by_institution(scope_clause: Any, period: str) -> list[tuple[Any, ...]]:
+    """Return (institution id, name, runs, people, gross, net, tax, employer) of the locked
+    runs of a period, per institution in scope: aggregates only, never a person."""
+    from sqlalchemy import func
+
+    from institutions.models import Institution
+
+    return list(
+        db.session.execute(
+            select(
+                Institution.id,
+                Institution.name,
+                func.count(PayRun.id),
+                func.max(PayRun.line_count),
+                func.sum(PayRun.gross),
+                func.sum(PayRun.net_pay),
+                func.sum(PayRun.income_tax + PayRun.bonus_tax),
+                func.sum(PayRun.employer_total),
+            )
+            .join(PayRun, PayRun.institution_id == Institution.id)
+            .where(scope_clause, PayRun.period == period, PayRun.status.in_(LOCKED))
+            .group_by(Institution.id, Institution.name)
+            .order_by(Institution.name)
         )
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,13 +15,14 @@ from core.imports import context_for_request, import_page
 from core.jobs import start_job
 from core.listing import paginate, read_sort
 from core.permissions import can
+from hr.models import grade_label
 from institutions.scoped import institution_for
 from payroll.excel_specs import MONTHLY_PAY_SPEC
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.runs import excel, queries
 from payroll.runs import operations as ops
 from payroll.runs.forms import ITEM_CHOICES, OverrideForm, ReasonForm, RunForm
-from payroll.runs.imports import MONTHLY_IMPORTER
+from payroll.runs.imports import DECLARED_IMPORTER, MONTHLY_IMPORTER
 from payroll.runs.models import PayRunLine
 from payroll.runs.states import KIND_LABELS, STATUS_LABELS, RunKind, RunStatus
 from payroll.views import bp
@@ -122,16 +125,37 @@ def line(institution_id: int, run_id: int, line_id: int):
     return _line_page(institution, found, pay_line, OverrideForm())
 
 
+_DETAIL_MONEY = (
+    "cumulative_tax_free_income",
+    "cumulative_basic_deduction",
+    "cumulative_special",
+    "cumulative_additional",
+    "cumulative_other",
+    "quick_deduction",
+)
+
+
 def _line_page(institution, run, pay_line, form, status=200):
     from core.jobs import decode_message
 
     problems = [(p["severity"], decode_message(p["message"])) for p in (pay_line.problems or [])]
+    detail = dict(pay_line.detail or {})
+    for key in _DETAIL_MONEY:
+        if detail.get(key) is not None:
+            detail[key] = Decimal(str(detail[key]))
+    profile = detail.get("profile") or {}
+    post = (
+        grade_label(profile["category"], profile["grade"])
+        if profile.get("category") and profile.get("grade")
+        else None
+    )
     return render_template(
         "payroll/line.html",
         institution=institution,
         run=run,
         line=pay_line,
-        detail=pay_line.detail or {},
+        detail=detail,
+        post=post,
         problems=problems,
         form=form,
         labels=_labels(),
@@ -314,3 +338,53 @@ def run_template(institution_id: int, run_id: int):
         for employment in queries.active_employments(institution.id, start, end)
     )
     return xlsx_response(MONTHLY_PAY_SPEC, rows, f"{institution.name}-{found.period}-月度工资.xlsx")
+
+
+@bp.route("/<int:institution_id>/runs/<int:run_id>/reconcile", methods=["GET", "POST"])
+@login_required
+def run_reconcile(institution_id: int, run_id: int):
+    """Compare the withholding client's computed results with ours, person by person."""
+    from core.http import read_upload
+    from payroll.excel_specs import TAX_RESULTS_SPEC, tax_figures_from_row
+    from payroll.reconcile import reconcile
+
+    institution = institution_for(institution_id, PAYROLL_VIEW)
+    found = queries.run_or_404(institution.id, run_id)
+    errors, discrepancies, compared = [], None, 0
+    if request.method == "POST":
+        result = read_upload(request.files.get("file"), TAX_RESULTS_SPEC)
+        errors = result.messages
+        if not errors:
+            theirs = dict(tax_figures_from_row(row) for row in result.rows)
+            ours = excel.our_tax_figures(found)
+            compared = len(set(theirs) | set(ours))
+            discrepancies = reconcile(ours, theirs)
+    return render_template(
+        "payroll/reconcile.html",
+        institution=institution,
+        run=found,
+        labels=_labels(),
+        errors=errors,
+        discrepancies=discrepancies,
+        compared=compared,
+    ), 422 if errors else 200
+
+
+@bp.route("/<int:institution_id>/runs/<int:run_id>/import-declared", methods=["GET", "POST"])
+@login_required
+def run_import_declared(institution_id: int, run_id: int):
+    """Import the withholding client's declared 专项附加扣除 (cumulative) for an open run."""
+    institution = institution_for(institution_id, PAYROLL_MANAGE)
+    found = queries.run_or_404(institution.id, run_id)
+    context = context_for_request(institution.id)
+    context.options["run_id"] = found.id
+    return import_page(
+        DECLARED_IMPORTER,
+        context,
+        title=_("导入 %(period)s 专项附加扣除", period=found.period),
+        back_url=_run_url(institution_id, run_id),
+        breadcrumbs=[
+            (institution.name, url_for(".runs", institution_id=institution_id)),
+            (found.period, _run_url(institution_id, run_id)),
+        ],
+    )

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 
 from core.actions import perform
 from core.extensions import db
+from core.http import xlsx_response
 from core.ids import china_today
 from core.permissions import can
 from hr.models import Employment, Person
@@ -19,6 +20,7 @@ from institutions.scoped import institution_for
 from payroll.models import PaySettings
 from payroll.permissions import PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.queries import settings_on
+from payroll.runs.excel import REGISTER_SPEC, register_rows
 from payroll.settings.forms import DEDUCTION_FIELDS, PaySettingsForm
 from payroll.settings.operations import save_pay_settings, versions_of
 from payroll.views import bp
@@ -112,3 +114,15 @@ def _fill(form: PaySettingsForm, version: PaySettings | None) -> None:
     for name, _label in DEDUCTION_FIELDS:
         value = (version.special_deductions or {}).get(name)
         getattr(form, name).data = Decimal(value) if value else None
+
+
+@bp.route("/<int:institution_id>/settings/<int:employment_id>/register")
+@login_required
+def register(institution_id: int, employment_id: int):
+    """The person's salary register of a year (``?year=``), month by month, as Excel."""
+    institution = institution_for(institution_id, PAYROLL_VIEW)
+    employment = employment_or_404(institution.id, employment_id)
+    year = request.args.get("year", type=int) or china_today().year
+    rows, total = register_rows(employment.id, year)
+    stem = f"{employment.person.name}-{employment.staff_number}-{year}-个人工资台账"
+    return xlsx_response(REGISTER_SPEC, rows, f"{stem}.xlsx", totals=total)

@@ -3,23 +3,28 @@
 from sqlalchemy import select
 
 from core.extensions import db
-from tests.access import PAYROLL, SIGNED_IN, Access
+from tests.access import CITY, PAYROLL, SIGNED_IN, Access
 
 #: prepare and decide runs: finance officers (and operators)
 MANAGE = frozenset({"superuser", "finance_officer"})
 
 ACCESS = {
     "payroll.index": Access(PAYROLL),
+    # totals per institution only, for the staffing office and sponsors
+    "payroll.overview": Access(CITY | {"sponsor"}),
     "payroll.runs": Access(PAYROLL),
     "payroll.run_create": Access(MANAGE, ("POST",)),
     "payroll.run": Access(PAYROLL),
     "payroll.line": Access(PAYROLL),
     "payroll.run_export": Access(PAYROLL),
     "payroll.run_import": Access(MANAGE, ("GET", "POST")),
+    "payroll.run_import_declared": Access(MANAGE, ("GET", "POST")),
     "payroll.run_template": Access(MANAGE),
+    "payroll.run_reconcile": Access(PAYROLL, ("GET", "POST")),
     "payroll.settings": Access(PAYROLL),
     "payroll.settings_edit": Access(PAYROLL),
     "payroll.settings_save": Access(MANAGE, ("POST",)),
+    "payroll.register": Access(PAYROLL),
     "payroll.line_override": Access(MANAGE, ("POST",)),
     "payroll.line_override_clear": Access(MANAGE, ("POST",)),
     "payroll.run_compute": Access(MANAGE, ("POST",)),

@@ -49,3 +49,21 @@ def run_employment(institution) -> int:
     return db.session.scalar(
         select(Employment.id).where(Employment.institution_id == institution.id)
     )
+
+
+def test_the_sponsor_sees_totals_of_its_institutions_only(app, client, login_as, world):
+    from core.roles import Role
+    from tests.factories import create_user
+    from tests.payroll.runs.helpers import approved_run
+
+    preparer, approver = finance_pair(world.mine)
+    teacher = paid_employee(world.mine)
+    approved_run(
+        world.mine, "2026-03", preparer, approver, [(teacher, "basic_performance", "9000")]
+    )
+    login_as(create_user(Role.SPONSOR, sponsor=world.sponsor))
+    page = client.get("/payroll/overview?period=2026-03").get_data(as_text=True)
+    assert world.mine.name in page and teacher.person.name not in page
+    login_as(create_user(Role.SPONSOR, sponsor=world.other_sponsor))
+    page = client.get("/payroll/overview?period=2026-03").get_data(as_text=True)
+    assert world.mine.name not in page

@@ -84,3 +84,18 @@ def test_a_correction_paid_in_the_month_is_declared_with_the_regular_run(app, cl
     (row,) = rows
     assert D(str(row["本期收入"])) == D("22147.00")  # February's 21,147 and January's 1,000
     assert row["基本养老保险费"] == 800  # the correction changed no contribution
+
+
+def test_the_salary_register_of_a_year(app, client, login_as):
+    institution = create_institution()
+    preparer, approver = finance_pair(institution)
+    teacher = paid_employee(institution)
+    pay = [(teacher, "basic_performance", "9000")]
+    for month in ("2026-01", "2026-02"):
+        approved_run(institution, month, preparer, approver, pay)
+    ops.create_run(institution, "2026-03", preparer)  # open: not in the register
+    login_as(preparer)
+    url = f"/payroll/{institution.id}/settings/{teacher.id}/register?year=2026"
+    _, rows = _sheet(client, url)
+    assert [r["所属期"] for r in rows] == ["2026-01", "2026-02", "合计"]
+    assert rows[-1]["基础性绩效"] == 18000

@@ -34,6 +34,7 @@ def test_prepare_and_approve_through_the_pages(app, client, login_as):
     )
     assert response.status_code == 302
     client.post(f"{url}/compute")
+    line = db.session.scalar(select(PayRunLine).where(PayRunLine.run_id == run.id))
     page = client.get(f"{url}/lines/{line.id}").get_data(as_text=True)
     assert "手工调整" in page and "5 月绩效" in page
     listing = client.get(f"{url}?q=数学").get_data(as_text=True)
@@ -93,3 +94,63 @@ def test_a_large_run_computes_as_a_job_with_progress(app, client, login_as):
     db.session.expire_all()
     assert job.status == "succeeded" and job.done == job.total == ops.JOB_THRESHOLD + 1
     assert db.session.get(PayRun, run.id).line_count == ops.JOB_THRESHOLD + 1
+
+
+def test_the_employee_home_page_links_the_latest_payslip(app, client, login_as):
+    from tests.factories import create_person, create_user
+    from tests.payroll.runs.helpers import approved_run
+
+    institution = create_institution()
+    preparer, approver = finance_pair(institution)
+    me = create_user()
+    mine = paid_employee(institution, person=create_person(user_id=me.id))
+    approved_run(institution, "2026-01", preparer, approver, [(mine, "basic_performance", "9000")])
+    login_as(me)
+    page = client.get("/").get_data(as_text=True)
+    assert "我的工资条" in page and "/payroll/me?line=" in page
+    login_as(preparer)
+    assert "/payroll/me?line=" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_returned_run_and_a_correction_run_read_as_such(app, client, login_as):
+    from tests.payroll.runs.helpers import approved_run
+
+    institution = create_institution()
+    preparer, approver = finance_pair(institution)
+    teacher = paid_employee(institution)
+    pay = [(teacher, "basic_performance", "9000")]
+    approved_run(institution, "2026-01", preparer, approver, pay)
+    february = ops.create_run(institution, "2026-02", preparer)
+    ops.set_override(february, teacher.id, "basic_performance", "9000", "绩效", preparer)
+    ops.compute_run(february, preparer)
+    ops.submit_run(february, preparer)
+    ops.return_run(february, approver, "津贴漏算")
+    login_as(preparer)
+    page = client.get(f"/payroll/{institution.id}/runs/{february.id}").get_data(as_text=True)
+    assert "退回原因：津贴漏算" in page and "重新计算" in page
+    ops.compute_run(february, preparer)
+    ops.submit_run(february, preparer)
+    ops.approve_run(february, approver)
+    db.session.commit()  # a refused form rolls the request back, as in the app
+    response = client.post(
+        f"/payroll/{institution.id}/runs/new",
+        data={
+            "period": "2026-03",
+            "kind": "correction",
+            "corrects_period": "2026-01",
+            "reason": "",
+        },
+    )
+    assert response.status_code == 422 and "请填写更正原因" in response.get_data(as_text=True)
+    response = client.post(
+        f"/payroll/{institution.id}/runs/new",
+        data={
+            "period": "2026-03",
+            "kind": "correction",
+            "corrects_period": "2026-01",
+            "reason": "1 月绩效少发",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "更正 2026-01：1 月绩效少发" in page

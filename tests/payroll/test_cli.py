@@ -1,0 +1,62 @@
+"""The payroll commands: import, run, approve by another officer, export; bad input exits
+non-zero, prints every error and writes nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from core.extensions import db
+from payroll.excel_specs import TAX_WAGES_SPEC
+from payroll.runs.models import PayRun, PayRunAmount, PayRunLine
+from tests.factories import create_institution
+from tests.payroll.runs.helpers import finance_pair, paid_employee
+from tests.payroll.runs.test_import import _file
+
+
+def test_a_month_through_the_commands(app, tmp_path):
+    institution = create_institution()
+    preparer, approver = finance_pair(institution)
+    teacher = paid_employee(institution)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    code = institution.credit_code
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(
+        _file(
+            [
+                [code, "NOBODY", "某人", "9000", "", ""],
+                [code, teacher.staff_number, "错名", "1", "", ""],
+            ]
+        )
+    )
+    result = runner.invoke(args=["payroll", "import", str(bad), "--period", "2026-03"])
+    assert result.exit_code == 1
+    assert "第 2 行「工号」" in result.output and "第 3 行「姓名」" in result.output
+    assert db.session.scalar(select(func.count()).select_from(PayRunAmount)) == 0
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(_file([[code, teacher.staff_number, teacher.person.name, "9000", "", ""]]))
+    result = runner.invoke(args=["payroll", "import", str(good), "--period", "2026-03"])
+    assert result.exit_code == 0, result.output
+    args = ["--period", "2026-03", "--institution", code]
+    result = runner.invoke(args=["payroll", "run", *args, "--user", preparer.username])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["payroll", "approve", *args, "--user", preparer.username])
+    assert result.exit_code == 1 and "双人复核" in result.output
+    result = runner.invoke(args=["payroll", "approve", *args, "--user", approver.username])
+    assert result.exit_code == 0, result.output
+    run = db.session.scalar(select(PayRun))
+    assert run.status == "approved" and run.decided_by_id == approver.id
+    line = db.session.scalar(select(PayRunLine))
+    assert line.basic_performance == Decimal("9000.00")
+    out = tmp_path / "wages.xlsx"
+    result = runner.invoke(args=["payroll", "export", str(out), *args, "--kind", "tax-wages"])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out).active
+    assert [c.value for c in sheet[1]] == [c.header for c in TAX_WAGES_SPEC.columns]
+    result = runner.invoke(
+        args=["payroll", "run", "--period", "2026-13", "--user", preparer.username]
+    )
+    assert result.exit_code == 1
