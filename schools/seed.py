@@ -100,21 +100,26 @@ def _budget(profile: SchoolProfile, year: int, today: date) -> None:
     budget_ops.approve_budget(budget, f"〔{year}〕第2号", date(year, 9, 5))
     amounts = budget.amounts()
     spent: dict[str, Decimal] = {}
-    # personnel a twelfth a month; operations faster (a new school buys its equipment early)
-    shares = {"personnel": Decimal("1") / 12, "operations": Decimal("0.46")}
-    for year_, month in budget_queries.budget_rules(year).months(year):
+    # personnel a twelfth a month; operations faster (a new school buys its equipment early),
+    # never past 95% of a line, so the demo shows the 90% alert and no overspending
+    shares = {"personnel": Decimal("1") / 12, "operations": Decimal("0.30")}
+    ceiling = Decimal("0.95")
+    for number, (year_, month) in enumerate(budget_queries.budget_rules(year).months(year), 1):
         day = date(year_, month, 25)
         if day >= today:
             break
         for line, share in shares.items():
+            target = round_half_up(amounts[line] * min(share * number, ceiling))
+            amount = target - spent.get(line, Decimal("0.00"))
+            if amount <= 0:
+                continue
             budget_ops.record_spending(
                 budget,
                 {
                     "line": line,
                     "spent_on": day,
-                    "amount": round_half_up(amounts[line] * share),
+                    "amount": amount,
                     "description": "工资发放" if line == "personnel" else "教学设备与日常运行",
-                    "decision_ref": f"〔{year}〕第5号" if line == "operations" else None,
                 },
                 spent=spent,
             )
