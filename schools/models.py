@@ -216,3 +216,67 @@ class SchoolSpending(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<SchoolSpending {self.budget_id} {self.line} {self.amount}>"
+
+
+# --- the reward-performance allocation (奖励性绩效分配) ---------------------------------------
+
+
+class RewardStatus:
+    """Where a period's allocation stands: a draft, or final and handed to payroll."""
+
+    DRAFT = "draft"
+    FINAL = "final"
+
+    LABELS = {DRAFT: _l("草稿"), FINAL: _l("已确定，交工资发放")}
+
+
+class RewardAllocation(TimestampMixin, db.Model):
+    """A period's 奖励性绩效 pool allocated to the staff by the plan the staff congress adopted."""
+
+    __tablename__ = "school_reward_allocations"
+    __table_args__ = (UniqueConstraint("institution_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    #: the pay period it is paid in, "YYYY-MM"
+    period: Mapped[str] = mapped_column(String(7))
+    pool: Mapped[Decimal] = mapped_column(Money)
+    #: the plan's factors: [{"key", "label", "weight"}]
+    plan: Mapped[list] = mapped_column(JSON, default=list)
+    #: the staff congress resolution that adopted the plan (文号)
+    plan_ref: Mapped[str] = mapped_column(String(64))
+    #: a ``RewardStatus`` value
+    status: Mapped[str] = mapped_column(String(16), default=RewardStatus.DRAFT)
+    #: fen handed out by the largest-remainder rule at the last computation
+    residue_fen: Mapped[int] = mapped_column(Integer, default=0)
+
+    lines: Mapped[list[RewardLine]] = relationship(
+        back_populates="allocation", cascade="all, delete-orphan", order_by="RewardLine.id"
+    )
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == RewardStatus.FINAL
+
+    def __repr__(self) -> str:
+        return f"<RewardAllocation {self.institution_id}/{self.period} {self.status}>"
+
+
+class RewardLine(db.Model):
+    """One member of staff in an allocation: their points per factor and their amount."""
+
+    __tablename__ = "school_reward_lines"
+    __table_args__ = (UniqueConstraint("allocation_id", "employment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allocation_id: Mapped[int] = mapped_column(
+        ForeignKey("school_reward_allocations.id", ondelete="CASCADE")
+    )
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"), index=True)
+    #: {factor key: points as text}
+    points: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: None until the allocation is computed
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+
+    allocation: Mapped[RewardAllocation] = relationship(back_populates="lines")
+    employment = relationship("Employment", lazy="joined")
