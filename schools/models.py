@@ -280,3 +280,65 @@ class RewardLine(db.Model):
 
     allocation: Mapped[RewardAllocation] = relationship(back_populates="lines")
     employment = relationship("Employment", lazy="joined")
+
+
+# --- the staff congress (教职工代表大会) ------------------------------------------------------
+
+
+class CongressItemKind:
+    """What a congress vote decides; the reward plan is what payroll waits for."""
+
+    REWARD_PLAN = "reward_plan"
+    RULES = "rules"
+    OTHER = "other"
+
+    LABELS = {
+        REWARD_PLAN: _l("奖励性绩效分配方案"),
+        RULES: _l("学校内部规章"),
+        OTHER: _l("其他事项"),
+    }
+
+
+class CongressDelegate(TimestampMixin, db.Model):
+    """A delegate of the school's staff congress: a member of staff, teacher or not."""
+
+    __tablename__ = "school_congress_delegates"
+    __table_args__ = (UniqueConstraint("institution_id", "employment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))
+    is_teacher: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: set when the delegate leaves the congress; kept for the votes they cast
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    employment = relationship("Employment", lazy="joined")
+
+
+class CongressVote(TimestampMixin, db.Model):
+    """One item the congress voted on at a meeting, with the count and its outcome."""
+
+    __tablename__ = "school_congress_votes"
+    __table_args__ = (UniqueConstraint("institution_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(255))
+    #: a ``CongressItemKind`` value
+    kind: Mapped[str] = mapped_column(String(16))
+    #: a ``schools.congress.CongressStatus`` value
+    status: Mapped[str] = mapped_column(String(32))
+    #: the delegates at the vote: ids of those seated, present, and {id: choice}
+    seated: Mapped[list] = mapped_column(JSON, default=list)
+    present: Mapped[list] = mapped_column(JSON, default=list)
+    ballots: Mapped[dict] = mapped_column(JSON, default=dict)
+    yes: Mapped[int] = mapped_column(Integer, default=0)
+    no: Mapped[int] = mapped_column(Integer, default=0)
+    abstain: Mapped[int] = mapped_column(Integer, default=0)
+    #: "教代会〔2026〕第1号", per school and year, for the items that passed
+    number: Mapped[str | None] = mapped_column(String(32))
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, StringField, SubmitField
+from wtforms import DecimalField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from schools.reward import PLAN_TEMPLATE
@@ -24,9 +24,11 @@ class OpenForm(FlaskForm):
         validators=[InputRequired(_l("请填写分配总额"))],
         render_kw={"inputmode": "decimal"},
     )
-    plan_ref = StringField(
-        _l("教代会决议文号"),
-        validators=[DataRequired(_l("请填写教职工代表大会通过分配方案的决议文号")), Length(max=64)],
+    plan_ref = SelectField(
+        _l("教代会决议"),
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired(_l("请选择教职工代表大会通过分配方案的决议"))],
         description=_l("奖励性绩效分配方案须经教职工代表大会通过"),
     )
     submit = SubmitField(_l("开始分配"))

@@ -1,7 +1,7 @@
 """Writes of the reward-performance allocation: open a period, enter points, compute, confirm.
 
-The plan (factors and weights) is the one the staff congress adopted (its resolution's 文号
-is recorded); the amounts are computed by ``schools.reward.allocate`` (the pool to the fen,
+The plan (factors and weights) is the one the staff congress adopted: the allocation names
+a passed reward-plan vote of the school's congress (``schools.staff_congress``); the amounts are computed by ``schools.reward.allocate`` (the pool to the fen,
 the residue by largest remainder), never typed. A confirmed allocation is fixed and handed to
 the payroll run of its period through payroll's inputs registry (``schools.rewards.payroll``).
 """
@@ -24,6 +24,7 @@ from schools import queries as school_queries
 from schools.findings import SchoolsRefusal, errors
 from schools.models import RewardAllocation, RewardLine, RewardStatus
 from schools.reward import PLAN_TEMPLATE, RewardPlan, TeacherPoints, allocate, check_plan
+from schools.staff_congress.operations import passed_plan
 
 PERIOD = re.compile(r"^(20[0-9]{2})-(0[1-9]|1[0-2])$")
 
@@ -70,8 +71,10 @@ def open_allocation(
     if pool != round_half_up(pool):
         raise SchoolsRefusal(msg("分配总额最多两位小数"), field="pool")
     plan_ref = (plan_ref or "").strip()
-    if not plan_ref:
-        raise SchoolsRefusal(msg("请填写教职工代表大会通过分配方案的决议文号"), field="plan_ref")
+    if passed_plan(institution_id, plan_ref) is None:
+        raise SchoolsRefusal(
+            msg("须选择本校教职工代表大会通过的奖励性绩效分配方案决议"), field="plan_ref"
+        )
     plan = _plan(weights)
     allocation = RewardAllocation(
         institution_id=institution_id,

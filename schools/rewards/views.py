@@ -15,6 +15,7 @@ from schools.models import RewardAllocation, RewardStatus
 from schools.permissions import SCHOOLS_BUDGET, SCHOOLS_VIEW
 from schools.rewards import operations
 from schools.rewards.forms import OpenForm
+from schools.staff_congress.operations import passed_plans
 from schools.views import bp
 
 #: the plan template's factors in the reader's language
@@ -44,6 +45,9 @@ def _allocation_or_404(institution_id: int, allocation_id: int) -> RewardAllocat
 
 
 def _list_page(institution, form, status=200):
+    form.plan_ref.choices = [
+        (vote.number, f"{vote.number} {vote.title}") for vote in passed_plans(institution.id)
+    ]
     return render_template(
         "schools/rewards.html",
         institution=institution,
@@ -134,4 +138,4 @@ def reward_confirm(institution_id: int, allocation_id: int):
     institution = institution_for(institution_id, SCHOOLS_BUDGET)
     allocation = _allocation_or_404(institution.id, allocation_id)
     perform(operations.confirm, allocation, success=_("分配已确定，将并入该月工资。"))
-    return redirect(url_for(".reward", institution_id=institution.id, allocation_id=allocation.id))
+    return redirect(url_for(".reward", institution_id=institution_id, allocation_id=allocation_id))

@@ -76,3 +76,30 @@ ACCESS.update(
     }
 )
 ARGS = {"allocation_id": _allocation}
+
+
+def _delegate(world, institution) -> int:
+    """A staff congress delegate of ``institution``."""
+    from core.extensions import db
+    from schools.models import CongressDelegate
+    from tests.factories import create_employment
+
+    delegate = CongressDelegate(
+        institution_id=institution.id,
+        employment_id=create_employment(institution).id,
+        is_teacher=True,
+    )
+    db.session.add(delegate)
+    db.session.flush()
+    return delegate.id
+
+
+ACCESS.update(
+    {
+        "schools.congress": Access(SCHOOL_READ),
+        "schools.congress_delegate_add": Access(SCHOOL_WRITE, ("POST",)),
+        "schools.congress_delegate_end": Access(SCHOOL_WRITE, ("POST",)),
+        "schools.congress_vote": Access(SCHOOL_WRITE, ("POST",)),
+    }
+)
+ARGS["delegate_id"] = _delegate

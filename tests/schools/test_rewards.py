@@ -13,6 +13,7 @@ from core.roles import Role
 from payroll.inputs import collect
 from schools.findings import SchoolsRefusal
 from schools.rewards import operations
+from schools.staff_congress import operations as congress
 from tests.factories import create_employment, create_institution, create_user
 
 WEIGHTS = {"head_teacher": "20", "extra_lessons": "30", "posts": "20", "results": "30"}
@@ -28,13 +29,25 @@ def staff(school):
     return [create_employment(school, start_on=date(2020, 9, 1)) for _ in range(3)]
 
 
-def _open(school, pool="10000.00", weights=WEIGHTS, period="2026-12"):
-    return operations.open_allocation(
-        school.id, period, Decimal(pool), weights, "教代会〔2026〕2号"
+@pytest.fixture
+def plan_number(school, staff):
+    """The number of the staff congress resolution adopting the plan (all three vote yes)."""
+    delegates = [congress.add_delegate(school.id, e, True) for e in staff]
+    vote = congress.record_vote(
+        school.id,
+        {"title": "2026 年奖励性绩效分配方案", "kind": "reward_plan", "held_on": date(2026, 9, 10)},
+        [d.id for d in delegates],
+        {d.id: "yes" for d in delegates},
     )
+    return vote.number
 
 
-def test_opening_checks_the_period_the_plan_and_the_congress_resolution(school, staff):
+def _open(school, pool="10000.00", weights=WEIGHTS, period="2026-12", ref="教代会〔2026〕第1号"):
+    return operations.open_allocation(school.id, period, Decimal(pool), weights, ref)
+
+
+def test_opening_checks_the_period_the_plan_and_the_congress_resolution(school, staff, plan_number):
+    assert plan_number == "教代会〔2026〕第1号"
     with pytest.raises(SchoolsRefusal):
         _open(school, period="2026-13")
     with pytest.raises(SchoolsRefusal):
@@ -42,14 +55,14 @@ def test_opening_checks_the_period_the_plan_and_the_congress_resolution(school, 
     with pytest.raises(SchoolsRefusal):
         _open(school, pool="-1")
     with pytest.raises(SchoolsRefusal):
-        operations.open_allocation(school.id, "2026-12", Decimal("100"), WEIGHTS, " ")
+        _open(school, ref="教代会〔2026〕第9号")  # no such resolution
     allocation = _open(school)
     assert len(allocation.lines) == 3
     with pytest.raises(SchoolsRefusal):
         _open(school)  # one allocation a period
 
 
-def test_amounts_add_up_to_the_pool_to_the_fen(school, staff):
+def test_amounts_add_up_to_the_pool_to_the_fen(school, staff, plan_number):
     allocation = _open(school, pool="10000.01")
     points = {
         staff[0].id: {"head_teacher": "10", "extra_lessons": "3", "posts": "1", "results": "90"},
@@ -63,7 +76,7 @@ def test_amounts_add_up_to_the_pool_to_the_fen(school, staff):
     assert amounts[0] > amounts[1] > amounts[2]
 
 
-def test_bad_points_are_refused(school, staff):
+def test_bad_points_are_refused(school, staff, plan_number):
     allocation = _open(school)
     with pytest.raises(SchoolsRefusal):
         operations.compute(allocation, {staff[0].id: {"posts": "-1"}})
@@ -71,7 +84,7 @@ def test_bad_points_are_refused(school, staff):
         operations.compute(allocation, {staff[0].id: {"posts": "abc"}})
 
 
-def test_only_a_confirmed_allocation_reaches_payroll(school, staff):
+def test_only_a_confirmed_allocation_reaches_payroll(school, staff, plan_number):
     allocation = _open(school)
     operations.compute(allocation, {e.id: {"posts": "1"} for e in staff})
     assert collect(school.id, "2026-12").amounts == {}
@@ -90,13 +103,13 @@ def test_only_a_confirmed_allocation_reaches_payroll(school, staff):
         operations.compute(allocation, {staff[0].id: {"posts": "2"}})
 
 
-def test_confirming_needs_a_computation(school, staff):
+def test_confirming_needs_a_computation(school, staff, plan_number):
     allocation = _open(school)
     with pytest.raises(SchoolsRefusal):
         operations.confirm(allocation)
 
 
-def test_finance_allocates_on_the_pages(school, staff, login_as):
+def test_finance_allocates_on_the_pages(school, staff, plan_number, login_as):
     finance = create_user(Role.FINANCE_OFFICER, institution=school)
     db.session.commit()  # refusals roll back to here
     client = login_as(finance)
@@ -105,7 +118,7 @@ def test_finance_allocates_on_the_pages(school, staff, login_as):
         data={
             "period": "2026-12",
             "pool": "9000.00",
-            "plan_ref": "教代会〔2026〕2号",
+            "plan_ref": plan_number,
             **{f"weight_{k}": v for k, v in WEIGHTS.items()},
         },
     )
