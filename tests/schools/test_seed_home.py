@@ -66,3 +66,17 @@ def test_home_has_no_school_section_for_a_hospital_officer(client, login_as):
         login_as(create_user(Role.HR_OFFICER, institution=hospital)).get("/").get_data(as_text=True)
     )
     assert 'id="schools-pending"' not in body
+
+
+def test_seed_scale_gives_every_school_without_a_profile_its_enrolment(app):
+    from institutions import indicators as registry
+    from schools import indicators
+
+    schools = [create_institution() for _ in range(3)]
+    create_institution(kind="hospital")
+    result = app.test_cli_runner().invoke(args=["schools", "seed-scale", "--years", "2"])
+    assert result.exit_code == 0, result.output
+    for school in schools:
+        assert len(queries.enrolment_years(school.id)) == 2
+    found = registry.values([indicators.ALLOWANCE], [s.id for s in schools], china_today())
+    assert set(found[indicators.ALLOWANCE]) == {s.id for s in schools}
