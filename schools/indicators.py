@@ -78,8 +78,8 @@ class _Figures:
         }
 
 
-def _figures(ids: Select, on: date) -> _Figures:
-    """Read the enrolment and HR's staff counted for a scope in one statement."""
+def _figures(ids: Select, on: date, *, with_staff: bool = True) -> _Figures:
+    """Read the enrolment (and HR's staff counted, if asked) for a scope in one statement."""
     layout, rules = _rules(on)
     latest = (
         select(EnrolmentYear.institution_id, func.max(EnrolmentYear.year).label("year"))
@@ -127,7 +127,8 @@ def _figures(ids: Select, on: date) -> _Figures:
     )
     students: dict[int, dict[Stage, int]] = {}
     counted: dict[int, int] = {}
-    for institution_id, what, n in db.session.execute(union_all(enrolment, staff)):
+    statement = union_all(enrolment, staff) if with_staff else enrolment
+    for institution_id, what, n in db.session.execute(statement):
         if what == STAFF:
             counted[institution_id] = int(n)
         else:
@@ -136,12 +137,12 @@ def _figures(ids: Select, on: date) -> _Figures:
 
 
 def students(ids: Select, on: date) -> Mapping[int, int]:
-    return {i: sum(s.values()) for i, s in _figures(ids, on).students.items()}
+    return {i: sum(s.values()) for i, s in _figures(ids, on, with_staff=False).students.items()}
 
 
 def allowance(ids: Select, on: date) -> Mapping[int, int]:
     """Return each school's 员额."""
-    return _figures(ids, on).allowance()
+    return _figures(ids, on, with_staff=False).allowance()
 
 
 def shortfall(ids: Select, on: date) -> Mapping[int, int]:

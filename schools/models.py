@@ -216,3 +216,129 @@ class SchoolSpending(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<SchoolSpending {self.budget_id} {self.line} {self.amount}>"
+
+
+# --- the reward-performance allocation (奖励性绩效分配) ---------------------------------------
+
+
+class RewardStatus:
+    """Where a period's allocation stands: a draft, or final and handed to payroll."""
+
+    DRAFT = "draft"
+    FINAL = "final"
+
+    LABELS = {DRAFT: _l("草稿"), FINAL: _l("已确定，交工资发放")}
+
+
+class RewardAllocation(TimestampMixin, db.Model):
+    """A period's 奖励性绩效 pool allocated to the staff by the plan the staff congress adopted."""
+
+    __tablename__ = "school_reward_allocations"
+    __table_args__ = (UniqueConstraint("institution_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    #: the pay period it is paid in, "YYYY-MM"
+    period: Mapped[str] = mapped_column(String(7))
+    pool: Mapped[Decimal] = mapped_column(Money)
+    #: the plan's factors: [{"key", "label", "weight"}]
+    plan: Mapped[list] = mapped_column(JSON, default=list)
+    #: the staff congress resolution that adopted the plan (文号)
+    plan_ref: Mapped[str] = mapped_column(String(64))
+    #: a ``RewardStatus`` value
+    status: Mapped[str] = mapped_column(String(16), default=RewardStatus.DRAFT)
+    #: fen handed out by the largest-remainder rule at the last computation
+    residue_fen: Mapped[int] = mapped_column(Integer, default=0)
+
+    lines: Mapped[list[RewardLine]] = relationship(
+        back_populates="allocation", cascade="all, delete-orphan", order_by="RewardLine.id"
+    )
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == RewardStatus.FINAL
+
+    def __repr__(self) -> str:
+        return f"<RewardAllocation {self.institution_id}/{self.period} {self.status}>"
+
+
+class RewardLine(db.Model):
+    """One member of staff in an allocation: their points per factor and their amount."""
+
+    __tablename__ = "school_reward_lines"
+    __table_args__ = (UniqueConstraint("allocation_id", "employment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allocation_id: Mapped[int] = mapped_column(
+        ForeignKey("school_reward_allocations.id", ondelete="CASCADE")
+    )
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"), index=True)
+    #: {factor key: points as text}
+    points: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: None until the allocation is computed
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+
+    allocation: Mapped[RewardAllocation] = relationship(back_populates="lines")
+    employment = relationship("Employment", lazy="joined")
+
+
+# --- the staff congress (教职工代表大会) ------------------------------------------------------
+
+
+class CongressItemKind:
+    """What a congress vote decides; the reward plan is what payroll waits for."""
+
+    REWARD_PLAN = "reward_plan"
+    RULES = "rules"
+    OTHER = "other"
+
+    LABELS = {
+        REWARD_PLAN: _l("奖励性绩效分配方案"),
+        RULES: _l("学校内部规章"),
+        OTHER: _l("其他事项"),
+    }
+
+
+class CongressDelegate(TimestampMixin, db.Model):
+    """A delegate of the school's staff congress: a member of staff, teacher or not."""
+
+    __tablename__ = "school_congress_delegates"
+    __table_args__ = (UniqueConstraint("institution_id", "employment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))
+    is_teacher: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: set when the delegate leaves the congress; kept for the votes they cast
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    employment = relationship("Employment", lazy="joined")
+
+
+class CongressVote(TimestampMixin, db.Model):
+    """One item the congress voted on at a meeting, with the count and its outcome."""
+
+    __tablename__ = "school_congress_votes"
+    __table_args__ = (UniqueConstraint("institution_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(255))
+    #: a ``CongressItemKind`` value
+    kind: Mapped[str] = mapped_column(String(16))
+    #: a ``schools.congress.CongressStatus`` value
+    status: Mapped[str] = mapped_column(String(32))
+    #: the delegates at the vote: ids of those seated, present, and {id: choice}
+    seated: Mapped[list] = mapped_column(JSON, default=list)
+    present: Mapped[list] = mapped_column(JSON, default=list)
+    ballots: Mapped[dict] = mapped_column(JSON, default=dict)
+    yes: Mapped[int] = mapped_column(Integer, default=0)
+    no: Mapped[int] = mapped_column(Integer, default=0)
+    abstain: Mapped[int] = mapped_column(Integer, default=0)
+    #: "教代会〔2026〕第1号", per school and year, for the items that passed
+    number: Mapped[str | None] = mapped_column(String(32))
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"

@@ -9,8 +9,12 @@ from schools import home, indicators, parameters, seed
 from schools import models as _models  # noqa: F401  (registers the tables)
 from schools.budget import views as _budget_views  # noqa: F401  (registers routes)
 from schools.budget.imports import SPENDING_IMPORTER
+from schools.cli import schools_cli
 from schools.imports import ENROLMENT_IMPORTER
 from schools.permissions import SCHOOLS_BUDGET, SCHOOLS_MANAGE, SCHOOLS_VIEW
+from schools.rewards import payroll as reward_payroll
+from schools.rewards import views as _reward_views  # noqa: F401  (registers routes)
+from schools.staff_congress import views as _congress_views  # noqa: F401  (registers routes)
 from schools.stages import SchoolType, Stage
 from schools.views import bp
 
@@ -18,6 +22,7 @@ module = Module(
     name="schools",
     label=_l("学校"),
     blueprints=(bp,),
+    commands=(schools_cli,),
     menu=(MenuItem(_l("学校"), "schools.index", SCHOOLS_VIEW, kind="school", order=30),),
     home_sections=(home.pending,),
     seeders=(Seeder("schools.demo", seed.seed_demo_schools, after=("hr.demo",)),),
@@ -40,12 +45,21 @@ module = Module(
         "school_budget.draft": _l("核算包干经费预算"),
         "school_budget.approve": _l("登记理事会批准包干预算"),
         "school_spending.record": _l("登记包干经费支出"),
+        "reward_allocation.open": _l("开始奖励性绩效分配"),
+        "reward_allocation.compute": _l("计算奖励性绩效分配"),
+        "reward_allocation.confirm": _l("确定奖励性绩效分配"),
+        "congress_delegate.add": _l("增加教代会代表"),
+        "congress_delegate.end": _l("教代会代表离任"),
+        "congress_vote.record": _l("记录教代会表决"),
     },
     audit_objects={
         "SchoolProfile": _l("学校概况"),
         "EnrolmentYear": _l("学年学生数"),
         "SchoolBudget": _l("包干经费预算"),
         "SchoolSpending": _l("包干经费支出"),
+        "RewardAllocation": _l("奖励性绩效分配"),
+        "CongressDelegate": _l("教代会代表"),
+        "CongressVote": _l("教代会表决"),
     },
     audit_fields={
         "school_type": _l("办学类型"),
@@ -59,5 +73,6 @@ module = Module(
     provides={
         "importers": (ENROLMENT_IMPORTER, SPENDING_IMPORTER),
         "indicators": indicators.INDICATORS,
+        "payroll_inputs": (reward_payroll.PROVIDER,),
     },
 )

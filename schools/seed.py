@@ -24,6 +24,8 @@ from schools.budget import operations as budget_ops
 from schools.budget import queries as budget_queries
 from schools.enrolment import GradeEnrolment
 from schools.models import SchoolProfile
+from schools.rewards import operations as reward_ops
+from schools.staff_congress import operations as congress_ops
 from schools.stages import Stage
 
 #: registry seed index -> (school type, 两自一包, {grade: students in the latest year},
@@ -84,6 +86,7 @@ def seed_demo_schools() -> list[str]:
             _split_stages(profile, today)
         if lump_sum:
             _budget(profile, this_year, today)
+            _congress_and_rewards(profile, today)
         db.session.flush()
         lines.append(
             f"  {school.name}：{profile.type.label}，{'两自一包，' if lump_sum else ''}"
@@ -100,24 +103,72 @@ def _budget(profile: SchoolProfile, year: int, today: date) -> None:
     budget_ops.approve_budget(budget, f"〔{year}〕第2号", date(year, 9, 5))
     amounts = budget.amounts()
     spent: dict[str, Decimal] = {}
-    # personnel a twelfth a month; operations faster (a new school buys its equipment early)
-    shares = {"personnel": Decimal("1") / 12, "operations": Decimal("0.46")}
-    for year_, month in budget_queries.budget_rules(year).months(year):
+    # personnel a twelfth a month; operations faster (a new school buys its equipment early),
+    # never past 95% of a line, so the demo shows the 90% alert and no overspending
+    shares = {"personnel": Decimal("1") / 12, "operations": Decimal("0.30")}
+    ceiling = Decimal("0.95")
+    for number, (year_, month) in enumerate(budget_queries.budget_rules(year).months(year), 1):
         day = date(year_, month, 25)
         if day >= today:
             break
         for line, share in shares.items():
+            target = round_half_up(amounts[line] * min(share * number, ceiling))
+            amount = target - spent.get(line, Decimal("0.00"))
+            if amount <= 0:
+                continue
             budget_ops.record_spending(
                 budget,
                 {
                     "line": line,
                     "spent_on": day,
-                    "amount": round_half_up(amounts[line] * share),
+                    "amount": amount,
                     "description": "工资发放" if line == "personnel" else "教学设备与日常运行",
-                    "decision_ref": f"〔{year}〕第5号" if line == "operations" else None,
                 },
                 spent=spent,
             )
+
+
+def _congress_and_rewards(profile: SchoolProfile, today: date) -> None:
+    """A staff congress that passed the reward plan, and this month's allocation as a draft."""
+    rows = queries.staff_rows(profile.institution_id, today)
+    if len(rows) < 5:
+        return
+    count = max(5, len(rows) // 5)
+    delegates = [
+        congress_ops.add_delegate(
+            profile.institution_id,
+            db.session.get(Employment, row.employment_id),
+            row.is_teaching,
+        )
+        for row in rows[:count]
+    ]
+    held_on = date(queries.school_year_of(today), 9, 10)
+    vote = congress_ops.record_vote(
+        profile.institution_id,
+        {"title": "奖励性绩效分配方案（修订）", "kind": "reward_plan", "held_on": held_on},
+        [d.id for d in delegates],
+        {d.id: "yes" if n % 6 else "abstain" for n, d in enumerate(delegates)},
+    )
+    if not vote.passed:
+        return
+    period = f"{today.year}-{today.month:02d}"
+    allocation = reward_ops.open_allocation(
+        profile.institution_id,
+        period,
+        Decimal(1500 * len(rows)),
+        {"head_teacher": "20", "extra_lessons": "30", "posts": "20", "results": "30"},
+        vote.number,
+    )
+    points = {
+        line.employment_id: {
+            "head_teacher": "10" if n % 3 == 0 else "0",
+            "extra_lessons": str(n % 7),
+            "posts": "1",
+            "results": str(80 + n % 15),
+        }
+        for n, line in enumerate(allocation.lines)
+    }
+    reward_ops.compute(allocation, points)
 
 
 def _split_stages(profile: SchoolProfile, today: date) -> None:

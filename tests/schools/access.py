@@ -42,3 +42,64 @@ ACCESS.update(
         "schools.budget_export": Access(SCHOOL_READ),
     }
 )
+
+
+def _allocation(world, institution) -> int:
+    """A reward allocation of ``institution`` (a draft with one member of staff)."""
+    from decimal import Decimal
+
+    from core.extensions import db
+    from schools.models import RewardAllocation, RewardLine
+    from tests.factories import create_employment
+
+    employment = create_employment(institution)
+    allocation = RewardAllocation(
+        institution_id=institution.id,
+        period="2026-12",
+        pool=Decimal("1000.00"),
+        plan=[{"key": "posts", "label": "岗位职责", "weight": "100"}],
+        plan_ref="教代会〔2026〕1号",
+    )
+    allocation.lines = [RewardLine(employment_id=employment.id, points={})]
+    db.session.add(allocation)
+    db.session.flush()
+    return allocation.id
+
+
+ACCESS.update(
+    {
+        "schools.rewards": Access(SCHOOL_READ),
+        "schools.reward_open": Access(SCHOOL_BUDGET, ("POST",)),
+        "schools.reward": Access(SCHOOL_READ),
+        "schools.reward_points": Access(SCHOOL_BUDGET, ("POST",)),
+        "schools.reward_confirm": Access(SCHOOL_BUDGET, ("POST",)),
+    }
+)
+ARGS = {"allocation_id": _allocation}
+
+
+def _delegate(world, institution) -> int:
+    """A staff congress delegate of ``institution``."""
+    from core.extensions import db
+    from schools.models import CongressDelegate
+    from tests.factories import create_employment
+
+    delegate = CongressDelegate(
+        institution_id=institution.id,
+        employment_id=create_employment(institution).id,
+        is_teacher=True,
+    )
+    db.session.add(delegate)
+    db.session.flush()
+    return delegate.id
+
+
+ACCESS.update(
+    {
+        "schools.congress": Access(SCHOOL_READ),
+        "schools.congress_delegate_add": Access(SCHOOL_WRITE, ("POST",)),
+        "schools.congress_delegate_end": Access(SCHOOL_WRITE, ("POST",)),
+        "schools.congress_vote": Access(SCHOOL_WRITE, ("POST",)),
+    }
+)
+ARGS["delegate_id"] = _delegate
