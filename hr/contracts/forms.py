@@ -12,7 +12,7 @@ from hr.models import ContractType
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
 BAD_DATE = _l("不是有效日期，请按 YYYY-MM-DD 填写")
-TYPE_CHOICES = [(t.value, t.label) for t in ContractType]
+TYPE_CHOICES = ContractType.choices()
 BASIS_CHOICES = [
     ("general", _l("一般情形（最长 3 个月）")),
     ("special", _l("情况特殊（最长 6 个月）")),

@@ -24,6 +24,7 @@ from hr.models import (
     ExitReason,
     Identity,
     PostCategory,
+    grade_names,
 )
 from hr.pay.queries import count_without_steps
 from hr.permissions import HR_MANAGE, HR_VIEW
@@ -49,13 +50,16 @@ from hr.staff.queries import (
 
 STATUSES = {"active": _l("在职"), "left": _l("已离职")}
 
-LABELS = {
-    "exit_reason": {r.value: r.label for r in ExitReason},
-    "contract_type": {t.value: t.label for t in ContractType},
-    "contract_status": {s.value: s.label for s in ContractStatus},
-    "appraisal_grade": {g.value: g.label for g in AppraisalGrade},
-    "category": {c.value: c.label for c in PostCategory},
-}
+
+def _labels() -> dict[str, dict[str, str]]:
+    """The closed lists' labels a person's page shows, translated once for the request."""
+    return {
+        "exit_reason": ExitReason.labels(),
+        "contract_type": ContractType.labels(),
+        "contract_status": ContractStatus.labels(),
+        "appraisal_grade": AppraisalGrade.labels(),
+        "category": PostCategory.labels(),
+    }
 
 
 # --------------------------------------------------------------------------- list and export
@@ -89,6 +93,7 @@ def staff(institution_id: int):
         today=today,
         identity_labels=Identity.labels(),
         category_labels=PostCategory.labels(),
+        grade_names=grade_names(),
         grades=range(1, MAX_GRADE + 1),
         statuses=STATUSES,
         departments=departments_of(institution.id),
@@ -191,7 +196,7 @@ def exit_(institution_id: int, employment_id: int):
         institution=institution,
         employment=employment,
         form=form,
-        labels=LABELS,
+        labels=_labels(),
     ), 422 if form.errors or refused else 200
 
 
@@ -220,7 +225,7 @@ def person(institution_id: int, person_id: int):
         shown_bank=shown_bank_account,
         can_manage=can(current_user, HR_MANAGE, institution),
         today=china_today(),
-        labels=LABELS,
+        labels=_labels(),
     )
 
 
@@ -241,5 +246,5 @@ def me():
         full_bank_for=[e.institution_id for e in employments],
         shown_bank=shown_bank_account,
         today=china_today(),
-        labels=LABELS,
+        labels=_labels(),
     )
