@@ -11,11 +11,10 @@ from core.actions import perform
 from core.extensions import db
 from core.http import dated_filename, xlsx_response
 from core.ids import china_today
-from core.listing import paginate, read_sort
+from core.listing import read_sort
 from core.permissions import can, scope_for
 from hr.blueprint import bp
 from hr.departments.queries import choices as department_choices
-from hr.departments.queries import departments_of
 from hr.models import (
     AppraisalGrade,
     ContractStatus,
@@ -26,7 +25,6 @@ from hr.models import (
     PostCategory,
     grade_names,
 )
-from hr.pay.queries import count_without_steps
 from hr.permissions import HR_MANAGE, HR_VIEW
 from hr.queries import hr_institution_or_404
 from hr.staff import operations
@@ -37,12 +35,13 @@ from hr.staff.queries import (
     MAX_GRADE,
     STAFF_SORTS,
     StaffFilters,
-    count_without_contract,
-    current_appointments,
+    department_options,
     employment_or_404,
     history,
+    missing_records,
     person_of_user,
     person_or_404,
+    staff_rows,
     staff_statement,
     vacancies,
     with_current_post,
@@ -74,11 +73,15 @@ def staff(institution_id: int):
     today = china_today()
     filters = StaffFilters.from_args(request.args)
     sort = read_sort(STAFF_SORTS, "staff_number")
-    page = paginate(
-        staff_statement(filters, today, institution_ids=[institution.id], full_id=full_id),
-        STAFF_SORTS,
+    page = staff_rows(
+        filters,
+        today,
         sort,
-        Employment.id,
+        institution_id=institution.id,
+        full_id=full_id,
+    )
+    without_steps, without_contract = (
+        missing_records(institution.id, today) if can_manage else (0, 0)
     )
     return render_template(
         "hr/staff/staff.html",
@@ -86,7 +89,6 @@ def staff(institution_id: int):
         page=page,
         sort=sort,
         filters=filters.as_dict(),
-        posts=current_appointments([e.id for e in page.items], today),
         full_id=full_id,
         shown_id=shown_citizen_id,
         can_manage=can_manage,
@@ -96,15 +98,9 @@ def staff(institution_id: int):
         grade_names=grade_names(),
         grades=range(1, MAX_GRADE + 1),
         statuses=STATUSES,
-        departments=departments_of(institution.id),
-        without_steps=(
-            count_without_steps([institution.id], today).get(institution.id, 0) if can_manage else 0
-        ),
-        without_contract=(
-            count_without_contract([institution.id], today).get(institution.id, 0)
-            if can_manage
-            else 0
-        ),
+        departments=department_options(institution.id),
+        without_steps=without_steps,
+        without_contract=without_contract,
     )
 
 
