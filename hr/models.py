@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
@@ -25,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
+from core.i18n import N_, Msg, msg
 from core.ids import mask_citizen_id
 from core.models import TimestampMixin, UTCDateTime
 
@@ -57,6 +59,11 @@ class LabelledEnum(StrEnum):
     @classmethod
     def _labels(cls) -> dict:
         raise NotImplementedError
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, object]]:
+        """Return (value, lazy label) pairs for a form: translated when the form is shown."""
+        return [(member.value, label) for member, label in cls._lazy_labels().items()]
 
     @classmethod
     def by_label(cls) -> dict[str, LabelledEnum]:
@@ -129,11 +136,74 @@ GENERAL_WORKER_GRADE = 6
 
 
 def grade_label(category: str, grade: int) -> str:
-    """Return how a grade is written: "专技 8 级", "管理 5 级", "工勤 2 级" or "普通工"."""
+    """Return how a grade is written in the records: "专技 8 级", "管理 5 级" or "普通工".
+
+    This is the Chinese text that audit summaries, Excel files and imports use; a page shows
+    ``grade_name`` (or a whole page's ``grade_names()``), which is in the reader's language.
+    """
     if category == PostCategory.WORKER and grade == GENERAL_WORKER_GRADE:
         return "普通工"
     short = {"management": "管理", "professional": "专技", "worker": "工勤"}[category]
     return f"{short} {grade} 级"
+
+
+#: how a grade is shown, per category (the message ids; %(grade)d is the grade)
+_GRADE_MESSAGES = {
+    "management": N_("管理 %(grade)d 级"),
+    "professional": N_("专技 %(grade)d 级"),
+    "worker": N_("工勤 %(grade)d 级"),
+}
+_GENERAL_WORKER = N_("普通工")
+
+
+def grade_name(category: str, grade: int) -> Msg:
+    """Return a grade as a message shown in the reader's language ("Professional grade 8")."""
+    if category == PostCategory.WORKER and grade == GENERAL_WORKER_GRADE:
+        return msg(_GENERAL_WORKER)
+    return msg(_GRADE_MESSAGES[category], grade=grade)
+
+
+def grade_names() -> dict[tuple[str, int], str]:
+    """Return {(category, grade): name} in the current locale, each pattern translated once.
+
+    A list page looks each row's grade up here rather than translating once per row.
+    """
+    names = {}
+    for category, grades in GRADES.items():
+        pattern = gettext(_GRADE_MESSAGES[category.value])
+        for grade in grades:
+            names[(category.value, grade)] = pattern % {"grade": grade}
+    names[(PostCategory.WORKER.value, GENERAL_WORKER_GRADE)] = gettext(_GENERAL_WORKER)
+    return names
+
+
+#: 性别 as recorded (derived from the ID number), with its label
+GENDER_LABELS = {"男": _l("男"), "女": _l("女")}
+
+#: 学历 as recorded, with its label; the first is "not recorded"
+EDUCATION_LABELS = {
+    "博士研究生": _l("博士研究生"),
+    "硕士研究生": _l("硕士研究生"),
+    "大学本科": _l("大学本科"),
+    "本科": _l("本科"),
+    "大学专科": _l("大学专科"),
+    "大专": _l("大专"),
+    "中专": _l("中专"),
+    "高中": _l("高中"),
+    "初中及以下": _l("初中及以下"),
+}
+
+
+def gender_label(value: str | None) -> str:
+    """Return a recorded gender in the current locale."""
+    label = GENDER_LABELS.get(value or "")
+    return str(label) if label is not None else (value or "")
+
+
+def education_label(value: str | None) -> str:
+    """Return a recorded education in the current locale (an unknown value as recorded)."""
+    label = EDUCATION_LABELS.get(value or "")
+    return str(label) if label is not None else (value or "")
 
 
 class ContractType(LabelledEnum):
@@ -266,6 +336,14 @@ class Person(TimestampMixin, db.Model):
     def masked_citizen_id(self) -> str:
         return mask_citizen_id(self.citizen_id)
 
+    @property
+    def gender_label(self) -> str:
+        return gender_label(self.gender)
+
+    @property
+    def education_label(self) -> str:
+        return education_label(self.education)
+
     def __repr__(self) -> str:
         return f"<Person {self.name} {self.masked_citizen_id}>"
 
@@ -394,6 +472,11 @@ class Appointment(TimestampMixin, db.Model):
     @property
     def grade_label(self) -> str:
         return grade_label(self.category, self.grade)
+
+    @property
+    def grade_name(self) -> Msg:
+        """The grade in the reader's language, for pages."""
+        return grade_name(self.category, self.grade)
 
 
 class Contract(TimestampMixin, db.Model):

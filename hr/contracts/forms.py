@@ -12,8 +12,7 @@ from hr.models import ContractType
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
 BAD_DATE = _l("不是有效日期，请按 YYYY-MM-DD 填写")
-#: lazy labels: the options are translated when the form is drawn, in the reader's language
-TYPE_CHOICES = [(t.value, label) for t, label in ContractType._lazy_labels().items()]
+TYPE_CHOICES = ContractType.choices()
 BASIS_CHOICES = [
     ("general", _l("一般情形（最长 3 个月）")),
     ("special", _l("情况特殊（最长 6 个月）")),

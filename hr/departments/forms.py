@@ -20,7 +20,7 @@ class DepartmentForm(FlaskForm):
     )
     kind = SelectField(
         _l("部门类别"),
-        choices=choices((k.value, k.label) for k in DepartmentKind),
+        choices=choices(DepartmentKind.choices()),
         validators=[DataRequired(_l("请选择部门类别"))],
     )
     submit = SubmitField(_l("保存"))

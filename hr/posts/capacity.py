@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.i18n import Msg, msg
-from hr.models import grade_label
+from hr.models import grade_name
 
 
 def no_plan(year: int) -> Msg:
@@ -37,7 +37,7 @@ def room_refusal(
     if occupied + hiring <= approved:
         return None
     params = {
-        "post": grade_label(category, grade),
+        "post": grade_name(category, grade),
         "year": year,
         "approved": approved,
         "on": on.isoformat(),

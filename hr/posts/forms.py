@@ -15,7 +15,7 @@ from wtforms.validators import (
 )
 
 from core.i18n import Msg
-from hr.models import GRADES, PostCategory, grade_label
+from hr.models import GRADES, PostCategory, grade_name
 from institutions.staffing.document_numbers import check_document_number
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
@@ -65,7 +65,7 @@ for _category in PostCategory:
             PlanForm,
             count_field_name(_category.value, _grade),
             IntegerField(
-                grade_label(_category.value, _grade),
+                grade_name(_category.value, _grade),
                 validators=[
                     Optional(),
                     NumberRange(0, MAX_COUNT, _l("岗位数须是 0 或正整数")),
@@ -80,7 +80,7 @@ def post_choices() -> dict[str, list[tuple[str, str]]]:
     """Return the post grades grouped by category, as select options ("professional:8")."""
     return {
         str(category.label): [
-            (f"{category.value}:{grade}", grade_label(category.value, grade))
+            (f"{category.value}:{grade}", grade_name(category.value, grade))
             for grade in GRADES[category]
         ]
         for category in PostCategory

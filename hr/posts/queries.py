@@ -9,6 +9,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from core.extensions import db
+from core.i18n import Msg
 from hr.models import (
     GRADES,
     Appointment,
@@ -17,7 +18,7 @@ from hr.models import (
     Person,
     PostCategory,
     PostPlan,
-    grade_label,
+    grade_name,
 )
 from hr.posts.structure import Deviation, check_plan, config_for
 
@@ -139,8 +140,8 @@ class UsageLine:
     occupied: int
 
     @property
-    def label(self) -> str:
-        return grade_label(self.category, self.grade)
+    def label(self) -> Msg:
+        return grade_name(self.category, self.grade)
 
     @property
     def category_label(self) -> str:
@@ -180,10 +181,10 @@ def plan_deviations(plan: PostPlan, kind: str, stage: str | None = None) -> list
     return check_plan(lines, config, stage)
 
 
-def stages_for(kind: str, year: int) -> dict[str, str]:
+def stages_for(kind: str, year: int) -> dict[str, Msg]:
     """Return {stage: label} of the ratio variants offered for an institution kind."""
     config = config_for(kind, date(year, 1, 1))
-    return {key: value["label"] for key, value in (config.get("stages") or {}).items()}
+    return {key: Msg(value["label"]) for key, value in (config.get("stages") or {}).items()}
 
 
 def grid_keys() -> list[tuple[str, int]]:

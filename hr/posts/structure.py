@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from core.i18n import N_, Msg, msg
 from core.parameters import ensure_parameter, parameter
 
 PARAMETER_KEY = "hr.post_structure"
@@ -35,6 +36,18 @@ SOURCE = "国人部发〔2006〕70号、〔2006〕87号；DOMAIN.md §2"
 
 #: 专业技术岗位 by level: 高级 (正高 1–4 and 副高 5–7), 中级 8–10, 初级 11–13.
 PROFESSIONAL_TIERS = (("高级", range(1, 8)), ("中级", range(8, 11)), ("初级", range(11, 14)))
+
+#: Names the default configuration uses (tiers inside 专业技术, school stages), extracted for
+#: translation: a configured name is shown through ``msg(name)``, as recorded if unknown.
+CONFIGURED_NAMES = (
+    N_("正高级"),
+    N_("副高级"),
+    N_("中级"),
+    N_("助理级"),
+    N_("高中"),
+    N_("初中"),
+    N_("小学"),
+)
 
 _GENERAL: dict[str, Any] = {
     #: smallest share of 专业技术岗位 among all posts
@@ -80,8 +93,8 @@ class Deviation:
 
     #: which rule: "professional_share", "tier_ratio", "within_tier", "worker_cap"
     rule: str
-    #: the Chinese sentence shown to the user
-    message: str
+    #: the message shown to the user (translated where it is shown)
+    message: Msg
     #: the limit (a share) and the plan's share
     expected: Fraction
     actual: Fraction
@@ -109,11 +122,18 @@ def _ratio_text(ratio: Iterable[int]) -> str:
     return ":".join(str(part) for part in ratio)
 
 
-def _grades_text(short: str, grades: list[int]) -> str:
+_SINGLE_GRADE = {"professional": N_("专技 %(grade)d 级"), "worker": N_("工勤 %(grade)d 级")}
+_GRADE_RANGE = {
+    "professional": N_("专技 %(low)d–%(high)d 级"),
+    "worker": N_("工勤 %(low)d–%(high)d 级"),
+}
+
+
+def _grades_text(category: str, grades: list[int]) -> Msg:
     """Return "专技 2 级" or "专技 2–3 级" (grades are consecutive in every DOMAIN rule)."""
     if len(grades) == 1:
-        return f"{short} {grades[0]} 级"
-    return f"{short} {min(grades)}–{max(grades)} 级"
+        return msg(_SINGLE_GRADE[category], grade=grades[0])
+    return msg(_GRADE_RANGE[category], low=min(grades), high=max(grades))
 
 
 def tally(lines: Iterable[tuple[str, int, int]]) -> dict[tuple[str, int], int]:
@@ -139,10 +159,10 @@ def _prefix_caps(
     rule: str,
     counts: list[int],
     ratio: list[int],
-    subjects: list[str],
+    subjects: list[Msg],
     *,
-    scope_text: str,
-    rule_text: str,
+    scope_text: Msg,
+    rule_text: Msg,
     tolerance: Fraction,
 ) -> list[Deviation]:
     """Check each prefix of ``counts`` (highest group first) against the same prefix of ``ratio``.
@@ -168,8 +188,18 @@ def _prefix_caps(
         deviations.append(
             Deviation(
                 rule,
-                f"{subjects[index]}占{scope_text}的 {percent(actual)}（{taken}/{total}），"
-                f"超过「{rule_text}」对应的上限 {limit_percent(cap)}{_tolerance_text(tolerance)}",
+                msg(
+                    "%(subject)s占%(scope)s的 %(share)s（%(taken)d/%(total)d），"
+                    "超过「%(rule)s」对应的上限 %(cap)s%(tolerance)s",
+                    subject=subjects[index],
+                    scope=scope_text,
+                    share=percent(actual),
+                    taken=taken,
+                    total=total,
+                    rule=rule_text,
+                    cap=limit_percent(cap),
+                    tolerance=_tolerance_text(tolerance),
+                ),
                 cap,
                 actual,
             )
@@ -177,11 +207,11 @@ def _prefix_caps(
     return deviations
 
 
-def _tolerance_text(tolerance: Fraction) -> str:
+def _tolerance_text(tolerance: Fraction) -> Msg | str:
     if tolerance == 0:
         return ""
     points = limit_percent(tolerance).removesuffix("%")
-    return f"（允许偏差 {points} 个百分点）"
+    return msg("（允许偏差 %(points)s 个百分点）", points=points)
 
 
 def tier_ratio_for(config: Mapping[str, Any], stage: str | None = None) -> list[int]:
@@ -209,8 +239,14 @@ def check_plan(
         deviations.append(
             Deviation(
                 "professional_share",
-                f"专业技术岗位占比 {percent(share)}，低于规定的 {limit_percent(minimum)}"
-                f"（专业技术岗位 {professional} 个，岗位总数 {sum(counts.values())} 个）",
+                msg(
+                    "专业技术岗位占比 %(share)s，低于规定的 %(minimum)s"
+                    "（专业技术岗位 %(professional)d 个，岗位总数 %(total)d 个）",
+                    share=percent(share),
+                    minimum=limit_percent(minimum),
+                    professional=professional,
+                    total=sum(counts.values()),
+                ),
                 minimum,
                 share,
             )
@@ -221,14 +257,19 @@ def check_plan(
 
     ratio = tier_ratio_for(config, stage)
     stage_label = ((config.get("stages") or {}).get(stage) or {}).get("label") if stage else None
-    labels = [label for label, _ in PROFESSIONAL_TIERS]
+    if stage_label:
+        rule_text = msg(
+            "%(stage)s 高:中:初 = %(ratio)s", stage=Msg(stage_label), ratio=_ratio_text(ratio)
+        )
+    else:
+        rule_text = msg("高:中:初 = %(ratio)s", ratio=_ratio_text(ratio))
     deviations += _prefix_caps(
         "tier_ratio",
         [sum(professional(g) for g in grades) for _, grades in PROFESSIONAL_TIERS],
         ratio,
-        [f"{labels[0]}岗位", f"{labels[0]}和{labels[1]}岗位合计"],
-        scope_text="专业技术岗位",
-        rule_text=f"{stage_label + ' ' if stage_label else ''}高:中:初 = {_ratio_text(ratio)}",
+        [msg("高级岗位"), msg("高级和中级岗位合计")],
+        scope_text=msg("专业技术岗位"),
+        rule_text=rule_text,
         tolerance=tolerance,
     )
 
@@ -238,10 +279,18 @@ def check_plan(
             "within_tier",
             [professional(g) for g in grades],
             [int(part) for part in tier["ratio"]],
-            [_grades_text("专技", grades[:1])]
-            + [_grades_text("专技", grades[: k + 1]) + "合计" for k in range(1, len(grades))],
-            scope_text=f"{tier['name']}岗位",
-            rule_text=f"{tier['name']} {_ratio_text(grades)} 级 = {_ratio_text(tier['ratio'])}",
+            [_grades_text("professional", grades[:1])]
+            + [
+                msg("%(grades)s合计", grades=_grades_text("professional", grades[: k + 1]))
+                for k in range(1, len(grades))
+            ],
+            scope_text=msg("%(tier)s岗位", tier=Msg(tier["name"])),
+            rule_text=msg(
+                "%(tier)s %(grades)s 级 = %(ratio)s",
+                tier=Msg(tier["name"]),
+                grades=_ratio_text(grades),
+                ratio=_ratio_text(tier["ratio"]),
+            ),
             tolerance=tolerance,
         )
 
@@ -257,9 +306,16 @@ def check_plan(
             deviations.append(
                 Deviation(
                     "worker_cap",
-                    f"{_grades_text('工勤', grades)}岗位占工勤技能岗位的 {percent(actual)}"
-                    f"（{taken}/{workers}），超过规定的上限 {limit_percent(cap)}"
-                    f"{_tolerance_text(tolerance)}",
+                    msg(
+                        "%(grades)s岗位占工勤技能岗位的 %(share)s（%(taken)d/%(total)d），"
+                        "超过规定的上限 %(cap)s%(tolerance)s",
+                        grades=_grades_text("worker", grades),
+                        share=percent(actual),
+                        taken=taken,
+                        total=workers,
+                        cap=limit_percent(cap),
+                        tolerance=_tolerance_text(tolerance),
+                    ),
                     cap,
                     actual,
                 )

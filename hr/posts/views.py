@@ -152,12 +152,12 @@ def plan_edit(institution_id: int, year: int):
                 done.value, institution.kind, _stage(institution, year)[0]
             )
             if deviations:
+                # the deviations themselves are listed on the page the user lands on
                 flash(
                     _(
-                        "方案与岗位结构比例要求有 %(n)d 处偏差（仅提示，不影响保存）：",
+                        "方案与岗位结构比例要求有 %(n)d 处偏差（仅提示，不影响保存），见方案下方。",
                         n=len(deviations),
-                    )
-                    + "；".join(d.message for d in deviations),
+                    ),
                     "warning",
                 )
             return redirect(url_for(".plans", institution_id=institution.id, year=year))

@@ -76,6 +76,7 @@ def contract_fields(spec: StaffSpec, institution_id: int) -> dict[str, Any]:
         "start_on": c.start_on,
         "end_on": c.end_on,
         "probation_months": c.probation_months,
+        "probation_basis": c.probation_basis,
         "status": ContractStatus.ACTIVE.value,
     }
 

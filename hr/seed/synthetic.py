@@ -25,6 +25,7 @@ from functools import cache
 from core.ids import citizen_id_check_char
 from core.regions import REGIONS
 from hr.appraisals.grading import DEFAULTS as APPRAISAL_DEFAULTS
+from hr.contracts import terms
 from hr.models import GENERAL_WORKER_GRADE, ContractType, Identity, PostCategory
 from hr.posts.promotion import starting_step
 
@@ -443,6 +444,8 @@ class ContractSpec:
     start_on: date
     end_on: date | None
     probation_months: int
+    #: what a 聘用合同's probation rests on (``hr.contracts.terms`` bases); None otherwise
+    probation_basis: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -938,18 +941,22 @@ class Synthesizer:
         begins, rounds = start_on, 0
         while add_years(begins, term) <= today:
             begins, rounds = add_years(begins, term), rounds + 1
-        if rounds:
-            probation = 0
-        elif start_on == career_start:
-            probation = 12  # first job: 初次就业 up to 12 months
-        else:
-            probation = 3 if term <= 3 else 6
-        return ContractSpec(
+        ends = add_years(begins, term) - timedelta(days=1)
+        # the contract rules decide the probation: none on a renewal, the longest allowed
+        # otherwise (初次就业 on a 聘用合同 of 3 years or more: 12 months)
+        kind = terms.contract_kind(identity)
+        basis = None
+        if kind == terms.PERSONNEL:
+            basis = terms.FIRST_JOB if start_on == career_start else terms.GENERAL
+        probation = terms.probation_limit(
             ContractType.FIXED_TERM.value,
             begins,
-            add_years(begins, term) - timedelta(days=1),
-            probation,
+            ends,
+            kind=kind,
+            basis=basis or terms.GENERAL,
+            is_renewal=rounds > 0,
         )
+        return ContractSpec(ContractType.FIXED_TERM.value, begins, ends, probation, basis)
 
     def _pay_profiles(
         self, category: str, grade: int, step: int, start_on: date

@@ -23,7 +23,7 @@ from wtforms.validators import (
 
 from core.forms import choices
 from core.ids import IdError, parse_citizen_id
-from hr.models import ExitReason, Identity
+from hr.models import EDUCATION_LABELS, ExitReason, Identity
 from hr.staff import entry as staff
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
@@ -58,7 +58,7 @@ class EntryForm(FlaskForm):
     )
     identity = SelectField(
         _l("人员身份"),
-        choices=choices([(i.value, i.label) for i in Identity]),
+        choices=choices(Identity.choices()),
         validators=[DataRequired(_l("请选择人员身份"))],
         description=_l("事业编制、员额须有空编（严禁超编进人）"),
     )
@@ -85,7 +85,9 @@ class EntryForm(FlaskForm):
         description=_l("本单位的部门；没有合适的，请先在“部门”页新建"),
     )
     education = SelectField(
-        _l("学历"), choices=choices((e, e or "—") for e in EDUCATION_CHOICES), default=""
+        _l("学历"),
+        choices=choices((e, EDUCATION_LABELS.get(e, "—")) for e in EDUCATION_CHOICES),
+        default="",
     )
     professional_title = StringField(_l("专业技术职称"), validators=[Optional(), Length(max=64)])
     phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
@@ -125,7 +127,7 @@ class ExitForm(FlaskForm):
     )
     exit_reason = SelectField(
         _l("离职原因"),
-        choices=choices([("", "—"), *((r.value, r.label) for r in ExitReason)]),
+        choices=choices([("", "—"), *ExitReason.choices()]),
         validators=[DataRequired(_l("请选择离职原因"))],
     )
     exit_note = TextAreaField(

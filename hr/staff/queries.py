@@ -12,14 +12,16 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
-from flask import abort
-from sqlalchemy import Select, bindparam, func, or_, select
+from flask import abort, current_app
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from core.extensions import db
+from core.listing import Sort
 from hr.models import (
     GRADES,
     Appointment,
@@ -138,6 +140,45 @@ def count_without_contract(institution_ids: Iterable[int], on: date) -> dict[int
     return dict(db.session.execute(stmt).tuples().all())
 
 
+def missing_records(institution_id: int, on: date) -> tuple[int, int]:
+    """Return how many staff employed on ``on`` have no 薪级 record, and how many no contract
+    in force: ``count_without_steps`` and ``count_without_contract`` in one query."""
+    steps, contracts = db.session.execute(
+        _missing_records_statement(), {"institution_id": institution_id, "on": on}
+    ).one()
+    return int(steps or 0), int(contracts or 0)
+
+
+@cache
+def _missing_records_statement():
+    # built once: every staff list page runs it (building costs more than running it)
+    on = bindparam("on")
+    return select(
+        func.sum(case((~has_step(), 1), else_=0)),
+        func.sum(case((~has_active_contract(), 1), else_=0)),
+    ).where(
+        Employment.institution_id == bindparam("institution_id"),
+        Employment.start_on <= on,
+        or_(Employment.end_on.is_(None), Employment.end_on >= on),
+    )
+
+
+def department_options(institution_id: int) -> list[tuple[int, str]]:
+    """Return the (id, name) of an institution's departments for a filter, active first."""
+    return list(
+        db.session.execute(_department_options_statement(), {"institution_id": institution_id})
+    )
+
+
+@cache
+def _department_options_statement():
+    return (
+        select(Department.id, Department.name)
+        .where(Department.institution_id == bindparam("institution_id"))
+        .order_by(Department.is_active.desc(), Department.name)
+    )
+
+
 def current_appointment_id(on: date):
     """Return a correlated subquery: the id of the employment's appointment in force on ``on``."""
     return (
@@ -189,6 +230,18 @@ def staff_statement(
         .outerjoin(Employment.department)
         .options(contains_eager(Employment.person), contains_eager(Employment.department))
     )
+    return _filtered(stmt, filters, on, institution_ids=institution_ids, full_id=full_id)
+
+
+def _filtered(
+    stmt: Select,
+    filters: StaffFilters,
+    on: date,
+    *,
+    institution_ids: Iterable[int] | None,
+    full_id: bool,
+) -> Select:
+    """Return ``stmt`` (employments joined to their person and department) filtered."""
     if institution_ids is not None:
         stmt = stmt.where(Employment.institution_id.in_(sorted(set(institution_ids))))
     if filters.q:
@@ -213,6 +266,100 @@ def staff_statement(
     elif filters.status == "left":
         stmt = stmt.where(Employment.end_on < on)
     return stmt
+
+
+class StaffRow(NamedTuple):
+    """One line of the staff list page: plain values, no ORM objects to build."""
+
+    id: int
+    staff_number: str
+    identity: str
+    start_on: date
+    end_on: date | None
+    person_id: int
+    name: str
+    citizen_id: str
+    department: str | None
+    category: str | None
+    grade: int | None
+    post_name: str | None
+
+
+def staff_rows(
+    filters: StaffFilters,
+    on: date,
+    sort: Sort,
+    *,
+    institution_id: int,
+    full_id: bool,
+    page: int | None = None,
+    per_page: int | None = None,
+) -> Pagination:
+    """Return one page of the staff list as :class:`StaffRow` values, each with the post it
+    holds on ``on``, in one query for the rows and one for the count.
+
+    The same filters and order as ``staff_statement`` (the export's); only the columns the
+    page shows are read, so no person, department or appointment objects are built.
+    """
+    rows, counted = _staff_row_statements(filters, on, sort, institution_id, full_id)
+    return _RowPagination(
+        select=rows,
+        count_select=counted,
+        page=page,
+        per_page=per_page or current_app.config.get("PAGE_SIZE", 20),
+        max_per_page=200,
+        error_out=False,
+    )
+
+
+@lru_cache(maxsize=256)
+def _staff_row_statements(
+    filters: StaffFilters, on: date, sort: Sort, institution_id: int, full_id: bool
+) -> tuple[Select, Select]:
+    """Return the rows and the count statements of a staff list, built once per list asked
+    for (building a statement costs more than running it; the values are bound in it)."""
+    column = STAFF_SORTS[sort.key]
+    base = select(Employment.id).join(Employment.person).outerjoin(Employment.department)
+    counted = _filtered(base, filters, on, institution_ids=[institution_id], full_id=full_id)
+    post = aliased(Appointment)
+    rows = (
+        counted.with_only_columns(
+            Employment.id,
+            Employment.staff_number,
+            Employment.identity,
+            Employment.start_on,
+            Employment.end_on,
+            Employment.person_id,
+            Person.name,
+            Person.citizen_id,
+            Department.name,
+            post.category,
+            post.grade,
+            post.post_name,
+            maintain_column_froms=True,
+        )
+        .outerjoin(post, post.id == current_appointment_id(on))
+        .order_by(column.desc() if sort.descending else column.asc(), Employment.id)
+    )
+    count = select(func.count()).select_from(counted.order_by(None).subquery())
+    return rows, count
+
+
+@lru_cache(maxsize=256)
+def _one_page(stmt: Select, limit: int, offset: int) -> Select:
+    return stmt.limit(limit).offset(offset)
+
+
+class _RowPagination(Pagination):
+    """A page of plain rows (``SelectPagination`` reads ORM scalars), counted on a statement
+    without the columns the page adds."""
+
+    def _query_items(self) -> list[StaffRow]:
+        stmt = _one_page(self._query_args["select"], self.per_page, self._query_offset)
+        return [StaffRow._make(row) for row in db.session.execute(stmt)]
+
+    def _query_count(self) -> int:
+        return db.session.execute(self._query_args["count_select"]).scalar_one()
 
 
 def with_current_post(stmt: Select, on: date) -> Select:

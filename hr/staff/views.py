@@ -12,11 +12,10 @@ from core.extensions import db
 from core.http import dated_filename, export_as_job, xlsx_response
 from core.ids import china_today
 from core.jobs import start_job
-from core.listing import paginate, read_sort
+from core.listing import read_sort
 from core.permissions import can, scope_for
 from hr.blueprint import bp
 from hr.departments.queries import choices as department_choices
-from hr.departments.queries import departments_of
 from hr.models import (
     AppraisalGrade,
     ContractStatus,
@@ -25,8 +24,8 @@ from hr.models import (
     ExitReason,
     Identity,
     PostCategory,
+    grade_names,
 )
-from hr.pay.queries import count_without_steps
 from hr.permissions import HR_MANAGE, HR_VIEW
 from hr.queries import hr_institution_or_404
 from hr.staff import jobs as staff_jobs
@@ -38,25 +37,28 @@ from hr.staff.queries import (
     MAX_GRADE,
     STAFF_SORTS,
     StaffFilters,
-    count_without_contract,
-    current_appointments,
+    department_options,
     employment_or_404,
     history,
+    missing_records,
     person_of_user,
     person_or_404,
-    staff_statement,
+    staff_rows,
     vacancies,
 )
 
 STATUSES = {"active": _l("在职"), "left": _l("已离职")}
 
-LABELS = {
-    "exit_reason": {r.value: r.label for r in ExitReason},
-    "contract_type": {t.value: t.label for t in ContractType},
-    "contract_status": {s.value: s.label for s in ContractStatus},
-    "appraisal_grade": {g.value: g.label for g in AppraisalGrade},
-    "category": {c.value: c.label for c in PostCategory},
-}
+
+def _labels() -> dict[str, dict[str, str]]:
+    """The closed lists' labels a person's page shows, translated once for the request."""
+    return {
+        "exit_reason": ExitReason.labels(),
+        "contract_type": ContractType.labels(),
+        "contract_status": ContractStatus.labels(),
+        "appraisal_grade": AppraisalGrade.labels(),
+        "category": PostCategory.labels(),
+    }
 
 
 # --------------------------------------------------------------------------- list and export
@@ -71,11 +73,15 @@ def staff(institution_id: int):
     today = china_today()
     filters = StaffFilters.from_args(request.args)
     sort = read_sort(STAFF_SORTS, "staff_number")
-    page = paginate(
-        staff_statement(filters, today, institution_ids=[institution.id], full_id=full_id),
-        STAFF_SORTS,
+    page = staff_rows(
+        filters,
+        today,
         sort,
-        Employment.id,
+        institution_id=institution.id,
+        full_id=full_id,
+    )
+    without_steps, without_contract = (
+        missing_records(institution.id, today) if can_manage else (0, 0)
     )
     return render_template(
         "hr/staff/staff.html",
@@ -83,24 +89,18 @@ def staff(institution_id: int):
         page=page,
         sort=sort,
         filters=filters.as_dict(),
-        posts=current_appointments([e.id for e in page.items], today),
         full_id=full_id,
         shown_id=shown_citizen_id,
         can_manage=can_manage,
         today=today,
         identity_labels=Identity.labels(),
         category_labels=PostCategory.labels(),
+        grade_names=grade_names(),
         grades=range(1, MAX_GRADE + 1),
         statuses=STATUSES,
-        departments=departments_of(institution.id),
-        without_steps=(
-            count_without_steps([institution.id], today).get(institution.id, 0) if can_manage else 0
-        ),
-        without_contract=(
-            count_without_contract([institution.id], today).get(institution.id, 0)
-            if can_manage
-            else 0
-        ),
+        departments=department_options(institution.id),
+        without_steps=without_steps,
+        without_contract=without_contract,
     )
 
 
@@ -196,7 +196,7 @@ def exit_(institution_id: int, employment_id: int):
         institution=institution,
         employment=employment,
         form=form,
-        labels=LABELS,
+        labels=_labels(),
     ), 422 if form.errors or refused else 200
 
 
@@ -225,7 +225,7 @@ def person(institution_id: int, person_id: int):
         shown_bank=shown_bank_account,
         can_manage=can(current_user, HR_MANAGE, institution),
         today=china_today(),
-        labels=LABELS,
+        labels=_labels(),
     )
 
 
@@ -246,5 +246,5 @@ def me():
         full_bank_for=[e.institution_id for e in employments],
         shown_bank=shown_bank_account,
         today=china_today(),
-        labels=LABELS,
+        labels=_labels(),
     )

@@ -67,7 +67,7 @@ def test_professional_share_below_seventy_percent():
     lines = [("professional", 12, 13), ("management", 9, 7)]
     [deviation] = check_plan(lines, GENERAL)
     assert deviation.rule == "professional_share"
-    assert deviation.message.startswith("专业技术岗位占比 65.0%，低于规定的 70%")
+    assert str(deviation.message).startswith("专业技术岗位占比 65.0%，低于规定的 70%")
     assert "专业技术岗位 13 个，岗位总数 20 个" in deviation.message
     assert (deviation.expected, deviation.actual) == (Fraction(7, 10), Fraction(13, 20))
 
@@ -95,7 +95,7 @@ def test_a_wider_share_is_reported_only_when_it_exceeds_by_more():
     assert _rules(check_plan(lines, STRICT)) == ["tier_ratio"]
     # one 正高 post at grade 2 breaks both 正高 caps, but it is one surplus
     [deviation] = check_plan([("professional", 2, 1)], {**STRICT, "tier_ratio": [1, 0, 0]})
-    assert deviation.message.startswith("专技 2 级占正高级岗位的 100.0%（1/1）")
+    assert str(deviation.message).startswith("专技 2 级占正高级岗位的 100.0%（1/1）")
 
 
 def test_fewer_senior_posts_than_allowed_is_no_deviation():
@@ -146,7 +146,7 @@ def test_worker_grades_1_to_3_at_most_a_quarter():
 def test_worker_grades_1_and_2_at_most_five_percent():
     lines = [("worker", 2, 1), ("worker", 5, 9)]
     [deviation] = check_plan(lines, WORKERS_ONLY)
-    assert deviation.message.startswith("工勤 1–2 级岗位占工勤技能岗位的 10.0%（1/10）")
+    assert str(deviation.message).startswith("工勤 1–2 级岗位占工勤技能岗位的 10.0%（1/10）")
     assert deviation.expected == Fraction(1, 20)
 
 

@@ -293,3 +293,36 @@ def test_allocate_sums_and_stays_within_one_of_the_exact_share(total, weights):
 )
 def test_chinese_number(n, text):
     assert chinese_number(n) == text
+
+
+def test_contracts_follow_the_probation_rule():
+    """Every synthetic contract passes the contract rules its form would apply: a 劳动合同 of
+    1–3 years has at most 2 months, a renewal none, a first job on a long 聘用合同 12."""
+    from hr.contracts import terms
+
+    synth = Synthesizer(11, TODAY)
+    staff = [s for profile in (HOSPITAL, PRIMARY, SENIOR) * 4 for s in synth.staff(profile, 150)]
+    seen = Counter()
+    for spec in staff:
+        c = spec.contract
+        kind = terms.contract_kind(spec.identity)
+        if kind == terms.LABOUR:
+            assert c.probation_basis is None, c  # bases are a 聘用合同's
+        problems = terms.contract_problems(
+            c.contract_type,
+            c.start_on,
+            c.end_on,
+            c.probation_months,
+            kind=kind,
+            basis=c.probation_basis or terms.GENERAL,
+        )
+        assert problems == [], (spec.identity, c)
+        shorter_than_three_years = c.end_on is not None and not terms.term_at_least(
+            c.start_on, c.end_on, 36
+        )
+        if kind == terms.LABOUR and shorter_than_three_years:
+            assert c.probation_months <= 2, c
+        seen[(kind, c.probation_months)] += 1
+    # the mix holds labour contracts with probation and first jobs with 12 months
+    assert any(kind == terms.LABOUR and months > 0 for kind, months in seen)
+    assert seen[(terms.PERSONNEL, 12)] > 0
