@@ -9,6 +9,7 @@ import pytest
 from core import config as app_config
 from core.app import create_app
 from core.errors import Refusal
+from core.extensions import db
 from core.modules import MODULES
 from payroll import inputs
 from payroll.inputs import InputProvider, PayInput
@@ -18,7 +19,11 @@ from payroll.inputs import InputProvider, PayInput
 def sample_app(database_url, tmp_path_factory):
     config = app_config.TestConfig(database_url, tmp_path_factory.mktemp("inputs"))
     config.MODULES = (*MODULES, "tests.sample_module")
-    return create_app(config)
+    app = create_app(config)
+    yield app
+    # providers read the database (schools' reward allocations): close this app's pool
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_a_run_collects_what_the_modules_provide_summed_with_sources(sample_app):
