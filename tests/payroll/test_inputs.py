@@ -9,6 +9,7 @@ import pytest
 from core import config as app_config
 from core.app import create_app
 from core.errors import Refusal
+from core.extensions import db
 from core.modules import MODULES
 from payroll import inputs
 from payroll.inputs import InputProvider, PayInput
@@ -21,7 +22,10 @@ def sample_app(database_url, tmp_path_factory):
     # tables, which this app's second connection must not wait on
     below = tuple(m for m in MODULES if m not in {"schools", "hospitals"})
     config.MODULES = (*below, "tests.sample_module")
-    return create_app(config)
+    app = create_app(config)
+    yield app
+    with app.app_context():  # close this app's pool, or PostgreSQL keeps its connection
+        db.engine.dispose()
 
 
 def test_a_run_collects_what_the_modules_provide_summed_with_sources(sample_app):
