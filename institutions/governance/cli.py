@@ -44,12 +44,32 @@ def verify_command(institution_code: str | None) -> None:
         )
     ballots = sum(c.ballots for c in checks)
     resolutions = sum(c.resolutions for c in checks)
-    if broken:
-        click.echo(f"校验失败：{len(broken)} 个单位的哈希链被破坏。", err=True)
+    # the chain keeps ballots and resolutions; a motion's stored result is recounted from them
+    recounts = [queries.verify_outcomes(institution_id) for institution_id in ids]
+    wrong = [problem for check in recounts for problem in check.problems]
+    for check in recounts:
+        institution = institutions[check.institution_id]
+        for _motion_id, problem in check.problems:
+            click.echo(
+                f"表决结果与表决票不符：{institution.credit_code} {institution.name}：{problem}",
+                err=True,
+            )
+    if broken or wrong:
+        if broken:
+            click.echo(f"校验失败：{len(broken)} 个单位的哈希链被破坏。", err=True)
+        if wrong:
+            click.echo(f"校验失败：{len(wrong)} 项议案的表决结果与表决票复核不符。", err=True)
         raise SystemExit(1)
+    motions = sum(c.motions for c in recounts)
     click.echo(
-        f"OK：{len(checks)} 个单位的哈希链完整（表决票 {ballots} 张，决议 {resolutions} 项）。"
+        f"OK：{len(checks)} 个单位的哈希链完整（表决票 {ballots} 张，决议 {resolutions} 项）；"
+        f"{motions} 项已表决议案按表决票复核一致。"
     )
+    for check in checks:
+        head = queries.chain_head(check.institution_id)
+        if head is not None:
+            institution = institutions[check.institution_id]
+            click.echo(f"链头：{institution.credit_code} #{head.last_sequence} {head.last_hash}")
 
 
 @governance_cli.command("close-due")

@@ -26,9 +26,11 @@ from institutions.governance.models import (
     BodyKind,
     ChainHead,
     CharterSettings,
+    DecisionFailure,
     InterestDeclaration,
     Meeting,
     MeetingMode,
+    MeetingStatus,
     Minutes,
     Motion,
     MotionStatus,
@@ -38,7 +40,7 @@ from institutions.governance.models import (
     Resolution,
     Seat,
 )
-from institutions.governance.tally import Choice, MotionCategory, Outcome, tally
+from institutions.governance.tally import Choice, MotionCategory, Outcome, Status, tally
 from institutions.models import Institution
 
 # --- time and place -------------------------------------------------------------------------
@@ -65,6 +67,16 @@ def charter_for(institution_id: int) -> Charter:
         select(CharterSettings).where(CharterSettings.institution_id == institution_id)
     )
     return Charter.from_dict(settings.settings if settings else None)
+
+
+def charter_is_set_up(institution_id: int) -> bool:
+    """Return whether the institution's charter settings were recorded (else: the defaults)."""
+    return (
+        db.session.scalar(
+            select(CharterSettings.id).where(CharterSettings.institution_id == institution_id)
+        )
+        is not None
+    )
 
 
 def body_of(institution_id: int, kind: BodyKind) -> Body | None:
@@ -279,6 +291,116 @@ def compute_outcome(
     )
 
 
+#: The motion status each tally result is recorded as.
+DECIDED_STATUS = {
+    Status.PASSED: MotionStatus.PASSED,
+    Status.REJECTED: MotionStatus.REJECTED,
+    Status.REFERRED: MotionStatus.REFERRED,
+    Status.NO_QUORUM: MotionStatus.CLOSED,
+}
+
+
+def recount(motion: Motion) -> Outcome:
+    """Recount a decided motion from its chained ballots, as it was tallied at the close.
+
+    Uses the charter and electorate fixed when voting opened and the attendance, proxies and
+    recusals recorded at the close (``outcome["basis"]``; motions closed before that was
+    kept fall back to the meeting's recorded attendance and the motion's recusals). Ballots
+    cast after the close (which the close refuses) are not counted.
+    """
+    basis = (motion.outcome or {}).get("basis")
+    if basis is not None:
+        present = set(basis["present"])
+        proxies = {absent: holder for absent, holder in basis["proxies"]}
+        recused = set(basis["recused"])
+    else:
+        present, proxies = present_and_proxies(motion.meeting)
+        recused = recused_ids(motion)
+    latest: dict[int, Ballot] = {}
+    for ballot in ballot_history(motion):
+        if motion.closed_at is None or ballot.cast_at <= motion.closed_at:
+            latest[ballot.counted_member_id] = ballot
+    return tally(
+        motion_charter(motion),
+        category=MotionCategory(motion.category),
+        seated=electorate(motion),
+        present=present,
+        proxies=proxies,
+        recused=recused,
+        ballots={member: Choice(b.choice) for member, b in latest.items()},
+        chair_id=motion.chair_id,
+        written=motion.meeting.is_written,
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeCheck:
+    institution_id: int
+    motions: int
+    #: (motion id, what differs), one per motion whose record disagrees with its recount
+    problems: tuple[tuple[int, str], ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_outcomes(institution_id: int) -> OutcomeCheck:
+    """Recount every decided motion of the institution and compare with what is stored."""
+    motions = list(
+        db.session.scalars(
+            select(Motion)
+            .where(
+                Motion.institution_id == institution_id,
+                Motion.status.notin_((MotionStatus.DRAFT, MotionStatus.OPEN)),
+            )
+            .order_by(Motion.id)
+            # what the database holds now, not what this session read before
+            .execution_options(populate_existing=True)
+        )
+    )
+    resolutions = {
+        r.motion_id: r
+        for r in db.session.scalars(
+            select(Resolution)
+            .where(Resolution.institution_id == institution_id)
+            .execution_options(populate_existing=True)
+        )
+    }
+    problems = []
+    for motion in motions:
+        outcome = recount(motion)
+        stored = motion.outcome or {}
+        found = []
+        expected = DECIDED_STATUS[outcome.status]
+        if motion.status != expected:
+            found.append(f"记录为「{motion.status_label}」，按表决票复核应为「{expected.label}」")
+        counts = (outcome.yes, outcome.no, outcome.abstain)
+        kept = (stored.get("yes"), stored.get("no"), stored.get("abstain"))
+        if counts != kept:
+            found.append(
+                f"记录的票数（同意 {kept[0]}、反对 {kept[1]}、弃权 {kept[2]}）与表决票复核"
+                f"（同意 {counts[0]}、反对 {counts[1]}、弃权 {counts[2]}）不符"
+            )
+        if stored.get("status") != outcome.status.value:
+            found.append("记录的表决结果与复核结果不符")
+        has_resolution = motion.id in resolutions
+        if outcome.passed and not has_resolution:
+            found.append("议案通过但没有决议")
+        if has_resolution and not outcome.passed:
+            found.append(f"议案未通过却有决议 {resolutions[motion.id].document_number}")
+        if found:
+            problems.append(
+                (motion.id, f"议案 #{motion.id}「{motion.title}」：" + "；".join(found))
+            )
+    return OutcomeCheck(institution_id, len(motions), tuple(problems))
+
+
+def chain_head(institution_id: int) -> ChainHead | None:
+    """Return the newest link of the institution's chain (printed on official documents)."""
+    return db.session.get(ChainHead, institution_id)
+
+
 def results_visible(motion: Motion, charter: Charter | None = None) -> bool:
     """Return whether the tally of the motion may be shown (to anyone) now.
 
@@ -469,20 +591,37 @@ def proposed_recusals(motion: Motion, *, recused: set[int] | None = None) -> dic
     return {member: names for member, names in proposals.items() if member not in already}
 
 
-def due_written_motions(now: datetime) -> list[Motion]:
-    """Return the open written-vote motions whose deadline has passed."""
-    return list(
-        db.session.scalars(
-            select(Motion)
-            .join(Meeting)
-            .where(
-                Motion.status == MotionStatus.OPEN,
-                Meeting.mode == MeetingMode.WRITTEN,
-                Motion.vote_deadline_at <= now,
-            )
-            .order_by(Motion.vote_deadline_at, Motion.id)
+def due_written_motions(
+    now: datetime, *, institution_id: int | None = None, meeting_id: int | None = None
+) -> list[Motion]:
+    """Return the open written-vote motions whose deadline has passed (of one institution or
+    meeting, if given)."""
+    stmt = (
+        select(Motion)
+        .join(Meeting)
+        .where(
+            Motion.status == MotionStatus.OPEN,
+            Meeting.mode == MeetingMode.WRITTEN,
+            Motion.vote_deadline_at <= now,
         )
+        .order_by(Motion.vote_deadline_at, Motion.id)
     )
+    if institution_id is not None:
+        stmt = stmt.where(Motion.institution_id == institution_id)
+    if meeting_id is not None:
+        stmt = stmt.where(Motion.meeting_id == meeting_id)
+    return list(db.session.scalars(stmt))
+
+
+#: DOMAIN.md §1: a special meeting's notice goes out at least this many days before.
+SPECIAL_NOTICE_DAYS = 3
+
+
+def required_notice_days(meeting: Meeting, charter: Charter | None = None) -> int:
+    """Return the days of notice the meeting needs: the charter's for a regular meeting."""
+    if meeting.kind == "special":
+        return SPECIAL_NOTICE_DAYS
+    return (charter or charter_for(meeting.institution_id)).notice_days
 
 
 def current_minutes(meeting: Meeting) -> Minutes | None:
@@ -622,5 +761,31 @@ def motions_of(meeting: Meeting) -> Sequence[Motion]:
     return list(
         db.session.scalars(
             select(Motion).where(Motion.meeting_id == meeting.id).order_by(Motion.position)
+        )
+    )
+
+
+def decision_failures(motion: Motion) -> list[DecisionFailure]:
+    """Return the followers of the decided motion that failed, oldest first."""
+    return list(
+        db.session.scalars(
+            select(DecisionFailure)
+            .where(DecisionFailure.motion_id == motion.id)
+            .order_by(DecisionFailure.id)
+        )
+    )
+
+
+def meetings_for_proposals(institution_id: int) -> list[Meeting]:
+    """Return the meetings a charter change can go to: held in person or by video, not over."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.institution_id == institution_id,
+                Meeting.status != MeetingStatus.CONCLUDED,
+                Meeting.mode != MeetingMode.WRITTEN,
+            )
+            .order_by(Meeting.scheduled_at)
         )
     )
