@@ -72,17 +72,32 @@ def verify_command(institution_code: str | None) -> None:
             click.echo(f"链头：{institution.credit_code} #{head.last_sequence} {head.last_hash}")
 
 
+@governance_cli.command("remind")
+def remind_command() -> None:
+    """Remind the members who have not voted in written votes due within a day."""
+    from institutions.governance.operations import remind_non_voters
+
+    try:
+        reminded = remind_non_voters()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(f"已提醒 {len(reminded)} 项通讯表决中尚未投票的理事。")
+
+
 @governance_cli.command("close-due")
 def close_due_command() -> None:
-    """Close the written votes (通讯表决) whose deadline has passed."""
-    from institutions.governance.operations import close_due_written_motions
+    """Close the written votes (通讯表决) whose deadline has passed; remind those due soon."""
+    from institutions.governance.operations import close_due_written_motions, remind_non_voters
 
     try:
         closed = close_due_written_motions()
+        reminded = remind_non_voters()
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     for motion in closed:
         click.echo(f"已结束表决：#{motion.id} {motion.title}：{motion.reason}")
-    click.echo(f"共结束 {len(closed)} 项通讯表决。")
+    click.echo(f"共结束 {len(closed)} 项通讯表决；提醒 {len(reminded)} 项中尚未投票的理事。")

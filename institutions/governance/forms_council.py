@@ -109,6 +109,10 @@ class EndSeatForm(FlaskForm):
         format=DATE_FORMATS,
         invalid_value_message=BAD_DATE,
     )
+    reason = StringField(
+        _l("结束任期的原因"),
+        validators=[DataRequired(_l("请填写结束任期的原因")), Length(max=500)],
+    )
     submit = SubmitField(_l("结束任期"))
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
+from flask import has_request_context, url_for
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
@@ -147,6 +148,34 @@ def _user_id(user: Any) -> int:
 
 def _actor_id(actor: Any) -> int | None:
     return None if actor is None else _user_id(actor)
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(queries.local_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _motion_link(motion: Motion) -> str | None:
+    """Return the motion page's path for a message (only while serving a request)."""
+    if not has_request_context():
+        return None
+    return url_for("governance.motion", institution_id=motion.institution_id, motion_id=motion.id)
+
+
+def _minutes_link(meeting: Meeting) -> str | None:
+    if not has_request_context():
+        return None
+    return url_for(
+        "governance.minutes", institution_id=meeting.institution_id, meeting_id=meeting.id
+    )
+
+
+def _council_keepers(institution_id: int, on: date) -> list[User]:
+    """Return the chair and the secretary seated on ``on``."""
+    return [
+        seat.user
+        for seat in queries.active_seats(institution_id, on, BodyKind.COUNCIL)
+        if seat.office in (Office.SECRETARY, Office.CHAIR)
+    ]
 
 
 def _lock_chain(institution_id: int) -> ChainHead:
@@ -434,13 +463,22 @@ _SEAT_ROLE_READERS = frozenset(
 )
 
 
-def end_seat(seat: Seat, end_on: date, *, actor: Any = None) -> Seat:
-    """End a seat's term early (resignation, removal); history is kept."""
+def end_seat(seat: Seat, end_on: date, *, reason: str | None = None, actor: Any = None) -> Seat:
+    """End a seat's term early (resignation, removal), for a stated reason; history is kept.
+
+    The person is told. ``reason`` is required from people (the page); seeds may omit it.
+    """
+    if actor is not None:
+        reason = _text(reason, "结束任期的原因", limit=500)
+    else:
+        reason = _text(reason, "结束任期的原因", required=False, limit=500)
     if end_on < seat.term_start_on:
         raise GovernanceError("任期结束日期不能早于开始日期")
     if seat.term_end_on is not None and end_on > seat.term_end_on:
         raise GovernanceError("只能提前结束任期；延长任期请重新任命")
-    changes = audit.apply_changes(seat, {"term_end_on": end_on}, ["term_end_on"])
+    changes = audit.apply_changes(
+        seat, {"term_end_on": end_on, "end_reason": reason}, ["term_end_on", "end_reason"]
+    )
     db.session.flush()
     audit.record(
         "governance.seat.end",
@@ -449,6 +487,12 @@ def end_seat(seat: Seat, end_on: date, *, actor: Any = None) -> Seat:
         changes=changes,
         summary=seat.user.full_name,
         actor=actor,
+    )
+    notify(
+        [seat.user],
+        f"您的{seat.body.kind_label}{seat.office_label}任期已结束",
+        f"任期结束日期：{end_on.isoformat()}" + (f"\n原因：{reason}" if reason else ""),
+        institution_id=seat.institution_id,
     )
     return seat
 
@@ -1016,6 +1060,18 @@ def open_voting(
         .execution_options(synchronize_session="fetch")
     )
     db.session.flush()
+    eligible = set(seated) - queries.recused_ids(motion)
+    if meeting.is_written:
+        body = f"通讯表决，截止时间：{_local(deadline)}。请在截止前投票。"
+    else:
+        body = f"{meeting.title}已开始表决，请出席的理事投票。"
+    notify(
+        db.session.scalars(select(User).where(User.id.in_(sorted(eligible)))),
+        f"请表决：{motion.title}",
+        body,
+        link=_motion_link(motion),
+        institution_id=motion.institution_id,
+    )
     audit.record(
         "governance.motion.open",
         motion,
@@ -1073,6 +1129,14 @@ def cast_ballot(
         summary=motion.title + ("（代为表决）" if for_member_id else ""),
         actor=voter,
     )
+    if for_member is not None and for_member_id is not None:
+        notify(
+            [for_member],
+            f"{voter.full_name} 已代您表决：{motion.title}",
+            f"受托人按您的委托投了「{choice.label}」。表决结束前，以最后一次投票为准。",
+            link=_motion_link(motion),
+            institution_id=motion.institution_id,
+        )
     return ballot
 
 
@@ -1206,14 +1270,8 @@ def _run_followers(motion: Motion, outcome: Outcome, resolution: Resolution | No
         return
     db.session.add_all(failures)
     db.session.flush()
-    today = queries.local_date(utcnow())
-    keepers = [
-        seat.user
-        for seat in queries.active_seats(motion.institution_id, today, BodyKind.COUNCIL)
-        if seat.office in (Office.SECRETARY, Office.CHAIR)
-    ]
     notify(
-        keepers,
+        _council_keepers(motion.institution_id, queries.local_date(utcnow())),
         f"议案决定后的后续处理失败：{motion.title}",
         "\n".join(f.error for f in failures) + "\n决议有效；请按决议手工办理未完成的事项。",
         institution_id=motion.institution_id,
@@ -1251,6 +1309,35 @@ def close_due_written_motions(
             continue
         closed.append(motion)
     return closed
+
+
+#: Members who have not voted in a written vote are reminded this long before its deadline.
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def remind_non_voters(now: datetime | None = None) -> list[Motion]:
+    """Remind the members who have not voted, once per written vote, near its deadline.
+
+    Never the members who have voted (or whose proxy has). Run by ``governance remind`` and
+    ``governance close-due``; return the motions whose members were reminded.
+    """
+    now = _now(now)
+    reminded = []
+    for motion in queries.motions_to_remind(now, now + REMINDER_BEFORE):
+        voted = set(queries.latest_ballots(motion))
+        waiting = set(queries.electorate(motion)) - queries.recused_ids(motion) - voted
+        motion.reminded_at = now
+        if waiting:
+            notify(
+                db.session.scalars(select(User).where(User.id.in_(sorted(waiting)))),
+                f"表决即将截止：{motion.title}",
+                f"您尚未投票，截止时间：{_local(motion.vote_deadline_at)}。",
+                link=_motion_link(motion),
+                institution_id=motion.institution_id,
+            )
+            reminded.append(motion)
+    db.session.flush()
+    return reminded
 
 
 def record_notice_waiver(meeting: Meeting, record: str, *, actor: Any = None) -> Meeting:
@@ -1522,7 +1609,19 @@ def draft_minutes(
         summary=meeting.title,
         actor=actor,
     )
+    _ask_to_sign(meeting, minutes)
     return minutes
+
+
+def _ask_to_sign(meeting: Meeting, minutes: Minutes) -> None:
+    """Tell the attending members that the minutes await their signature."""
+    notify(
+        db.session.scalars(select(User).where(User.id.in_(minutes.signers))),
+        f"请签署会议纪要：{meeting.title}（第 {minutes.version} 版）",
+        "会议纪要已起草，请核对后签署；可以要求记录您的不同意见。",
+        link=_minutes_link(meeting),
+        institution_id=meeting.institution_id,
+    )
 
 
 def correct_minutes(
@@ -1579,6 +1678,7 @@ def correct_minutes(
         changes={"note": [None, note]},
         actor=actor,
     )
+    _ask_to_sign(meeting, corrected)
     return corrected
 
 
@@ -1695,4 +1795,28 @@ def record_opinion(
         summary=f"{kind.label}：{type(target).__name__} #{target.id}",
         actor=supervisor,
     )
+    if kind is OpinionKind.OBJECTION:
+        sponsor_id = db.session.scalar(
+            select(Institution.sponsor_id).where(Institution.id == target.institution_id)
+        )
+        sponsors = db.session.scalars(
+            select(User).where(
+                User.is_active.is_(True),
+                User.id.in_(
+                    select(Membership.user_id).where(
+                        Membership.role == Role.SPONSOR.value, Membership.sponsor_id == sponsor_id
+                    )
+                ),
+            )
+        )
+        what = {Motion: "议案", Resolution: "决议", ExecutionReport: "决议执行情况报告"}
+        title = getattr(target, "title", None) or getattr(
+            getattr(target, "resolution", None), "title", ""
+        )
+        notify(
+            [*_council_keepers(target.institution_id, queries.local_date(now)), *sponsors],
+            f"监事提出异议：{what[type(target)]}{('「' + title + '」') if title else ''}",
+            f"{supervisor.full_name}：{opinion.text}",
+            institution_id=target.institution_id,
+        )
     return opinion

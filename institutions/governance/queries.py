@@ -613,6 +613,24 @@ def due_written_motions(
     return list(db.session.scalars(stmt))
 
 
+def motions_to_remind(now: datetime, until: datetime) -> list[Motion]:
+    """Return the open written votes due by ``until`` whose members were not reminded yet."""
+    return list(
+        db.session.scalars(
+            select(Motion)
+            .join(Meeting)
+            .where(
+                Motion.status == MotionStatus.OPEN,
+                Meeting.mode == MeetingMode.WRITTEN,
+                Motion.vote_deadline_at > now,
+                Motion.vote_deadline_at <= until,
+                Motion.reminded_at.is_(None),
+            )
+            .order_by(Motion.vote_deadline_at, Motion.id)
+        )
+    )
+
+
 #: DOMAIN.md §1: a special meeting's notice goes out at least this many days before.
 SPECIAL_NOTICE_DAYS = 3
 

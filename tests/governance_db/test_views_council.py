@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEvent
 from core.extensions import db
+from core.notifications import Notification
 from core.roles import Role
 from institutions.governance import operations as ops
 from institutions.governance import queries
@@ -168,15 +169,27 @@ def test_a_manager_seats_one_of_the_institutions_people_who_then_sees_the_counci
     )
     login_as(council.chair)
     # ending the seat
-    ended = client.post(
+    # ending the seat needs a reason; the member is told
+    no_reason = client.post(
         _url(council, f"/council/seats/{seat.id}/end"), data={"end_on": "2026-06-30"}
+    )
+    assert no_reason.status_code == 422
+    assert "请填写结束任期的原因" in no_reason.get_data(as_text=True)
+    ended = client.post(
+        _url(council, f"/council/seats/{seat.id}/end"),
+        data={"end_on": "2026-06-30", "reason": "本人辞职"},
     )
     assert ended.status_code == 302
     db.session.expire_all()
     assert db.session.get(Seat, seat.id).term_end_on == date(2026, 6, 30)
+    assert db.session.get(Seat, seat.id).end_reason == "本人辞职"
+    told = db.session.scalars(select(Notification).where(Notification.user_id == staff.id)).all()
+    assert any("任期已结束" in n.title and "本人辞职" in n.body for n in told)
+    assert "本人辞职" in client.get(_url(council, "/council")).get_data(as_text=True)
     # ending before the start is refused, nothing written
     refused = client.post(
-        _url(council, f"/council/seats/{seat.id}/end"), data={"end_on": "2025-01-01"}
+        _url(council, f"/council/seats/{seat.id}/end"),
+        data={"end_on": "2025-01-01", "reason": "更正"},
     )
     assert refused.status_code == 422
     assert "任期结束日期不能早于开始日期" in refused.get_data(as_text=True)

@@ -368,7 +368,7 @@ def seat_end(institution_id: int, seat_id: int):
     if form.validate_on_submit():
         name = seat.user.full_name
         try:
-            ops.end_seat(seat, form.end_on.data, actor=_me())
+            ops.end_seat(seat, form.end_on.data, reason=form.reason.data, actor=_me())
         except GovernanceError as error:
             _refused(error)
         else:
