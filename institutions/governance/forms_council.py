@@ -234,6 +234,13 @@ class CharterForm(FlaskForm):
     results_hidden_until_close = BooleanField(
         _l("表决结束前隐藏表决结果"), description=_default("results_hidden_until_close")
     )
+    resolution_prefix = StringField(
+        _l("决议文号前缀"),
+        validators=[Optional(), Length(max=20)],
+        description=_l(
+            "发文机关代字，如「实验小学理」，决议文号写作 实验小学理〔2026〕4号；不填写作〔2026〕第4号"
+        ),
+    )
     submit = SubmitField(_l("保存章程设置"))
 
     def settings(self) -> dict:
@@ -242,6 +249,7 @@ class CharterForm(FlaskForm):
         for name in ("quorum_fraction", "ordinary_threshold", "major_threshold"):
             data[name] = re.sub(r"\s+", "", data[name] or "")
         data["large_sum_threshold"] = (data["large_sum_threshold"] or "").replace(",", "").strip()
+        data["resolution_prefix"] = (data["resolution_prefix"] or "").strip()
         return data
 
     def validate(self, extra_validators=None) -> bool:

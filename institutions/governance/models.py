@@ -601,12 +601,15 @@ class Resolution(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    motion: Mapped[Motion] = relationship(back_populates="resolution")
+    # joined: the number as written takes the prefix from the charter the vote was held under
+    motion: Mapped[Motion] = relationship(back_populates="resolution", lazy="joined")
 
     @property
     def document_number(self) -> str:
-        """Return the resolution number as written: 〔2026〕第3号."""
-        return format_resolution_number(self.year, self.number)
+        """Return the resolution number as written: 〔2026〕第3号, or with the issuing prefix
+        of the charter the motion was voted under, 实验小学理〔2026〕3号."""
+        prefix = ((self.motion.charter or {}) if self.motion else {}).get("resolution_prefix")
+        return format_resolution_number(self.year, self.number, prefix or "")
 
     def chain_record(self) -> dict[str, Any]:
         """Return the content the chain hash covers."""

@@ -48,7 +48,7 @@ module = Module(
         "governance.execution.report": _l("报告决议执行情况"),
         "governance.opinion.record": _l("记录监督意见"),
     },
-    home_sections=(home.awaiting_vote,),
+    home_sections=(home.awaiting_vote, home.pending_work),
     seeders=(Seeder("governance.demo", seed.seed_governance, after=("hr.demo",)),),
     provides={
         "indicators": indicators.INDICATORS,

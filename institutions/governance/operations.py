@@ -66,6 +66,7 @@ from institutions.governance.models import (
     Seat,
     SupervisoryOpinion,
 )
+from institutions.governance.numbering import resolution_title
 from institutions.governance.signals import motion_decided
 from institutions.governance.tally import Choice, MotionCategory, MotionKind, Outcome, Status
 from institutions.models import Institution
@@ -1126,14 +1127,25 @@ def cast_ballot(
         "governance.ballot.cast",
         ballot,
         institution_id=motion.institution_id,
-        summary=motion.title + ("（代为表决）" if for_member_id else ""),
+        summary=motion.title
+        + (
+            "（代为表决，与委托书不一致）"
+            if for_member_id
+            and queries.proxy_contradicts_instruction(motion, for_member_id, choice)
+            else "（代为表决）"
+            if for_member_id
+            else ""
+        ),
         actor=voter,
     )
     if for_member is not None and for_member_id is not None:
+        contrary = queries.proxy_contradicts_instruction(motion, for_member_id, choice)
         notify(
             [for_member],
             f"{voter.full_name} 已代您表决：{motion.title}",
-            f"受托人按您的委托投了「{choice.label}」。表决结束前，以最后一次投票为准。",
+            f"受托人代您投了「{choice.label}」"
+            + ("，与您的书面委托书不一致" if contrary else "")
+            + "。表决结束前，以最后一次投票为准。",
             link=_motion_link(motion),
             institution_id=motion.institution_id,
         )
@@ -1204,7 +1216,7 @@ def close_motion(
             motion=motion,
             year=year,
             number=number,
-            title=motion.title,
+            title=resolution_title(motion.title),
             text=resolution_text or motion.text,
             passed_at=now,
         )

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, exists, func, select
 
 from core.auth.models import Membership
 from core.extensions import db
+from core.i18n import N_, msg
 from core.ids import CHINA_TZ
 from core.models import utcnow
 from core.roles import Role
@@ -32,6 +33,7 @@ from institutions.governance.models import (
     MeetingMode,
     MeetingStatus,
     Minutes,
+    MinutesSignature,
     Motion,
     MotionStatus,
     Office,
@@ -39,6 +41,7 @@ from institutions.governance.models import (
     Relation,
     Resolution,
     Seat,
+    SupervisoryOpinion,
 )
 from institutions.governance.tally import Choice, MotionCategory, Outcome, Status, tally
 from institutions.models import Institution
@@ -576,6 +579,31 @@ def awaiting_my_vote(user: Any, now: datetime | None = None) -> list[AwaitingVot
     return waiting
 
 
+#: words of a written proxy instruction naming each choice
+_INSTRUCTION_WORDS = {
+    Choice.YES: ("同意", "赞成"),
+    Choice.NO: ("反对",),
+    Choice.ABSTAIN: ("弃权",),
+}
+
+
+def instructed_choice(instruction: str | None) -> Choice | None:
+    """Return the one choice a written proxy instruction names, or None if it names none or
+    several (item by item: the holder reads it, the app cannot tell)."""
+    text = instruction or ""
+    named = [
+        choice for choice, words in _INSTRUCTION_WORDS.items() if any(w in text for w in words)
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def proxy_contradicts_instruction(motion: Motion, member_id: int, choice: Choice | str) -> bool:
+    """Return whether a proxy ballot for ``member_id`` goes against their written instruction."""
+    row = next((r for r in attendance_of(motion.meeting) if r.member_id == member_id), None)
+    instructed = instructed_choice(row.proxy_instruction if row else None)
+    return instructed is not None and instructed != Choice(choice)
+
+
 def proposed_recusals(motion: Motion, *, recused: set[int] | None = None) -> dict[int, list[str]]:
     """Return {member: matched counterparties} from declarations, for members not yet recused.
 
@@ -807,3 +835,141 @@ def meetings_for_proposals(institution_id: int) -> list[Meeting]:
             .order_by(Meeting.scheduled_at)
         )
     )
+
+
+# --- home page: what each role has to do --------------------------------------------------
+
+#: how far back "recent" resolutions and objections reach on a home page
+RECENT_DAYS = 30
+
+
+_TASK_LABELS = {
+    "notice": N_("%(i)s：待发出通知的会议"),
+    "draft": N_("%(i)s：待起草纪要的会议"),
+    "sign": N_("%(i)s：待您签署的会议纪要"),
+    "review": N_("%(i)s：近 30 天形成的决议（待监督）"),
+    "filed": N_("%(i)s：近 30 天报备的决议"),
+    "objections": N_("%(i)s：近 30 天监事提出的异议"),
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    """One line of pending work on a home page: what, how many, where to do it."""
+
+    label: Any
+    count: int
+    endpoint: str
+    values: dict[str, Any]
+
+
+def _count_by_institution(stmt) -> list[tuple[int, int]]:
+    return [(row[0], row[1]) for row in db.session.execute(stmt).all() if row[1]]
+
+
+def home_tasks(user: Any, now: datetime | None = None) -> list[Task]:
+    """Return the governance work waiting for ``user``, by institution, with counts.
+
+    Managers (institution admin, chair, secretary): meetings needing their notice, meetings
+    whose minutes are to be drafted. Seated members: minutes awaiting their signature.
+    Supervisors: resolutions of the last 30 days to review. Sponsors: their institutions'
+    resolutions and supervisors' objections of the last 30 days. One query per kind of work.
+    """
+
+    now = now or utcnow()
+    since = now - timedelta(days=RECENT_DAYS)
+    memberships = list(getattr(user, "memberships", []))
+    manage_roles = {Role.INSTITUTION_ADMIN, Role.COUNCIL_CHAIR, Role.COUNCIL_SECRETARY}
+    managed = sorted(
+        {m.institution_id for m in memberships if m.institution_id and m.role in manage_roles}
+    )
+    found: list[tuple[int, Any, int, str, dict]] = []
+    if managed:
+        for iid, n in _count_by_institution(
+            select(Meeting.institution_id, func.count())
+            .where(
+                Meeting.institution_id.in_(managed),
+                Meeting.status == MeetingStatus.SCHEDULED,
+                Meeting.notice_sent_at.is_(None),
+                Meeting.scheduled_at > now,
+            )
+            .group_by(Meeting.institution_id)
+        ):
+            found.append((iid, "notice", n, "governance.index", {"institution_id": iid}))
+        open_items = exists().where(
+            and_(Motion.meeting_id == Meeting.id, Motion.status == MotionStatus.OPEN)
+        )
+        drafted = exists().where(Minutes.meeting_id == Meeting.id)
+        for iid, n in _count_by_institution(
+            select(Meeting.institution_id, func.count())
+            .where(
+                Meeting.institution_id.in_(managed),
+                Meeting.status != MeetingStatus.CONCLUDED,
+                Meeting.mode != MeetingMode.WRITTEN,
+                Meeting.voting_opened_at.is_not(None),
+                ~open_items,
+                ~drafted,
+            )
+            .group_by(Meeting.institution_id)
+        ):
+            found.append((iid, "draft", n, "governance.index", {"institution_id": iid}))
+    # minutes awaiting the user's signature: unlocked versions not superseded
+    superseded = select(Minutes.supersedes_id).where(Minutes.supersedes_id.is_not(None))
+    signed = select(MinutesSignature.minutes_id).where(MinutesSignature.member_id == user.id)
+    seated_in = select(Seat.institution_id).where(Seat.user_id == user.id)
+    to_sign: dict[int, list[Minutes]] = {}
+    for minutes in db.session.scalars(
+        select(Minutes).where(
+            Minutes.institution_id.in_(seated_in),
+            Minutes.locked_at.is_(None),
+            Minutes.id.notin_(superseded),
+            Minutes.id.notin_(signed),
+        )
+    ):
+        if user.id in (minutes.signers or []):
+            to_sign.setdefault(minutes.institution_id, []).append(minutes)
+    for iid, rows in to_sign.items():
+        values = {"institution_id": iid, "meeting_id": rows[0].meeting_id}
+        found.append((iid, "sign", len(rows), "governance.minutes", values))
+    supervised = sorted(
+        set(
+            db.session.scalars(
+                select(Seat.institution_id)
+                .join(Body)
+                .where(Seat.user_id == user.id, Body.kind == BodyKind.SUPERVISORS)
+            )
+        )
+    )
+    if supervised:
+        for iid, n in _count_by_institution(
+            select(Resolution.institution_id, func.count())
+            .where(Resolution.institution_id.in_(supervised), Resolution.passed_at >= since)
+            .group_by(Resolution.institution_id)
+        ):
+            found.append((iid, "review", n, "governance.resolutions", {"institution_id": iid}))
+    sponsor_ids = sorted(
+        {m.sponsor_id for m in memberships if m.role == Role.SPONSOR and m.sponsor_id}
+    )
+    if sponsor_ids:
+        theirs = select(Institution.id).where(Institution.sponsor_id.in_(sponsor_ids))
+        for iid, n in _count_by_institution(
+            select(Resolution.institution_id, func.count())
+            .where(Resolution.institution_id.in_(theirs), Resolution.passed_at >= since)
+            .group_by(Resolution.institution_id)
+        ):
+            found.append((iid, "filed", n, "governance.resolutions", {"institution_id": iid}))
+        for iid, n in _count_by_institution(
+            select(SupervisoryOpinion.institution_id, func.count())
+            .where(
+                SupervisoryOpinion.institution_id.in_(theirs),
+                SupervisoryOpinion.kind == "objection",
+                SupervisoryOpinion.created_at >= since,
+            )
+            .group_by(SupervisoryOpinion.institution_id)
+        ):
+            found.append((iid, "objections", n, "governance.index", {"institution_id": iid}))
+    names = {i: inst.name for i, inst in institutions_by_id(row[0] for row in found).items()}
+    return [
+        Task(msg(_TASK_LABELS[key], i=names.get(iid, "")), n, endpoint, values)
+        for iid, key, n, endpoint, values in found
+    ]

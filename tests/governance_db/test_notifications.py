@@ -11,6 +11,7 @@ from core.extensions import db
 from core.notifications import Notification
 from core.roles import Role
 from institutions.governance import operations as ops
+from institutions.governance import queries
 from institutions.governance.models import MeetingMode, Presence
 from tests import factories
 from tests.governance_db.helpers import T0, convene, make_council, motion_on
@@ -86,3 +87,16 @@ def test_minutes_to_sign_and_an_objection_reach_the_right_people(app):
     assert objection not in titles(council.members[3])
     ops.record_opinion(council.supervisor, motion, text="建议公开招标", now=T0)
     assert titles(council.chair).count(objection) == 1
+
+
+def test_a_proxy_vote_against_the_written_instruction_is_flagged(app):
+    council = make_council(5)
+    meeting = convene(council, absent=(4,), proxies={4: 2})  # instruction: 全部议案投同意票
+    motion = motion_on(meeting)
+    ops.open_voting(motion, now=T0)
+    assert not queries.proxy_contradicts_instruction(motion, council.members[4].id, "yes")
+    ops.cast_ballot(motion, council.members[2], "no", for_member=council.members[4], now=T0)
+    told = [n for n in inbox(council.members[4]) if "代您表决" in n.title]
+    assert "与您的书面委托书不一致" in told[-1].body
+    assert queries.instructed_choice("第1项同意，第2项反对") is None
+    assert queries.instructed_choice("全部弃权") == "abstain"

@@ -64,3 +64,25 @@ def test_an_overdue_written_vote_is_closed_when_its_page_is_read(client, login_a
     assert motion.status == MotionStatus.PASSED
     assert motion.resolution is not None
     assert "通过" in page.get_data(as_text=True)
+
+
+def test_a_meeting_held_and_concluded_today_is_past_not_upcoming(client, login_as, app):
+    council = make_council(3)
+    now = utcnow()
+    held = convene(council, scheduled_at=now - timedelta(minutes=30))
+    held.title = "今天上午已开完的会议"
+    later = convene(council, scheduled_at=now + timedelta(days=2))
+    later.title = "后天的会议"
+    motion = motion_on(held)
+    ops.open_voting(motion, now=now - timedelta(minutes=20))
+    for member in council.members:
+        ops.cast_ballot(motion, member, "yes", now=now - timedelta(minutes=15))
+    ops.close_motion(motion, now=now - timedelta(minutes=10))
+    ops.draft_minutes(held, now=now - timedelta(minutes=5))
+    db.session.commit()
+    login_as(council.chair)
+    html = client.get(f"/governance/{council.institution.id}/").get_data(as_text=True)
+    upcoming, past = html.split('id="past-title"', 1)
+    upcoming = upcoming.split('id="upcoming-title"', 1)[1]
+    assert "后天的会议" in upcoming and "今天上午已开完的会议" not in upcoming
+    assert "今天上午已开完的会议" in past

@@ -27,6 +27,7 @@ from institutions.governance.models import (
     Motion,
     Office,
     OpinionKind,
+    Resolution,
     Seat,
     SupervisoryOpinion,
 )
@@ -524,6 +525,24 @@ def test_resolution_page_and_print(client, login_as, council):
     assert "〔2026〕第1号" in text and resolution.hash in text
     head = queries.chain_head(council.institution.id)
     assert f"第 {head.last_sequence} 条" in text and head.last_hash in text
+    # an official document: its own title, dated without a time
+    assert "关于修订考勤办法的决议" in text
+    assert "2026年3月2日" in text and "2026-03-02 1" not in text
+
+
+def test_resolution_numbers_carry_the_charter_prefix(client, login_as, council):
+    ops.save_charter(council.institution.id, {"resolution_prefix": "实验小学理"})
+    resolution = resolution_in(council.institution)
+    db.session.commit()
+    assert resolution.document_number == "实验小学理〔2026〕1号"
+    login_as(council.members[3])
+    printed = client.get(_url(council, f"/resolutions/{resolution.id}/print"))
+    assert "实验小学理〔2026〕1号" in printed.get_data(as_text=True)
+    # the number is the one the vote was held under, whatever the charter says later
+    ops.save_charter(council.institution.id, {"resolution_prefix": "别的"})
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Resolution, resolution.id).document_number == "实验小学理〔2026〕1号"
 
 
 def test_resolutions_list_search_and_export(client, login_as, council):
@@ -535,10 +554,12 @@ def test_resolutions_list_search_and_export(client, login_as, council):
     html = client.get(_url(council, "/resolutions")).get_data(as_text=True)
     assert "〔2026〕第1号" in html and "〔2026〕第2号" in html and "2026 年" in html
     assert "执行进度 40%" in html
+    # a resolution carries its own title, not its motion's
+    assert second.title == "关于培训的决议"
     found = client.get(_url(council, "/resolutions?q=培训")).get_data(as_text=True)
-    assert "关于培训的议案" in found and "关于采购的议案" not in found
+    assert "关于培训的决议" in found and "关于采购的决议" not in found
     by_number = client.get(_url(council, "/resolutions?q=[2026]2号")).get_data(as_text=True)
-    assert "关于培训的议案" in by_number and "关于采购的议案" not in by_number
+    assert "关于培训的决议" in by_number and "关于采购的决议" not in by_number
     export = client.get(_url(council, "/resolutions/export"))
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.data)).active

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, or_, select
@@ -470,6 +471,8 @@ def _setting_text(name: str, value) -> str:
         return _("%(v)s 元", v=value)
     if name in ("notice_days", "written_vote_min_days"):
         return _("%(v)s 天", v=value)
+    if name == "resolution_prefix":
+        return value or _("（无）")
     return str(value)
 
 
@@ -1009,6 +1012,8 @@ def resolution_print(institution_id: int, resolution_id: int):
         "governance/council_resolution_print.html",
         institution,
         head=queries.chain_head(institution.id),
+        # an official document is dated, not timed
+        passed_on=format_date(queries.local_date(found.passed_at), "long"),
         **_resolution_context(institution, found),
     )
 

@@ -189,16 +189,12 @@ def index(institution_id: int):
         hour=0, minute=0, second=0, microsecond=0
     )
     mine = select(Meeting).where(Meeting.institution_id == institution.id)
-    upcoming = list(
-        db.session.scalars(
-            mine.where(Meeting.scheduled_at >= local_midnight).order_by(Meeting.scheduled_at)
-        )
-    )
+    # a meeting that is over (its minutes drafted) is past, even if it was held today
+    ahead = (Meeting.scheduled_at >= local_midnight) & (Meeting.status != MeetingStatus.CONCLUDED)
+    upcoming = list(db.session.scalars(mine.where(ahead).order_by(Meeting.scheduled_at)))
     past = list(
         db.session.scalars(
-            mine.where(Meeting.scheduled_at < local_midnight)
-            .order_by(Meeting.scheduled_at.desc())
-            .limit(PAST_LIMIT)
+            mine.where(~ahead).order_by(Meeting.scheduled_at.desc()).limit(PAST_LIMIT)
         )
     )
     open_motions = list(
@@ -949,6 +945,11 @@ def vote(institution_id: int, motion_id: int):
     label = Choice(form.choice.data).label
     if for_member is not None:
         flash(_("已代 %(n)s 投票：%(c)s。", n=for_member.full_name, c=label), "success")
+        if queries.proxy_contradicts_instruction(motion, for_member.id, form.choice.data):
+            flash(
+                _("该票与 %(n)s 的书面委托书不一致，已记录并通知委托人。", n=for_member.full_name),
+                "warning",
+            )
     else:
         flash(_("已投票：%(c)s。表决结束前可以修改。", c=label), "success")
     if form.return_to.data == "my_votes":
