@@ -105,6 +105,25 @@ def active_seats(institution_id: int, on: date, kind: BodyKind | None = None) ->
     return list(db.session.scalars(stmt).unique())
 
 
+def sits_on_a_council(user_id: int, institution_id: int | None = None) -> bool:
+    """Return whether the user holds a council seat (in the institution, if given) that has
+    not ended: only they ever have a vote to cast."""
+    today = local_date(utcnow())
+    stmt = (
+        select(Seat.id)
+        .join(Body)
+        .where(
+            Seat.user_id == user_id,
+            Body.kind == BodyKind.COUNCIL,
+            (Seat.term_end_on.is_(None)) | (Seat.term_end_on >= today),
+        )
+        .limit(1)
+    )
+    if institution_id is not None:
+        stmt = stmt.where(Seat.institution_id == institution_id)
+    return db.session.scalar(stmt) is not None
+
+
 def seated_member_ids(institution_id: int, on: date) -> list[int]:
     """Return the user ids of the council's seated members on ``on``."""
     return sorted({s.user_id for s in active_seats(institution_id, on, BodyKind.COUNCIL)})

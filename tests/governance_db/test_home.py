@@ -57,3 +57,19 @@ def test_the_home_page_shows_the_tasks_with_links(client, login_as, app):
     html = client.get("/").get_data(as_text=True)
     assert "法人治理待办" in html and "待发出通知的会议" in html
     assert f'href="/governance/{council.institution.id}/"' in html
+
+
+def test_only_council_members_are_offered_their_votes(client, login_as, app):
+    council = make_council(3)
+    sponsor_user = factories.create_user(Role.SPONSOR, sponsor=council.institution.sponsor)
+    db.session.commit()
+    pages = ("/governance/", f"/governance/{council.institution.id}/")
+    login_as(council.members[2])
+    for page in pages:
+        assert "/governance/my-votes" in client.get(page).get_data(as_text=True)
+    for user in (sponsor_user, council.head, council.supervisor):
+        login_as(user)
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code == 200
+            assert "/governance/my-votes" not in response.get_data(as_text=True), (user, page)

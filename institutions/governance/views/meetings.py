@@ -255,6 +255,7 @@ def index(institution_id: int):
             for label, endpoint in _council_links()
         ],
         can_manage=can(current_user, GOVERNANCE_MANAGE, institution),
+        show_my_votes=queries.sits_on_a_council(current_user.id, institution.id),
     )
 
 
