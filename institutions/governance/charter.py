@@ -65,6 +65,8 @@ class Charter:
     written_vote_min_days: int = 3
     #: whether the tally stays hidden from members until the vote closes
     results_hidden_until_close: bool = True
+    #: 发文机关代字 before resolution numbers (实验小学理〔2026〕4号); empty: 〔2026〕第4号
+    resolution_prefix: str = ""
 
     def __post_init__(self) -> None:
         for name in ("quorum_fraction", "ordinary_threshold", "major_threshold"):
@@ -80,6 +82,12 @@ class Charter:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"{_LABELS[name]}必须是整数")
+        if not isinstance(self.resolution_prefix, str):
+            raise TypeError(f"{_LABELS['resolution_prefix']}必须是文字")
+        if len(self.resolution_prefix) > 20 or any(
+            c in self.resolution_prefix for c in "〔〕[]【】()（）\n"
+        ):
+            raise ValueError("决议文号前缀至多 20 个字，不含括号")
         if not isinstance(self.large_sum_threshold, Decimal):
             raise TypeError(f"{_LABELS['large_sum_threshold']}必须是金额")
         if not 0 < self.quorum_fraction <= 1:
@@ -126,6 +134,8 @@ class Charter:
                     raise ValueError(f"{_LABELS[name]}必须是 seated 或 present") from None
             elif name == "large_sum_threshold":
                 values[name] = _decimal(name, raw)
+            elif name == "resolution_prefix":
+                values[name] = raw.strip() if isinstance(raw, str) else raw
             else:
                 values[name] = raw  # bools and ints are checked by __post_init__
         return cls(**values)
@@ -163,6 +173,7 @@ _LABELS = {
     "notice_days": "会议通知提前天数",
     "written_vote_min_days": "通讯表决最短期限",
     "results_hidden_until_close": "表决结束前是否隐藏结果",
+    "resolution_prefix": "决议文号前缀",
 }
 _BOOLS = (
     "proxy_counts_toward_quorum",

@@ -27,6 +27,7 @@ from wtforms.validators import (
 )
 
 from core.forms import choices
+from core.i18n import msg
 from institutions.governance.charter import DEFAULTS, Base, Charter
 from institutions.governance.models import BodyKind, Constituency, Office, OpinionKind, Relation
 
@@ -45,13 +46,10 @@ class SeatForm(FlaskForm):
         coerce=str,
         validate_choice=False,
         validators=[Optional()],
-        description=_l("在本单位有账号角色的人员"),
-    )
-    username = StringField(
-        _l("或输入用户名"),
-        validators=[Optional(), Length(max=64)],
-        description=_l("不在上面列表中的人员（如外部理事），按其账号的用户名查找"),
-        render_kw={"autocomplete": "off", "autocapitalize": "none"},
+        description=_l(
+            "在本单位有账号角色的人员；外部理事须先由单位管理员开通账号。"
+            "任命理事、监事时自动授予其本单位的相应角色"
+        ),
     )
     body = SelectField(
         _l("机构"),
@@ -92,8 +90,8 @@ class SeatForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if not (self.user_id.data or (self.username.data or "").strip()):
-            self.user_id.errors = [*self.user_id.errors, _l("请选择人员或输入用户名")]
+        if not self.user_id.data:
+            self.user_id.errors = [*self.user_id.errors, _l("请选择人员")]
             valid = False
         start, end = self.term_start_on.data, self.term_end_on.data
         if start and end and end < start:
@@ -110,6 +108,10 @@ class EndSeatForm(FlaskForm):
         validators=[InputRequired(_l("请填写任期结束日期"))],
         format=DATE_FORMATS,
         invalid_value_message=BAD_DATE,
+    )
+    reason = StringField(
+        _l("结束任期的原因"),
+        validators=[DataRequired(_l("请填写结束任期的原因")), Length(max=500)],
     )
     submit = SubmitField(_l("结束任期"))
 
@@ -232,6 +234,13 @@ class CharterForm(FlaskForm):
     results_hidden_until_close = BooleanField(
         _l("表决结束前隐藏表决结果"), description=_default("results_hidden_until_close")
     )
+    resolution_prefix = StringField(
+        _l("决议文号前缀"),
+        validators=[Optional(), Length(max=20)],
+        description=_l(
+            "发文机关代字，如「实验小学理」，决议文号写作 实验小学理〔2026〕4号；不填写作〔2026〕第4号"
+        ),
+    )
     submit = SubmitField(_l("保存章程设置"))
 
     def settings(self) -> dict:
@@ -240,6 +249,7 @@ class CharterForm(FlaskForm):
         for name in ("quorum_fraction", "ordinary_threshold", "major_threshold"):
             data[name] = re.sub(r"\s+", "", data[name] or "")
         data["large_sum_threshold"] = (data["large_sum_threshold"] or "").replace(",", "").strip()
+        data["resolution_prefix"] = (data["resolution_prefix"] or "").strip()
         return data
 
     def validate(self, extra_validators=None) -> bool:
@@ -268,6 +278,20 @@ class CharterForm(FlaskForm):
 # --- declarations of interests ---------------------------------------------------------------
 
 _SEPARATOR = re.compile(r"\s*[:：]\s*")
+
+
+class CharterProposalForm(CharterForm):
+    """提交理事会审议: proposed charter settings, put on a meeting's agenda as a motion."""
+
+    meeting_id = SelectField(
+        _l("提交会议"),
+        validators=[DataRequired(_l("请选择提交审议的会议"))],
+        description=_l("章程修改按重大事项表决，须在会议上表决，不能通讯表决"),
+    )
+    reason = TextAreaField(
+        _l("修改理由"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3}
+    )
+    submit = SubmitField(_l("提交理事会审议"))
 
 
 def parse_lines(text: str | None) -> list[tuple[str, str | None]]:
@@ -351,30 +375,48 @@ def _discussion_field(label):
     return TextAreaField(label, validators=[Optional(), Length(max=20000)], render_kw={"rows": 3})
 
 
-def _with_discussion(base: type[FlaskForm], motions) -> type[FlaskForm]:
-    """Return ``base`` with one 发言要点 field per motion, named ``discussion_<motion id>``."""
-    fields = {
-        f"discussion_{m.id}": _discussion_field(
-            _l("%(p)d. %(t)s：发言要点", p=m.position, t=m.title)
+def _with_discussion(base: type[FlaskForm], motions, major_ids=frozenset()) -> type[FlaskForm]:
+    """Return ``base`` with one 发言要点 field per motion, named ``discussion_<motion id>``,
+    and for each 三重一大 item (``major_ids``) the principal leader's statement, spoken last
+    (``leader_<motion id>``)."""
+    fields = {}
+    for m in motions:
+        # msg(), not _l(): a lazy string's __html__ would mark the title safe too
+        fields[f"discussion_{m.id}"] = _discussion_field(
+            msg("%(p)d. %(t)s：发言要点", p=m.position, t=m.title)
         )
-        for m in motions
-    }
+        if m.id in major_ids:
+            fields[f"leader_{m.id}"] = _discussion_field(
+                msg("%(p)d. %(t)s：主要负责人最后发言（三重一大事项必填）", p=m.position, t=m.title)
+            )
     return type(base.__name__, (base,), fields)
 
 
 class _MinutesDraftBase(FlaskForm):
+    confirm = BooleanField(
+        _l("已核对出席、表决结果和发言要点；起草纪要后会议结束，出席情况不能再修改"),
+        validators=[DataRequired(_l("请先确认已核对会议记录"))],
+    )
     submit = SubmitField(_l("起草会议纪要"))
 
     def discussion(self) -> dict[int, str]:
         """Return {motion id: speakers' main points} for the items filled in."""
+        return self._by_motion("discussion_")
+
+    def leader_statements(self) -> dict[int, str]:
+        """Return {motion id: the principal leader's statement} for the items filled in."""
+        return self._by_motion("leader_")
+
+    def _by_motion(self, prefix: str) -> dict[int, str]:
         return {
-            int(f.name.removeprefix("discussion_")): f.data.strip()
+            int(f.name.removeprefix(prefix)): f.data.strip()
             for f in self
-            if f.name.startswith("discussion_") and (f.data or "").strip()
+            if f.name.startswith(prefix) and (f.data or "").strip()
         }
 
 
 class _MinutesCorrectBase(_MinutesDraftBase):
+    confirm = None  # a correction does not end the meeting: it is confirmed by its note
     minutes_id = HiddenField(validators=[DataRequired(_l("请选择要更正的纪要版本"))])
     note = TextAreaField(
         _l("更正说明"),
@@ -385,14 +427,14 @@ class _MinutesCorrectBase(_MinutesDraftBase):
     submit = SubmitField(_l("形成更正版本"))
 
 
-def minutes_draft_form(motions, **kwargs) -> FlaskForm:
+def minutes_draft_form(motions, major_ids=frozenset(), **kwargs) -> FlaskForm:
     """Return the form drafting minutes, with the meeting's agenda items."""
-    return _with_discussion(_MinutesDraftBase, motions)(**kwargs)
+    return _with_discussion(_MinutesDraftBase, motions, major_ids)(**kwargs)
 
 
-def minutes_correct_form(motions, **kwargs) -> FlaskForm:
+def minutes_correct_form(motions, major_ids=frozenset(), **kwargs) -> FlaskForm:
     """Return the form correcting minutes; blank discussion fields keep the earlier text."""
-    return _with_discussion(_MinutesCorrectBase, motions)(**kwargs)
+    return _with_discussion(_MinutesCorrectBase, motions, major_ids)(**kwargs)
 
 
 class SignMinutesForm(FlaskForm):

@@ -170,12 +170,6 @@ class MotionForm(FlaskForm):
     prior_study_ref = StringField(
         _l("前置研究文号或会议记录编号"), validators=[Optional(), Length(max=128)]
     )
-    linked_type = StringField(
-        _l("关联对象类型"),
-        validators=[Optional(), Length(max=64)],
-        description=_l("可选，如 recruitment_plan（由其他模块使用）"),
-    )
-    linked_id = StringField(_l("关联对象编号"), validators=[Optional(), Length(max=64)])
     submit = SubmitField(_l("保存议案"))
 
     def counterparty_names(self) -> list[str]:

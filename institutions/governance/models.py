@@ -276,6 +276,8 @@ class Seat(TimestampMixin, db.Model):
     term_start_on: Mapped[date] = mapped_column(Date)
     #: last day of the term; None while open-ended
     term_end_on: Mapped[date | None] = mapped_column(Date)
+    #: why a term was ended early (resignation, removal…)
+    end_reason: Mapped[str | None] = mapped_column(String(500))
 
     body: Mapped[Body] = relationship(back_populates="seats", lazy="joined")
     user: Mapped[User] = relationship(lazy="joined")
@@ -357,6 +359,8 @@ class Meeting(TimestampMixin, db.Model):
     place: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.SCHEDULED)
     notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: a special meeting's written waiver of the notice period by every member (its record)
+    notice_waiver: Mapped[str | None] = mapped_column(Text)
     #: when voting first opened on any item; the papers are frozen from then on
     voting_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -448,7 +452,7 @@ class Motion(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("meeting_id", "position"),
         Index("ix_gov_motions_institution_status", "institution_id", "status"),
-        Index("ix_gov_motions_linked", "linked_type", "linked_id"),
+        Index("ix_gov_motions_subject", "subject_kind", "subject_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -468,14 +472,16 @@ class Motion(TimestampMixin, db.Model):
     #: 党组织前置研究 record (its minutes, summarized) and document reference
     prior_study_record: Mapped[str | None] = mapped_column(Text)
     prior_study_ref: Mapped[str | None] = mapped_column(String(128))
-    #: an object of another module the motion decides, e.g. ("recruitment_plan", "12")
-    linked_type: Mapped[str | None] = mapped_column(String(64))
-    linked_id: Mapped[str | None] = mapped_column(String(64))
+    #: the object the motion decides (``subjects.py``), e.g. ("governance.charter", "12")
+    subject_kind: Mapped[str | None] = mapped_column(String(64))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=MotionStatus.DRAFT)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: written votes: ballots are accepted until then, and the vote closes then
     vote_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when the members who had not voted were last reminded of the deadline
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the charter and the seated members (user ids) when voting opened: fixed for the vote
     charter: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     electorate: Mapped[list[int] | None] = mapped_column(JSON)
@@ -595,12 +601,15 @@ class Resolution(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    motion: Mapped[Motion] = relationship(back_populates="resolution")
+    # joined: the number as written takes the prefix from the charter the vote was held under
+    motion: Mapped[Motion] = relationship(back_populates="resolution", lazy="joined")
 
     @property
     def document_number(self) -> str:
-        """Return the resolution number as written: 〔2026〕第3号."""
-        return format_resolution_number(self.year, self.number)
+        """Return the resolution number as written: 〔2026〕第3号, or with the issuing prefix
+        of the charter the motion was voted under, 实验小学理〔2026〕3号."""
+        prefix = ((self.motion.charter or {}) if self.motion else {}).get("resolution_prefix")
+        return format_resolution_number(self.year, self.number, prefix or "")
 
     def chain_record(self) -> dict[str, Any]:
         """Return the content the chain hash covers."""
@@ -661,6 +670,43 @@ class MinutesSignature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     minutes: Mapped[Minutes] = relationship(back_populates="signatures")
+
+
+class DecisionFailure(db.Model):
+    """A follower of a decided motion (a ``motion_decided`` receiver) that failed.
+
+    The decision stands; the failure is kept here, shown on the motion and sent to the
+    secretary, so that someone carries out by hand what the receiver could not.
+    """
+
+    __tablename__ = "gov_decision_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    motion_id: Mapped[int] = mapped_column(ForeignKey("gov_motions.id"), index=True)
+    #: the receiver's qualified name
+    receiver: Mapped[str] = mapped_column(String(200))
+    error: Mapped[str] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CharterProposal(db.Model):
+    """Proposed charter settings (章程修改), put to the council as a motion's subject.
+
+    Applied to ``CharterSettings`` when the motion passes; the settings never change otherwise
+    once they are set up.
+    """
+
+    __tablename__ = "gov_charter_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    #: the complete proposed settings, ``charter.Charter.to_dict()``
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: set when a passed motion applied the settings
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ExecutionReport(db.Model):

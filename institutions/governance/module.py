@@ -5,9 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module, Seeder
-from institutions.governance import home, indicators, seed
+from institutions.governance import charter_changes, home, indicators, seed
 from institutions.governance.cli import governance_cli
-from institutions.governance.permissions import GOVERNANCE_MANAGE, GOVERNANCE_VIEW
+from institutions.governance.permissions import (
+    GOVERNANCE_MANAGE,
+    GOVERNANCE_SETUP,
+    GOVERNANCE_VIEW,
+)
 from institutions.governance.views import bp
 
 module = Module(
@@ -16,14 +20,18 @@ module = Module(
     blueprints=(bp,),
     commands=(governance_cli,),
     menu=(MenuItem(_l("法人治理"), "governance.home", GOVERNANCE_VIEW, order=20),),
-    permissions=(GOVERNANCE_VIEW, GOVERNANCE_MANAGE),
+    permissions=(GOVERNANCE_VIEW, GOVERNANCE_MANAGE, GOVERNANCE_SETUP),
     audit_actions={
         "governance.charter.save": _l("保存章程设置"),
+        "governance.charter.amend": _l("按决议修改章程设置"),
+        "governance.motion.follow_up_failed": _l("议案决定后的后续处理失败"),
         "governance.seat.create": _l("任命理事、监事或管理层成员"),
         "governance.seat.end": _l("结束任期"),
+        "governance.seat.role": _l("任命时授予理事会角色"),
         "governance.interests.declare": _l("申报利害关系"),
         "governance.meeting.create": _l("安排会议"),
         "governance.meeting.notice": _l("发出会议通知"),
+        "governance.meeting.waiver": _l("记录豁免通知期限"),
         "governance.motion.create": _l("提出议案"),
         "governance.motion.update": _l("修改议案"),
         "governance.recusal.create": _l("登记回避"),
@@ -40,7 +48,10 @@ module = Module(
         "governance.execution.report": _l("报告决议执行情况"),
         "governance.opinion.record": _l("记录监督意见"),
     },
-    home_sections=(home.awaiting_vote,),
+    home_sections=(home.awaiting_vote, home.pending_work),
     seeders=(Seeder("governance.demo", seed.seed_governance, after=("hr.demo",)),),
-    provides={"indicators": indicators.INDICATORS},
+    provides={
+        "indicators": indicators.INDICATORS,
+        "motion_subjects": [charter_changes.SUBJECT],
+    },
 )

@@ -11,6 +11,7 @@ duplicates; the unique constraint on (institution, year, number) is the final gu
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
@@ -19,16 +20,19 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
+from flask import has_request_context, url_for
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from core import audit, files
-from core.auth.models import User
+from core.auth import operations as accounts
+from core.auth.models import Membership, User
 from core.extensions import db
 from core.models import utcnow
 from core.notifications import notify
+from core.roles import Role
 from core.text import safe_filename
-from institutions.governance import chain, queries, tally
+from institutions.governance import chain, queries, subjects, tally
 from institutions.governance.charter import Charter
 from institutions.governance.models import (
     BODY_OFFICES,
@@ -40,6 +44,7 @@ from institutions.governance.models import (
     ChainHead,
     CharterSettings,
     Constituency,
+    DecisionFailure,
     ExecutionReport,
     GovernanceError,
     InterestDeclaration,
@@ -61,8 +66,12 @@ from institutions.governance.models import (
     Seat,
     SupervisoryOpinion,
 )
+from institutions.governance.numbering import resolution_title
 from institutions.governance.signals import motion_decided
 from institutions.governance.tally import Choice, MotionCategory, MotionKind, Outcome, Status
+from institutions.models import Institution
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "GovernanceError",
@@ -97,12 +106,7 @@ MAX_VICE_CHAIRS = 2
 PAPER_EXTENSIONS = frozenset(
     {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".png", ".jpg", ".jpeg"}
 )
-_STATUS = {
-    Status.PASSED: MotionStatus.PASSED,
-    Status.REJECTED: MotionStatus.REJECTED,
-    Status.REFERRED: MotionStatus.REFERRED,
-    Status.NO_QUORUM: MotionStatus.CLOSED,
-}
+_STATUS = queries.DECIDED_STATUS
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -145,6 +149,34 @@ def _user_id(user: Any) -> int:
 
 def _actor_id(actor: Any) -> int | None:
     return None if actor is None else _user_id(actor)
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(queries.local_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _motion_link(motion: Motion) -> str | None:
+    """Return the motion page's path for a message (only while serving a request)."""
+    if not has_request_context():
+        return None
+    return url_for("governance.motion", institution_id=motion.institution_id, motion_id=motion.id)
+
+
+def _minutes_link(meeting: Meeting) -> str | None:
+    if not has_request_context():
+        return None
+    return url_for(
+        "governance.minutes", institution_id=meeting.institution_id, meeting_id=meeting.id
+    )
+
+
+def _council_keepers(institution_id: int, on: date) -> list[User]:
+    """Return the chair and the secretary seated on ``on``."""
+    return [
+        seat.user
+        for seat in queries.active_seats(institution_id, on, BodyKind.COUNCIL)
+        if seat.office in (Office.SECRETARY, Office.CHAIR)
+    ]
 
 
 def _lock_chain(institution_id: int) -> ChainHead:
@@ -206,10 +238,14 @@ def _seated_on(institution_id: int, on: date) -> set[int]:
 # --- charter, seats and declarations ---------------------------------------------------------
 
 
-def save_charter(
-    institution_id: int, settings: Charter | Mapping[str, Any], *, actor: Any = None
+def _store_charter(
+    institution_id: int,
+    settings: Charter | Mapping[str, Any],
+    *,
+    action: str,
+    actor: Any = None,
+    summary: str | None = None,
 ) -> CharterSettings:
-    """Save the institution's charter settings (章程设置), refusing invalid ones."""
     try:
         charter = settings if isinstance(settings, Charter) else Charter.from_dict(dict(settings))
     except (TypeError, ValueError) as error:
@@ -225,13 +261,46 @@ def save_charter(
     row.updated_by_id = _actor_id(actor)
     db.session.flush()
     audit.record(
-        "governance.charter.save",
+        action,
         row,
         institution_id=institution_id,
         changes=audit.diff(before, row.settings),
+        summary=summary,
         actor=actor,
     )
     return row
+
+
+def save_charter(
+    institution_id: int, settings: Charter | Mapping[str, Any], *, actor: Any = None
+) -> CharterSettings:
+    """Store the institution's charter settings (章程设置), refusing invalid ones.
+
+    The writer behind set-up and seeds; pages set up through ``setup_charter`` and change
+    settings only by a passed motion (``charter_changes``).
+    """
+    return _store_charter(institution_id, settings, action="governance.charter.save", actor=actor)
+
+
+def setup_charter(
+    institution_id: int, settings: Charter | Mapping[str, Any], *, actor: Any = None
+) -> CharterSettings:
+    """Record the initial charter settings (the staffing office or the sponsor, once)."""
+    if queries.charter_is_set_up(institution_id):
+        raise GovernanceError("章程设置已确定；修改须由理事会以重大事项决议通过，请提交理事会审议")
+    return save_charter(institution_id, settings, actor=actor)
+
+
+def apply_charter(
+    institution_id: int, settings: Mapping[str, Any], *, resolution: Resolution
+) -> CharterSettings:
+    """Apply charter settings a passed motion (``resolution``) decided."""
+    return _store_charter(
+        institution_id,
+        settings,
+        action="governance.charter.amend",
+        summary=f"{resolution.document_number} {resolution.title}",
+    )
 
 
 def ensure_body(institution_id: int, kind: BodyKind) -> Body:
@@ -288,6 +357,7 @@ def seat_member(
     vice_chairs = sum(s.office == Office.VICE_CHAIR for s in overlapping)
     if office is Office.VICE_CHAIR and vice_chairs >= MAX_VICE_CHAIRS:
         raise GovernanceError(f"副理事长至多 {MAX_VICE_CHAIRS} 名")
+    _give_seat_role(institution_id, user, kind, office, actor)
     seat = Seat(
         institution_id=institution_id,
         body=body_row,
@@ -315,13 +385,101 @@ def seat_member(
     return seat
 
 
-def end_seat(seat: Seat, end_on: date, *, actor: Any = None) -> Seat:
-    """End a seat's term early (resignation, removal); history is kept."""
+#: The role a seat needs so that its holder sees the body's business (electorate == readers).
+_SEAT_ROLES = {
+    Office.CHAIR: Role.COUNCIL_CHAIR,
+    Office.SECRETARY: Role.COUNCIL_SECRETARY,
+    Office.VICE_CHAIR: Role.COUNCIL_MEMBER,
+    Office.MEMBER: Role.COUNCIL_MEMBER,
+    Office.SUPERVISOR_CHAIR: Role.SUPERVISOR,
+    Office.SUPERVISOR: Role.SUPERVISOR,
+}
+
+
+def _give_seat_role(
+    institution_id: int, user: User, kind: BodyKind, office: Office, actor: Any
+) -> None:
+    """Make sure a council member or supervisor can read the council's business here.
+
+    Only the institution's own people are seated (an outside expert first gets an account
+    role from the institution's administrator); one who cannot yet see governance here is
+    given the council role of the office (audited, and told). Management needs none.
+    """
+    roles = {
+        m.role
+        for m in db.session.scalars(
+            select(Membership).where(
+                Membership.user_id == user.id, Membership.institution_id == institution_id
+            )
+        )
+    }
+    sponsor_id = db.session.scalar(
+        select(Institution.sponsor_id).where(Institution.id == institution_id)
+    )
+    # the staffing office, or the institution's own sponsor: they read its governance already
+    above = db.session.scalar(
+        select(func.count()).where(
+            Membership.user_id == user.id,
+            (Membership.role == Role.STAFFING_OFFICE.value)
+            | ((Membership.role == Role.SPONSOR.value) & (Membership.sponsor_id == sponsor_id)),
+        )
+    )
+    if above or user.is_superuser:
+        return
+    if not roles:
+        raise GovernanceError(
+            f"{user.full_name} 在本单位没有账号角色，不能任命；外部人员须先由单位管理员开通本单位账号"
+        )
+    if kind is BodyKind.MANAGEMENT:
+        return
+    role = _SEAT_ROLES[office]
+    if roles & {r.value for r in _SEAT_ROLE_READERS}:
+        return
+    accounts.grant(user, role, institution_id=institution_id)
+    audit.record(
+        "governance.seat.role",
+        user,
+        institution_id=institution_id,
+        summary=f"{user.full_name}：{role.label}",
+        changes={"role": [None, role.value]},
+        actor=actor,
+    )
+    notify(
+        [user],
+        f"您已被任命为{kind.label}{office.label}",
+        f"已为您开通本单位的「{role.label}」角色，可以查看会议、议案并参加表决。",
+        institution_id=institution_id,
+    )
+
+
+#: Institution roles that already read governance (GOVERNANCE_VIEW) in the institution.
+_SEAT_ROLE_READERS = frozenset(
+    {
+        Role.INSTITUTION_ADMIN,
+        Role.COUNCIL_CHAIR,
+        Role.COUNCIL_SECRETARY,
+        Role.COUNCIL_MEMBER,
+        Role.SUPERVISOR,
+    }
+)
+
+
+def end_seat(seat: Seat, end_on: date, *, reason: str | None = None, actor: Any = None) -> Seat:
+    """End a seat's term early (resignation, removal), for a stated reason; history is kept.
+
+    The person is told. ``reason`` is required from people (the page); seeds may omit it.
+    """
+    if actor is not None:
+        reason = _text(reason, "结束任期的原因", limit=500)
+    else:
+        reason = _text(reason, "结束任期的原因", required=False, limit=500)
     if end_on < seat.term_start_on:
         raise GovernanceError("任期结束日期不能早于开始日期")
     if seat.term_end_on is not None and end_on > seat.term_end_on:
         raise GovernanceError("只能提前结束任期；延长任期请重新任命")
-    changes = audit.apply_changes(seat, {"term_end_on": end_on}, ["term_end_on"])
+    changes = audit.apply_changes(
+        seat, {"term_end_on": end_on, "end_reason": reason}, ["term_end_on", "end_reason"]
+    )
     db.session.flush()
     audit.record(
         "governance.seat.end",
@@ -330,6 +488,12 @@ def end_seat(seat: Seat, end_on: date, *, actor: Any = None) -> Seat:
         changes=changes,
         summary=seat.user.full_name,
         actor=actor,
+    )
+    notify(
+        [seat.user],
+        f"您的{seat.body.kind_label}{seat.office_label}任期已结束",
+        f"任期结束日期：{end_on.isoformat()}" + (f"\n原因：{reason}" if reason else ""),
+        institution_id=seat.institution_id,
     )
     return seat
 
@@ -442,10 +606,15 @@ def send_notice(
     if meeting.status == MeetingStatus.CONCLUDED:
         raise GovernanceError("会议已结束")
     warnings = []
-    notice_days = queries.charter_for(meeting.institution_id).notice_days
+    notice_days = queries.required_notice_days(meeting)
     days = (queries.local_date(meeting.scheduled_at) - queries.local_date(now)).days
     if meeting.kind == MeetingKind.REGULAR and days < notice_days:
         warnings.append(f"定期会议应提前 {notice_days} 天通知，本次仅提前 {max(days, 0)} 天")
+    if meeting.kind == MeetingKind.SPECIAL and days < notice_days and not meeting.notice_waiver:
+        warnings.append(
+            f"临时会议应提前 {notice_days} 天通知，本次仅提前 {max(days, 0)} 天；"
+            "除非全体理事书面同意豁免，会议通知期限不足"
+        )
     meeting.notice_sent_at = now
     if meeting.status == MeetingStatus.SCHEDULED:
         meeting.status = MeetingStatus.NOTICED
@@ -671,20 +840,25 @@ def add_motion(
     category: MotionCategory | str | None = None,
     prior_study_record: str | None = None,
     prior_study_ref: str | None = None,
-    linked_type: str | None = None,
-    linked_id: str | int | None = None,
+    subject_kind: str | None = None,
+    subject_id: str | int | None = None,
     actor: Any = None,
 ) -> Motion:
-    """Put a motion on a meeting's agenda, classified ordinary or major by the rules."""
+    """Put a motion on a meeting's agenda, classified ordinary or major by the rules.
+
+    A motion deciding another module's object is raised by ``subjects.propose_motion`` from
+    that object's page; the subject is resolved in the meeting's institution or refused.
+    """
     if meeting.status == MeetingStatus.CONCLUDED:
         raise GovernanceError("会议已结束，不能再增加议案")
     charter = queries.charter_for(meeting.institution_id)
     kind = _enum(MotionKind, kind, "议案类型")
     amount = _amount(amount)
-    linked_type = _text(linked_type, "关联对象类型", required=False, limit=64)
-    linked_id = _text(linked_id, "关联对象编号", required=False, limit=64)
-    if bool(linked_type) != bool(linked_id):
-        raise GovernanceError("关联对象须同时注明类型和编号")
+    subject = None
+    if subject_kind or subject_id:
+        if not (subject_kind and subject_id):
+            raise GovernanceError("议案事项须同时注明类型和编号")
+        subject = subjects.resolve(subject_kind, meeting.institution_id, subject_id)
     position = (
         db.session.scalar(select(func.max(Motion.position)).where(Motion.meeting_id == meeting.id))
         or 0
@@ -701,8 +875,8 @@ def add_motion(
         counterparties=_counterparties(counterparties),
         prior_study_record=_text(prior_study_record, "前置研究记录", required=False),
         prior_study_ref=_text(prior_study_ref, "前置研究文号", required=False, limit=128),
-        linked_type=linked_type,
-        linked_id=linked_id,
+        subject_kind=subject.kind.key if subject else None,
+        subject_id=subject.id if subject else None,
         status=MotionStatus.DRAFT,
         created_by_id=_actor_id(actor),
     )
@@ -837,6 +1011,9 @@ def open_voting(
     charter = queries.charter_for(motion.institution_id)
     if requires_prior_study(motion, charter) and not motion.prior_study_record:
         raise GovernanceError("三重一大事项须先附党组织前置研究记录，才能开始表决")
+    if not meeting.is_written and now < meeting.scheduled_at:
+        when = meeting.scheduled_at.astimezone(queries.local_zone()).strftime("%Y-%m-%d %H:%M")
+        raise GovernanceError(f"会议尚未开始（{when}），不能开始表决")
     today = queries.local_date(now)
     seated = queries.seated_member_ids(motion.institution_id, today)
     if not seated:
@@ -884,6 +1061,18 @@ def open_voting(
         .execution_options(synchronize_session="fetch")
     )
     db.session.flush()
+    eligible = set(seated) - queries.recused_ids(motion)
+    if meeting.is_written:
+        body = f"通讯表决，截止时间：{_local(deadline)}。请在截止前投票。"
+    else:
+        body = f"{meeting.title}已开始表决，请出席的理事投票。"
+    notify(
+        db.session.scalars(select(User).where(User.id.in_(sorted(eligible)))),
+        f"请表决：{motion.title}",
+        body,
+        link=_motion_link(motion),
+        institution_id=motion.institution_id,
+    )
     audit.record(
         "governance.motion.open",
         motion,
@@ -938,9 +1127,28 @@ def cast_ballot(
         "governance.ballot.cast",
         ballot,
         institution_id=motion.institution_id,
-        summary=motion.title + ("（代为表决）" if for_member_id else ""),
+        summary=motion.title
+        + (
+            "（代为表决，与委托书不一致）"
+            if for_member_id
+            and queries.proxy_contradicts_instruction(motion, for_member_id, choice)
+            else "（代为表决）"
+            if for_member_id
+            else ""
+        ),
         actor=voter,
     )
+    if for_member is not None and for_member_id is not None:
+        contrary = queries.proxy_contradicts_instruction(motion, for_member_id, choice)
+        notify(
+            [for_member],
+            f"{voter.full_name} 已代您表决：{motion.title}",
+            f"受托人代您投了「{choice.label}」"
+            + ("，与您的书面委托书不一致" if contrary else "")
+            + "。表决结束前，以最后一次投票为准。",
+            link=_motion_link(motion),
+            institution_id=motion.institution_id,
+        )
     return ballot
 
 
@@ -977,9 +1185,17 @@ def close_motion(
         missing = eligible - set(ballots)
         if missing:
             raise GovernanceError(f"通讯表决截止前不能结束表决（尚有 {len(missing)} 名理事未投票）")
-    outcome = queries.compute_outcome(motion, ballots=ballots)
+    present, proxies = queries.present_and_proxies(motion.meeting)
+    recused = queries.recused_ids(motion)
+    outcome = queries.compute_outcome(motion, ballots=ballots, recused=recused)
     motion.status = _STATUS[outcome.status]
     motion.outcome = _outcome_json(outcome)
+    # what the tally was computed on, so that ``governance verify`` recounts the same
+    motion.outcome["basis"] = {
+        "present": sorted(present),
+        "proxies": [[absent, holder] for absent, holder in proxies.items()],
+        "recused": sorted(recused),
+    }
     motion.reason = outcome.reason
     motion.closed_at = now
     motion.closed_by_id = _actor_id(actor)
@@ -1000,7 +1216,7 @@ def close_motion(
             motion=motion,
             year=year,
             number=number,
-            title=motion.title,
+            title=resolution_title(motion.title),
             text=resolution_text or motion.text,
             passed_at=now,
         )
@@ -1023,18 +1239,82 @@ def close_motion(
             summary=f"{resolution.document_number} {resolution.title}",
             actor=actor,
         )
-    motion_decided.send(motion, outcome=outcome, resolution=resolution)
+    _run_followers(motion, outcome, resolution)
     return motion
 
 
-def close_due_written_motions(now: datetime | None = None) -> list[Motion]:
-    """Close every written vote whose deadline has passed; return the motions closed."""
+def _receiver_name(receiver: Any) -> str:
+    module = getattr(receiver, "__module__", None) or ""
+    name = getattr(receiver, "__qualname__", None) or type(receiver).__name__
+    return f"{module}.{name}" if module else name
+
+
+def _run_followers(motion: Motion, outcome: Outcome, resolution: Resolution | None) -> None:
+    """Call the subject kind's ``on_decided`` and every ``motion_decided`` receiver.
+
+    Each runs in its own savepoint: one that fails has its writes undone, is logged, kept as
+    a ``DecisionFailure`` on the motion and sent to the secretary and the chair; the others
+    still run and the decision stands.
+    """
+    receivers: list[Any] = []
+    kind = subjects.kind_of(motion.subject_kind)
+    if kind is not None and kind.on_decided is not None:
+        receivers.append(kind.on_decided)
+    receivers.extend(motion_decided.receivers_for(motion))
+    failures = []
+    for receiver in receivers:
+        try:
+            with db.session.begin_nested():
+                receiver(motion, outcome=outcome, resolution=resolution)
+        except Exception as error:  # noqa: BLE001 - a follower never undoes the decision
+            log.exception("motion %s: follower %s failed", motion.id, _receiver_name(receiver))
+            detail = str(error) or type(error).__name__
+            failures.append(
+                DecisionFailure(
+                    institution_id=motion.institution_id,
+                    motion_id=motion.id,
+                    receiver=_receiver_name(receiver)[:200],
+                    error=detail[:2000],
+                    occurred_at=utcnow(),
+                )
+            )
+    if not failures:
+        return
+    db.session.add_all(failures)
+    db.session.flush()
+    notify(
+        _council_keepers(motion.institution_id, queries.local_date(utcnow())),
+        f"议案决定后的后续处理失败：{motion.title}",
+        "\n".join(f.error for f in failures) + "\n决议有效；请按决议手工办理未完成的事项。",
+        institution_id=motion.institution_id,
+    )
+    audit.record(
+        "governance.motion.follow_up_failed",
+        motion,
+        institution_id=motion.institution_id,
+        summary=motion.title,
+        changes={"failures": [None, [f.receiver for f in failures]]},
+    )
+
+
+def close_due_written_motions(
+    now: datetime | None = None,
+    *,
+    institution_id: int | None = None,
+    meeting_id: int | None = None,
+) -> list[Motion]:
+    """Close every written vote whose deadline has passed; return the motions closed.
+
+    Run by ``flask governance close-due`` and by the pages that show the votes (DOMAIN.md §1:
+    a vote past its deadline is closed when anyone next reads it), limited to what they show.
+    """
     now = _now(now)
     closed = []
-    for motion in queries.due_written_motions(now):
+    due = queries.due_written_motions(now, institution_id=institution_id, meeting_id=meeting_id)
+    for motion in due:
         try:
-            # a savepoint per motion: a refusal (closed meanwhile by someone else, or a
-            # signal receiver objecting) leaves that motion as it was and the others closing
+            # a savepoint per motion: a refusal (closed meanwhile by someone else) leaves
+            # that motion as it was and the others closing
             with db.session.begin_nested():
                 close_motion(motion, now=now)
         except GovernanceError:
@@ -1043,18 +1323,90 @@ def close_due_written_motions(now: datetime | None = None) -> list[Motion]:
     return closed
 
 
+#: Members who have not voted in a written vote are reminded this long before its deadline.
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def remind_non_voters(now: datetime | None = None) -> list[Motion]:
+    """Remind the members who have not voted, once per written vote, near its deadline.
+
+    Never the members who have voted (or whose proxy has). Run by ``governance remind`` and
+    ``governance close-due``; return the motions whose members were reminded.
+    """
+    now = _now(now)
+    reminded = []
+    for motion in queries.motions_to_remind(now, now + REMINDER_BEFORE):
+        voted = set(queries.latest_ballots(motion))
+        waiting = set(queries.electorate(motion)) - queries.recused_ids(motion) - voted
+        motion.reminded_at = now
+        if waiting:
+            notify(
+                db.session.scalars(select(User).where(User.id.in_(sorted(waiting)))),
+                f"表决即将截止：{motion.title}",
+                f"您尚未投票，截止时间：{_local(motion.vote_deadline_at)}。",
+                link=_motion_link(motion),
+                institution_id=motion.institution_id,
+            )
+            reminded.append(motion)
+    db.session.flush()
+    return reminded
+
+
+def record_notice_waiver(meeting: Meeting, record: str, *, actor: Any = None) -> Meeting:
+    """Record that every member waived a special meeting's notice period in writing."""
+    if meeting.kind != MeetingKind.SPECIAL:
+        raise GovernanceError("只有临时会议可以经全体理事书面同意豁免通知期限")
+    meeting.notice_waiver = _text(record, "全体理事书面同意豁免通知期限的记录", limit=2000)
+    db.session.flush()
+    audit.record(
+        "governance.meeting.waiver",
+        meeting,
+        institution_id=meeting.institution_id,
+        summary=meeting.title,
+        actor=actor,
+    )
+    return meeting
+
+
 # --- minutes ---------------------------------------------------------------------------------
 
 
-def _minutes(meeting: Meeting, discussion: Mapping[int, str], note: str | None):
+def _minutes(
+    meeting: Meeting,
+    discussion: Mapping[int, str],
+    note: str | None,
+    leaders: Mapping[int, str] | None = None,
+):
     """Return (body, text) of minutes drawn from the meeting's record, always in Chinese."""
     # The minutes are the legal record: labels in the source language, whoever drafts them.
     with force_locale("zh"):
-        body = _minutes_body(meeting, discussion, note)
+        body = _minutes_body(meeting, discussion, note, leaders or {})
         return body, _minutes_text(body)
 
 
-def _minutes_body(meeting: Meeting, discussion: Mapping[int, str], note: str | None) -> dict:
+def _refuse_unrecorded_major_items(
+    meeting: Meeting, discussion: Mapping[int, str], leaders: Mapping[int, str]
+) -> None:
+    """三重一大 items are decided after collective discussion, the principal leader speaking
+    last (DOMAIN.md §1): their minutes need both recorded."""
+    charter = queries.charter_for(meeting.institution_id)
+    for motion in queries.motions_of(meeting):
+        if motion.status == MotionStatus.DRAFT or not requires_prior_study(motion, charter):
+            continue
+        missing = []
+        if not discussion.get(motion.id):
+            missing.append("发言要点")
+        if not leaders.get(motion.id):
+            missing.append("主要负责人最后发言")
+        if missing:
+            raise GovernanceError(
+                f"三重一大事项「{motion.title}」须记录{'和'.join(missing)}，才能形成会议纪要"
+            )
+
+
+def _minutes_body(
+    meeting: Meeting, discussion: Mapping[int, str], note: str | None, leaders: Mapping[int, str]
+) -> dict:
     """Return the structured minutes drawn from the meeting's record."""
     day = queries.meeting_day(meeting)
     seated = queries.seated_member_ids(meeting.institution_id, day)
@@ -1140,6 +1492,7 @@ def _minutes_body(meeting: Meeting, discussion: Mapping[int, str], note: str | N
                     if member in voters and ballot.choice == Choice.NO
                 ],
                 "discussion": discussion.get(motion.id, ""),
+                "leader_statement": leaders.get(motion.id, ""),
             }
         )
     return {
@@ -1169,8 +1522,10 @@ def _minutes_text(body: dict[str, Any]) -> str:
     def names(people: list[dict]) -> str:
         return "、".join(p["name"] for p in people) or "无"
 
+    title = meeting["title"]
     lines = [
-        f"{meeting['title']}会议纪要",
+        # "理事会会议" + "纪要", not "理事会会议会议纪要"
+        f"{title}纪要" if title.endswith("会议") else f"{title}会议纪要",
         f"时间：{when:%Y年%m月%d日 %H:%M}",
         f"形式：{MeetingMode(meeting['mode']).label}"
         + (f"；地点：{meeting['place']}" if meeting["place"] else ""),
@@ -1189,6 +1544,8 @@ def _minutes_text(body: dict[str, Any]) -> str:
         lines.append(f"{item['position']}. {item['title']}")
         if item["discussion"]:
             lines.append(f"   发言要点：{item['discussion']}")
+        if item.get("leader_statement"):
+            lines.append(f"   主要负责人最后发言：{item['leader_statement']}")
         if item["recusals"]:
             lines.append(
                 "   回避：" + "；".join(f"{r['name']}（{r['reason']}）" for r in item["recusals"])
@@ -1218,10 +1575,15 @@ def draft_minutes(
     meeting: Meeting,
     *,
     discussion: Mapping[int, str] | None = None,
+    leader_statements: Mapping[int, str] | None = None,
     actor: Any = None,
     now: datetime | None = None,
 ) -> Minutes:
-    """Draft the first version of the minutes from the meeting's record; the meeting ends."""
+    """Draft the first version of the minutes from the meeting's record; the meeting ends.
+
+    Refused while a vote is open, and when a 三重一大 item lacks its main points or the
+    principal leader's statement (``leader_statements``).
+    """
     now = _now(now)
     if any(m.status == MotionStatus.OPEN for m in queries.motions_of(meeting)):
         raise GovernanceError("尚有议案在表决中，表决结束后才能起草会议纪要")
@@ -1230,7 +1592,12 @@ def draft_minutes(
     discussion = {
         int(k): _text(v, "发言要点", required=False) or "" for k, v in (discussion or {}).items()
     }
-    body, text = _minutes(meeting, discussion, None)
+    leaders = {
+        int(k): _text(v, "主要负责人最后发言", required=False) or ""
+        for k, v in (leader_statements or {}).items()
+    }
+    _refuse_unrecorded_major_items(meeting, discussion, leaders)
+    body, text = _minutes(meeting, discussion, None, leaders)
     signers = _signers(body)
     if not signers:
         raise GovernanceError("没有出席会议的理事，无人签署纪要")
@@ -1254,7 +1621,19 @@ def draft_minutes(
         summary=meeting.title,
         actor=actor,
     )
+    _ask_to_sign(meeting, minutes)
     return minutes
+
+
+def _ask_to_sign(meeting: Meeting, minutes: Minutes) -> None:
+    """Tell the attending members that the minutes await their signature."""
+    notify(
+        db.session.scalars(select(User).where(User.id.in_(minutes.signers))),
+        f"请签署会议纪要：{meeting.title}（第 {minutes.version} 版）",
+        "会议纪要已起草，请核对后签署；可以要求记录您的不同意见。",
+        link=_minutes_link(meeting),
+        institution_id=meeting.institution_id,
+    )
 
 
 def correct_minutes(
@@ -1262,6 +1641,7 @@ def correct_minutes(
     *,
     note: str,
     discussion: Mapping[int, str] | None = None,
+    leader_statements: Mapping[int, str] | None = None,
     actor: Any = None,
     now: datetime | None = None,
 ) -> Minutes:
@@ -1276,7 +1656,19 @@ def correct_minutes(
         old.update(
             {int(k): _text(v, "发言要点", required=False) or "" for k, v in discussion.items()}
         )
-    body, text = _minutes(meeting, old, note)
+    leaders = {
+        item["motion_id"]: item.get("leader_statement", "")
+        for item in minutes.body.get("items", [])
+    }
+    if leader_statements:
+        leaders.update(
+            {
+                int(k): _text(v, "主要负责人最后发言", required=False) or ""
+                for k, v in leader_statements.items()
+            }
+        )
+    _refuse_unrecorded_major_items(meeting, old, leaders)
+    body, text = _minutes(meeting, old, note, leaders)
     corrected = Minutes(
         institution_id=minutes.institution_id,
         meeting_id=minutes.meeting_id,
@@ -1298,6 +1690,7 @@ def correct_minutes(
         changes={"note": [None, note]},
         actor=actor,
     )
+    _ask_to_sign(meeting, corrected)
     return corrected
 
 
@@ -1414,4 +1807,28 @@ def record_opinion(
         summary=f"{kind.label}：{type(target).__name__} #{target.id}",
         actor=supervisor,
     )
+    if kind is OpinionKind.OBJECTION:
+        sponsor_id = db.session.scalar(
+            select(Institution.sponsor_id).where(Institution.id == target.institution_id)
+        )
+        sponsors = db.session.scalars(
+            select(User).where(
+                User.is_active.is_(True),
+                User.id.in_(
+                    select(Membership.user_id).where(
+                        Membership.role == Role.SPONSOR.value, Membership.sponsor_id == sponsor_id
+                    )
+                ),
+            )
+        )
+        what = {Motion: "议案", Resolution: "决议", ExecutionReport: "决议执行情况报告"}
+        title = getattr(target, "title", None) or getattr(
+            getattr(target, "resolution", None), "title", ""
+        )
+        notify(
+            [*_council_keepers(target.institution_id, queries.local_date(now)), *sponsors],
+            f"监事提出异议：{what[type(target)]}{('「' + title + '」') if title else ''}",
+            f"{supervisor.full_name}：{opinion.text}",
+            institution_id=target.institution_id,
+        )
     return opinion

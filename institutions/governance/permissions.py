@@ -25,3 +25,9 @@ GOVERNANCE_MANAGE = Permission(
     N_("筹备理事会事务"),
     grants={Role.INSTITUTION_ADMIN, Role.COUNCIL_CHAIR, Role.COUNCIL_SECRETARY},
 )
+#: set up an institution's charter settings the first time (changes later: a passed motion)
+GOVERNANCE_SETUP = Permission(
+    "governance.setup",
+    N_("确定理事会章程初始设置"),
+    grants={Role.STAFFING_OFFICE, Role.SPONSOR},
+)

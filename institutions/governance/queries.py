@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, exists, func, select
 
 from core.auth.models import Membership
 from core.extensions import db
+from core.i18n import N_, msg
 from core.ids import CHINA_TZ
 from core.models import utcnow
 from core.roles import Role
@@ -26,10 +27,13 @@ from institutions.governance.models import (
     BodyKind,
     ChainHead,
     CharterSettings,
+    DecisionFailure,
     InterestDeclaration,
     Meeting,
     MeetingMode,
+    MeetingStatus,
     Minutes,
+    MinutesSignature,
     Motion,
     MotionStatus,
     Office,
@@ -37,8 +41,9 @@ from institutions.governance.models import (
     Relation,
     Resolution,
     Seat,
+    SupervisoryOpinion,
 )
-from institutions.governance.tally import Choice, MotionCategory, Outcome, tally
+from institutions.governance.tally import Choice, MotionCategory, Outcome, Status, tally
 from institutions.models import Institution
 
 # --- time and place -------------------------------------------------------------------------
@@ -67,6 +72,16 @@ def charter_for(institution_id: int) -> Charter:
     return Charter.from_dict(settings.settings if settings else None)
 
 
+def charter_is_set_up(institution_id: int) -> bool:
+    """Return whether the institution's charter settings were recorded (else: the defaults)."""
+    return (
+        db.session.scalar(
+            select(CharterSettings.id).where(CharterSettings.institution_id == institution_id)
+        )
+        is not None
+    )
+
+
 def body_of(institution_id: int, kind: BodyKind) -> Body | None:
     return db.session.scalar(
         select(Body).where(Body.institution_id == institution_id, Body.kind == kind)
@@ -88,6 +103,25 @@ def active_seats(institution_id: int, on: date, kind: BodyKind | None = None) ->
     if kind is not None:
         stmt = stmt.where(Body.kind == kind)
     return list(db.session.scalars(stmt).unique())
+
+
+def sits_on_a_council(user_id: int, institution_id: int | None = None) -> bool:
+    """Return whether the user holds a council seat (in the institution, if given) that has
+    not ended: only they ever have a vote to cast."""
+    today = local_date(utcnow())
+    stmt = (
+        select(Seat.id)
+        .join(Body)
+        .where(
+            Seat.user_id == user_id,
+            Body.kind == BodyKind.COUNCIL,
+            (Seat.term_end_on.is_(None)) | (Seat.term_end_on >= today),
+        )
+        .limit(1)
+    )
+    if institution_id is not None:
+        stmt = stmt.where(Seat.institution_id == institution_id)
+    return db.session.scalar(stmt) is not None
 
 
 def seated_member_ids(institution_id: int, on: date) -> list[int]:
@@ -279,6 +313,116 @@ def compute_outcome(
     )
 
 
+#: The motion status each tally result is recorded as.
+DECIDED_STATUS = {
+    Status.PASSED: MotionStatus.PASSED,
+    Status.REJECTED: MotionStatus.REJECTED,
+    Status.REFERRED: MotionStatus.REFERRED,
+    Status.NO_QUORUM: MotionStatus.CLOSED,
+}
+
+
+def recount(motion: Motion) -> Outcome:
+    """Recount a decided motion from its chained ballots, as it was tallied at the close.
+
+    Uses the charter and electorate fixed when voting opened and the attendance, proxies and
+    recusals recorded at the close (``outcome["basis"]``; motions closed before that was
+    kept fall back to the meeting's recorded attendance and the motion's recusals). Ballots
+    cast after the close (which the close refuses) are not counted.
+    """
+    basis = (motion.outcome or {}).get("basis")
+    if basis is not None:
+        present = set(basis["present"])
+        proxies = {absent: holder for absent, holder in basis["proxies"]}
+        recused = set(basis["recused"])
+    else:
+        present, proxies = present_and_proxies(motion.meeting)
+        recused = recused_ids(motion)
+    latest: dict[int, Ballot] = {}
+    for ballot in ballot_history(motion):
+        if motion.closed_at is None or ballot.cast_at <= motion.closed_at:
+            latest[ballot.counted_member_id] = ballot
+    return tally(
+        motion_charter(motion),
+        category=MotionCategory(motion.category),
+        seated=electorate(motion),
+        present=present,
+        proxies=proxies,
+        recused=recused,
+        ballots={member: Choice(b.choice) for member, b in latest.items()},
+        chair_id=motion.chair_id,
+        written=motion.meeting.is_written,
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeCheck:
+    institution_id: int
+    motions: int
+    #: (motion id, what differs), one per motion whose record disagrees with its recount
+    problems: tuple[tuple[int, str], ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_outcomes(institution_id: int) -> OutcomeCheck:
+    """Recount every decided motion of the institution and compare with what is stored."""
+    motions = list(
+        db.session.scalars(
+            select(Motion)
+            .where(
+                Motion.institution_id == institution_id,
+                Motion.status.notin_((MotionStatus.DRAFT, MotionStatus.OPEN)),
+            )
+            .order_by(Motion.id)
+            # what the database holds now, not what this session read before
+            .execution_options(populate_existing=True)
+        )
+    )
+    resolutions = {
+        r.motion_id: r
+        for r in db.session.scalars(
+            select(Resolution)
+            .where(Resolution.institution_id == institution_id)
+            .execution_options(populate_existing=True)
+        )
+    }
+    problems = []
+    for motion in motions:
+        outcome = recount(motion)
+        stored = motion.outcome or {}
+        found = []
+        expected = DECIDED_STATUS[outcome.status]
+        if motion.status != expected:
+            found.append(f"记录为「{motion.status_label}」，按表决票复核应为「{expected.label}」")
+        counts = (outcome.yes, outcome.no, outcome.abstain)
+        kept = (stored.get("yes"), stored.get("no"), stored.get("abstain"))
+        if counts != kept:
+            found.append(
+                f"记录的票数（同意 {kept[0]}、反对 {kept[1]}、弃权 {kept[2]}）与表决票复核"
+                f"（同意 {counts[0]}、反对 {counts[1]}、弃权 {counts[2]}）不符"
+            )
+        if stored.get("status") != outcome.status.value:
+            found.append("记录的表决结果与复核结果不符")
+        has_resolution = motion.id in resolutions
+        if outcome.passed and not has_resolution:
+            found.append("议案通过但没有决议")
+        if has_resolution and not outcome.passed:
+            found.append(f"议案未通过却有决议 {resolutions[motion.id].document_number}")
+        if found:
+            problems.append(
+                (motion.id, f"议案 #{motion.id}「{motion.title}」：" + "；".join(found))
+            )
+    return OutcomeCheck(institution_id, len(motions), tuple(problems))
+
+
+def chain_head(institution_id: int) -> ChainHead | None:
+    """Return the newest link of the institution's chain (printed on official documents)."""
+    return db.session.get(ChainHead, institution_id)
+
+
 def results_visible(motion: Motion, charter: Charter | None = None) -> bool:
     """Return whether the tally of the motion may be shown (to anyone) now.
 
@@ -454,6 +598,31 @@ def awaiting_my_vote(user: Any, now: datetime | None = None) -> list[AwaitingVot
     return waiting
 
 
+#: words of a written proxy instruction naming each choice
+_INSTRUCTION_WORDS = {
+    Choice.YES: ("同意", "赞成"),
+    Choice.NO: ("反对",),
+    Choice.ABSTAIN: ("弃权",),
+}
+
+
+def instructed_choice(instruction: str | None) -> Choice | None:
+    """Return the one choice a written proxy instruction names, or None if it names none or
+    several (item by item: the holder reads it, the app cannot tell)."""
+    text = instruction or ""
+    named = [
+        choice for choice, words in _INSTRUCTION_WORDS.items() if any(w in text for w in words)
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def proxy_contradicts_instruction(motion: Motion, member_id: int, choice: Choice | str) -> bool:
+    """Return whether a proxy ballot for ``member_id`` goes against their written instruction."""
+    row = next((r for r in attendance_of(motion.meeting) if r.member_id == member_id), None)
+    instructed = instructed_choice(row.proxy_instruction if row else None)
+    return instructed is not None and instructed != Choice(choice)
+
+
 def proposed_recusals(motion: Motion, *, recused: set[int] | None = None) -> dict[int, list[str]]:
     """Return {member: matched counterparties} from declarations, for members not yet recused.
 
@@ -469,8 +638,30 @@ def proposed_recusals(motion: Motion, *, recused: set[int] | None = None) -> dic
     return {member: names for member, names in proposals.items() if member not in already}
 
 
-def due_written_motions(now: datetime) -> list[Motion]:
-    """Return the open written-vote motions whose deadline has passed."""
+def due_written_motions(
+    now: datetime, *, institution_id: int | None = None, meeting_id: int | None = None
+) -> list[Motion]:
+    """Return the open written-vote motions whose deadline has passed (of one institution or
+    meeting, if given)."""
+    stmt = (
+        select(Motion)
+        .join(Meeting)
+        .where(
+            Motion.status == MotionStatus.OPEN,
+            Meeting.mode == MeetingMode.WRITTEN,
+            Motion.vote_deadline_at <= now,
+        )
+        .order_by(Motion.vote_deadline_at, Motion.id)
+    )
+    if institution_id is not None:
+        stmt = stmt.where(Motion.institution_id == institution_id)
+    if meeting_id is not None:
+        stmt = stmt.where(Motion.meeting_id == meeting_id)
+    return list(db.session.scalars(stmt))
+
+
+def motions_to_remind(now: datetime, until: datetime) -> list[Motion]:
+    """Return the open written votes due by ``until`` whose members were not reminded yet."""
     return list(
         db.session.scalars(
             select(Motion)
@@ -478,11 +669,24 @@ def due_written_motions(now: datetime) -> list[Motion]:
             .where(
                 Motion.status == MotionStatus.OPEN,
                 Meeting.mode == MeetingMode.WRITTEN,
-                Motion.vote_deadline_at <= now,
+                Motion.vote_deadline_at > now,
+                Motion.vote_deadline_at <= until,
+                Motion.reminded_at.is_(None),
             )
             .order_by(Motion.vote_deadline_at, Motion.id)
         )
     )
+
+
+#: DOMAIN.md §1: a special meeting's notice goes out at least this many days before.
+SPECIAL_NOTICE_DAYS = 3
+
+
+def required_notice_days(meeting: Meeting, charter: Charter | None = None) -> int:
+    """Return the days of notice the meeting needs: the charter's for a regular meeting."""
+    if meeting.kind == "special":
+        return SPECIAL_NOTICE_DAYS
+    return (charter or charter_for(meeting.institution_id)).notice_days
 
 
 def current_minutes(meeting: Meeting) -> Minutes | None:
@@ -624,3 +828,167 @@ def motions_of(meeting: Meeting) -> Sequence[Motion]:
             select(Motion).where(Motion.meeting_id == meeting.id).order_by(Motion.position)
         )
     )
+
+
+def decision_failures(motion: Motion) -> list[DecisionFailure]:
+    """Return the followers of the decided motion that failed, oldest first."""
+    return list(
+        db.session.scalars(
+            select(DecisionFailure)
+            .where(DecisionFailure.motion_id == motion.id)
+            .order_by(DecisionFailure.id)
+        )
+    )
+
+
+def meetings_for_proposals(institution_id: int) -> list[Meeting]:
+    """Return the meetings a charter change can go to: held in person or by video, not over."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.institution_id == institution_id,
+                Meeting.status != MeetingStatus.CONCLUDED,
+                Meeting.mode != MeetingMode.WRITTEN,
+            )
+            .order_by(Meeting.scheduled_at)
+        )
+    )
+
+
+# --- home page: what each role has to do --------------------------------------------------
+
+#: how far back "recent" resolutions and objections reach on a home page
+RECENT_DAYS = 30
+
+
+_TASK_LABELS = {
+    "notice": N_("%(i)s：待发出通知的会议"),
+    "draft": N_("%(i)s：待起草纪要的会议"),
+    "sign": N_("%(i)s：待您签署的会议纪要"),
+    "review": N_("%(i)s：近 30 天形成的决议（待监督）"),
+    "filed": N_("%(i)s：近 30 天报备的决议"),
+    "objections": N_("%(i)s：近 30 天监事提出的异议"),
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    """One line of pending work on a home page: what, how many, where to do it."""
+
+    label: Any
+    count: int
+    endpoint: str
+    values: dict[str, Any]
+
+
+def _count_by_institution(stmt) -> list[tuple[int, int]]:
+    return [(row[0], row[1]) for row in db.session.execute(stmt).all() if row[1]]
+
+
+def home_tasks(user: Any, now: datetime | None = None) -> list[Task]:
+    """Return the governance work waiting for ``user``, by institution, with counts.
+
+    Managers (institution admin, chair, secretary): meetings needing their notice, meetings
+    whose minutes are to be drafted. Seated members: minutes awaiting their signature.
+    Supervisors: resolutions of the last 30 days to review. Sponsors: their institutions'
+    resolutions and supervisors' objections of the last 30 days. One query per kind of work.
+    """
+
+    now = now or utcnow()
+    since = now - timedelta(days=RECENT_DAYS)
+    memberships = list(getattr(user, "memberships", []))
+    manage_roles = {Role.INSTITUTION_ADMIN, Role.COUNCIL_CHAIR, Role.COUNCIL_SECRETARY}
+    managed = sorted(
+        {m.institution_id for m in memberships if m.institution_id and m.role in manage_roles}
+    )
+    found: list[tuple[int, Any, int, str, dict]] = []
+    if managed:
+        for iid, n in _count_by_institution(
+            select(Meeting.institution_id, func.count())
+            .where(
+                Meeting.institution_id.in_(managed),
+                Meeting.status == MeetingStatus.SCHEDULED,
+                Meeting.notice_sent_at.is_(None),
+                Meeting.scheduled_at > now,
+            )
+            .group_by(Meeting.institution_id)
+        ):
+            found.append((iid, "notice", n, "governance.index", {"institution_id": iid}))
+        open_items = exists().where(
+            and_(Motion.meeting_id == Meeting.id, Motion.status == MotionStatus.OPEN)
+        )
+        drafted = exists().where(Minutes.meeting_id == Meeting.id)
+        for iid, n in _count_by_institution(
+            select(Meeting.institution_id, func.count())
+            .where(
+                Meeting.institution_id.in_(managed),
+                Meeting.status != MeetingStatus.CONCLUDED,
+                Meeting.mode != MeetingMode.WRITTEN,
+                Meeting.voting_opened_at.is_not(None),
+                ~open_items,
+                ~drafted,
+            )
+            .group_by(Meeting.institution_id)
+        ):
+            found.append((iid, "draft", n, "governance.index", {"institution_id": iid}))
+    # minutes awaiting the user's signature: unlocked versions not superseded
+    superseded = select(Minutes.supersedes_id).where(Minutes.supersedes_id.is_not(None))
+    signed = select(MinutesSignature.minutes_id).where(MinutesSignature.member_id == user.id)
+    seated_in = select(Seat.institution_id).where(Seat.user_id == user.id)
+    to_sign: dict[int, list[Minutes]] = {}
+    for minutes in db.session.scalars(
+        select(Minutes).where(
+            Minutes.institution_id.in_(seated_in),
+            Minutes.locked_at.is_(None),
+            Minutes.id.notin_(superseded),
+            Minutes.id.notin_(signed),
+        )
+    ):
+        if user.id in (minutes.signers or []):
+            to_sign.setdefault(minutes.institution_id, []).append(minutes)
+    for iid, rows in to_sign.items():
+        values = {"institution_id": iid, "meeting_id": rows[0].meeting_id}
+        found.append((iid, "sign", len(rows), "governance.minutes", values))
+    supervised = sorted(
+        set(
+            db.session.scalars(
+                select(Seat.institution_id)
+                .join(Body)
+                .where(Seat.user_id == user.id, Body.kind == BodyKind.SUPERVISORS)
+            )
+        )
+    )
+    if supervised:
+        for iid, n in _count_by_institution(
+            select(Resolution.institution_id, func.count())
+            .where(Resolution.institution_id.in_(supervised), Resolution.passed_at >= since)
+            .group_by(Resolution.institution_id)
+        ):
+            found.append((iid, "review", n, "governance.resolutions", {"institution_id": iid}))
+    sponsor_ids = sorted(
+        {m.sponsor_id for m in memberships if m.role == Role.SPONSOR and m.sponsor_id}
+    )
+    if sponsor_ids:
+        theirs = select(Institution.id).where(Institution.sponsor_id.in_(sponsor_ids))
+        for iid, n in _count_by_institution(
+            select(Resolution.institution_id, func.count())
+            .where(Resolution.institution_id.in_(theirs), Resolution.passed_at >= since)
+            .group_by(Resolution.institution_id)
+        ):
+            found.append((iid, "filed", n, "governance.resolutions", {"institution_id": iid}))
+        for iid, n in _count_by_institution(
+            select(SupervisoryOpinion.institution_id, func.count())
+            .where(
+                SupervisoryOpinion.institution_id.in_(theirs),
+                SupervisoryOpinion.kind == "objection",
+                SupervisoryOpinion.created_at >= since,
+            )
+            .group_by(SupervisoryOpinion.institution_id)
+        ):
+            found.append((iid, "objections", n, "governance.index", {"institution_id": iid}))
+    names = {i: inst.name for i, inst in institutions_by_id(row[0] for row in found).items()}
+    return [
+        Task(msg(_TASK_LABELS[key], i=names.get(iid, "")), n, endpoint, values)
+        for iid, key, n, endpoint, values in found
+    ]

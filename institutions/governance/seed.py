@@ -257,8 +257,9 @@ def _past_meeting(institution: Institution, people: dict[str, User], day: date) 
         ops.close_motion(motion, actor=people["chair"], now=at + timedelta(minutes=10))
     minutes = ops.draft_minutes(
         meeting,
-        discussion={
-            motions[1].id: "专家理事主张分期实施；理事长最后发言，主张暑期集中施工、年内完工。"
+        discussion={motions[1].id: "专家理事主张分期实施；职工理事关心施工期间的教学安排。"},
+        leader_statements={
+            motions[1].id: "校长最后发言，主张暑期集中施工、年内完工。",
         },
         actor=secretary,
         now=_at(day, 18),

@@ -2,14 +2,18 @@
 
 ``motion_decided`` is sent with the motion as sender, once its vote is closed and its outcome
 recorded (status passed, rejected, referred or closed), with keyword arguments ``outcome``
-(``tally.Outcome``) and ``resolution`` (``Resolution`` or None). It is sent inside the
-transaction that closes the motion: a receiver's writes commit or roll back with it, and an
-exception in a receiver aborts the close. Receivers filter on ``motion.linked_type``::
+(``tally.Outcome``) and ``resolution`` (``Resolution`` or None). Each receiver runs inside the
+transaction that closes the motion, in its own savepoint: its writes commit with the close,
+and a receiver that raises has its writes undone, is recorded on the motion
+(``DecisionFailure``) and reported to the secretary, while the other receivers still run and
+the decision stands. A package deciding its own objects declares a subject kind
+(``subjects.SubjectKind.on_decided``) rather than filtering here; receivers that do filter
+use ``motion.subject_kind`` and ``motion.subject_id``::
 
     @motion_decided.connect
     def _on_decided(motion, outcome, resolution):
-        if motion.linked_type == "recruitment_plan" and resolution is not None:
-            approve_plan(int(motion.linked_id), resolution)
+        if motion.subject_kind == "hr.post_plan" and resolution is not None:
+            approve_plan(int(motion.subject_id), resolution)
 """
 
 from __future__ import annotations

@@ -62,6 +62,7 @@ CONTRACTOR = "成都市锦城建筑工程有限公司"  # declared by lishi in t
 RECUSAL_REASON = "配偶持有施工方成都市锦城建筑工程有限公司 5% 股份"
 DISSENT_REASON = "造价偏高，建议压缩至 100 万元以内"
 DISCUSSION = "专家理事认为造价偏高；理事长最后发言，同意按预算实施并加强造价审核。"
+LEADER_STATEMENT = "校长最后表态：同意按预算实施，加强造价审核。"
 OBJECTION = "施工方与理事存在利害关系，请管理层在招标中严格执行回避和公开程序。"
 OUTCOME = "赞成 5 票，达到全体无利害关系理事三分之二（5 票），通过"
 NUMBER = re.compile(r"〔(\d{4})〕第(\d+)号")
@@ -421,13 +422,18 @@ def test_major_motion_from_meeting_to_verified_resolution(
     secretary.get_by_role("link", name="会议纪要").click()
     expect(secretary.locator("h1")).to_contain_text("会议纪要")
     secretary.locator(f"textarea[name=discussion_{motion_id}]").fill(DISCUSSION)
-    secretary.get_by_role("button", name="起草会议纪要").click()
+    # a 三重一大 item: the principal leader speaks last, and that is recorded
+    secretary.locator(f"textarea[name=leader_{motion_id}]").fill(LEADER_STATEMENT)
+    secretary.locator("input[name=confirm]").check()
+    with confirming(secretary, "起草纪要后会议结束，出席情况不能再修改。确定起草吗？"):
+        secretary.get_by_role("button", name="起草会议纪要").click()
     expect_flash(secretary, "已起草会议纪要，请出席会议的理事签署。")
     minutes = secretary.locator(".minutes-text")
     expect(minutes).to_contain_text(f"{meeting_title}会议纪要")
     expect(minutes).to_contain_text(f"列席：{SUPERVISOR}")
     expect(minutes).to_contain_text(f"1. {motion_title}")
     expect(minutes).to_contain_text(f"发言要点：{DISCUSSION}")
+    expect(minutes).to_contain_text(f"主要负责人最后发言：{LEADER_STATEMENT}")
     expect(minutes).to_contain_text(f"回避：{MEMBER}（{RECUSAL_REASON}）")
     expect(minutes).to_contain_text(f"表决：同意 5 票，反对 1 票，弃权 0 票。{OUTCOME}")
     expect(minutes).to_contain_text(f"{OUTSIDE['gov1m4']}投反对票：{DISSENT_REASON}")

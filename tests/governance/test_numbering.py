@@ -2,12 +2,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from institutions.governance.numbering import format_resolution_number, parse_resolution_number
+from institutions.governance.numbering import (
+    format_resolution_number,
+    parse_resolution_number,
+    resolution_title,
+)
 
 
 def test_format():
     assert format_resolution_number(2026, 3) == "〔2026〕第3号"
     assert format_resolution_number(2026, 125) == "〔2026〕第125号"
+    assert format_resolution_number(2026, 4, "实验小学理") == "实验小学理〔2026〕4号"
+    assert parse_resolution_number("实验小学理〔2026〕4号") == (2026, 4)
+
+
+def test_a_resolution_has_its_own_title():
+    assert resolution_title("关于新建综合楼项目的议案") == "关于新建综合楼项目的决议"
+    assert resolution_title("2027年度预算议案") == "2027年度预算决议"
+    assert resolution_title("聘任校长") == "聘任校长"
+    assert resolution_title("议案") == "议案"
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,40 @@ def test_minutes_are_drafted_from_the_record(app):
         ops.record_attendance(meeting, council.members[6], Presence.VIDEO)
 
 
+def test_a_major_item_needs_its_main_points_and_the_leader_speaking_last(app):
+    council = make_council(5)
+    meeting = convene(council)
+    project = motion_on(
+        meeting,
+        title="关于新建实验楼的议案",
+        kind="major_project",
+        prior_study_record="党支部 2 月 20 日研究同意",
+    )
+    routine = motion_on(meeting, title="关于修订考勤办法的议案")
+    for motion in (project, routine):
+        ops.open_voting(motion, now=T0)
+        for member in council.members:
+            ops.cast_ballot(motion, member, "yes", now=T0)
+        ops.close_motion(motion, now=T0 + timedelta(hours=1))
+    with refused("三重一大事项「关于新建实验楼的议案」须记录发言要点和主要负责人最后发言"):
+        ops.draft_minutes(meeting, now=T0)
+    with refused("须记录主要负责人最后发言"):
+        ops.draft_minutes(meeting, discussion={project.id: "理事们赞成"}, now=T0)
+    assert meeting.status != MeetingStatus.CONCLUDED
+    minutes = ops.draft_minutes(
+        meeting,
+        discussion={project.id: "理事们赞成"},
+        leader_statements={project.id: "校长最后表态：同意"},
+        now=T0,
+    )
+    assert minutes.body["items"][0]["leader_statement"] == "校长最后表态：同意"
+    assert "主要负责人最后发言：校长最后表态：同意" in minutes.text
+    # the routine item needs neither; the heading is not "会议会议纪要"
+    assert minutes.text.splitlines()[0] == "理事会会议纪要"
+    corrected = ops.correct_minutes(minutes, note="补充", now=T0)
+    assert corrected.body["items"][0]["leader_statement"] == "校长最后表态：同意"
+
+
 def test_minutes_wait_for_open_votes(app):
     council = make_council(5)
     meeting = convene(council)

@@ -100,14 +100,26 @@ def test_seat_rules(app):
         seat(office=Office.CHAIR)
     with refused("理事1号 在该任期内已是理事会成员"):
         seat(council.members[1])
+    with refused("在本单位没有账号角色，不能任命"):
+        seat(factories.create_user())
+    with refused("在本单位没有账号角色，不能任命"):
+        seat(factories.create_user(Role.EMPLOYEE, institution=factories.create_institution()))
     seat(office=Office.VICE_CHAIR)
-    seat(factories.create_user(), office=Office.VICE_CHAIR)
+
+    def staff():
+        return factories.create_user(Role.EMPLOYEE, institution=institution)
+
+    vice = staff()
+    seat(vice, office=Office.VICE_CHAIR)
+    # the seat came with the council role here: the electorate reads the council
+    assert {(m.role, m.institution_id) for m in vice.memberships} == {
+        ("employee", institution.id),
+        ("council_member", institution.id),
+    }
     with refused("副理事长至多 2 名"):
-        seat(factories.create_user(), office=Office.VICE_CHAIR)
+        seat(staff(), office=Office.VICE_CHAIR)
     # a new chair after the old chair's term
-    successor = seat(
-        factories.create_user(), office=Office.CHAIR, term_start_on=TERM_END + timedelta(days=1)
-    )
+    successor = seat(staff(), office=Office.CHAIR, term_start_on=TERM_END + timedelta(days=1))
     assert successor.is_active_on(TERM_END + timedelta(days=1))
     assert queries.chair_id(institution.id, TERM_END + timedelta(days=1)) == successor.user_id
 
@@ -258,12 +270,12 @@ def test_motions_are_classified_and_numbered_on_the_agenda(app):
         motion_on(meeting, amount="-1")
     with refused("不能是浮点数"):
         motion_on(meeting, amount=1.5)
-    with refused("关联对象须同时注明类型和编号"):
-        motion_on(meeting, linked_type="recruitment_plan")
+    with refused("议案事项须同时注明类型和编号"):
+        motion_on(meeting, subject_kind="governance.charter")
     with refused("议案标题不能为空"):
         motion_on(meeting, title=" ")
-    linked = motion_on(meeting, linked_type="recruitment_plan", linked_id=12)
-    assert (linked.linked_type, linked.linked_id) == ("recruitment_plan", "12")
+    with refused("未知的议案事项类型"):
+        motion_on(meeting, subject_kind="recruitment_plan", subject_id=12)
 
 
 def test_recusals_are_proposed_from_declarations(app):

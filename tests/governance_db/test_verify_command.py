@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import text
@@ -65,3 +66,40 @@ def test_verify_unknown_institution(app):
     result = app.test_cli_runner().invoke(args=["governance", "verify", "--institution", "X"])
     assert result.exit_code != 0
     assert "找不到信用代码为「X」的单位" in result.output
+
+
+def test_verify_recounts_each_decided_motion_from_its_ballots(app):
+    council = make_council(5)
+    motion, _ballots = _history(council)
+    rejected = open_motion(council)
+    for member in council.members:
+        ops.cast_ballot(rejected, member, "no", now=T0)
+    ops.close_motion(rejected, now=T0 + timedelta(hours=1))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["governance", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "2 项已表决议案按表决票复核一致" in result.output
+    assert f"链头：{council.institution.credit_code} #11 " in result.output
+    # the motion rows are not in the chain: a rewritten result shows against the ballots
+    db.session.execute(
+        text("UPDATE gov_motions SET status = 'passed' WHERE id = :id"), {"id": rejected.id}
+    )
+    result = runner.invoke(args=["governance", "verify"])
+    assert result.exit_code == 1
+    assert f"议案 #{rejected.id}" in result.output
+    assert "记录为「通过」，按表决票复核应为「未通过」" in result.output
+    assert "校验失败：1 项议案的表决结果与表决票复核不符" in result.output
+    assert "哈希链被破坏" not in result.output
+    db.session.execute(
+        text("UPDATE gov_motions SET status = 'rejected' WHERE id = :id"), {"id": rejected.id}
+    )
+    outcome = dict(motion.outcome, yes=3, no=2)
+    db.session.execute(
+        text("UPDATE gov_motions SET outcome = :o WHERE id = :id"),
+        {"o": json.dumps(outcome), "id": motion.id},
+    )
+    result = runner.invoke(args=["governance", "verify"])
+    assert result.exit_code == 1
+    assert "记录的票数（同意 3、反对 2、弃权 0）与表决票复核（同意 5、反对 0、弃权 0）不符" in (
+        result.output
+    )

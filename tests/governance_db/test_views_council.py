@@ -10,7 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from core.audit import AuditEvent
 from core.extensions import db
+from core.notifications import Notification
 from core.roles import Role
 from institutions.governance import operations as ops
 from institutions.governance import queries
@@ -22,8 +24,10 @@ from institutions.governance.models import (
     InterestDeclaration,
     Minutes,
     MinutesSignature,
+    Motion,
     Office,
     OpinionKind,
+    Resolution,
     Seat,
     SupervisoryOpinion,
 )
@@ -91,24 +95,47 @@ def test_outside_members_not_a_majority_is_warned(client, login_as, app):
     assert "外部理事 1 人，未超过在任理事 3 人的半数" in html
 
 
-def test_a_manager_seats_a_member_by_username_and_ends_the_seat(client, login_as, council):
-    outsider = factories.create_user(username="expert.wang", full_name="王专家")
+def test_a_manager_seats_one_of_the_institutions_people_who_then_sees_the_council(
+    client, login_as, council
+):
+    # a staff representative whose only role here is 职工: seating gives the council role
+    staff = factories.create_user(
+        Role.EMPLOYEE, institution=council.institution, username="staff.wang", full_name="王职工"
+    )
+    stranger = factories.create_user(
+        Role.EMPLOYEE, institution=factories.create_institution(), full_name="外单位人员"
+    )
     db.session.commit()
     login_as(council.chair)
     form = client.get(_url(council, "/council/seats/new"))
     assert form.status_code == 200
+    html = form.get_data(as_text=True)
+    assert "王职工" in html and "外单位人员" not in html and "用户名" not in html
     # choosing nobody is refused with a message
     refused = client.post(
         _url(council, "/council/seats/new"),
         data={"body": "council", "office": "member", "term_start_on": "2026-01-01"},
     )
     assert refused.status_code == 422
-    assert "请选择人员或输入用户名" in refused.get_data(as_text=True)
+    assert "请选择人员" in refused.get_data(as_text=True)
+    # someone of another institution cannot be chosen, even by a forged id
+    refused = client.post(
+        _url(council, "/council/seats/new"),
+        data={
+            "user_id": str(stranger.id),
+            "body": "council",
+            "office": "member",
+            "constituency": "expert",
+            "term_start_on": "2026-01-01",
+        },
+    )
+    assert refused.status_code == 422
+    assert db.session.scalar(select(Seat).where(Seat.user_id == stranger.id)) is None
     # a council member needs a constituency: the operation's message lands on the form
     refused = client.post(
         _url(council, "/council/seats/new"),
         data={
-            "username": "Expert.Wang",
+            "user_id": str(staff.id),
             "body": "council",
             "office": "member",
             "term_start_on": "2026-01-01",
@@ -116,30 +143,54 @@ def test_a_manager_seats_a_member_by_username_and_ends_the_seat(client, login_as
     )
     assert refused.status_code == 422
     assert "理事须注明来源" in refused.get_data(as_text=True)
+    login_as(staff)
+    assert client.get(_url(council, "/council")).status_code == 403
+    login_as(council.chair)
     done = client.post(
         _url(council, "/council/seats/new"),
         data={
-            "username": "expert.wang",
+            "user_id": str(staff.id),
             "body": "council",
             "office": "member",
-            "constituency": "expert",
+            "constituency": "staff",
             "term_start_on": "2026-01-01",
             "term_end_on": "2028-12-31",
         },
     )
     assert done.status_code == 302
-    seat = db.session.scalar(select(Seat).where(Seat.user_id == outsider.id))
-    assert seat.institution_id == council.institution.id and seat.constituency == "expert"
+    seat = db.session.scalar(select(Seat).where(Seat.user_id == staff.id))
+    assert seat.institution_id == council.institution.id and seat.constituency == "staff"
+    # the electorate reads the council: the seat came with the council role, audited
+    login_as(staff)
+    assert client.get(_url(council, "/council")).status_code == 200
+    assert db.session.scalar(
+        select(func.count()).where(
+            AuditEvent.action == "governance.seat.role", AuditEvent.actor_id == council.chair.id
+        )
+    )
+    login_as(council.chair)
     # ending the seat
-    ended = client.post(
+    # ending the seat needs a reason; the member is told
+    no_reason = client.post(
         _url(council, f"/council/seats/{seat.id}/end"), data={"end_on": "2026-06-30"}
+    )
+    assert no_reason.status_code == 422
+    assert "请填写结束任期的原因" in no_reason.get_data(as_text=True)
+    ended = client.post(
+        _url(council, f"/council/seats/{seat.id}/end"),
+        data={"end_on": "2026-06-30", "reason": "本人辞职"},
     )
     assert ended.status_code == 302
     db.session.expire_all()
     assert db.session.get(Seat, seat.id).term_end_on == date(2026, 6, 30)
+    assert db.session.get(Seat, seat.id).end_reason == "本人辞职"
+    told = db.session.scalars(select(Notification).where(Notification.user_id == staff.id)).all()
+    assert any("任期已结束" in n.title and "本人辞职" in n.body for n in told)
+    assert "本人辞职" in client.get(_url(council, "/council")).get_data(as_text=True)
     # ending before the start is refused, nothing written
     refused = client.post(
-        _url(council, f"/council/seats/{seat.id}/end"), data={"end_on": "2025-01-01"}
+        _url(council, f"/council/seats/{seat.id}/end"),
+        data={"end_on": "2025-01-01", "reason": "更正"},
     )
     assert refused.status_code == 422
     assert "任期结束日期不能早于开始日期" in refused.get_data(as_text=True)
@@ -179,12 +230,12 @@ CHARTER = {
 }
 
 
-def test_charter_shows_defaults_and_saves(client, login_as, council):
-    login_as(council.chair)
+def test_the_staffing_office_sets_the_charter_up_once(client, login_as, council):
+    login_as(factories.create_user(Role.STAFFING_OFFICE))
     page = client.get(_url(council, "/charter"))
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "默认：2/3" in html and "100000" in html
+    assert "默认：2/3" in html and "100000" in html and "确定初始设置" in html
     saved = client.post(
         _url(council, "/charter"),
         data={
@@ -200,6 +251,13 @@ def test_charter_shows_defaults_and_saves(client, login_as, council):
     assert charter.chair_casting_vote is True
     assert str(charter.large_sum_threshold) == "50000"
     assert charter.proxy_counts_toward_quorum is False
+    # once set up, the settings change only through the council
+    page = client.get(_url(council, "/charter")).get_data(as_text=True)
+    assert "确定初始设置" not in page and "章程设置已确定" in page
+    again = client.post(_url(council, "/charter"), data={**CHARTER, "quorum_fraction": "1/2"})
+    assert again.status_code == 422
+    assert "修改须由理事会以重大事项决议通过" in again.get_data(as_text=True)
+    assert str(queries.charter_for(council.institution.id).quorum_fraction) == "3/5"
 
 
 @pytest.mark.parametrize(
@@ -217,19 +275,46 @@ def test_charter_shows_defaults_and_saves(client, login_as, council):
     ],
 )
 def test_charter_validation_in_chinese(client, login_as, council, field, value, message):
-    login_as(council.chair)
+    login_as(factories.create_user(Role.STAFFING_OFFICE))
     response = client.post(_url(council, "/charter"), data={**CHARTER, field: value})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert _count(CharterSettings) == 0
 
 
-def test_only_managers_save_the_charter(client, login_as, council):
+def test_the_chair_cannot_change_the_charter_alone_but_proposes_a_motion(client, login_as, council):
+    meeting = meeting_in(council.institution)
+    login_as(council.chair)
+    page = client.get(_url(council, "/charter")).get_data(as_text=True)
+    assert "确定初始设置" not in page and "提交理事会审议" in page
+    assert client.post(_url(council, "/charter"), data=CHARTER).status_code == 403
+    response = client.post(
+        _url(council, "/charter/proposals"),
+        data={**CHARTER, "large_sum_threshold": "5000000", "meeting_id": str(meeting.id)},
+    )
+    assert response.status_code == 302
+    motion = db.session.scalar(select(Motion).where(Motion.subject_kind == "governance.charter"))
+    assert response.headers["Location"].endswith(f"/motions/{motion.id}")
+    assert motion.kind == "charter" and motion.category == "major"
+    assert _count(CharterSettings) == 0  # nothing changes before the council decides
+    motion_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "审议事项" in motion_page and "章程设置修改提案" in motion_page
+    charter_page = client.get(_url(council, "/charter")).get_data(as_text=True)
+    assert "待理事会审议的章程修改" in charter_page and "5000000" in charter_page
+    same = client.post(
+        _url(council, "/charter/proposals"), data={**CHARTER, "meeting_id": str(meeting.id)}
+    )
+    assert same.status_code == 422 and "与现行设置相同" in same.get_data(as_text=True)
+
+
+def test_members_neither_set_up_nor_propose_the_charter(client, login_as, council):
     login_as(council.members[3])
     page = client.get(_url(council, "/charter"))
     assert page.status_code == 200
-    assert "修改设置" not in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "确定初始设置" not in html and "提出章程修改" not in html
     assert client.post(_url(council, "/charter"), data=CHARTER).status_code == 403
+    assert client.post(_url(council, "/charter/proposals"), data=CHARTER).status_code == 403
     assert _count(CharterSettings) == 0
 
 
@@ -316,14 +401,21 @@ def test_minutes_draft_sign_lock_and_correct(client, login_as, council):
     login_as(council.chair)
     page = client.get(base)
     assert page.status_code == 200 and "起草会议纪要" in page.get_data(as_text=True)
-    drafted = client.post(
+    unconfirmed = client.post(
         f"{base}/draft", data={f"discussion_{motion.id}": "理事长最后发言，同意。"}
+    )
+    assert unconfirmed.status_code == 422
+    assert "请先确认已核对会议记录" in unconfirmed.get_data(as_text=True)
+    assert queries.current_minutes(meeting) is None
+    drafted = client.post(
+        f"{base}/draft",
+        data={f"discussion_{motion.id}": "理事长最后发言，同意。", "confirm": "y"},
     )
     assert drafted.status_code == 302
     minutes = queries.current_minutes(meeting)
     assert minutes.version == 1 and "理事长最后发言" in minutes.text
     # drafting twice is refused
-    again = client.post(f"{base}/draft", data={})
+    again = client.post(f"{base}/draft", data={"confirm": "y"})
     assert again.status_code == 422 and "本次会议已有纪要" in again.get_data(as_text=True)
 
     # the absent member may not sign
@@ -374,8 +466,22 @@ def test_minutes_draft_sign_lock_and_correct(client, login_as, council):
     printed = client.get(f"{base}/print").get_data(as_text=True)
     assert "print-page" in printed and "data-print" in printed and "js/council.js" in printed
     assert "理事会会议纪要" in printed and "第 2 版" in printed
+    assert queries.chain_head(council.institution.id).last_hash in printed
     first = client.get(f"{base}/print?version=1").get_data(as_text=True)
     assert "第 1 版" in first
+
+
+def test_a_motion_title_with_markup_is_escaped_in_the_minutes_form(client, login_as, council):
+    payload = '<meta http-equiv="refresh" content="0;url=https://evil.example/">'
+    meeting = meeting_in(council.institution)
+    ops.add_motion(meeting, title=payload, text="同意。")
+    db.session.commit()
+    login_as(council.chair)
+    page = client.get(_url(council, f"/meetings/{meeting.id}/minutes"))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "发言要点" in html
+    assert payload not in html
+    assert "&lt;meta http-equiv=&#34;refresh&#34;" in html
 
 
 def test_another_institutions_minutes_are_404(client, login_as, council):
@@ -417,6 +523,26 @@ def test_resolution_page_and_print(client, login_as, council):
     assert printed.status_code == 200
     assert "print-page" in text and "data-print" in text and "onclick" not in text
     assert "〔2026〕第1号" in text and resolution.hash in text
+    head = queries.chain_head(council.institution.id)
+    assert f"第 {head.last_sequence} 条" in text and head.last_hash in text
+    # an official document: its own title, dated without a time
+    assert "关于修订考勤办法的决议" in text
+    assert "2026年3月2日" in text and "2026-03-02 1" not in text
+
+
+def test_resolution_numbers_carry_the_charter_prefix(client, login_as, council):
+    ops.save_charter(council.institution.id, {"resolution_prefix": "实验小学理"})
+    resolution = resolution_in(council.institution)
+    db.session.commit()
+    assert resolution.document_number == "实验小学理〔2026〕1号"
+    login_as(council.members[3])
+    printed = client.get(_url(council, f"/resolutions/{resolution.id}/print"))
+    assert "实验小学理〔2026〕1号" in printed.get_data(as_text=True)
+    # the number is the one the vote was held under, whatever the charter says later
+    ops.save_charter(council.institution.id, {"resolution_prefix": "别的"})
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Resolution, resolution.id).document_number == "实验小学理〔2026〕1号"
 
 
 def test_resolutions_list_search_and_export(client, login_as, council):
@@ -428,10 +554,12 @@ def test_resolutions_list_search_and_export(client, login_as, council):
     html = client.get(_url(council, "/resolutions")).get_data(as_text=True)
     assert "〔2026〕第1号" in html and "〔2026〕第2号" in html and "2026 年" in html
     assert "执行进度 40%" in html
+    # a resolution carries its own title, not its motion's
+    assert second.title == "关于培训的决议"
     found = client.get(_url(council, "/resolutions?q=培训")).get_data(as_text=True)
-    assert "关于培训的议案" in found and "关于采购的议案" not in found
+    assert "关于培训的决议" in found and "关于采购的决议" not in found
     by_number = client.get(_url(council, "/resolutions?q=[2026]2号")).get_data(as_text=True)
-    assert "关于培训的议案" in by_number and "关于采购的议案" not in by_number
+    assert "关于培训的决议" in by_number and "关于采购的决议" not in by_number
     export = client.get(_url(council, "/resolutions/export"))
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.data)).active

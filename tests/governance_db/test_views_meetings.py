@@ -93,7 +93,8 @@ def test_secretary_prepares_members_vote_chair_closes(client, login_as, council)
             "kind": "special",
             "called_by": "chair",
             "mode": "video",
-            "scheduled_at": "2026-12-10T09:00",
+            # voting at a meeting opens no earlier than its start: it began an hour ago
+            "scheduled_at": (utcnow() + timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M"),
             "place": "腾讯会议 123",
         },
     )

@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 
 from core import files
 from core.extensions import db
+from core.notifications import Notification
 from institutions.governance import operations as ops
 from institutions.governance import queries
 from institutions.governance.models import (
     Ballot,
+    DecisionFailure,
     GovernanceError,
     MeetingMode,
     MeetingStatus,
@@ -450,23 +452,46 @@ def test_written_vote_without_enough_returns_closes_without_decision(app):
     assert motion.reason == "收回表决票 5 份，不足法定人数 6 份"
 
 
-def test_a_refused_close_at_the_deadline_leaves_that_motion_open_and_closes_the_rest(app):
+def test_a_failing_receiver_neither_stops_the_others_nor_the_batch_close(app):
     council = make_council(3)
     meeting = convene(council, mode=MeetingMode.WRITTEN)
     blocked, fine = motion_on(meeting, title="受阻"), motion_on(meeting, title="顺利")
     for motion in (blocked, fine):
         ops.open_voting(motion, now=T0, deadline=T0 + timedelta(days=3))
         vote_all(motion, council.members, "yes")
+    heard = []
 
     def object_to_blocked(sender, **kwargs):
+        db.session.add(
+            DecisionFailure(
+                institution_id=sender.institution_id,
+                motion_id=sender.id,
+                receiver="half",
+                error="x",
+                occurred_at=T0,
+            )
+        )
+        db.session.flush()  # a write of the failing receiver: undone with its savepoint
         if sender.title == "受阻":
-            raise GovernanceError("招聘计划已撤回")
+            raise RuntimeError("招聘计划已撤回")
 
-    with motion_decided.connected_to(object_to_blocked):
+    def listen(sender, **kwargs):
+        heard.append(sender.title)
+
+    with motion_decided.connected_to(object_to_blocked), motion_decided.connected_to(listen):
         closed = ops.close_due_written_motions(now=T0 + timedelta(days=3))
-    assert closed == [fine]
-    db.session.refresh(blocked)
-    assert blocked.status == MotionStatus.OPEN and blocked.resolution is None
-    assert fine.status == MotionStatus.PASSED
-    assert [r.number for r in queries.resolutions_of(council.institution.id)] == [1]
+    assert closed == [blocked, fine]
+    assert sorted(heard) == ["受阻", "顺利"]
+    assert blocked.status == MotionStatus.PASSED and fine.status == MotionStatus.PASSED
+    assert [r.number for r in queries.resolutions_of(council.institution.id)] == [1, 2]
+    failures = queries.decision_failures(blocked)
+    assert [(f.receiver.rsplit(".", 1)[-1], f.error) for f in failures] == [
+        ("object_to_blocked", "招聘计划已撤回")
+    ]
+    # the successful receiver's write on the other motion stays; the failed one's is undone
+    assert [f.receiver for f in queries.decision_failures(fine)] == ["half"]
+    secretary_inbox = db.session.scalars(
+        select(Notification).where(Notification.user_id == council.secretary.id)
+    ).all()
+    assert any("受阻" in n.title and "招聘计划已撤回" in n.body for n in secretary_inbox)
     assert queries.verify_chain(council.institution.id).ok

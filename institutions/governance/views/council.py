@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, or_, select
@@ -27,11 +28,12 @@ from core.http import dated_filename, xlsx_response
 from core.models import utcnow
 from core.permissions import can, scope_for
 from core.redirects import is_safe_path
-from institutions.governance import chain, queries
+from institutions.governance import chain, charter_changes, queries
 from institutions.governance import operations as ops
-from institutions.governance.charter import DEFAULTS, Base
+from institutions.governance.charter import DEFAULTS, Base, Charter
 from institutions.governance.forms_council import (
     CharterForm,
+    CharterProposalForm,
     DeclarationForm,
     EndSeatForm,
     ExecutionForm,
@@ -58,7 +60,11 @@ from institutions.governance.models import (
     SupervisoryOpinion,
 )
 from institutions.governance.numbering import parse_resolution_number
-from institutions.governance.permissions import GOVERNANCE_MANAGE, GOVERNANCE_VIEW
+from institutions.governance.permissions import (
+    GOVERNANCE_MANAGE,
+    GOVERNANCE_SETUP,
+    GOVERNANCE_VIEW,
+)
 from institutions.governance.tally import MotionCategory, MotionKind
 from institutions.governance.views import bp
 from institutions.models import Institution
@@ -280,20 +286,7 @@ def _institution_users(institution_id: int) -> list[User]:
 
 
 def _chosen_user(form: SeatForm, candidates: list[User]) -> User | None:
-    """Return the person the form names (from the list or by user name), or put an error."""
-    username = (form.username.data or "").strip().lower()
-    if username:
-        user = db.session.scalar(select(User).where(func.lower(User.username) == username))
-        if user is None:
-            form.username.errors = [
-                *form.username.errors,
-                _("没有用户名为「%(u)s」的账号", u=username),
-            ]
-        elif not user.is_active:
-            form.username.errors = [*form.username.errors, _("该账号已停用")]
-        else:
-            return user
-        return None
+    """Return the person chosen from the institution's people, or put an error."""
     by_id = {str(u.id): u for u in candidates}
     user = by_id.get(form.user_id.data or "")
     if user is None:
@@ -307,14 +300,13 @@ _SEAT_ERROR_FIELDS = (
     ("须注明来源", "constituency"),
     ("任期结束日期", "term_end_on"),
     ("已是", "user_id"),
+    ("本单位", "user_id"),
     ("机构", "body"),
 )
 
 
 def _put_seat_error(form: SeatForm, message: str) -> None:
     name = next((n for phrase, n in _SEAT_ERROR_FIELDS if phrase in message), "office")
-    if name == "user_id" and (form.username.data or "").strip():
-        name = "username"
     form[name].errors = [*form[name].errors, message]
 
 
@@ -377,7 +369,7 @@ def seat_end(institution_id: int, seat_id: int):
     if form.validate_on_submit():
         name = seat.user.full_name
         try:
-            ops.end_seat(seat, form.end_on.data, actor=_me())
+            ops.end_seat(seat, form.end_on.data, reason=form.reason.data, actor=_me())
         except GovernanceError as error:
             _refused(error)
         else:
@@ -392,13 +384,27 @@ def seat_end(institution_id: int, seat_id: int):
 # --- charter ---------------------------------------------------------------------------------
 
 
-def _charter_page(institution: Institution, form: CharterForm | None, status: int = 200):
+def _charter_page(
+    institution: Institution,
+    form: CharterForm | None = None,
+    status: int = 200,
+    *,
+    proposal_form: CharterProposalForm | None = None,
+):
     charter = queries.charter_for(institution.id)
     saved = db.session.scalar(
         select(CharterSettings).where(CharterSettings.institution_id == institution.id)
     )
+    if saved is None and form is None and can(current_user, GOVERNANCE_SETUP, institution):
+        form = CharterForm(formdata=None)
+        form.fill(charter)
+    if saved is not None:
+        form = None  # set up: changed only by a passed motion
+    if proposal_form is None and can(current_user, GOVERNANCE_MANAGE, institution):
+        proposal_form = _proposal_form(institution, formdata=None)
+        proposal_form.fill(charter)
     current = charter.to_dict()
-    labels = form or CharterForm(formdata=None)
+    labels = form or proposal_form or CharterForm(formdata=None)
     rows = []
     for name, default in DEFAULTS.items():
         rows.append(
@@ -410,17 +416,50 @@ def _charter_page(institution: Institution, form: CharterForm | None, status: in
                 "changed": current[name] != default,
             }
         )
+    pending = [
+        {
+            "motion": motion,
+            "url": url_for(".motion", institution_id=institution.id, motion_id=motion.id),
+            "changes": [
+                (labels[name].label.text, old, new)
+                for name, old, new in charter_changes.changes_between(
+                    charter, Charter.from_dict(p.settings)
+                )
+            ],
+        }
+        for p, motion in charter_changes.pending_proposals(institution.id)
+    ]
     return _render(
         "governance/council_charter.html",
         institution,
         status,
         form=form,
+        proposal_form=proposal_form,
+        pending=pending,
         rows=rows,
         saved=saved,
         saved_by=db.session.get(User, saved.updated_by_id)
         if saved and saved.updated_by_id
         else None,
     )
+
+
+def _proposal_form(institution: Institution, **kwargs) -> CharterProposalForm:
+    form = CharterProposalForm(**kwargs)
+    form.meeting_id.choices = choices(
+        [
+            ("", _("请选择")),
+            *(
+                (str(m.id), f"{m.title}（{_local_minute(m.scheduled_at)}）")
+                for m in queries.meetings_for_proposals(institution.id)
+            ),
+        ]
+    )
+    return form
+
+
+def _local_minute(moment) -> str:
+    return moment.astimezone(queries.local_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def _setting_text(name: str, value) -> str:
@@ -432,6 +471,8 @@ def _setting_text(name: str, value) -> str:
         return _("%(v)s 元", v=value)
     if name in ("notice_days", "written_vote_min_days"):
         return _("%(v)s 天", v=value)
+    if name == "resolution_prefix":
+        return value or _("（无）")
     return str(value)
 
 
@@ -439,30 +480,58 @@ def _setting_text(name: str, value) -> str:
 @login_required
 def charter(institution_id: int):
     institution = _institution(institution_id)
-    form = None
-    if can(current_user, GOVERNANCE_MANAGE, institution):
-        form = CharterForm(formdata=None)
-        form.fill(queries.charter_for(institution.id))
-    return _charter_page(institution, form)
+    return _charter_page(institution)
 
 
-# The same URL as ``charter``: a separate endpoint because only managers may save.
+# The same URL as ``charter``: a separate endpoint because only the staffing office and the
+# sponsor set the charter up, once.
 @bp.route("/<int:institution_id>/charter", methods=["POST"], endpoint="charter_save")
 @login_required
 def charter_save(institution_id: int):
-    institution = _institution(institution_id, GOVERNANCE_MANAGE)
+    institution = _institution(institution_id, GOVERNANCE_SETUP)
     form = CharterForm()
     if form.validate_on_submit():
         try:
-            ops.save_charter(institution.id, form.settings(), actor=_me())
+            ops.setup_charter(institution.id, form.settings(), actor=_me())
         except GovernanceError as error:
-            db.session.rollback()
-            form.put_error(str(error))
+            _refused(error)
+            return _charter_page(institution, None, 422)
         else:
             db.session.commit()
-            flash(_("已保存章程设置。"), "success")
+            flash(_("已确定章程初始设置。"), "success")
             return redirect(url_for(".charter", institution_id=institution.id))
     return _charter_page(institution, form, 422)
+
+
+@bp.route("/<int:institution_id>/charter/proposals", methods=["POST"])
+@login_required
+def charter_propose(institution_id: int):
+    institution = _institution(institution_id, GOVERNANCE_MANAGE)
+    form = _proposal_form(institution)
+    if form.validate_on_submit():
+        meeting = db.session.scalar(
+            select(Meeting).where(
+                Meeting.id == int(form.meeting_id.data), Meeting.institution_id == institution.id
+            )
+        )
+        try:
+            if meeting is None:
+                raise GovernanceError("请选择本单位尚未结束的会议")
+            motion = charter_changes.propose_charter_change(
+                institution.id,
+                form.settings(),
+                meeting=meeting,
+                text=form.reason.data,
+                actor=_me(),
+            )
+        except GovernanceError as error:
+            db.session.rollback()
+            form.meeting_id.errors = [*form.meeting_id.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("已提交理事会审议：%(t)s。", t=motion.title), "success")
+            return redirect(url_for(".motion", institution_id=institution.id, motion_id=motion.id))
+    return _charter_page(institution, None, 422, proposal_form=form)
 
 
 # --- declaration of interests ----------------------------------------------------------------
@@ -567,14 +636,18 @@ def _minutes_page(institution: Institution, meeting: Meeting, status: int = 200,
     can_manage = can(current_user, GOVERNANCE_MANAGE, institution)
     draft_form = forms.get("draft_form")
     correct_form = forms.get("correct_form")
+    major = _major_ids(motions)
     if can_manage and latest is None and draft_form is None:
-        draft_form = minutes_draft_form(motions, formdata=None)
+        draft_form = minutes_draft_form(motions, major, formdata=None)
     if can_manage and latest is not None and correct_form is None:
-        correct_form = minutes_correct_form(motions, formdata=None, minutes_id=str(latest.id))
+        correct_form = minutes_correct_form(
+            motions, major, formdata=None, minutes_id=str(latest.id)
+        )
         for item in latest.body.get("items", []):
-            field = correct_form._fields.get(f"discussion_{item['motion_id']}")
-            if field is not None:
-                field.data = item.get("discussion", "")
+            for prefix, key in (("discussion_", "discussion"), ("leader_", "leader_statement")):
+                field = correct_form._fields.get(f"{prefix}{item['motion_id']}")
+                if field is not None:
+                    field.data = item.get(key, "")
     signed = {s.member_id for s in latest.signatures} if latest else set()
     sign_form = None
     if latest is not None and current_user.id in latest.signers and current_user.id not in signed:
@@ -607,6 +680,14 @@ def _minutes_page(institution: Institution, meeting: Meeting, status: int = 200,
         opinion_forms={m.id: _opinion_form(institution, "motion", m.id, back) for m in motions},
         opinion_labels={k.value: k.label for k in OpinionKind},
     )
+
+
+def _major_ids(motions) -> frozenset[int]:
+    """Return the ids of the 三重一大 items among ``motions``."""
+    if not motions:
+        return frozenset()
+    charter = queries.charter_for(motions[0].institution_id)
+    return frozenset(m.id for m in motions if ops.requires_prior_study(m, charter))
 
 
 def _group(rows, attribute: str) -> dict:
@@ -644,6 +725,7 @@ def minutes_print(institution_id: int, meeting_id: int):
         meeting=meeting,
         signatures=signatures,
         people=_names(shown.signers if shown else []),
+        head=queries.chain_head(institution.id),
     )
 
 
@@ -652,10 +734,16 @@ def minutes_print(institution_id: int, meeting_id: int):
 def minutes_draft(institution_id: int, meeting_id: int):
     institution = _institution(institution_id, GOVERNANCE_MANAGE)
     meeting = _meeting_or_404(institution.id, meeting_id)
-    form = minutes_draft_form(queries.motions_of(meeting))
+    motions = queries.motions_of(meeting)
+    form = minutes_draft_form(motions, _major_ids(motions))
     if form.validate_on_submit():
         try:
-            ops.draft_minutes(meeting, discussion=form.discussion(), actor=_me())
+            ops.draft_minutes(
+                meeting,
+                discussion=form.discussion(),
+                leader_statements=form.leader_statements(),
+                actor=_me(),
+            )
         except GovernanceError as error:
             _refused(error)
         else:
@@ -698,12 +786,17 @@ def minutes_sign(institution_id: int, meeting_id: int):
 def minutes_correct(institution_id: int, meeting_id: int):
     institution = _institution(institution_id, GOVERNANCE_MANAGE)
     meeting = _meeting_or_404(institution.id, meeting_id)
-    form = minutes_correct_form(queries.motions_of(meeting))
+    motions = queries.motions_of(meeting)
+    form = minutes_correct_form(motions, _major_ids(motions))
     if form.validate_on_submit():
         minutes = _minutes_or_404(meeting, form.minutes_id.data)
         try:
             corrected = ops.correct_minutes(
-                minutes, note=form.note.data, discussion=form.discussion(), actor=_me()
+                minutes,
+                note=form.note.data,
+                discussion=form.discussion(),
+                leader_statements=form.leader_statements(),
+                actor=_me(),
             )
         except GovernanceError as error:
             _refused(error)
@@ -918,6 +1011,9 @@ def resolution_print(institution_id: int, resolution_id: int):
     return _render(
         "governance/council_resolution_print.html",
         institution,
+        head=queries.chain_head(institution.id),
+        # an official document is dated, not timed
+        passed_on=format_date(queries.local_date(found.passed_at), "long"),
         **_resolution_context(institution, found),
     )
 

@@ -26,7 +26,7 @@ from core.extensions import db
 from core.models import utcnow
 from core.permissions import can, require
 from institutions.governance import operations as ops
-from institutions.governance import queries, tally
+from institutions.governance import queries, subjects, tally
 from institutions.governance.charter import Charter
 from institutions.governance.forms_meetings import (
     AttendanceForm,
@@ -183,21 +183,18 @@ def _refused(error: GovernanceError) -> str:
 @login_required
 def index(institution_id: int):
     institution = _institution(institution_id)
+    _close_overdue(institution)
     now = utcnow()
     local_midnight = now.astimezone(queries.local_zone()).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
     mine = select(Meeting).where(Meeting.institution_id == institution.id)
-    upcoming = list(
-        db.session.scalars(
-            mine.where(Meeting.scheduled_at >= local_midnight).order_by(Meeting.scheduled_at)
-        )
-    )
+    # a meeting that is over (its minutes drafted) is past, even if it was held today
+    ahead = (Meeting.scheduled_at >= local_midnight) & (Meeting.status != MeetingStatus.CONCLUDED)
+    upcoming = list(db.session.scalars(mine.where(ahead).order_by(Meeting.scheduled_at)))
     past = list(
         db.session.scalars(
-            mine.where(Meeting.scheduled_at < local_midnight)
-            .order_by(Meeting.scheduled_at.desc())
-            .limit(PAST_LIMIT)
+            mine.where(~ahead).order_by(Meeting.scheduled_at.desc()).limit(PAST_LIMIT)
         )
     )
     open_motions = list(
@@ -258,6 +255,7 @@ def index(institution_id: int):
             for label, endpoint in _council_links()
         ],
         can_manage=can(current_user, GOVERNANCE_MANAGE, institution),
+        show_my_votes=queries.sits_on_a_council(current_user.id, institution.id),
     )
 
 
@@ -380,6 +378,7 @@ def _meeting_page(
         names=names,
         quorum=queries.meeting_quorum(meeting),
         charter=queries.charter_for(institution.id),
+        notice_days=queries.required_notice_days(meeting),
         can_manage=can_manage,
         attendance_form=attendance_form,
         paper_form=paper_form,
@@ -393,11 +392,19 @@ def _meeting_page(
     ), status
 
 
+def _close_overdue(institution: Institution, **where) -> None:
+    """Close the written votes past their deadline that the page is about to show."""
+    if ops.close_due_written_motions(institution_id=institution.id, **where):
+        db.session.commit()
+
+
 @bp.route("/<int:institution_id>/meetings/<int:meeting_id>")
 @login_required
 def meeting(institution_id: int, meeting_id: int):
     institution = _institution(institution_id)
-    return _meeting_page(institution, _meeting_or_404(institution, meeting_id))
+    meeting = _meeting_or_404(institution, meeting_id)
+    _close_overdue(institution, meeting_id=meeting.id)
+    return _meeting_page(institution, meeting)
 
 
 @bp.route("/<int:institution_id>/meetings/<int:meeting_id>/notice", methods=["POST"])
@@ -540,8 +547,6 @@ def motion_new(institution_id: int, meeting_id: int):
             motion = ops.add_motion(
                 meeting,
                 **_motion_fields(form),
-                linked_type=form.linked_type.data,
-                linked_id=form.linked_id.data,
                 actor=current_user,
             )
         except GovernanceError as refusal:
@@ -567,9 +572,6 @@ def motion_edit(institution_id: int, motion_id: int):
     institution = _institution(institution_id, manage=True)
     motion = _motion_or_404(institution, motion_id)
     form = MotionForm()
-    # The linked object is set when the motion is raised and does not change.
-    del form.linked_type
-    del form.linked_id
     error = None
     if not form.is_submitted():
         form.title.data = motion.title
@@ -757,6 +759,8 @@ def _motion_context(institution: Institution, motion: Motion) -> dict[str, Any]:
             if decided and motion.resolution
             else None
         ),
+        "subject": subjects.describe(motion),
+        "follow_up_failures": queries.decision_failures(motion) if decided else [],
         "category_notes": _category_notes(motion, charter),
         "kind_label": MotionKind(motion.kind).label,
         "category_label": MotionCategory(motion.category).label,
@@ -862,7 +866,9 @@ def _motion_page(
 @login_required
 def motion(institution_id: int, motion_id: int):
     institution = _institution(institution_id)
-    return _motion_page(institution, _motion_or_404(institution, motion_id))
+    motion = _motion_or_404(institution, motion_id)
+    _close_overdue(institution, meeting_id=motion.meeting_id)
+    return _motion_page(institution, motion)
 
 
 def _to_motion(institution: Institution, motion: Motion):
@@ -940,6 +946,11 @@ def vote(institution_id: int, motion_id: int):
     label = Choice(form.choice.data).label
     if for_member is not None:
         flash(_("已代 %(n)s 投票：%(c)s。", n=for_member.full_name, c=label), "success")
+        if queries.proxy_contradicts_instruction(motion, for_member.id, form.choice.data):
+            flash(
+                _("该票与 %(n)s 的书面委托书不一致，已记录并通知委托人。", n=for_member.full_name),
+                "warning",
+            )
     else:
         flash(_("已投票：%(c)s。表决结束前可以修改。", c=label), "success")
     if form.return_to.data == "my_votes":
