@@ -1103,9 +1103,11 @@ Writer = Callable[[int, int, Any], Any]
 
 def _cell_writer(worksheet: Any, column: Column, formats: _Formats, bold: bool = False) -> Writer:
     """Return a function writing one value of column into the worksheet."""
-    write_string = worksheet.write_string
-    write_number = worksheet.write_number
-    write_datetime = worksheet.write_datetime
+    # The public write_* methods only add A1-notation handling (a decorator run per cell)
+    # to these; row and column are always numbers here. XlsxWriter is pinned.
+    write_string = getattr(worksheet, "_write_string", worksheet.write_string)
+    write_number = getattr(worksheet, "_write_number", worksheet.write_number)
+    write_datetime = getattr(worksheet, "_write_datetime", worksheet.write_datetime)
     text_format = formats.get(None, bold)
 
     triggers = _FORMULA_TRIGGERS
