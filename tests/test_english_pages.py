@@ -66,11 +66,6 @@ KNOWN: dict[str, str] = {
         ),
         "institutions.governance",
     ),
-    # post grades (管理 1 级), education levels, headings joined with ：（），
-    **dict.fromkeys(
-        ("hr.appoint", "hr.contract_new", "hr.contract_renew", "hr.enter", "hr.plan_edit"),
-        "hr",
-    ),
 }
 
 

@@ -1,7 +1,7 @@
 """A scheme's indicators as HR writes them: one line each, "indicator weight".
 
 Pure parsing (no database). The indicator is named by its catalogue key or its label
-("DRG 点数 40", "drg_points 40%"); a name the catalogue does not know is kept as the
+("DRG 点数 40", "drg_points 40%", or the label in the reader's language); a name the catalogue does not know is kept as the
 hospital's own indicator, so :func:`hospitals.scheme.check_scheme` can say why it is
 refused — a revenue-linked name is refused citing the rule, anything else as not allowed.
 """
@@ -24,12 +24,23 @@ def _label_text(label) -> str:
     return label if isinstance(label, str) else label.id
 
 
+def _shown(label) -> str:
+    """The label in the reader's language (the Chinese id outside a request)."""
+    if isinstance(label, str):
+        return label
+    try:
+        return str(label)
+    except RuntimeError:  # no application or request context: no locale to translate into
+        return label.id
+
+
 def _by_name() -> dict[str, str]:
     names: dict[str, str] = {}
     for catalogue in (ALLOWED, FORBIDDEN):
         for key, item in catalogue.items():
             names[key.lower()] = key
             names[_label_text(item.label).replace(" ", "").lower()] = key
+            names.setdefault(_shown(item.label).replace(" ", "").lower(), key)
     return names
 
 
@@ -68,6 +79,6 @@ def format_lines(indicators) -> str:
     rows = []
     for key, weight in indicators:
         item = ALLOWED.get(key)
-        label = _label_text(item.label) if item else key
+        label = _shown(item.label) if item else key
         rows.append(f"{label} {weight.normalize():f}")
     return "\n".join(rows)

@@ -15,7 +15,7 @@ from core.imports import context_for_request, import_page
 from core.jobs import start_job
 from core.listing import paginate, read_sort
 from core.permissions import can
-from hr.models import grade_label
+from hr.models import grade_name
 from institutions.scoped import institution_for
 from payroll.excel_specs import MONTHLY_PAY_SPEC
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
@@ -145,7 +145,7 @@ def _line_page(institution, run, pay_line, form, status=200):
             detail[key] = Decimal(str(detail[key]))
     profile = detail.get("profile") or {}
     post = (
-        grade_label(profile["category"], profile["grade"])
+        grade_name(profile["category"], profile["grade"])
         if profile.get("category") and profile.get("grade")
         else None
     )
