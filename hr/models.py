@@ -10,7 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from flask_babel import gettext
+from flask import has_request_context
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
@@ -44,8 +45,21 @@ class LabelledEnum(StrEnum):
 
     @classmethod
     def labels(cls) -> dict[str, str]:
-        """Return {value: label} in the current locale, translated now."""
-        return {member.value: str(label) for member, label in cls._lazy_labels().items()}
+        """Return {value: label} in the current locale (a copy: the caller may change it).
+
+        Translated once per locale and process: the catalog does not change while it runs.
+        """
+        locale = _locale_key()
+        by_locale = cls.__dict__.get("_labels_by_locale")
+        if by_locale is None:
+            by_locale = {}
+            type.__setattr__(cls, "_labels_by_locale", by_locale)
+        found = by_locale.get(locale)
+        if found is None:
+            found = {member.value: str(label) for member, label in cls._lazy_labels().items()}
+            if locale is not None:
+                by_locale[locale] = found
+        return dict(found)
 
     @classmethod
     def _lazy_labels(cls) -> dict:
@@ -163,11 +177,32 @@ def grade_name(category: str, grade: int) -> Msg:
     return msg(_GRADE_MESSAGES[category], grade=grade)
 
 
+def _locale_key() -> str | None:
+    """Return the current locale's name, or None outside a request (then nothing is cached)."""
+    if not has_request_context():
+        return None
+    return str(get_locale())
+
+
+_GRADE_NAMES: dict[str, dict[tuple[str, int], str]] = {}
+
+
 def grade_names() -> dict[tuple[str, int], str]:
-    """Return {(category, grade): name} in the current locale, each pattern translated once.
+    """Return {(category, grade): name} in the current locale, each pattern translated once
+    per locale and process.
 
     A list page looks each row's grade up here rather than translating once per row.
     """
+    locale = _locale_key()
+    found = _GRADE_NAMES.get(locale) if locale is not None else None
+    if found is None:
+        found = _grade_names()
+        if locale is not None:
+            _GRADE_NAMES[locale] = found
+    return found
+
+
+def _grade_names() -> dict[tuple[str, int], str]:
     names = {}
     for category, grades in GRADES.items():
         pattern = gettext(_GRADE_MESSAGES[category.value])

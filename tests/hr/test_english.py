@@ -180,3 +180,22 @@ def test_the_check_finds_chinese(client, demo):
     response = client.get(f"/hr/{institution_id}/staff")
     left = _untranslated(response.get_data(as_text=True), _seeded_values())
     assert any("人员身份" in piece for piece in left)
+
+
+def test_labels_translated_once_still_follow_each_reader(client, demo):
+    """Labels and grade names are translated once per locale: switching language switches
+    them, in both directions, on the same worker."""
+    user = demo["renshi"]
+    url = f"/hr/{user.memberships[0].institution_id}/staff"
+    for lang, identity, grade in (
+        ("zh", "事业编制", "专技 "),
+        ("en", "Established post (bianzhi)", "Professional grade "),
+        ("zh", "事业编制", "专技 "),
+    ):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+            session["lang"] = lang
+        body = client.get(url).get_data(as_text=True)
+        assert f'<td class="text-nowrap">{identity}</td>' in body, lang
+        assert f'<td class="text-nowrap">{grade}' in body, lang
