@@ -567,6 +567,8 @@ def test_resolutions_list_search_and_export(client, login_as, council):
     flat = [v for row in values for v in row]
     assert "〔2026〕第1号" in flat and "〔2026〕第2号" in flat
     assert second.hash in flat and 40 in flat
+    head = queries.chain_head(council.institution.id)
+    assert "导出时本单位哈希链头" in flat and head.last_hash in flat
 
 
 def test_resolutions_list_query_count_is_flat(client, login_as, council, count_queries):

@@ -920,6 +920,18 @@ def resolutions_export(institution_id: int):
         }
         for r in found
     )
+    head = queries.chain_head(institution.id)
+    if head is not None:
+        # the chain head when exported, kept with the copy to check a later rewrite against
+        rows = [
+            *rows,
+            {
+                "number": _("链头"),
+                "sequence": head.last_sequence,
+                "title": _("导出时本单位哈希链头"),
+                "hash": head.last_hash,
+            },
+        ]
     stem = _("%(n)s-理事会决议", n=institution.name)
     return xlsx_response(RESOLUTIONS_EXPORT, rows, dated_filename(stem))
 
