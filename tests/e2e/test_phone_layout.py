@@ -20,8 +20,17 @@ from urllib.parse import urlparse
 import pytest
 
 ROLES = (
-    "xiaoban", "renshi", "caiwu", "mishu", "lishizhang", "lishi", "jianshi",
-    "bianban", "jiaoyuju", "weijianju", "admin",
+    "xiaoban",
+    "renshi",
+    "caiwu",
+    "mishu",
+    "lishizhang",
+    "lishi",
+    "jianshi",
+    "bianban",
+    "jiaoyuju",
+    "weijianju",
+    "admin",
 )
 #: Links that are not pages to look at: they sign out, switch language, download files or
 #: open the print layout (which is for paper, not phones).
