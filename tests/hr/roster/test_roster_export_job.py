@@ -12,7 +12,7 @@ from core.excel import read_workbook
 from core.extensions import db
 from core.jobs import Job, JobStatus
 from core.roles import Role
-from hr.roster.checks import check_roster
+from hr.roster.checks import plan_roster
 from hr.roster.excel import ROSTER_SPEC
 from hr.roster.operations import import_roster
 from tests.factories import create_institution, create_user
@@ -22,8 +22,9 @@ from tests.hr.roster.test_roster import _id, _row, _xlsx, school  # noqa: F401 (
 @pytest.fixture
 def staffed(school):  # noqa: F811
     result = read_workbook(_xlsx([_row(school.credit_code, n) for n in range(1, 6)]), ROSTER_SPEC)
-    assert result.ok and not check_roster(result.rows, institution=school)
-    import_roster(result.rows)
+    errors, plan = plan_roster(result.rows, institution=school)
+    assert result.ok and errors == []
+    import_roster(plan)
     db.session.commit()
     return school
 
