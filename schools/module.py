@@ -13,6 +13,7 @@ from schools.cli import schools_cli
 from schools.imports import ENROLMENT_IMPORTER
 from schools.permissions import SCHOOLS_BUDGET, SCHOOLS_MANAGE, SCHOOLS_RECRUIT, SCHOOLS_VIEW
 from schools.recruitment import models as _recruitment_models  # noqa: F401  (tables)
+from schools.recruitment import seed as recruitment_seed
 from schools.recruitment import subject as recruitment_subject
 from schools.recruitment import views as _recruitment_views  # noqa: F401  (registers routes)
 from schools.rewards import payroll as reward_payroll
@@ -28,7 +29,14 @@ module = Module(
     commands=(schools_cli,),
     menu=(MenuItem(_l("学校"), "schools.index", SCHOOLS_VIEW, kind="school", order=30),),
     home_sections=(home.pending,),
-    seeders=(Seeder("schools.demo", seed.seed_demo_schools, after=("hr.demo",)),),
+    seeders=(
+        Seeder("schools.demo", seed.seed_demo_schools, after=("hr.demo",)),
+        Seeder(
+            "schools.recruitment",
+            recruitment_seed.seed_demo_recruitment,
+            after=("schools.demo", "governance.demo"),
+        ),
+    ),
     parameters=(parameters.ensure_defaults,),
     parameter_labels={
         "schools.grade_layout": _l("学段年级设置"),
