@@ -8,10 +8,12 @@ from flask_login import current_user, login_required
 
 from core.actions import perform
 from core.extensions import db
+from core.http import dated_filename, xlsx_response
 from institutions.governance.models import Meeting, Motion
 from institutions.scoped import institution_for
 from schools.permissions import SCHOOLS_RECRUIT, SCHOOLS_VIEW
 from schools.recruitment import operations, queries
+from schools.recruitment.excel import FILING_SPEC
 from schools.recruitment.forms import (
     CandidateForm,
     HireForm,
@@ -237,3 +239,23 @@ def recruitment_filing(institution_id: int):
         hires=queries.filed_hires(institution.id),
         stage_labels={s.value: s.label for s in Stage},
     )
+
+
+@bp.route("/<int:institution_id>/recruitment/filing/export")
+@login_required
+def recruitment_filing_export(institution_id: int):
+    """The filing list as an Excel sheet for the education bureau."""
+    institution = institution_for(institution_id, SCHOOLS_VIEW)
+    rows = [
+        {
+            "name": c.name,
+            "staff_number": c.employment.staff_number,
+            "subject": c.plan.subject,
+            "stage": str(Stage(c.plan.stage).label),
+            "start_on": c.employment.start_on,
+            "resolution_ref": c.plan.resolution_ref or "",
+        }
+        for c in queries.filed_hires(institution.id)
+    ]
+    stem = f"{institution.name}-{_('自聘教师聘用备案')}"
+    return xlsx_response(FILING_SPEC, rows, dated_filename(stem))

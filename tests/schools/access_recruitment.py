@@ -65,5 +65,6 @@ ACCESS = {
     "schools.recruitment_offer": Access(SCHOOL_RECRUIT, ("POST",)),
     "schools.recruitment_hire": Access(SCHOOL_RECRUIT, ("POST",)),
     "schools.recruitment_filing": Access(SCHOOL_READ),
+    "schools.recruitment_filing_export": Access(SCHOOL_READ),
 }
 ARGS = {"recruitment_id": _plan, "applicant_id": _candidate}

@@ -4,8 +4,10 @@ filing list."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.extensions import db
@@ -86,3 +88,9 @@ def test_principal_drafts_submits_and_hires_and_the_sponsor_reads_the_filing(log
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "王老师" in text and "ZP001" in text and plan.resolution_ref in text
+
+    export = login_as(sponsor).get(f"{base}/filing/export")
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(export.data)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "王老师" in values and "ZP001" in values
