@@ -13,9 +13,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy import func, select
+
 from core import audit
 from core.extensions import db
 from core.i18n import msg
+from core.ids import IdError, parse_citizen_id
 from core.money import to_money
 from hr.contracts.operations import sign_contract
 from hr.staff.operations import enter_employment
@@ -156,10 +159,12 @@ def add_candidate(plan: RecruitmentPlan, data: Mapping[str, Any]) -> Candidate:
     name = (data.get("name") or "").strip()
     if not name or len(name) > 64:
         errors["name"] = msg("请填写姓名")
-    citizen_id = (data.get("citizen_id") or "").strip().upper()
-    if len(citizen_id) != 18:
-        errors["citizen_id"] = msg("身份证号须为 18 位")
-    elif any(c.citizen_id == citizen_id for c in plan.candidates):
+    citizen_id = ""
+    try:
+        citizen_id = parse_citizen_id(data.get("citizen_id") or "").number
+    except IdError as error:
+        errors["citizen_id"] = msg("身份证号%(p)s", p=str(error))
+    if citizen_id and any(c.citizen_id == citizen_id for c in plan.candidates):
         errors["citizen_id"] = msg("该身份证号已报名本计划")
     if errors:
         raise SchoolsRefusal(errors=errors)
@@ -220,7 +225,17 @@ def weights_of(plan: RecruitmentPlan) -> ranking.Weights:
 
 
 def _taken(plan: RecruitmentPlan, *statuses: str) -> int:
-    return sum(1 for c in plan.candidates if c.status in statuses)
+    """Lock the plan until the caller commits, then count its candidates in ``statuses``.
+
+    Two offers (or hires) on one plan at the same time are counted one after the other, so
+    the plan's count holds (SQLite's writer holds the whole database already).
+    """
+    db.session.execute(
+        select(RecruitmentPlan.id).where(RecruitmentPlan.id == plan.id).with_for_update()
+    ).all()
+    return db.session.scalar(
+        select(func.count()).where(Candidate.plan_id == plan.id, Candidate.status.in_(statuses))
+    )
 
 
 def offer(candidate: Candidate) -> Candidate:

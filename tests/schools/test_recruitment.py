@@ -231,3 +231,15 @@ def test_ranking_properties(rows, w1, w2):
     totals = [p.total for p in places]
     assert totals == sorted(totals, reverse=True)
     assert all(Decimal(0) <= t <= Decimal(100) for t in totals)
+
+
+def test_a_candidate_needs_a_valid_id_number_once_per_plan(app, council):
+    plan = _approved(council)
+    good = cid(3)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")  # wrong check digit
+    with pytest.raises(SchoolsRefusal) as refused:
+        ops.add_candidate(plan, {"name": "甲", "citizen_id": bad})
+    assert "citizen_id" in refused.value.by_field()
+    ops.add_candidate(plan, {"name": "甲", "citizen_id": good.lower()})
+    with pytest.raises(SchoolsRefusal, match="已报名本计划"):
+        ops.add_candidate(plan, {"name": "甲", "citizen_id": good})
