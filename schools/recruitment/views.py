@@ -77,7 +77,7 @@ def _plan_or_404(institution_id: int, recruitment_id: int):
 def _plan_page(institution, plan, status=200, **forms):
     submit_form = forms.get("submit_form") or SubmitPlanForm(formdata=None)
     submit_form.meeting_id.choices = [
-        (m.id, f"{m.title}（{m.scheduled_at:%Y-%m-%d}）")
+        (m.id, f"{m.title} · {m.scheduled_at:%Y-%m-%d}")
         for m in queries.open_meetings(institution.id)
     ]
     ranked = operations.ranked(plan)
