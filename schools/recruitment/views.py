@@ -10,6 +10,7 @@ from core.actions import perform
 from core.extensions import db
 from core.http import dated_filename, xlsx_response
 from institutions.governance.models import Meeting, Motion
+from institutions.governance.queries import local_date
 from institutions.scoped import institution_for
 from schools.permissions import SCHOOLS_RECRUIT, SCHOOLS_VIEW
 from schools.recruitment import operations, queries
@@ -77,7 +78,7 @@ def _plan_or_404(institution_id: int, recruitment_id: int):
 def _plan_page(institution, plan, status=200, **forms):
     submit_form = forms.get("submit_form") or SubmitPlanForm(formdata=None)
     submit_form.meeting_id.choices = [
-        (m.id, f"{m.title} · {m.scheduled_at:%Y-%m-%d}")
+        (m.id, f"{m.title} · {local_date(m.scheduled_at).isoformat()}")
         for m in queries.open_meetings(institution.id)
     ]
     ranked = operations.ranked(plan)
