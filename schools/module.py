@@ -11,7 +11,11 @@ from schools.budget import views as _budget_views  # noqa: F401  (registers rout
 from schools.budget.imports import SPENDING_IMPORTER
 from schools.cli import schools_cli
 from schools.imports import ENROLMENT_IMPORTER
-from schools.permissions import SCHOOLS_BUDGET, SCHOOLS_MANAGE, SCHOOLS_VIEW
+from schools.permissions import SCHOOLS_BUDGET, SCHOOLS_MANAGE, SCHOOLS_RECRUIT, SCHOOLS_VIEW
+from schools.recruitment import models as _recruitment_models  # noqa: F401  (tables)
+from schools.recruitment import seed as recruitment_seed
+from schools.recruitment import subject as recruitment_subject
+from schools.recruitment import views as _recruitment_views  # noqa: F401  (registers routes)
 from schools.rewards import payroll as reward_payroll
 from schools.rewards import views as _reward_views  # noqa: F401  (registers routes)
 from schools.staff_congress import views as _congress_views  # noqa: F401  (registers routes)
@@ -25,7 +29,14 @@ module = Module(
     commands=(schools_cli,),
     menu=(MenuItem(_l("学校"), "schools.index", SCHOOLS_VIEW, kind="school", order=30),),
     home_sections=(home.pending,),
-    seeders=(Seeder("schools.demo", seed.seed_demo_schools, after=("hr.demo",)),),
+    seeders=(
+        Seeder("schools.demo", seed.seed_demo_schools, after=("hr.demo",)),
+        Seeder(
+            "schools.recruitment",
+            recruitment_seed.seed_demo_recruitment,
+            after=("schools.demo", "governance.demo"),
+        ),
+    ),
     parameters=(parameters.ensure_defaults,),
     parameter_labels={
         "schools.grade_layout": _l("学段年级设置"),
@@ -37,7 +48,7 @@ module = Module(
         "schools.performance_pay": _l("绩效工资基础性与奖励性比例"),
         "schools.staff_congress": _l("教职工代表大会议事规则"),
     },
-    permissions=(SCHOOLS_VIEW, SCHOOLS_MANAGE, SCHOOLS_BUDGET),
+    permissions=(SCHOOLS_VIEW, SCHOOLS_MANAGE, SCHOOLS_BUDGET, SCHOOLS_RECRUIT),
     audit_actions={
         "school_profile.save": _l("保存学校概况"),
         "enrolment.save": _l("填报分年级学生数"),
@@ -51,6 +62,12 @@ module = Module(
         "congress_delegate.add": _l("增加教代会代表"),
         "congress_delegate.end": _l("教代会代表离任"),
         "congress_vote.record": _l("记录教代会表决"),
+        "recruitment_plan.draft": _l("起草教师招聘计划"),
+        "recruitment_plan.submit": _l("招聘计划提交理事会审议"),
+        "recruitment_candidate.add": _l("登记招聘考生"),
+        "recruitment_candidate.score": _l("登记考生成绩"),
+        "recruitment_candidate.offer": _l("发出录用通知"),
+        "recruitment_candidate.hire": _l("聘用自聘教师"),
     },
     audit_objects={
         "SchoolProfile": _l("学校概况"),
@@ -60,6 +77,8 @@ module = Module(
         "RewardAllocation": _l("奖励性绩效分配"),
         "CongressDelegate": _l("教代会代表"),
         "CongressVote": _l("教代会表决"),
+        "RecruitmentPlan": _l("教师招聘计划"),
+        "Candidate": _l("招聘考生"),
     },
     audit_fields={
         "school_type": _l("办学类型"),
@@ -74,5 +93,6 @@ module = Module(
         "importers": (ENROLMENT_IMPORTER, SPENDING_IMPORTER),
         "indicators": indicators.INDICATORS,
         "payroll_inputs": (reward_payroll.PROVIDER,),
+        "motion_subjects": (recruitment_subject.SUBJECT,),
     },
 )

@@ -29,3 +29,9 @@ SCHOOLS_BUDGET = Permission(
     N_("管理学校包干经费"),
     grants={Role.INSTITUTION_ADMIN, Role.FINANCE_OFFICER},
 )
+#: self-hired teachers (教师自聘): recruitment plans, candidates, offers and hires
+SCHOOLS_RECRUIT = Permission(
+    "schools.recruit",
+    N_("管理学校自主招聘教师"),
+    grants={Role.INSTITUTION_ADMIN, Role.HR_OFFICER},
+)
