@@ -136,3 +136,21 @@ def count_queries():
             event.remove(connection, "before_cursor_execute", _before)
 
     return _count
+
+
+#: Tests that never reach a database, whatever TEST_DATABASE_URL says: the pure rules (their
+#: conftest replaces the per-test transaction) and the page sweeps whose subject is text, not
+#: the database (every page in English). The PostgreSQL pass skips them; the SQLite pass runs
+#: them, so each runs once per CI run rather than twice.
+DATABASE_INDEPENDENT = ("tests/governance/", "tests/payroll/rules/", "tests/test_english_pages.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        return
+    root = Path(config.rootpath)
+    skip = pytest.mark.skip(reason="does not depend on the database: runs in the SQLite pass")
+    for item in items:
+        path = Path(item.path).relative_to(root).as_posix()
+        if path.startswith(DATABASE_INDEPENDENT):
+            item.add_marker(skip)
