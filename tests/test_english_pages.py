@@ -49,24 +49,7 @@ _HIDDEN = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
 _OPTION_VALUE = re.compile(r'(<option\b[^>]*?)\svalue="[^"]*"')
 
 #: Pages of other packages that still show Chinese in English: endpoint -> owning package.
-KNOWN: dict[str, str] = {
-    # council composition problems, motion kinds, meeting labels joined with （）、，
-    **dict.fromkeys(
-        (
-            "governance.charter",
-            "governance.council",
-            "governance.meeting",
-            "governance.meeting_notice_print",
-            "governance.motion",
-            "governance.motion_edit",
-            "governance.motion_new",
-            "governance.motion_tally_print",
-            "governance.resolution",
-            "governance.seat_new",
-        ),
-        "institutions.governance",
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 def _pages():

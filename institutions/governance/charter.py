@@ -27,6 +27,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from core.i18n import N_, Msg, msg
+
 
 class Base(StrEnum):
     """What a voting threshold is a fraction of."""
@@ -35,8 +37,14 @@ class Base(StrEnum):
     PRESENT = "present"  # 出席理事 (attending, or represented by a valid proxy)
 
     @property
+    def message(self) -> Msg:
+        """The base's name, translated where it is shown."""
+        return msg(N_("全体理事") if self is Base.SEATED else N_("出席理事"))
+
+    @property
     def label(self) -> str:
-        return "全体理事" if self is Base.SEATED else "出席理事"
+        """The base's name in the current locale (the Chinese outside a request)."""
+        return str(self.message)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Warnings about a governing structure that breaks DOMAIN.md §1's composition rules.
 
 Warnings, not refusals: an institution in transition (a term just ended, a member resigned)
-must still be able to record what it has. Plain values in, sentences out.
+must still be able to record what it has. Plain values in, messages out (``core.i18n.msg``:
+the page translates them).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core.i18n import Msg, msg
 from institutions.governance.conflicts import names_match
 
 COUNCIL = "council"
@@ -50,8 +52,8 @@ def composition_warnings(
     near_relatives: Mapping[int, Iterable[str]],
     finance_officer_ids: Iterable[int],
     today: date,
-) -> list[str]:
-    """Return every composition rule the seats break on ``today``, in words.
+) -> list[Msg]:
+    """Return every composition rule the seats break on ``today``, as messages.
 
     ``near_relatives`` maps a member to the names of the near relatives they declared;
     ``finance_officer_ids`` are the users who work as finance staff in the institution.
@@ -68,16 +70,16 @@ def composition_warnings(
         by_body[MANAGEMENT],
         by_body[SUPERVISORS],
     )
-    warnings: list[str] = []
+    warnings: list[Msg] = []
 
     if not council:
-        warnings.append("理事会没有在任理事")
+        warnings.append(msg("理事会没有在任理事"))
     else:
         if not any(s.office == CHAIR for s in council.values()):
-            warnings.append("理事会未设理事长")
+            warnings.append(msg("理事会未设理事长"))
         vice = sum(s.office == VICE_CHAIR for s in council.values())
         if vice > MAX_VICE_CHAIRS:
-            warnings.append(f"副理事长 {vice} 名，超过 {MAX_VICE_CHAIRS} 名")
+            warnings.append(msg("副理事长 %(n)d 名，超过 %(max)d 名", n=vice, max=MAX_VICE_CHAIRS))
         if institution_kind in OUTSIDE_MAJORITY_KINDS:
             outside = sum(
                 s.constituency is not None and s.constituency not in INSIDE_CONSTITUENCIES
@@ -85,20 +87,30 @@ def composition_warnings(
             )
             if outside * 2 <= len(council):
                 warnings.append(
-                    f"外部理事 {outside} 人，未超过在任理事 {len(council)} 人的半数"
-                    "（学校、医院的外部理事应过半数）"
+                    msg(
+                        "外部理事 %(n)d 人，未超过在任理事 %(total)d 人的半数"
+                        "（学校、医院的外部理事应过半数）",
+                        n=outside,
+                        total=len(council),
+                    )
                 )
 
     for member_id, seat in sorted(supervisors.items()):
         if member_id in council:
-            warnings.append(f"监事 {seat.name} 同时担任理事")
+            warnings.append(msg("监事 %(name)s 同时担任理事", name=seat.name))
         if member_id in management:
-            warnings.append(f"监事 {seat.name} 同时在管理层任职")
+            warnings.append(msg("监事 %(name)s 同时在管理层任职", name=seat.name))
         if member_id in finance:
-            warnings.append(f"监事 {seat.name} 是财务人员")
+            warnings.append(msg("监事 %(name)s 是财务人员", name=seat.name))
         for relative_of, names in sorted(relatives.items()):
             if relative_of in council and any(names_match(seat.name, n) for n in names):
-                warnings.append(f"监事 {seat.name} 是理事 {council[relative_of].name} 申报的近亲属")
+                warnings.append(
+                    msg(
+                        "监事 %(name)s 是理事 %(member)s 申报的近亲属",
+                        name=seat.name,
+                        member=council[relative_of].name,
+                    )
+                )
 
     for declarer, names in sorted(relatives.items()):
         if declarer not in council:
@@ -106,14 +118,20 @@ def composition_warnings(
         for member_id, seat in sorted(council.items()):
             if member_id != declarer and any(names_match(seat.name, n) for n in names):
                 warnings.append(
-                    f"理事 {seat.name} 是理事 {council[declarer].name} 申报的近亲属，不应同时任职"
+                    msg(
+                        "理事 %(name)s 是理事 %(member)s 申报的近亲属，不应同时任职",
+                        name=seat.name,
+                        member=council[declarer].name,
+                    )
                 )
 
     for seat in active:
         if seat.term_end_on is not None and seat.term_end_on >= _add_years(
             seat.term_start_on, MAX_TERM_YEARS
         ):
-            warnings.append(f"{seat.name} 的任期超过 {MAX_TERM_YEARS} 年")
+            warnings.append(
+                msg("%(name)s 的任期超过 %(years)d 年", name=seat.name, years=MAX_TERM_YEARS)
+            )
 
     latest: dict[tuple[str, int], SeatInfo] = {}
     for seat in seats:
@@ -128,7 +146,13 @@ def composition_warnings(
             and today - ended <= EXPIRED_TERM_NOTICE
             and member_id not in by_body.get(body, {})
         ):
-            warnings.append(f"{seat.name} 的任期已于 {ended.isoformat()} 届满，尚未换届或续任")
+            warnings.append(
+                msg(
+                    "%(name)s 的任期已于 %(ended)s 届满，尚未换届或续任",
+                    name=seat.name,
+                    ended=ended,
+                )
+            )
     return warnings
 
 

@@ -140,7 +140,7 @@ def _default(name: str):
     if isinstance(value, bool):
         shown = _l("是") if value else _l("否")
     elif name in ("ordinary_base", "major_base"):
-        shown = Base(value).label
+        shown = Base(value).message  # translated when the form is drawn
     else:
         shown = value
     return _l("默认：%(v)s", v=shown)

@@ -14,7 +14,7 @@ from sqlalchemy import and_, bindparam, exists, func, select
 
 from core.auth.models import Membership
 from core.extensions import db
-from core.i18n import N_, msg
+from core.i18n import N_, Msg, msg
 from core.ids import CHINA_TZ
 from core.models import utcnow
 from core.roles import Role
@@ -174,8 +174,8 @@ def latest_declarations(institution_id: int) -> dict[int, InterestDeclaration]:
     return {row.member_id: row for row in rows}
 
 
-def composition_warnings(institution_id: int, on: date) -> list[str]:
-    """Return the composition rules the institution's bodies break on ``on``, in words."""
+def composition_warnings(institution_id: int, on: date) -> list[Msg]:
+    """Return the composition rules the institution's bodies break on ``on``, as messages."""
     institution = db.session.get(Institution, institution_id)
     seats = db.session.scalars(
         select(Seat).where(Seat.institution_id == institution_id).order_by(Seat.id)

@@ -27,6 +27,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from core.i18n import N_, msg
 from institutions.governance.charter import Base, Charter
 
 #: With recusals, fewer eligible members than this attending sends the item to the sponsor.
@@ -42,10 +43,10 @@ class Choice(StrEnum):
 
     @property
     def label(self) -> str:
-        return _CHOICE_LABELS[self]
+        return str(msg(_CHOICE_LABELS[self]))
 
 
-_CHOICE_LABELS = {Choice.YES: "同意", Choice.NO: "反对", Choice.ABSTAIN: "弃权"}
+_CHOICE_LABELS = {Choice.YES: N_("同意"), Choice.NO: N_("反对"), Choice.ABSTAIN: N_("弃权")}
 
 
 class MotionCategory(StrEnum):
@@ -56,7 +57,7 @@ class MotionCategory(StrEnum):
 
     @property
     def label(self) -> str:
-        return "一般事项" if self is MotionCategory.ORDINARY else "重大事项"
+        return str(msg(N_("一般事项") if self is MotionCategory.ORDINARY else N_("重大事项")))
 
 
 class MotionKind(StrEnum):
@@ -79,7 +80,8 @@ class MotionKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self]
+        """The kind's name in the current locale (the Chinese outside a request)."""
+        return str(msg(KIND_LABELS[self]))
 
     @property
     def is_san_zhong_yi_da(self) -> bool:
@@ -87,20 +89,20 @@ class MotionKind(StrEnum):
 
 
 KIND_LABELS = {
-    MotionKind.ROUTINE: "一般事项",
-    MotionKind.ELECTION: "选举或罢免",
-    MotionKind.CHARTER: "章程修改",
-    MotionKind.DEVELOPMENT_PLAN: "发展规划",
-    MotionKind.BUDGET: "年度预算和决算",
-    MotionKind.HEAD_APPOINTMENT: "聘任、解聘或提名行政负责人",
-    MotionKind.STRUCTURE: "内部机构设置和岗位设置方案",
-    MotionKind.PAY_PLAN: "收入分配方案",
-    MotionKind.ASSETS: "重大资产处置或对外投资",
-    MotionKind.MERGER: "合并、分立或解散",
-    MotionKind.MAJOR_DECISION: "重大决策",
-    MotionKind.KEY_PERSONNEL: "重要人事任免",
-    MotionKind.MAJOR_PROJECT: "重大项目安排",
-    MotionKind.LARGE_FUNDS: "大额资金使用",
+    MotionKind.ROUTINE: N_("一般事项"),
+    MotionKind.ELECTION: N_("选举或罢免"),
+    MotionKind.CHARTER: N_("章程修改"),
+    MotionKind.DEVELOPMENT_PLAN: N_("发展规划"),
+    MotionKind.BUDGET: N_("年度预算和决算"),
+    MotionKind.HEAD_APPOINTMENT: N_("聘任、解聘或提名行政负责人"),
+    MotionKind.STRUCTURE: N_("内部机构设置和岗位设置方案"),
+    MotionKind.PAY_PLAN: N_("收入分配方案"),
+    MotionKind.ASSETS: N_("重大资产处置或对外投资"),
+    MotionKind.MERGER: N_("合并、分立或解散"),
+    MotionKind.MAJOR_DECISION: N_("重大决策"),
+    MotionKind.KEY_PERSONNEL: N_("重要人事任免"),
+    MotionKind.MAJOR_PROJECT: N_("重大项目安排"),
+    MotionKind.LARGE_FUNDS: N_("大额资金使用"),
 }
 
 #: 三重一大: decided only at a meeting, after the Party organization's prior study.
@@ -184,14 +186,14 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return _STATUS_LABELS[self]
+        return str(msg(_STATUS_LABELS[self]))
 
 
 _STATUS_LABELS = {
-    Status.PASSED: "通过",
-    Status.REJECTED: "未通过",
-    Status.REFERRED: "提交举办单位决定",
-    Status.NO_QUORUM: "不足法定人数",
+    Status.PASSED: N_("通过"),
+    Status.REJECTED: N_("未通过"),
+    Status.REFERRED: N_("提交举办单位决定"),
+    Status.NO_QUORUM: N_("不足法定人数"),
 }
 
 

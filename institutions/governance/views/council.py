@@ -25,6 +25,7 @@ from core.excel import Column, Spec
 from core.extensions import db
 from core.forms import choices
 from core.http import dated_filename, xlsx_response
+from core.i18n import msg
 from core.models import utcnow
 from core.permissions import can, scope_for
 from core.redirects import is_safe_path
@@ -317,7 +318,13 @@ def seat_new(institution_id: int):
     candidates = _institution_users(institution.id)
     form = SeatForm()
     form.user_id.choices = choices(
-        [("", _("请选择")), *((str(u.id), f"{u.full_name}（{u.username}）") for u in candidates)]
+        [
+            ("", _("请选择")),
+            *(
+                (str(u.id), msg("%(name)s（%(code)s）", name=u.full_name, code=u.username))
+                for u in candidates
+            ),
+        ]
     )
     if request.method == "GET":
         form.term_start_on.data = _today()
@@ -450,7 +457,10 @@ def _proposal_form(institution: Institution, **kwargs) -> CharterProposalForm:
         [
             ("", _("请选择")),
             *(
-                (str(m.id), f"{m.title}（{_local_minute(m.scheduled_at)}）")
+                (
+                    str(m.id),
+                    msg("%(title)s（%(when)s）", title=m.title, when=_local_minute(m.scheduled_at)),
+                )
                 for m in queries.meetings_for_proposals(institution.id)
             ),
         ]

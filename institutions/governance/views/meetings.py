@@ -23,6 +23,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from core import files
 from core.auth.models import User
 from core.extensions import db
+from core.i18n import msg
 from core.models import utcnow
 from core.permissions import can, require
 from institutions.governance import operations as ops
@@ -354,7 +355,11 @@ def _meeting_page(
         attendance_form.member_id.choices = [("", _("请选择"))] + [
             (
                 entry["seat"].user_id,
-                f"{entry['seat'].user.full_name}（{entry['seat'].office_label}）",
+                msg(
+                    "%(name)s（%(office)s）",
+                    name=entry["seat"].user.full_name,
+                    office=entry["seat"].office_label,
+                ),
             )
             for entry in council + others
         ]
