@@ -295,7 +295,11 @@ def _line_values(
         for p in line.problems
     ]
     chosen = given.chosen()
-    detail = {key: _plain(value) for key, value in flat.items() if key not in _FLAT_SET}
+    detail = {
+        key: str(value) if type(value) is Decimal else _plain(value)
+        for key, value in flat.items()
+        if key not in _FLAT_SET
+    }
     detail.update(
         items=ledger.items_to_json(line.items),
         sources={item: source for item, (_, source) in chosen.items()},
