@@ -86,14 +86,22 @@ class AmountGroup:
         if type(other) is not cls:
             return NotImplemented
         mine, theirs = self.__dict__, other.__dict__
-        return cls._build([mine[n] + theirs[n] for n in cls.field_names()])
+        group = object.__new__(cls)  # as ``_build``
+        group.__dict__.update(
+            {n: mine[n] + theirs[n] for n in _NAMES.get(cls) or cls.field_names()}
+        )
+        return group
 
     def __sub__(self, other: Self) -> Self:
         cls = type(self)
         if type(other) is not cls:
             return NotImplemented
         mine, theirs = self.__dict__, other.__dict__
-        return cls._build([mine[n] - theirs[n] for n in cls.field_names()])
+        group = object.__new__(cls)  # as ``_build``
+        group.__dict__.update(
+            {n: mine[n] - theirs[n] for n in _NAMES.get(cls) or cls.field_names()}
+        )
+        return group
 
     def times(self, factor: int | Decimal) -> Self:
         """Return every amount multiplied by ``factor`` (no rounding: use whole factors)."""
@@ -108,10 +116,16 @@ class AmountGroup:
         mine = self.__dict__
         total = mine.get("_total")
         if total is None:
-            total = mine["_total"] = sum([mine[n] for n in self.field_names()], ZERO)
+            names = _NAMES.get(type(self)) or self.field_names()
+            total = mine["_total"] = sum([mine[n] for n in names], ZERO)
         return total
 
     def as_dict(self) -> dict[str, Decimal]:
         """Return the amounts by field name."""
         mine = self.__dict__
         return {n: mine[n] for n in self.field_names()}
+
+
+#: field names by group class, filled by ``AmountGroup.field_names`` (read directly on the
+#: hot path)
+_NAMES = AmountGroup._names

@@ -442,20 +442,27 @@ def resolve_items(inputs: PayInputs, profile: PayProfile, params: PayrollParams)
         )
 
     given_other = inputs.tax_deductions
-    tax_deductions = OtherDeductions(
-        on_annuity.deductible,
-        *[
-            _fen(getattr(given_other, name), f"tax_deductions.{name}")
-            for name in OtherDeductions.field_names()[1:]  # annuity is the first
-        ],
-    )
+    other_names = OtherDeductions.field_names()[1:]  # annuity is the first
+    if all(getattr(given_other, name) is ZERO for name in other_names):
+        tax_deductions = OtherDeductions(on_annuity.deductible)  # the usual case: none given
+    else:
+        tax_deductions = OtherDeductions(
+            on_annuity.deductible,
+            *[_fen(getattr(given_other, name), f"tax_deductions.{name}") for name in other_names],
+        )
     given_additional = inputs.special_additional
-    additional = SpecialAdditional(
-        *[
-            _fen(getattr(given_additional, name), f"special_additional.{name}")
-            for name in SpecialAdditional.field_names()
-        ]
-    )
+    additional_names = SpecialAdditional.field_names()
+    if type(given_additional) is SpecialAdditional and all(
+        getattr(given_additional, name) is ZERO for name in additional_names
+    ):
+        additional = given_additional  # nothing declared: already zero to the fen
+    else:
+        additional = SpecialAdditional(
+            *[
+                _fen(getattr(given_additional, name), f"special_additional.{name}")
+                for name in additional_names
+            ]
+        )
     return PayItems(
         post_wage=post,
         step_wage=step,

@@ -146,7 +146,9 @@ def _people(count: int, seed: int):
             medical=maybe(0, 800),
             unemployment=maybe(0, 200),
             housing_fund=maybe(0, 5000),
-            special_additional=SpecialAdditional(
+            special_additional=SpecialAdditional()  # the default: nothing declared
+            if rng.random() < 0.4
+            else SpecialAdditional(
                 children_education=rng.choice([D("0.00"), D("2000.00")]),
                 housing_rent=rng.choice([D("0.00"), D("1500.00")]),
             ),
