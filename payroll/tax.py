@@ -237,6 +237,12 @@ class OtherDeductions(AmountGroup):
     other: Decimal = ZERO
 
 
+#: zero groups, shared (the groups are immutable): where a fold starts
+_NO_SPECIAL = SpecialDeductions()
+_NO_ADDITIONAL = SpecialAdditional()
+_NO_OTHER = OtherDeductions()
+
+
 @dataclass(frozen=True)
 class WagePayment:
     """What one payment adds to the year's wage figures (all may be negative in a correction).
@@ -382,7 +388,7 @@ class YearToDate:
         # records one by one with ``add``, without building the state in between).
         last_month = payments = bonus_payments = 0
         income = tax_free = withheld = month_withheld = bonus = bonus_tax = ZERO
-        special, additional, other = SpecialDeductions(), SpecialAdditional(), OtherDeductions()
+        special, additional, other = _NO_SPECIAL, _NO_ADDITIONAL, _NO_OTHER
         for record in records:
             month = record.month
             if month < last_month:
