@@ -1,6 +1,6 @@
 """Time computing a month of payroll against a bulk insert of the same pay lines.
 
-Usage: python bench/payroll_run.py [--staff 20000] [--database-url URL]
+Usage: python bench/payroll_run.py [--staff 20000] [--database-url URL] [--profile FILE]
 
 Builds its own data (one institution with --staff people, through ``seed_scale``), computes
 and locks January, then times (a) computing February — every person's lines from HR's
@@ -42,6 +42,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--staff", type=int, default=20000)
     parser.add_argument("--database-url")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="write a cProfile of computing February to FILE"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
     url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
@@ -79,10 +82,20 @@ def main() -> None:
         february = ops.create_run(institution, "2026-02", None)
         db.session.commit()
 
-        start = time.perf_counter()
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        start, start_cpu = time.perf_counter(), time.process_time()
         ops.compute_run(february, None)
         db.session.commit()
         compute_seconds = time.perf_counter() - start
+        compute_cpu = time.process_time() - start_cpu
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         lines = february.line_count
 
         table = PayRunLine.__table__
@@ -93,20 +106,24 @@ def main() -> None:
         columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
         db.session.execute(delete(PayRunLine).where(PayRunLine.run_id == february.id))
         db.session.commit()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         insert_columns(PayRunLine, columns)
         db.session.commit()
         insert_seconds = time.perf_counter() - start
+        insert_cpu = time.process_time() - start_cpu
         assert db.session.get(PayRun, february.id) is not None
         print(
             f"compute February ({lines} lines, cumulative from January): {compute_seconds:.2f} s"
-            f" ({lines / compute_seconds:,.0f} lines/s)"
+            f" ({lines / compute_seconds:,.0f} lines/s; CPU {compute_cpu:.2f} s)"
         )
         print(
             f"bulk insert of the same lines: {insert_seconds:.2f} s"
-            f" ({lines / insert_seconds:,.0f} lines/s)"
+            f" ({lines / insert_seconds:,.0f} lines/s; CPU {insert_cpu:.2f} s)"
         )
-        print(f"ratio compute / insert: {compute_seconds / insert_seconds:.2f}")
+        print(
+            f"ratio compute / insert: {compute_seconds / insert_seconds:.2f}"
+            f" (CPU {compute_cpu / insert_cpu:.2f})"
+        )
 
 
 if __name__ == "__main__":

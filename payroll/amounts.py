@@ -69,28 +69,63 @@ class AmountGroup:
             names = AmountGroup._names[cls] = tuple(f.name for f in fields(cls))
         return names
 
+    @classmethod
+    def _build(cls, values: Any) -> Self:
+        """Return an instance from the amounts in field order, without ``__init__``.
+
+        The arithmetic of the pay line's hot path: a frozen dataclass's generated
+        ``__init__`` sets each field through ``object.__setattr__``; these groups have no
+        ``__post_init__``, so filling ``__dict__`` directly gives the same object.
+        """
+        group = object.__new__(cls)
+        group.__dict__.update(zip(cls.field_names(), values, strict=True))
+        return group
+
     def __add__(self, other: Self) -> Self:
         cls = type(self)
         if type(other) is not cls:
             return NotImplemented
-        return cls(*[getattr(self, n) + getattr(other, n) for n in cls.field_names()])
+        mine, theirs = self.__dict__, other.__dict__
+        group = object.__new__(cls)  # as ``_build``
+        group.__dict__.update(
+            {n: mine[n] + theirs[n] for n in _NAMES.get(cls) or cls.field_names()}
+        )
+        return group
 
     def __sub__(self, other: Self) -> Self:
         cls = type(self)
         if type(other) is not cls:
             return NotImplemented
-        return cls(*[getattr(self, n) - getattr(other, n) for n in cls.field_names()])
+        mine, theirs = self.__dict__, other.__dict__
+        group = object.__new__(cls)  # as ``_build``
+        group.__dict__.update(
+            {n: mine[n] - theirs[n] for n in _NAMES.get(cls) or cls.field_names()}
+        )
+        return group
 
     def times(self, factor: int | Decimal) -> Self:
         """Return every amount multiplied by ``factor`` (no rounding: use whole factors)."""
         cls = type(self)
-        return cls(*[getattr(self, n) * factor for n in cls.field_names()])
+        mine = self.__dict__
+        return cls._build([mine[n] * factor for n in cls.field_names()])
 
     @property
     def total(self) -> Decimal:
-        """Return the sum of every category."""
-        return sum([getattr(self, n) for n in self.field_names()], ZERO)
+        """Return the sum of every category (kept once computed: the group is frozen and
+        the pay line asks for the same totals several times)."""
+        mine = self.__dict__
+        total = mine.get("_total")
+        if total is None:
+            names = _NAMES.get(type(self)) or self.field_names()
+            total = mine["_total"] = sum([mine[n] for n in names], ZERO)
+        return total
 
     def as_dict(self) -> dict[str, Decimal]:
         """Return the amounts by field name."""
-        return {n: getattr(self, n) for n in self.field_names()}
+        mine = self.__dict__
+        return {n: mine[n] for n in self.field_names()}
+
+
+#: field names by group class, filled by ``AmountGroup.field_names`` (read directly on the
+#: hot path)
+_NAMES = AmountGroup._names

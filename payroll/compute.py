@@ -76,6 +76,8 @@ COMPUTABLE = ("post_wage", "step_wage", *DEDUCTIONS)
 
 def _fen(value: Decimal, name: str) -> Decimal:
     """Return an amount with exactly two places; refuse one with fractions of a fen."""
+    if value is ZERO:  # the default of every item: most of them on most lines
+        return ZERO
     if type(value) is not Decimal:
         if isinstance(value, int) and not isinstance(value, bool):
             value = Decimal(value)
@@ -234,17 +236,23 @@ def difference(corrected: PayItems, original: PayItems) -> PayItems:
     )
 
 
+_MISSING_POST = error("missing_post", msg("没有岗位等级，无法计算岗位工资"))
+_MISSING_STEP = error("missing_step", msg("没有薪级，无法计算薪级工资"))
+
+
 def _scale_item(
     given: Decimal | None,
     name: str,
     amounts: Mapping[tuple[str, int], Decimal],
-    explain: Callable[[str, int], Decimal],
+    explain: Callable[[Mapping[str, Any], str, int], Decimal],
+    table: Mapping[str, Any],
     category: str | None,
     key: int | None,
     missing: Problem,
     problems: list[Problem],
 ) -> tuple[Decimal, bool]:
-    """Return (amount, given): the given amount, or the table's (``explain`` raises why not)."""
+    """Return (amount, given): the given amount, or the table's (``explain(table, ...)``
+    raises why not)."""
     if given is not None:
         return _fen(given, name), True
     if category is None or key is None:
@@ -254,7 +262,7 @@ def _scale_item(
     if found is not None:
         return found, False
     try:
-        return explain(category, key), False
+        return explain(table, category, key), False
     except scales.ScaleError as exc:
         problems.append(error(f"{name}_not_in_table", exc.message))
         return ZERO, False
@@ -270,10 +278,11 @@ def resolve_items(inputs: PayInputs, profile: PayProfile, params: PayrollParams)
         inputs.post_wage,
         "post_wage",
         params.post_wage_amounts,
-        lambda category, grade: scales.post_wage(params.post_wages, category, grade),
+        scales.post_wage,
+        params.post_wages,
         profile.category,
         profile.grade,
-        error("missing_post", msg("没有岗位等级，无法计算岗位工资")),
+        _MISSING_POST,
         problems,
     )
     if was_given:
@@ -282,10 +291,11 @@ def resolve_items(inputs: PayInputs, profile: PayProfile, params: PayrollParams)
         inputs.step_wage,
         "step_wage",
         params.step_wage_amounts,
-        lambda category, step: scales.step_wage(params.step_wages, category, step),
+        scales.step_wage,
+        params.step_wages,
         profile.category,
         profile.step,
-        error("missing_step", msg("没有薪级，无法计算薪级工资")),
+        _MISSING_STEP,
         problems,
     )
     if was_given:
@@ -432,20 +442,27 @@ def resolve_items(inputs: PayInputs, profile: PayProfile, params: PayrollParams)
         )
 
     given_other = inputs.tax_deductions
-    tax_deductions = OtherDeductions(
-        on_annuity.deductible,
-        *[
-            _fen(getattr(given_other, name), f"tax_deductions.{name}")
-            for name in OtherDeductions.field_names()[1:]  # annuity is the first
-        ],
-    )
+    other_names = OtherDeductions.field_names()[1:]  # annuity is the first
+    if all(getattr(given_other, name) is ZERO for name in other_names):
+        tax_deductions = OtherDeductions(on_annuity.deductible)  # the usual case: none given
+    else:
+        tax_deductions = OtherDeductions(
+            on_annuity.deductible,
+            *[_fen(getattr(given_other, name), f"tax_deductions.{name}") for name in other_names],
+        )
     given_additional = inputs.special_additional
-    additional = SpecialAdditional(
-        *[
-            _fen(getattr(given_additional, name), f"special_additional.{name}")
-            for name in SpecialAdditional.field_names()
-        ]
-    )
+    additional_names = SpecialAdditional.field_names()
+    if type(given_additional) is SpecialAdditional and all(
+        getattr(given_additional, name) is ZERO for name in additional_names
+    ):
+        additional = given_additional  # nothing declared: already zero to the fen
+    else:
+        additional = SpecialAdditional(
+            *[
+                _fen(getattr(given_additional, name), f"special_additional.{name}")
+                for name in additional_names
+            ]
+        )
     return PayItems(
         post_wage=post,
         step_wage=step,
@@ -539,44 +556,47 @@ class PayLine:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the line flat, one key per column of the wide pay line."""
-        items, wage = self.items, self.tax.wage
-        row: dict[str, Any] = {name: getattr(items, name) for name in EARNINGS}
-        row["gross"] = self.gross
-        row.update(items.employee.as_dict())
-        row.update(
-            special_additional=items.special_additional.total,
-            income_tax=self.income_tax,
-            bonus_tax=self.bonus_tax,
-            other_deductions=items.other_deductions,
-            total_deductions=self.total_deductions,
-            net_pay=self.net_pay,
+        # Plain reads of each part once (this builds every line of a run).
+        items, tax = self.items, self.tax
+        wage = tax.wage
+        fields_ = items.__dict__
+        employee, employer = fields_["employee"], fields_["employer"]
+        row: dict[str, Any] = {name: fields_[name] for name in EARNINGS}
+        row["gross"] = items.gross
+        row.update(employee.as_dict())
+        row["special_additional"] = fields_["special_additional"].total
+        row["income_tax"] = wage.tax
+        row["bonus_tax"] = tax.bonus.tax if tax.bonus is not None else ZERO
+        row["other_deductions"] = fields_["other_deductions"]
+        row["total_deductions"] = self.total_deductions
+        row["net_pay"] = self.net_pay
+        for key, value in employer.as_dict().items():
+            row["employer_" + key] = value
+        row["employer_total"] = employer.total
+        row["contribution_base"] = fields_["contribution_base"]
+        row["fund_base"] = fields_["fund_base"]
+        row["tax_free_income"] = fields_["tax_free_income"]
+        row["fund_tax_free"] = fields_["fund_tax_free"]
+        row["taxable_fund_excess"] = (
+            fields_["employee_fund_excess"] + fields_["employer_fund_excess"]
         )
-        row.update({f"employer_{k}": v for k, v in items.employer.as_dict().items()})
-        row.update(
-            employer_total=items.employer.total,
-            contribution_base=items.contribution_base,
-            fund_base=items.fund_base,
-            tax_free_income=items.tax_free_income,
-            fund_tax_free=items.fund_tax_free,
-            taxable_fund_excess=items.taxable_fund_excess,
-            deductible_annuity=items.tax_deductions.annuity,
-            annuity_excess=items.annuity_excess,
-            wage_income=self.tax.record.wage.income,
-            bonus_treatment=self.tax.bonus_treatment.value,
-            cumulative_income=wage.cumulative_income,
-            cumulative_tax_free_income=wage.cumulative_tax_free_income,
-            cumulative_basic_deduction=wage.cumulative_basic_deduction,
-            cumulative_special=wage.cumulative_special.total,
-            cumulative_additional=wage.cumulative_additional.total,
-            cumulative_other=wage.cumulative_other.total,
-            cumulative_taxable=wage.cumulative_taxable,
-            tax_rate=wage.rate,
-            quick_deduction=wage.quick_deduction,
-            cumulative_tax=wage.cumulative_tax,
-            withheld_before=wage.withheld_before,
-            tax_balance=wage.balance,
-            given=sorted(items.given),
-        )
+        row["deductible_annuity"] = fields_["tax_deductions"].annuity
+        row["annuity_excess"] = fields_["annuity_excess"]
+        row["wage_income"] = tax.record.wage.income
+        row["bonus_treatment"] = tax.bonus_treatment.value
+        row["cumulative_income"] = wage.cumulative_income
+        row["cumulative_tax_free_income"] = wage.cumulative_tax_free_income
+        row["cumulative_basic_deduction"] = wage.cumulative_basic_deduction
+        row["cumulative_special"] = wage.cumulative_special.total
+        row["cumulative_additional"] = wage.cumulative_additional.total
+        row["cumulative_other"] = wage.cumulative_other.total
+        row["cumulative_taxable"] = wage.cumulative_taxable
+        row["tax_rate"] = wage.rate
+        row["quick_deduction"] = wage.quick_deduction
+        row["cumulative_tax"] = wage.cumulative_tax
+        row["withheld_before"] = wage.withheld_before
+        row["tax_balance"] = wage.balance
+        row["given"] = sorted(fields_["given"])
         return row
 
 

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from payroll.amounts import ZERO, AmountGroup, as_decimal, money, round_to
@@ -236,6 +237,12 @@ class OtherDeductions(AmountGroup):
     other: Decimal = ZERO
 
 
+#: zero groups, shared (the groups are immutable): where a fold starts
+_NO_SPECIAL = SpecialDeductions()
+_NO_ADDITIONAL = SpecialAdditional()
+_NO_OTHER = OtherDeductions()
+
+
 @dataclass(frozen=True)
 class WagePayment:
     """What one payment adds to the year's wage figures (all may be negative in a correction).
@@ -377,10 +384,46 @@ class YearToDate:
     @classmethod
     def fold(cls, year: int, records: Iterable[TaxRecord]) -> YearToDate:
         """Return the state after the year's payments, in the order they were made."""
-        state = cls(year)
+        # One pass summing each figure (the same sums, in the same order, as adding the
+        # records one by one with ``add``, without building the state in between).
+        last_month = payments = bonus_payments = 0
+        income = tax_free = withheld = month_withheld = bonus = bonus_tax = ZERO
+        special, additional, other = _NO_SPECIAL, _NO_ADDITIONAL, _NO_OTHER
         for record in records:
-            state = state.add(record)
-        return state
+            month = record.month
+            if month < last_month:
+                raise ValueError(
+                    f"payment of month {month} after month {last_month}: fold in order"
+                )
+            wage = record.wage
+            income += wage.income
+            tax_free += wage.tax_free_income
+            special = special + wage.special
+            additional = additional + wage.additional
+            other = other + wage.other
+            withheld += record.withheld
+            month_withheld = (month_withheld if month == last_month else ZERO) + record.withheld
+            bonus += record.bonus
+            if record.bonus:
+                bonus_payments += 1
+            bonus_tax += record.bonus_tax
+            last_month = month
+            payments += 1
+        return cls(
+            year,
+            last_month,
+            payments,
+            income,
+            tax_free,
+            special,
+            additional,
+            other,
+            withheld,
+            month_withheld,
+            bonus,
+            bonus_payments,
+            bonus_tax,
+        )
 
     def withheld_before(self, month: int) -> Decimal:
         """Return the wage tax withheld in the months before ``month``."""
@@ -545,7 +588,13 @@ class MonthTax:
     bonus: BonusTax | None
     #: what to store with the line (``YearToDate.fold`` rebuilds the state from these)
     record: TaxRecord
-    ytd: YearToDate
+    #: the year to date before this payment (``ytd`` adds the record when asked for)
+    before: YearToDate = field(repr=False, compare=False)
+
+    @cached_property
+    def ytd(self) -> YearToDate:
+        """Return the year to date after this payment (the basis of the next one)."""
+        return self.before.add(self.record)
 
     @property
     def income_tax(self) -> Decimal:
@@ -585,7 +634,7 @@ def tax_month(
         bonus=bonus if separate else ZERO,
         bonus_tax=on_bonus.tax if on_bonus is not None else ZERO,
     )
-    return MonthTax(wage, treatment, on_bonus, record, ytd.add(record))
+    return MonthTax(wage, treatment, on_bonus, record, ytd)
 
 
 def additional_increment(cumulative: SpecialAdditional, ytd: YearToDate) -> SpecialAdditional:
