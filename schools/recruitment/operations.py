@@ -264,8 +264,8 @@ def offer(candidate: Candidate) -> Candidate:
 def hire(candidate: Candidate, data: Mapping[str, Any], *, today: date | None = None) -> Candidate:
     """Hire an offered candidate: HR's entry with identity 员额, then HR's contract.
 
-    ``data``: staff_number, start_on, salary_step, contract_end_on (the fixed term's end),
-    probation_months. HR refuses a hire beyond the filed 员额 (its message names the quota);
+    ``data``: staff_number, start_on, salary_step, bank_account (optional: HR or finance can
+    add it later), contract_end_on (the fixed term's end), probation_months. HR refuses a hire beyond the filed 员额 (its message names the quota);
     the plan's count caps the hires too.
     """
     plan = candidate.plan
@@ -284,6 +284,7 @@ def hire(candidate: Candidate, data: Mapping[str, Any], *, today: date | None = 
             "staff_number": data.get("staff_number"),
             "start_on": data["start_on"],
             "salary_step": data.get("salary_step"),
+            "bank_account": data.get("bank_account"),
         },
         today=today,
         source="recruitment",

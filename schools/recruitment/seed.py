@@ -8,13 +8,13 @@ open meeting, waiting for its vote. A school that already has a plan is left alo
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from core.auth.models import User
 from core.extensions import db
-from core.ids import make_citizen_id
+from core.ids import china_today, make_citizen_id
 from core.models import utcnow
 from hr.staff.operations import StaffError
 from institutions.governance import operations as gov
@@ -101,14 +101,23 @@ def _candidates(plan: RecruitmentPlan, seed: int) -> None:
                 ranked[0],
                 {
                     "staff_number": f"ZP{plan.institution_id:02d}{plan.id:03d}",
-                    "start_on": plan.decided_on + timedelta(days=14),
+                    # from the first of next month: this month's payroll run, already computed
+                    # by the demo, is not reopened for a teacher who has no post or
+                    # housing-fund rate yet (HR and finance set those before the month)
+                    "start_on": _first_of_next_month(max(plan.decided_on, china_today())),
                     "salary_step": 12,
+                    # payroll needs an account to pay the new teacher this month
+                    "bank_account": f"62220210{plan.institution_id:04d}{plan.id:07d}",
                     "contract_end_on": plan.decided_on.replace(year=plan.decided_on.year + 3),
                     "probation_months": 2,
                 },
             )
     except StaffError:
         pass  # no 员额 left: the offer stays, and the page shows why a hire is refused
+
+
+def _first_of_next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 def _open_meeting(institution_id: int) -> Meeting | None:

@@ -120,7 +120,8 @@ def e2e_database_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def live_server(e2e_database_url, tmp_path_factory) -> Iterator[str]:
-    """Migrate and seed the database, serve the app on a free port and yield its base URL."""
+    """Migrate and seed the database, serve the app on a free port with a job worker beside
+    it (as ``make run`` does), and yield its base URL."""
     logs = tmp_path_factory.mktemp("e2e-server")
     env = {
         **os.environ,
@@ -128,7 +129,10 @@ def live_server(e2e_database_url, tmp_path_factory) -> Iterator[str]:
         "SECRET_KEY": secrets.token_urlsafe(32),
         "FLASK_DEBUG": "0",
         "PYTHONUNBUFFERED": "1",
+        # this session's own queue: a SQLite and a PostgreSQL run side by side never share one
+        "JOBS_QUEUE_FILE": str(logs / "jobs-queue.db"),
     }
+    env.pop("REDIS_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for command in (["db", "upgrade"], ["seed-demo"]):
         result = subprocess.run(
@@ -143,6 +147,15 @@ def live_server(e2e_database_url, tmp_path_factory) -> Iterator[str]:
 
     port = _free_port()
     log_path = logs / "server.log"
+    with (logs / "worker.log").open("wb") as log:
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).with_name("huey_consumer")), "core.worker.huey", "-w", "1"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             [*flask, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
@@ -168,12 +181,13 @@ def live_server(e2e_database_url, tmp_path_factory) -> Iterator[str]:
             time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        for process in (server, worker):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 # --- browser --------------------------------------------------------------------------------

@@ -81,6 +81,9 @@ def confirming(page, expected: str) -> Iterator[None]:
         dialog.accept()
 
     page.once("dialog", handle)
+    # The confirmation is app.js's, which runs at the end of the page: a button can be
+    # visible (and clicked) before it has run on a slow machine.
+    page.wait_for_load_state("load")
     yield
     assert seen == [expected], f"expected the confirm dialog {expected!r}, saw {seen}"
 
