@@ -138,11 +138,20 @@ def count_queries():
     return _count
 
 
-#: Tests that never reach a database, whatever TEST_DATABASE_URL says: the pure rules (their
-#: conftest replaces the per-test transaction) and the page sweeps whose subject is text, not
-#: the database (every page in English). The PostgreSQL pass skips them; the SQLite pass runs
-#: them, so each runs once per CI run rather than twice.
-DATABASE_INDEPENDENT = ("tests/governance/", "tests/payroll/rules/", "tests/test_english_pages.py")
+#: Tests whose subject does not depend on the database, whatever TEST_DATABASE_URL says: the
+#: pure rules (their conftest replaces the per-test transaction), the page sweeps whose
+#: subject is text (every page in English), and the permission matrix, whose subject is the
+#: authorization decisions, made in Python (core/permissions.py, the packages' scoped
+#: loaders) the same way on either database. The PostgreSQL pass skips them and the SQLite
+#: pass runs them, so each runs once per CI run rather than twice; everything that does
+#: depend on the database (queries, locks, constraints, the concurrency tests, the browser
+#: tests) runs on both.
+DATABASE_INDEPENDENT = (
+    "tests/governance/",
+    "tests/payroll/rules/",
+    "tests/test_english_pages.py",
+    "tests/test_permission_matrix.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):

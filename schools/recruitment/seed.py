@@ -86,7 +86,7 @@ def _approve(profile: SchoolProfile, plan: RecruitmentPlan) -> None:
 def _candidates(plan: RecruitmentPlan, seed: int) -> None:
     for n, (name, written, interview, trial) in enumerate(CANDIDATES):
         number = make_citizen_id(
-            "510107", plan.decided_on.replace(year=1996 + n), seed + n, n % 2 == 0
+            "510107", plan.decided_on.replace(year=1996 + n), (seed + n) % 500, n % 2 == 0
         )
         candidate = operations.add_candidate(plan, {"name": name, "citizen_id": number})
         operations.record_scores(
