@@ -104,6 +104,11 @@ def roster_rows(
             "岗位等级": grades[index],
             "薪级": 5,
             "入职日期": start_on,
+            # what payroll needs to pay them this month (the payroll browser test submits it)
+            "银行账号": f"6222021001{seq + index:09d}",
+            "缴费基数": 6000,
+            "公积金基数": 6000,
+            "公积金比例": "12%",
         }
         for index, name in enumerate(NAMES)
     ]

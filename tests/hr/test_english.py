@@ -198,4 +198,4 @@ def test_labels_translated_once_still_follow_each_reader(client, demo):
             session["lang"] = lang
         body = client.get(url).get_data(as_text=True)
         assert f'>{identity}</td>' in body, lang
-        assert f'<td class="text-nowrap">{grade}' in body, lang
+        assert f'">{grade}' in body, lang

@@ -5,6 +5,10 @@ approved). Its finance officer (caiwu) opens 工资, recomputes the month and su
 cannot approve their own run; the second finance officer (caiwu2) approves it and downloads
 the withholding client's 正常工资薪金收入 sheet; the employee (zhigong) then sees this
 month's payslip. At 390 px the run page does not scroll sideways.
+
+The file is named to run before the HR browser tests: they hire people into the demo school
+whom finance has not yet given a housing-fund rate, and such a person rightly blocks the
+month's submission until finance does (tests/payroll cover that block).
 """
 
 from __future__ import annotations
