@@ -32,6 +32,7 @@ def _create_account(page, full_name: str, *, role: str | None = None) -> str:
 
 
 def _fits(page) -> None:
+    page.wait_for_load_state("load")  # measured once the page's styles and scripts have run
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
     assert width <= viewport, f"{page.url} scrolls sideways ({width}px > {viewport}px)"

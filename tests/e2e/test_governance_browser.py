@@ -283,6 +283,7 @@ def test_major_motion_from_meeting_to_verified_resolution(
     panel = m1.locator(".vote-panel")
     yes = panel.get_by_role("button", name="同意", exact=True)
     expect(yes).to_be_visible()
+    m1.wait_for_load_state("load")  # measured once the page's styles and scripts have run
     box = yes.bounding_box()
     assert box and box["width"] >= 300, f"vote buttons are not full width on a phone: {box}"
     no_sideways_scroll(m1)
