@@ -13,12 +13,8 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from core import config as app_config
-from core.app import create_app
 from core.auth.models import User
 from core.extensions import db
 from institutions.governance import operations as ops
@@ -32,6 +28,7 @@ from institutions.governance.models import (
     Resolution,
 )
 from tests.governance_db.helpers import convene, make_council, motion_on
+from tests.pg import own_database_app
 
 URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -49,38 +46,12 @@ MEMBERS = 5
 HEAD_START = 20
 
 
-def _admin_execute(url, *statements: str) -> None:
-    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            for statement in statements:
-                connection.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture
 def pg_app(tmp_path):
-    base = make_url(URL)
-    name = f"{base.database}_gov_concurrency"
-    _admin_execute(
-        base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
-    )
-    config = app_config.TestConfig(
-        base.set(database=name).render_as_string(hide_password=False), tmp_path
-    )
-    config.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": VOTERS + CLOSERS + 10, "max_overflow": 5}
-    app = create_app(config)
-    try:
-        with app.app_context():
-            upgrade()
-            db.session.remove()
+    with own_database_app(
+        URL, "gov_concurrency", tmp_path, pool_size=VOTERS + CLOSERS + 10, max_overflow=5
+    ) as app:
         yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        _admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _run(threads: list[threading.Thread]) -> None:

@@ -11,12 +11,8 @@ import threading
 from datetime import timedelta
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from core import config as app_config
-from core.app import create_app
 from core.errors import Refusal
 from core.extensions import db
 from institutions.models import QuotaEntry
@@ -24,6 +20,7 @@ from institutions.staffing import operations as ops
 from institutions.staffing.models import QuotaPool, QuotaRequest, RequestStatus
 from tests.factories import add_quota, create_institution
 from tests.institutions.test_staffing_requests import TODAY, finalised_evaluation
+from tests.pg import own_database_app
 
 URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -37,38 +34,12 @@ pytestmark = [
 RACERS = 6
 
 
-def _admin_execute(url, *statements: str) -> None:
-    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            for statement in statements:
-                connection.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture
 def pg_app(tmp_path):
-    base = make_url(URL)
-    name = f"{base.database}_staffing_race"
-    _admin_execute(
-        base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
-    )
-    config = app_config.TestConfig(
-        base.set(database=name).render_as_string(hide_password=False), tmp_path
-    )
-    config.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": RACERS + 4, "max_overflow": 4}
-    app = create_app(config)
-    try:
-        with app.app_context():
-            upgrade()
-            db.session.remove()
+    with own_database_app(
+        URL, "staffing_race", tmp_path, pool_size=RACERS + 4, max_overflow=4
+    ) as app:
         yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        _admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_approvals_racing_for_the_last_places_cannot_both_pass(pg_app):

@@ -14,17 +14,14 @@ import threading
 from decimal import Decimal
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from core import config as app_config
-from core.app import create_app
 from core.extensions import db
 from schools.findings import SchoolsRefusal
 from schools.recruitment import operations as ops
 from schools.recruitment.models import Candidate, CandidateStatus, PlanStatus, RecruitmentPlan
 from tests.factories import create_institution
+from tests.pg import own_database_app
 
 URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -39,38 +36,12 @@ CANDIDATES = 6
 PLACES = 2
 
 
-def _admin_execute(url, *statements: str) -> None:
-    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            for statement in statements:
-                connection.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture
 def pg_app(tmp_path):
-    base = make_url(URL)
-    name = f"{base.database}_recruitment_concurrency"
-    _admin_execute(
-        base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
-    )
-    config = app_config.TestConfig(
-        base.set(database=name).render_as_string(hide_password=False), tmp_path
-    )
-    config.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": CANDIDATES + 3, "max_overflow": 3}
-    app = create_app(config)
-    try:
-        with app.app_context():
-            upgrade()
-            db.session.remove()
+    with own_database_app(
+        URL, "recruitment_concurrency", tmp_path, pool_size=CANDIDATES + 3, max_overflow=3
+    ) as app:
         yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        _admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_offers_racing_for_the_last_places(pg_app):

@@ -16,12 +16,8 @@ from datetime import date
 
 import openpyxl
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from core import config as app_config
-from core.app import create_app
 from core.excel import read_workbook
 from core.extensions import db
 from core.ids import china_today, make_citizen_id
@@ -33,6 +29,7 @@ from hr.staff.headcount import vacancy
 from hr.staff.operations import StaffError, enter_employment
 from institutions.models import Institution
 from tests.factories import add_quota, create_employment, create_institution
+from tests.pg import own_database_app
 
 URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -48,38 +45,12 @@ IMPORTS = 3
 APPROVED = 4
 
 
-def _admin_execute(url, *statements: str) -> None:
-    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            for statement in statements:
-                connection.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture
 def pg_app(tmp_path):
-    base = make_url(URL)
-    name = f"{base.database}_hr_concurrency"
-    _admin_execute(
-        base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
-    )
-    config = app_config.TestConfig(
-        base.set(database=name).render_as_string(hide_password=False), tmp_path
-    )
-    config.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": FORM_HIRES + IMPORTS + 5, "max_overflow": 5}
-    app = create_app(config)
-    try:
-        with app.app_context():
-            upgrade()
-            db.session.remove()
+    with own_database_app(
+        URL, "hr_concurrency", tmp_path, pool_size=FORM_HIRES + IMPORTS + 5, max_overflow=5
+    ) as app:
         yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        _admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _roster(code: str, n: int) -> bytes:
