@@ -5,7 +5,7 @@ Usage: python bench/payroll_run.py [--staff 20000] [--database-url URL] [--profi
 Builds its own data (one institution with --staff people, through ``seed_scale``), computes
 and locks January, then times (a) computing February — every person's lines from HR's
 records, the pay settings, the dated parameters and the cumulative tax folded from January —
-and (b) a bulk insert of the same lines with ``hr.bulk.insert_columns``, in the same run.
+and (b) a bulk insert of the same lines with ``core.bulk.insert_columns``, in the same run.
 Prints both, the ratio a/b and lines per second. SQLite by default (a temporary file);
 PostgreSQL with --database-url postgresql+psycopg://... (a database it may empty).
 """
@@ -60,8 +60,8 @@ def main() -> None:
     with app.app_context():
         from sqlalchemy import delete, select
 
+        from core.bulk import insert_columns
         from core.extensions import db
-        from hr.bulk import insert_columns
         from hr.seed.scale import seed_scale
         from institutions.models import Institution
         from payroll.runs import operations as ops

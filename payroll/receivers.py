@@ -12,9 +12,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import literal_column
 
+from core.bulk import insert_columns
 from core.models import utcnow
 from hr import signals
-from hr.bulk import insert_columns
 from hr.staff.entry import QUOTA_IDENTITIES
 from payroll.models import PaySettings
 

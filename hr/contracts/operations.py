@@ -22,9 +22,7 @@ CONTRACT_FIELDS = ["contract_type", "start_on", "end_on", "probation_months", "p
 class ContractError(Refusal):
     """A refused contract change; the message names the field and the reason."""
 
-    def __init__(
-        self, message: Msg | str | None, field: str | None = None, *, errors=None
-    ) -> None:
+    def __init__(self, message: Msg | str | None, field: str | None = None, *, errors=None) -> None:
         super().__init__(message, field=field, errors=errors)
 
 
@@ -34,9 +32,7 @@ def probation_limits(institution_kind: str, on: date) -> dict:
     return parameter(key, on, scope=institution_kind or "", default=rules.DEFAULTS[key])
 
 
-def _check(
-    data: Mapping[str, Any], kind: str, employment: Employment, *, is_renewal: bool
-) -> None:
+def _check(data: Mapping[str, Any], kind: str, employment: Employment, *, is_renewal: bool) -> None:
     if data.get("start_on") is None:
         raise ContractError(msg("请填写合同起始日期"), "start_on")
     problems = rules.contract_problems(

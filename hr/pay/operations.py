@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
+from core.bulk import insert_columns
 from core.errors import Refusal
 from core.extensions import db
 from core.i18n import Msg, msg
 from core.models import utcnow
 from hr import signals
-from hr.bulk import insert_columns
 from hr.models import SalaryStep
 from hr.pay.queries import in_effect, versions_of
 from hr.signals import StepChange

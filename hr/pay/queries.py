@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlalchemy import Select, func, or_, select
 
+from core.bulk import chunks
 from core.extensions import db
-from hr.bulk import chunks
 from hr.models import Employment, SalaryStep
 
 

@@ -376,7 +376,7 @@ def compute_run(
         before = run.status
         db.session.execute(delete(PayRunLine).where(PayRunLine.run_id == run.id))
         if rows:
-            from hr.bulk import insert_columns
+            from core.bulk import insert_columns
 
             columns = {name: [row[name] for row in rows] for name in rows[0]}
             insert_columns(PayRunLine, columns)
@@ -713,7 +713,7 @@ def replace_imported(
         if item in allowed
     ]
     if rows:
-        from hr.bulk import insert_columns
+        from core.bulk import insert_columns
 
         now = utcnow()
         insert_columns(

@@ -13,9 +13,9 @@ from flask import abort
 from sqlalchemy import Select, and_, or_, select
 
 from core.auth.models import Membership, User
+from core.bulk import chunks
 from core.extensions import db
 from core.roles import Role
-from hr.bulk import chunks
 from hr.models import Appointment, Department, Employment, Person, SalaryStep
 from payroll.models import PaySettings
 from payroll.runs.models import PayRun, PayRunAmount, PayRunLine
