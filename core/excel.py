@@ -606,7 +606,9 @@ def _choice_converter(column: Column) -> Converter:
                     n=len(column.choices),
                 )
             )
-        raise ValueError(msg("「%(v)s」不在可选值中（可选：%(choices)s）", v=_show(s), choices=listed))
+        raise ValueError(
+            msg("「%(v)s」不在可选值中（可选：%(choices)s）", v=_show(s), choices=listed)
+        )
 
     return convert
 
@@ -1032,9 +1034,7 @@ def validate_table(
                 reason = msg("无法识别的列「%(v)s」", v=shown)
             errors.add(None, shown, reason)
         elif key in seen:
-            errors.add(
-                None, column.header, msg("列「%(v)s」重复", v=header_label(column.header))
-            )
+            errors.add(None, column.header, msg("列「%(v)s」重复", v=header_label(column.header)))
         else:
             seen.add(key)
             positions[column.field] = index

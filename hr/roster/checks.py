@@ -20,9 +20,8 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
-
-from core.i18n import Msg, msg
 from core.excel import MAX_ERRORS, CellError
+from core.i18n import Msg, msg
 from core.ids import (
     china_today,
     credit_code_problem,

@@ -14,9 +14,8 @@ from functools import lru_cache
 from operator import mul
 from typing import Any
 
-
-from core.i18n import msg
 from core.excel import Column, Spec
+from core.i18n import msg
 from core.ids import (
     CITIZEN_ID_CHECK_CHARS,
     CITIZEN_ID_WEIGHTS,

@@ -197,5 +197,5 @@ def test_labels_translated_once_still_follow_each_reader(client, demo):
             session["_fresh"] = True
             session["lang"] = lang
         body = client.get(url).get_data(as_text=True)
-        assert f'>{identity}</td>' in body, lang
+        assert f">{identity}</td>" in body, lang
         assert f'">{grade}' in body, lang
