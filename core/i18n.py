@@ -154,9 +154,37 @@ def source_text(message: Msg | str | Any) -> str:
         return message.id
 
 
+def to_json(message: Msg | str | Any) -> Any:
+    """Return a message as JSON to store: text stays text, a Msg keeps its id and parameters."""
+    if isinstance(message, Msg):
+        return {"msg": message.id, "params": {k: _json_param(v) for k, v in message.params.items()}}
+    return "" if message is None else str(message)
+
+
+def _json_param(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return to_json(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def from_json(value: Any) -> Msg | str:
+    """Return what :func:`to_json` stored, ready to translate where it is shown."""
+    if isinstance(value, dict) and "msg" in value:
+        params = {
+            key: from_json(item) if isinstance(item, dict) and "msg" in item else item
+            for key, item in (value.get("params") or {}).items()
+        }
+        return Msg(str(value["msg"]), params)
+    return "" if value is None else str(value)
+
+
 def text(message: Msg | str | Any) -> str:
     """Return a message as plain text in the current locale."""
     return str(message)
 
 
-__all__ = ["Msg", "N_", "joined", "msg", "source_text", "text"]
+__all__ = ["Msg", "N_", "from_json", "joined", "msg", "source_text", "text", "to_json"]

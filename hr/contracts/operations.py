@@ -97,13 +97,16 @@ def sign_contract(employment: Employment, data: Mapping[str, Any], institution_k
         raise ContractError("该职工已离职，不能签订合同", "start_on")
     if data.get("start_on") and data["start_on"] < employment.start_on:
         raise ContractError(
-            f"合同起始日期不能早于入职日期 {employment.start_on.isoformat()}", "start_on"
+            msg("合同起始日期不能早于入职日期 %(on)s", on=employment.start_on), "start_on"
         )
     _check(data, institution_kind, employment, is_renewal=_had_contract(employment))
     clash = _overlapping(employment, data["start_on"], data.get("end_on"))
     if clash is not None:
         raise ContractError(
-            f"该职工已有履行中的合同（{clash.start_on.isoformat()} 起），期限重叠：请续订或先解除",
+            msg(
+                "该职工已有履行中的合同（%(on)s 起），期限重叠：请续订或先解除",
+                on=clash.start_on,
+            ),
             "start_on",
         )
     contract = Contract(

@@ -199,7 +199,12 @@ def _raise_salary_step(
                 employment.institution_id,
                 effective_on,
                 floor,
-                f"聘任{grade_label(category, grade)}岗位，薪级由 {before} 级升至起点薪级 {floor} 级",
+                msg(
+                    "聘任%(post)s岗位，薪级由 %(before)d 级升至起点薪级 %(step)d 级",
+                    post=grade_name(category, grade),
+                    before=before,
+                    step=floor,
+                ),
                 at_least=True,
             )
         ],
@@ -358,7 +363,8 @@ def _redo_salary_step(
         (
             v
             for v in versions
-            if v.effective_on == effective_on and f"聘任{mistaken}岗位" in (v.reason or "")
+            if v.effective_on == effective_on
+            and f"聘任{mistaken}岗位" in source_text(v.description)
         ),
         None,
     )
@@ -377,7 +383,12 @@ def _redo_salary_step(
                 employment.institution_id,
                 effective_on,
                 step,
-                f"更正聘任为{grade_label(category, grade)}岗位，薪级由 {was} 级改为 {step} 级",
+                msg(
+                    "更正聘任为%(post)s岗位，薪级由 %(before)d 级改为 %(step)d 级",
+                    post=grade_name(category, grade),
+                    before=was,
+                    step=step,
+                ),
             )
         ],
         source="form",

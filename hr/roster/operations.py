@@ -21,6 +21,7 @@ from core import audit
 from core.bulk import insert_rows
 from core.errors import Refusal
 from core.extensions import db
+from core.i18n import msg
 from core.ids import china_today
 from core.models import utcnow
 from hr import signals
@@ -34,7 +35,7 @@ from hr.staff.entry import QUOTA_IDENTITIES
 from hr.staff.headcount import hiring_refusal
 from institutions.models import Institution
 
-IMPORT_REASON = "人员花名册导入"
+IMPORT_REASON = msg("人员花名册导入")
 
 
 @dataclass

@@ -27,7 +27,7 @@ from institutions.models import Institution
 
 PERSON_DETAILS = ["education", "professional_title", "phone"]
 #: Why a hire's first 薪级 record exists.
-ENTRY_REASON = "入职定级"
+ENTRY_REASON = msg("入职定级")
 EMPLOYMENT_FIELDS = ["staff_number", "identity", "department_id", "start_on", "bank_account"]
 EXIT_FIELDS = ["end_on", "exit_reason", "exit_note"]
 

@@ -29,7 +29,7 @@ def school(app):
 
 def _versions(employment):
     return [
-        (v.effective_on, v.step, v.reason)
+        (v.effective_on, v.step, str(v.description) if v.description else None)
         for v in db.session.scalars(
             select(SalaryStep)
             .where(SalaryStep.employment_id == employment.id)

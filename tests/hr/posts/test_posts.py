@@ -264,7 +264,7 @@ def test_raise_adds_a_new_pay_profile_row(promoted):
     appoint(promoted, P, 8, "语文教师", date(2026, 3, 15), override_reason="取得中级职称")
     assert _steps(promoted) == [(date(2022, 9, 1), 6), (date(2026, 4, 1), 9)]
     new = db.session.scalar(select(SalaryStep).where(SalaryStep.effective_on == date(2026, 4, 1)))
-    assert new.reason == "聘任专技 8 级岗位，薪级由 6 级升至起点薪级 9 级"
+    assert new.description == "聘任专技 8 级岗位，薪级由 6 级升至起点薪级 9 级"
     assert _events("appointment.create")[-1].changes["salary_step"] == [6, 9]
 
 

@@ -432,7 +432,7 @@ def test_a_clean_file_lands_whole(app, school):
     assert post.start_on == date(2020, 9, 1) and post.institution_id == school.id
     (profile,) = first.salary_steps
     assert profile.step == 20 and profile.effective_on == date(2020, 9, 1)
-    assert profile.reason == "人员花名册导入"
+    assert profile.description == "人员花名册导入"
     # The bases and the rate are payroll's: handed on with the hire signal, kept there.
     (profile,) = db.session.scalars(
         select(PaySettings).where(PaySettings.employment_id == first.id)
