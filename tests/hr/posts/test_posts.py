@@ -200,6 +200,19 @@ def test_dates_outside_the_employment_or_before_the_current_post_are_refused(sch
         appoint(employment, P, 8, "  ", date(2026, 5, 1))
 
 
+def test_an_appointment_reports_every_problem_at_once(school):
+    """Issue 9, item 19: the post name, the date and the plan in one round, not three."""
+    _plan(school, 2026, professional_8=0)
+    employment = create_employment(school, start_on=date(2026, 3, 1))
+    with pytest.raises(PostError) as caught:
+        appoint(employment, P, 8, "  ", date(2026, 2, 1))
+    found = caught.value.by_field()
+    assert set(found) == {"post_name", "start_on", "post"}
+    assert "请填写岗位名称" in found["post_name"]
+    assert "不在该职工的在职期间" in found["start_on"]
+    assert "岗位已满" in found["post"]
+
+
 def test_posts_on_answers_for_past_dates(school):
     _plan(school, 2024, professional_9=1, professional_8=1)
     _plan(school, 2026, professional_9=1, professional_8=1)
