@@ -102,9 +102,10 @@ def on_decided(motion: Motion, *, outcome: Any, resolution: Any) -> None:
         raise GovernanceError("章程修改提案已不存在")
     if proposal.applied_at is not None:
         return
-    from institutions.governance import operations  # operations imports the subjects
+    # the council's operations import the subjects
+    from institutions.governance.council import operations as council_ops
 
-    operations.apply_charter(motion.institution_id, proposal.settings, resolution=resolution)
+    council_ops.apply_charter(motion.institution_id, proposal.settings, resolution=resolution)
     proposal.applied_at = utcnow()
     db.session.flush()
 
