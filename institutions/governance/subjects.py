@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from core.i18n import msg
 from core.modules import platform
 from institutions.governance.models import GovernanceError, Meeting, Motion
 
@@ -84,13 +85,15 @@ def resolve(key: str, institution_id: int, obj_id: Any) -> Subject:
     """
     kind = kind_of(key)
     if kind is None:
-        raise GovernanceError(f"未知的议案事项类型：{key}")
+        raise GovernanceError(msg("未知的议案事项类型：%(key)s", key=key))
     text_id = str(obj_id).strip() if obj_id is not None else ""
     if not text_id or len(text_id) > 64:
-        raise GovernanceError("议案事项编号无效")
+        raise GovernanceError(msg("议案事项编号无效"))
     found = kind.resolve(institution_id, text_id)
     if found is None:
-        raise GovernanceError(f"本单位没有该{kind.label}（编号 {text_id}）")
+        raise GovernanceError(
+            msg("本单位没有该%(kind)s（编号 %(id)s）", kind=kind.label, id=text_id)
+        )
     label, url = found
     return Subject(kind=kind, id=text_id, label=label, url=url)
 
@@ -129,7 +132,7 @@ def propose_motion(
     from institutions.governance.motions import operations as motion_ops
 
     if meeting.institution_id != institution_id:
-        raise GovernanceError("会议不属于本单位")
+        raise GovernanceError(msg("会议不属于本单位"))
     subject = resolve(subject_kind, institution_id, obj_id)
     fields.setdefault("kind", subject.kind.motion_kind)
     return motion_ops.add_motion(

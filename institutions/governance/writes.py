@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from core.auth.models import User
 from core.extensions import db
+from core.i18n import Msg, msg
 from core.models import utcnow
 from institutions.governance import chain, queries
 from institutions.governance.models import (
@@ -42,26 +43,37 @@ def now(now: datetime | None) -> datetime:
     if now is None:
         return utcnow()
     if now.tzinfo is None or now.utcoffset() is None:
-        raise GovernanceError("时间必须带时区")
+        raise GovernanceError(msg("时间必须带时区"))
     return now
 
 
-def text(value: Any, label: str, *, required: bool = True, limit: int | None = None) -> str | None:
+def _label(label: str | Msg) -> Msg:
+    """Return a field's label as a message (callers mark literal labels with ``N_``)."""
+    return label if isinstance(label, Msg) else Msg(label)
+
+
+def text(
+    value: Any, label: str | Msg, *, required: bool = True, limit: int | None = None
+) -> str | None:
     text = unicodedata.normalize("NFC", str(value)).strip() if value is not None else ""
     if not text:
         if required:
-            raise GovernanceError(f"{label}不能为空")
+            raise GovernanceError(msg("%(label)s不能为空", label=_label(label)))
         return None
     if limit is not None and len(text) > limit:
-        raise GovernanceError(f"{label}不能超过 {limit} 个字")
+        raise GovernanceError(
+            msg("%(label)s不能超过 %(limit)d 个字", label=_label(label), limit=limit)
+        )
     return text
 
 
-def enum(enum: type, value: Any, label: str):
+def enum(enum: type, value: Any, label: str | Msg):
     try:
         return enum(value)
     except ValueError:
-        raise GovernanceError(f"{label}「{value}」不在可选范围内") from None
+        raise GovernanceError(
+            msg("%(label)s「%(value)s」不在可选范围内", label=_label(label), value=value)
+        ) from None
 
 
 def name(user_id: int | None) -> str:
@@ -152,9 +164,9 @@ def refresh_motion(motion: Motion) -> None:
 def refuse_unless_open(motion: Motion) -> None:
     status = MotionStatus(motion.status)
     if status is MotionStatus.DRAFT:
-        raise GovernanceError("议案尚未开始表决")
+        raise GovernanceError(msg("议案尚未开始表决"))
     if status.is_decided:
-        raise GovernanceError("议案表决已结束")
+        raise GovernanceError(msg("议案表决已结束"))
 
 
 def seated_on(institution_id: int, on: date) -> set[int]:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from core import files
 from core.extensions import db
 from core.notifications import Notification
-from institutions.governance import queries
+from institutions.governance import messages, queries
 from institutions.governance.meetings import operations as meeting_ops
 from institutions.governance.models import (
     Ballot,
@@ -247,7 +247,7 @@ def test_a_recused_member_cannot_vote_and_earlier_ballots_stop_counting(app):
     motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     assert member.id not in motion.outcome["voters"]
     assert motion.outcome["eligible"] == 6
-    assert "回避" in " ".join(motion.outcome["notes"])
+    assert "回避" in " ".join(str(messages.load(note)) for note in motion.outcome["notes"])
 
 
 def test_an_absent_member_cannot_vote_at_a_meeting(app):
@@ -302,7 +302,7 @@ def test_closing_a_passed_motion_makes_a_numbered_chained_resolution_and_signals
     with motion_decided.connected_to(receiver):
         motion_ops.close_motion(motion, actor=council.chair, now=T0 + timedelta(hours=1))
     assert motion.status == MotionStatus.PASSED
-    assert motion.reason == "赞成 5 票，超过全体理事半数（至少 4 票），通过"
+    assert motion.reason_message == "赞成 5 票，超过全体理事半数（至少 4 票），通过"
     resolution = motion.resolution
     assert resolution.document_number == "〔2026〕第1号"
     assert resolution.text == motion.text
@@ -330,7 +330,7 @@ def test_a_major_motion_needs_two_thirds_of_all_seated(app):
     vote_all(motion, council.members[:5], "yes")
     motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     assert motion.status == MotionStatus.REJECTED
-    assert motion.reason == "赞成 5 票，未达到全体理事三分之二（6 票），未通过"
+    assert motion.reason_message == "赞成 5 票，未达到全体理事三分之二（6 票），未通过"
 
 
 def test_too_few_unconflicted_members_refers_the_item_to_the_sponsor(app):
@@ -342,7 +342,7 @@ def test_too_few_unconflicted_members_refers_the_item_to_the_sponsor(app):
     vote_all(motion, council.members[:2], "yes")
     motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     assert motion.status == MotionStatus.REFERRED
-    assert motion.reason == "无利害关系的理事不足 3 人，提交举办单位决定"
+    assert motion.reason_message == "无利害关系的理事不足 3 人，提交举办单位决定"
 
 
 def test_attendance_falling_below_quorum_closes_without_a_decision(app):
@@ -353,7 +353,7 @@ def test_attendance_falling_below_quorum_closes_without_a_decision(app):
         meeting_ops.record_attendance(motion.meeting, member, Presence.ABSENT)
     motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     assert motion.status == MotionStatus.CLOSED
-    assert motion.reason == "出席理事 3 人，不足法定人数 5 人"
+    assert motion.reason_message == "出席理事 3 人，不足法定人数 5 人"
 
 
 def test_closing_twice_or_a_draft_is_refused(app):
@@ -460,7 +460,7 @@ def test_written_vote_without_enough_returns_closes_without_decision(app):
     vote_all(motion, council.members[:5], "yes")
     motion_ops.close_due_written_motions(now=T0 + timedelta(days=4))
     assert motion.status == MotionStatus.CLOSED
-    assert motion.reason == "收回表决票 5 份，不足法定人数 6 份"
+    assert motion.reason_message == "收回表决票 5 份，不足法定人数 6 份"
 
 
 def test_a_failing_receiver_neither_stops_the_others_nor_the_batch_close(app):

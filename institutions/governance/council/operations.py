@@ -13,6 +13,7 @@ from core import audit
 from core.auth import operations as accounts
 from core.auth.models import Membership, User
 from core.extensions import db
+from core.i18n import N_, msg
 from core.notifications import notify
 from core.roles import Role
 from institutions.governance import queries, writes
@@ -51,7 +52,7 @@ def _store_charter(
     try:
         charter = settings if isinstance(settings, Charter) else Charter.from_dict(dict(settings))
     except (TypeError, ValueError) as error:
-        raise GovernanceError(str(error)) from None
+        raise GovernanceError(error.args[0] if error.args else str(error)) from None
     row = db.session.scalar(
         select(CharterSettings).where(CharterSettings.institution_id == institution_id)
     )
@@ -89,7 +90,9 @@ def setup_charter(
 ) -> CharterSettings:
     """Record the initial charter settings (the staffing office or the sponsor, once)."""
     if council_queries.charter_is_set_up(institution_id):
-        raise GovernanceError("章程设置已确定；修改须由理事会以重大事项决议通过，请提交理事会审议")
+        raise GovernanceError(
+            msg("章程设置已确定；修改须由理事会以重大事项决议通过，请提交理事会审议")
+        )
     return save_charter(institution_id, settings, actor=actor)
 
 
@@ -133,32 +136,42 @@ def seat_member(
     actor: Any = None,
 ) -> Seat:
     """Seat a person on the council, the supervisors or management for a term."""
-    kind = writes.enum(BodyKind, body, "机构")
-    office = writes.enum(Office, office, "职务")
+    kind = writes.enum(BodyKind, body, N_("机构"))
+    office = writes.enum(Office, office, N_("职务"))
     if office not in BODY_OFFICES[kind]:
-        raise GovernanceError(f"「{office.label}」不是{kind.label}的职务")
+        raise GovernanceError(
+            msg("「%(office)s」不是%(body)s的职务", office=office.label, body=kind.label)
+        )
     if constituency is not None and constituency != "":
-        constituency = writes.enum(Constituency, constituency, "理事来源")
+        constituency = writes.enum(Constituency, constituency, N_("理事来源"))
     else:
         constituency = None
     if kind is BodyKind.COUNCIL and constituency is None:
-        raise GovernanceError("理事须注明来源（举办单位代表、职工代表、服务对象代表等）")
+        raise GovernanceError(msg("理事须注明来源（举办单位代表、职工代表、服务对象代表等）"))
     if kind is BodyKind.MANAGEMENT:
         constituency = None
     if term_end_on is not None and term_end_on < term_start_on:
-        raise GovernanceError("任期结束日期不能早于开始日期")
+        raise GovernanceError(msg("任期结束日期不能早于开始日期"))
     body_row = ensure_body(institution_id, kind)
     existing = db.session.scalars(select(Seat).where(Seat.body_id == body_row.id)).unique().all()
     overlapping = [s for s in existing if _overlaps(s, term_start_on, term_end_on)]
     if any(s.user_id == user.id for s in overlapping):
-        raise GovernanceError(f"{user.full_name} 在该任期内已是{kind.label}成员")
+        raise GovernanceError(
+            msg("%(name)s 在该任期内已是%(body)s成员", name=user.full_name, body=kind.label)
+        )
     if office in SINGLE_OFFICES:
         holder = next((s for s in overlapping if s.office == office), None)
         if holder is not None:
-            raise GovernanceError(f"该任期内已有{office.label}：{holder.user.full_name}")
+            raise GovernanceError(
+                msg(
+                    "该任期内已有%(office)s：%(name)s",
+                    office=office.label,
+                    name=holder.user.full_name,
+                )
+            )
     vice_chairs = sum(s.office == Office.VICE_CHAIR for s in overlapping)
     if office is Office.VICE_CHAIR and vice_chairs >= MAX_VICE_CHAIRS:
-        raise GovernanceError(f"副理事长至多 {MAX_VICE_CHAIRS} 名")
+        raise GovernanceError(msg("副理事长至多 %(n)d 名", n=MAX_VICE_CHAIRS))
     _give_seat_role(institution_id, user, kind, office, actor)
     seat = Seat(
         institution_id=institution_id,
@@ -230,7 +243,10 @@ def _give_seat_role(
         return
     if not roles:
         raise GovernanceError(
-            f"{user.full_name} 在本单位没有账号角色，不能任命；外部人员须先由单位管理员开通本单位账号"
+            msg(
+                "%(name)s 在本单位没有账号角色，不能任命；外部人员须先由单位管理员开通本单位账号",
+                name=user.full_name,
+            )
         )
     if kind is BodyKind.MANAGEMENT:
         return
@@ -272,13 +288,13 @@ def end_seat(seat: Seat, end_on: date, *, reason: str | None = None, actor: Any 
     The person is told. ``reason`` is required from people (the page); seeds may omit it.
     """
     if actor is not None:
-        reason = writes.text(reason, "结束任期的原因", limit=500)
+        reason = writes.text(reason, N_("结束任期的原因"), limit=500)
     else:
-        reason = writes.text(reason, "结束任期的原因", required=False, limit=500)
+        reason = writes.text(reason, N_("结束任期的原因"), required=False, limit=500)
     if end_on < seat.term_start_on:
-        raise GovernanceError("任期结束日期不能早于开始日期")
+        raise GovernanceError(msg("任期结束日期不能早于开始日期"))
     if seat.term_end_on is not None and end_on > seat.term_end_on:
-        raise GovernanceError("只能提前结束任期；延长任期请重新任命")
+        raise GovernanceError(msg("只能提前结束任期；延长任期请重新任命"))
     changes = audit.apply_changes(
         seat, {"term_end_on": end_on, "end_reason": reason}, ["term_end_on", "end_reason"]
     )
@@ -313,15 +329,17 @@ def declare_interests(
         s.user_id == member.id
         for s in queries.active_seats(institution_id, queries.local_date(now))
     ):
-        raise GovernanceError("只有在任的理事、监事和管理层成员申报利害关系")
+        raise GovernanceError(msg("只有在任的理事、监事和管理层成员申报利害关系"))
     cleaned = []
     seen = set()
     for index, item in enumerate(items, start=1):
-        name = writes.text(item.get("name"), f"第 {index} 项的名称", limit=200)
+        name = writes.text(item.get("name"), msg("第 %(index)d 项的名称", index=index), limit=200)
         relation = writes.enum(
             Relation, item.get("relation") or Relation.OTHER, f"第 {index} 项的关系"
         )
-        note = writes.text(item.get("note"), f"第 {index} 项的说明", required=False, limit=500)
+        note = writes.text(
+            item.get("note"), msg("第 %(index)d 项的说明", index=index), required=False, limit=500
+        )
         if (name, relation) in seen:
             continue
         seen.add((name, relation))

@@ -326,7 +326,7 @@ def charter_propose(institution_id: int):
         meeting = queries.meeting_of(institution.id, int(form.meeting_id.data))
         try:
             if meeting is None:
-                raise GovernanceError("请选择本单位尚未结束的会议")
+                raise GovernanceError(msg("请选择本单位尚未结束的会议"))
             motion = charter_changes.propose_charter_change(
                 institution.id,
                 form.settings(),

@@ -10,6 +10,7 @@ from typing import Any
 from core import audit, files
 from core.auth.models import User
 from core.extensions import db
+from core.i18n import N_, msg
 from core.notifications import notify
 from core.text import safe_filename
 from institutions.governance import queries, writes
@@ -45,23 +46,23 @@ def create_meeting(
     actor: Any = None,
 ) -> Meeting:
     """Schedule a council meeting (or a written vote)."""
-    title = writes.text(title, "会议名称", limit=200)
-    kind = writes.enum(MeetingKind, kind, "会议类型")
-    called_by = writes.enum(CalledBy, called_by, "召集方式")
-    mode = writes.enum(MeetingMode, mode, "会议形式")
+    title = writes.text(title, N_("会议名称"), limit=200)
+    kind = writes.enum(MeetingKind, kind, N_("会议类型"))
+    called_by = writes.enum(CalledBy, called_by, N_("召集方式"))
+    mode = writes.enum(MeetingMode, mode, N_("会议形式"))
     scheduled_at = writes.now(scheduled_at)
-    place = writes.text(place, "会议地点", required=False, limit=200)
+    place = writes.text(place, N_("会议地点"), required=False, limit=200)
     if kind is MeetingKind.REGULAR and called_by is not CalledBy.CHAIR:
-        raise GovernanceError("定期会议由理事长召集")
+        raise GovernanceError(msg("定期会议由理事长召集"))
     if mode is MeetingMode.IN_PERSON and not place:
-        raise GovernanceError("现场会议须注明会议地点")
+        raise GovernanceError(msg("现场会议须注明会议地点"))
     if (
         mode is MeetingMode.WRITTEN
         and not queries.charter_for(institution_id).written_voting_allowed
     ):
-        raise GovernanceError("本单位章程不允许通讯表决，须召开会议表决")
+        raise GovernanceError(msg("本单位章程不允许通讯表决，须召开会议表决"))
     if not queries.seated_member_ids(institution_id, queries.local_date(scheduled_at)):
-        raise GovernanceError("理事会在会议日期没有在任理事，不能安排会议")
+        raise GovernanceError(msg("理事会在会议日期没有在任理事，不能安排会议"))
     meeting = Meeting(
         institution_id=institution_id,
         title=title,
@@ -95,7 +96,7 @@ def send_notice(
     """
     now = writes.now(now)
     if meeting.status == MeetingStatus.CONCLUDED:
-        raise GovernanceError("会议已结束")
+        raise GovernanceError(msg("会议已结束"))
     warnings = []
     notice_days = meeting_queries.required_notice_days(meeting)
     days = (queries.local_date(meeting.scheduled_at) - queries.local_date(now)).days
@@ -132,8 +133,10 @@ def send_notice(
 def record_notice_waiver(meeting: Meeting, record: str, *, actor: Any = None) -> Meeting:
     """Record that every member waived a special meeting's notice period in writing."""
     if meeting.kind != MeetingKind.SPECIAL:
-        raise GovernanceError("只有临时会议可以经全体理事书面同意豁免通知期限")
-    meeting.notice_waiver = writes.text(record, "全体理事书面同意豁免通知期限的记录", limit=2000)
+        raise GovernanceError(msg("只有临时会议可以经全体理事书面同意豁免通知期限"))
+    meeting.notice_waiver = writes.text(
+        record, N_("全体理事书面同意豁免通知期限的记录"), limit=2000
+    )
     db.session.flush()
     audit.record(
         "governance.meeting.waiver",
@@ -159,40 +162,48 @@ def record_attendance(
     Anyone may be recorded (non-members attend without a vote, 列席); only seated council
     members may give or hold a proxy, and a member holds at most one.
     """
-    presence = writes.enum(Presence, presence, "出席情况")
+    presence = writes.enum(Presence, presence, N_("出席情况"))
     if meeting.is_written:
-        raise GovernanceError("通讯表决不登记出席，以收回的表决票计算")
+        raise GovernanceError(msg("通讯表决不登记出席，以收回的表决票计算"))
     if meeting.status == MeetingStatus.CONCLUDED:
-        raise GovernanceError("会议已结束，纪要已起草，出席情况不能再修改")
-    instruction = writes.text(proxy_instruction, "委托书内容", required=False, limit=2000)
+        raise GovernanceError(msg("会议已结束，纪要已起草，出席情况不能再修改"))
+    instruction = writes.text(proxy_instruction, N_("委托书内容"), required=False, limit=2000)
     rows = {row.member_id: row for row in queries.attendance_of(meeting)}
     if proxy_to is not None:
         seated = writes.seated_on(meeting.institution_id, queries.meeting_day(meeting))
         if presence is not Presence.ABSENT:
-            raise GovernanceError("出席的理事不能委托他人表决")
+            raise GovernanceError(msg("出席的理事不能委托他人表决"))
         if member.id not in seated:
-            raise GovernanceError("只有在任理事可以委托他人表决")
+            raise GovernanceError(msg("只有在任理事可以委托他人表决"))
         if proxy_to.id == member.id:
-            raise GovernanceError("不能委托本人")
+            raise GovernanceError(msg("不能委托本人"))
         if proxy_to.id not in seated:
-            raise GovernanceError(f"受托人 {proxy_to.full_name} 不是在任理事")
+            raise GovernanceError(msg("受托人 %(name)s 不是在任理事", name=proxy_to.full_name))
         holder_row = rows.get(proxy_to.id)
         if holder_row is not None and not holder_row.is_present:
-            raise GovernanceError(f"受托人 {proxy_to.full_name} 未出席，不能接受委托")
+            raise GovernanceError(
+                msg("受托人 %(name)s 未出席，不能接受委托", name=proxy_to.full_name)
+            )
         other = next(
             (r for r in rows.values() if r.proxy_to_id == proxy_to.id and r.member_id != member.id),
             None,
         )
         if other is not None:
             raise GovernanceError(
-                f"受托人 {proxy_to.full_name} 已接受 {other.member.full_name} 的委托，每人至多受托一人"
+                msg(
+                    "受托人 %(name)s 已接受 %(other)s 的委托，每人至多受托一人",
+                    name=proxy_to.full_name,
+                    other=other.member.full_name,
+                )
             )
         if not instruction:
-            raise GovernanceError("委托须有书面委托书，写明委托事项和表决意见")
+            raise GovernanceError(msg("委托须有书面委托书，写明委托事项和表决意见"))
     if presence is Presence.ABSENT and any(
         r.proxy_to_id == member.id for r in rows.values() if r.member_id != member.id
     ):
-        raise GovernanceError(f"{member.full_name} 已接受他人委托，须出席会议；请先撤销该委托")
+        raise GovernanceError(
+            msg("%(name)s 已接受他人委托，须出席会议；请先撤销该委托", name=member.full_name)
+        )
     row = rows.get(member.id)
     before = audit.snapshot(row, ["presence", "proxy_to_id"]) if row else {}
     if row is None:
@@ -225,16 +236,16 @@ def add_paper(
     """Store an uploaded meeting paper; refused once the meeting's voting has opened."""
     now = writes.now(now)
     if meeting.voting_opened_at is not None:
-        raise GovernanceError("表决已开始，会议材料已冻结，不能再上传或修改")
+        raise GovernanceError(msg("表决已开始，会议材料已冻结，不能再上传或修改"))
     if motion is not None and motion.meeting_id != meeting.id:
-        raise GovernanceError("该议案不属于本次会议")
+        raise GovernanceError(msg("该议案不属于本次会议"))
     name = safe_filename(filename, max_length=200)
     extension = PurePath(name).suffix.lower()
     if not name or extension not in PAPER_EXTENSIONS:
         allowed = "、".join(sorted(e.lstrip(".") for e in PAPER_EXTENSIONS))
-        raise GovernanceError(f"会议材料须为以下格式之一：{allowed}")
+        raise GovernanceError(msg("会议材料须为以下格式之一：%(allowed)s", allowed=allowed))
     if not content:
-        raise GovernanceError("文件是空的")
+        raise GovernanceError(msg("文件是空的"))
     try:
         # Kept where every app server reads it, in this transaction (core.files).
         stored = files.store(
@@ -276,7 +287,7 @@ def add_paper(
 def remove_paper(paper: Paper, *, actor: Any = None) -> None:
     """Remove a paper that is not frozen yet (its file stays: it may be shared)."""
     if paper.frozen_at is not None or paper.meeting.voting_opened_at is not None:
-        raise GovernanceError("表决已开始，会议材料已冻结，不能再上传或修改")
+        raise GovernanceError(msg("表决已开始，会议材料已冻结，不能再上传或修改"))
     audit.record(
         "governance.paper.remove",
         paper,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core import audit
 from core.auth.models import User
 from core.extensions import db
+from core.i18n import N_, msg
 from core.notifications import notify
 from institutions.governance import queries, writes
 from institutions.governance.minutes import queries as minutes_queries
@@ -51,14 +52,24 @@ def _refuse_unrecorded_major_items(
     for motion in queries.motions_of(meeting):
         if motion.status == MotionStatus.DRAFT or not requires_prior_study(motion, charter):
             continue
-        missing = []
-        if not discussion.get(motion.id):
-            missing.append("发言要点")
-        if not leaders.get(motion.id):
-            missing.append("主要负责人最后发言")
-        if missing:
+        spoken, last = bool(discussion.get(motion.id)), bool(leaders.get(motion.id))
+        if not spoken and not last:
             raise GovernanceError(
-                f"三重一大事项「{motion.title}」须记录{'和'.join(missing)}，才能形成会议纪要"
+                msg(
+                    "三重一大事项「%(title)s」须记录发言要点和主要负责人最后发言，才能形成会议纪要",
+                    title=motion.title,
+                )
+            )
+        if not spoken:
+            raise GovernanceError(
+                msg("三重一大事项「%(title)s」须记录发言要点，才能形成会议纪要", title=motion.title)
+            )
+        if not last:
+            raise GovernanceError(
+                msg(
+                    "三重一大事项「%(title)s」须记录主要负责人最后发言，才能形成会议纪要",
+                    title=motion.title,
+                )
             )
 
 
@@ -125,7 +136,7 @@ def _minutes_body(
                 "category": motion.category,
                 "status": motion.status,
                 "status_label": motion.status_label,
-                "reason": motion.reason,
+                "reason": str(motion.reason_message or "") or None,
                 "tally": {k: outcome.get(k, 0) for k in ("yes", "no", "abstain")},
                 "recusals": [
                     {"member_id": r.member_id, "name": writes.name(r.member_id), "reason": r.reason}
@@ -244,22 +255,22 @@ def draft_minutes(
     """
     now = writes.now(now)
     if any(m.status == MotionStatus.OPEN for m in queries.motions_of(meeting)):
-        raise GovernanceError("尚有议案在表决中，表决结束后才能起草会议纪要")
+        raise GovernanceError(msg("尚有议案在表决中，表决结束后才能起草会议纪要"))
     if minutes_queries.current_minutes(meeting) is not None:
-        raise GovernanceError("本次会议已有纪要；修改请形成更正版本")
+        raise GovernanceError(msg("本次会议已有纪要；修改请形成更正版本"))
     discussion = {
-        int(k): writes.text(v, "发言要点", required=False) or ""
+        int(k): writes.text(v, N_("发言要点"), required=False) or ""
         for k, v in (discussion or {}).items()
     }
     leaders = {
-        int(k): writes.text(v, "主要负责人最后发言", required=False) or ""
+        int(k): writes.text(v, N_("主要负责人最后发言"), required=False) or ""
         for k, v in (leader_statements or {}).items()
     }
     _refuse_unrecorded_major_items(meeting, discussion, leaders)
     body, text = _minutes(meeting, discussion, None, leaders)
     signers = _signers(body)
     if not signers:
-        raise GovernanceError("没有出席会议的理事，无人签署纪要")
+        raise GovernanceError(msg("没有出席会议的理事，无人签署纪要"))
     minutes = Minutes(
         institution_id=meeting.institution_id,
         meeting_id=meeting.id,
@@ -306,15 +317,15 @@ def correct_minutes(
 ) -> Minutes:
     """Correct minutes as a new version that supersedes them and is signed afresh."""
     now = writes.now(now)
-    note = writes.text(note, "更正说明", limit=2000)
+    note = writes.text(note, N_("更正说明"), limit=2000)
     if minutes_queries.is_superseded(minutes):
-        raise GovernanceError("该版本已被更正，请在最新版本上更正")
+        raise GovernanceError(msg("该版本已被更正，请在最新版本上更正"))
     meeting = db.session.get(Meeting, minutes.meeting_id)
     old = {item["motion_id"]: item.get("discussion", "") for item in minutes.body.get("items", [])}
     if discussion:
         old.update(
             {
-                int(k): writes.text(v, "发言要点", required=False) or ""
+                int(k): writes.text(v, N_("发言要点"), required=False) or ""
                 for k, v in discussion.items()
             }
         )
@@ -325,7 +336,7 @@ def correct_minutes(
     if leader_statements:
         leaders.update(
             {
-                int(k): writes.text(v, "主要负责人最后发言", required=False) or ""
+                int(k): writes.text(v, N_("主要负责人最后发言"), required=False) or ""
                 for k, v in leader_statements.items()
             }
         )
@@ -369,16 +380,16 @@ def sign_minutes(
         .execution_options(populate_existing=True)
     )
     if minutes_queries.is_superseded(minutes):
-        raise GovernanceError("该版本已被更正，请签署最新版本")
+        raise GovernanceError(msg("该版本已被更正，请签署最新版本"))
     if member.id not in minutes.signers:
-        raise GovernanceError("只有出席会议的理事签署会议纪要")
+        raise GovernanceError(msg("只有出席会议的理事签署会议纪要"))
     signed = set(
         db.session.scalars(
             select(MinutesSignature.member_id).where(MinutesSignature.minutes_id == minutes.id)
         )
     )
     if member.id in signed:
-        raise GovernanceError("你已签署过该会议纪要")
+        raise GovernanceError(msg("你已签署过该会议纪要"))
     signature = MinutesSignature(minutes_id=minutes.id, member_id=member.id, signed_at=now)
     db.session.add(signature)
     if signed | {member.id} >= set(minutes.signers):

@@ -13,14 +13,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from core import audit
 from core.auth.models import User
 from core.extensions import db
+from core.i18n import N_, Msg, msg
 from core.models import utcnow
 from core.notifications import notify
-from institutions.governance import queries, subjects, tally, writes
+from institutions.governance import messages, queries, subjects, tally, writes
 from institutions.governance.charter import Charter
 from institutions.governance.models import (
     Ballot,
@@ -48,20 +50,20 @@ def _amount(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, float):
-        raise GovernanceError("金额必须是精确的十进制数，不能是浮点数")
+        raise GovernanceError(msg("金额必须是精确的十进制数，不能是浮点数"))
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except InvalidOperation:
-        raise GovernanceError(f"金额「{value}」不是有效的数字") from None
+        raise GovernanceError(msg("金额「%(value)s」不是有效的数字", value=value)) from None
     if not amount.is_finite() or amount < 0:
-        raise GovernanceError("金额不能为负数")
+        raise GovernanceError(msg("金额不能为负数"))
     return amount
 
 
 def _counterparties(values: Iterable[str] | None) -> list[str]:
     names = []
     for value in values or []:
-        name = writes.text(value, "相关方", required=False, limit=200)
+        name = writes.text(value, N_("相关方"), required=False, limit=200)
         if name and name not in names:
             names.append(name)
     return names
@@ -79,7 +81,7 @@ def _classify(
 ) -> MotionCategory:
     category = tally.classify(kind, amount, charter)
     # A motion can be raised to a major item, never lowered below what the rules require.
-    if requested and writes.enum(MotionCategory, requested, "议案类别") is MotionCategory.MAJOR:
+    if requested and writes.enum(MotionCategory, requested, N_("议案类别")) is MotionCategory.MAJOR:
         category = MotionCategory.MAJOR
     if meeting.is_written:
         refusal = tally.written_voting_refusal(kind, category, charter)
@@ -109,14 +111,14 @@ def add_motion(
     that object's page; the subject is resolved in the meeting's institution or refused.
     """
     if meeting.status == MeetingStatus.CONCLUDED:
-        raise GovernanceError("会议已结束，不能再增加议案")
+        raise GovernanceError(msg("会议已结束，不能再增加议案"))
     charter = queries.charter_for(meeting.institution_id)
-    kind = writes.enum(MotionKind, kind, "议案类型")
+    kind = writes.enum(MotionKind, kind, N_("议案类型"))
     amount = _amount(amount)
     subject = None
     if subject_kind or subject_id:
         if not (subject_kind and subject_id):
-            raise GovernanceError("议案事项须同时注明类型和编号")
+            raise GovernanceError(msg("议案事项须同时注明类型和编号"))
         subject = subjects.resolve(subject_kind, meeting.institution_id, subject_id)
     position = (
         db.session.scalar(select(func.max(Motion.position)).where(Motion.meeting_id == meeting.id))
@@ -126,14 +128,14 @@ def add_motion(
         institution_id=meeting.institution_id,
         meeting=meeting,
         position=position,
-        title=writes.text(title, "议案标题", limit=200),
-        text=writes.text(text, "议案内容"),
+        title=writes.text(title, N_("议案标题"), limit=200),
+        text=writes.text(text, N_("议案内容")),
         kind=kind,
         category=_classify(meeting, kind, amount, category, charter),
         amount=amount,
         counterparties=_counterparties(counterparties),
-        prior_study_record=writes.text(prior_study_record, "前置研究记录", required=False),
-        prior_study_ref=writes.text(prior_study_ref, "前置研究文号", required=False, limit=128),
+        prior_study_record=writes.text(prior_study_record, N_("前置研究记录"), required=False),
+        prior_study_ref=writes.text(prior_study_ref, N_("前置研究文号"), required=False, limit=128),
         subject_kind=subject.kind.key if subject else None,
         subject_id=subject.id if subject else None,
         status=MotionStatus.DRAFT,
@@ -167,13 +169,13 @@ MOTION_FIELDS = [
 def update_motion(motion: Motion, data: Mapping[str, Any], *, actor: Any = None) -> Motion:
     """Change a draft motion (including attaching the prior-study record)."""
     if motion.status != MotionStatus.DRAFT:
-        raise GovernanceError("只能修改草拟中的议案；表决开始后议案不能修改")
+        raise GovernanceError(msg("只能修改草拟中的议案；表决开始后议案不能修改"))
     charter = queries.charter_for(motion.institution_id)
     values: dict[str, Any] = {}
     if "title" in data:
-        values["title"] = writes.text(data["title"], "议案标题", limit=200)
+        values["title"] = writes.text(data["title"], N_("议案标题"), limit=200)
     if "text" in data:
-        values["text"] = writes.text(data["text"], "议案内容")
+        values["text"] = writes.text(data["text"], N_("议案内容"))
     kind = writes.enum(MotionKind, data.get("kind", motion.kind), "议案类型")
     amount = _amount(data["amount"]) if "amount" in data else motion.amount
     if {"kind", "amount", "category"} & set(data):
@@ -186,11 +188,11 @@ def update_motion(motion: Motion, data: Mapping[str, Any], *, actor: Any = None)
         values["counterparties"] = _counterparties(data["counterparties"])
     if "prior_study_record" in data:
         values["prior_study_record"] = writes.text(
-            data["prior_study_record"], "前置研究记录", required=False
+            data["prior_study_record"], N_("前置研究记录"), required=False
         )
     if "prior_study_ref" in data:
         values["prior_study_ref"] = writes.text(
-            data["prior_study_ref"], "前置研究文号", required=False, limit=128
+            data["prior_study_ref"], N_("前置研究文号"), required=False, limit=128
         )
     changes = audit.apply_changes(motion, values, MOTION_FIELDS)
     db.session.flush()
@@ -209,12 +211,12 @@ def update_motion(motion: Motion, data: Mapping[str, Any], *, actor: Any = None)
 def recuse(motion: Motion, member: User, reason: str, *, actor: Any = None) -> Recusal:
     """Record a member's recusal (回避) from a motion; their ballots on it no longer count."""
     if MotionStatus(motion.status).is_decided:
-        raise GovernanceError("议案表决已结束，不能再登记回避")
-    reason = writes.text(reason, "回避理由", limit=500)
+        raise GovernanceError(msg("议案表决已结束，不能再登记回避"))
+    reason = writes.text(reason, N_("回避理由"), limit=500)
     if member.id not in set(queries.electorate(motion)):
-        raise GovernanceError(f"{member.full_name} 不是在任理事，无需回避")
+        raise GovernanceError(msg("%(name)s 不是在任理事，无需回避", name=member.full_name))
     if member.id in queries.recused_ids(motion):
-        raise GovernanceError(f"{member.full_name} 已登记回避")
+        raise GovernanceError(msg("%(name)s 已登记回避", name=member.full_name))
     recusal = Recusal(
         motion=motion, member_id=member.id, reason=reason, recorded_by_id=writes.actor_id(actor)
     )
@@ -258,22 +260,22 @@ def open_voting(
     writes.refresh_motion(motion)
     status = MotionStatus(motion.status)
     if status is MotionStatus.OPEN:
-        raise GovernanceError("议案已在表决中")
+        raise GovernanceError(msg("议案已在表决中"))
     if status.is_decided:
-        raise GovernanceError("议案表决已结束")
+        raise GovernanceError(msg("议案表决已结束"))
     meeting = motion.meeting
     if meeting.status == MeetingStatus.CONCLUDED:
-        raise GovernanceError("会议已结束")
+        raise GovernanceError(msg("会议已结束"))
     charter = queries.charter_for(motion.institution_id)
     if requires_prior_study(motion, charter) and not motion.prior_study_record:
-        raise GovernanceError("三重一大事项须先附党组织前置研究记录，才能开始表决")
+        raise GovernanceError(msg("三重一大事项须先附党组织前置研究记录，才能开始表决"))
     if not meeting.is_written and now < meeting.scheduled_at:
         when = meeting.scheduled_at.astimezone(queries.local_zone()).strftime("%Y-%m-%d %H:%M")
-        raise GovernanceError(f"会议尚未开始（{when}），不能开始表决")
+        raise GovernanceError(msg("会议尚未开始（%(when)s），不能开始表决", when=when))
     today = queries.local_date(now)
     seated = queries.seated_member_ids(motion.institution_id, today)
     if not seated:
-        raise GovernanceError("理事会没有在任理事")
+        raise GovernanceError(msg("理事会没有在任理事"))
     if meeting.is_written:
         refusal = tally.written_voting_refusal(
             MotionKind(motion.kind), MotionCategory(motion.category), charter
@@ -281,10 +283,12 @@ def open_voting(
         if refusal:
             raise GovernanceError(refusal)
         if deadline is None:
-            raise GovernanceError("通讯表决须规定截止时间")
+            raise GovernanceError(msg("通讯表决须规定截止时间"))
         deadline = writes.now(deadline)
         if deadline < now + timedelta(days=charter.written_vote_min_days):
-            raise GovernanceError(f"通讯表决期限至少 {charter.written_vote_min_days} 天")
+            raise GovernanceError(
+                msg("通讯表决期限至少 %(days)d 天", days=charter.written_vote_min_days)
+            )
     else:
         deadline = None
         present, proxies = queries.present_and_proxies(meeting)
@@ -299,7 +303,7 @@ def open_voting(
         )
         # An item that must go to the sponsor may still be opened, closed and referred.
         if not outcome.quorum_met and outcome.status is not Status.REFERRED:
-            raise GovernanceError(f"{outcome.reason}，不能开始表决")
+            raise GovernanceError(msg("%(reason)s，不能开始表决", reason=outcome.reason))
     motion.status = MotionStatus.OPEN
     motion.opened_at = now
     motion.opened_by_id = writes.actor_id(actor)
@@ -356,8 +360,8 @@ def cast_ballot(
     designated proxy holder of the member voted for.
     """
     now = writes.now(now)
-    choice = writes.enum(Choice, choice, "表决意见")
-    reason = writes.text(reason, "表决理由", required=False, limit=2000)
+    choice = writes.enum(Choice, choice, N_("表决意见"))
+    reason = writes.text(reason, N_("表决理由"), required=False, limit=2000)
     for_member_id = for_member.id if for_member is not None else None
     if for_member_id == voter.id:
         for_member_id = None
@@ -414,8 +418,16 @@ def _outcome_json(outcome: Outcome) -> dict[str, Any]:
     data["category"] = outcome.category.value
     data["voters"] = sorted(outcome.voters)
     data["valid_proxies"] = [list(pair) for pair in outcome.valid_proxies]
-    data["notes"] = list(outcome.notes)
+    # the reason and notes as message ids with parameters: translated where they are shown
+    data["reason"] = messages.dump(outcome.reason)
+    data["notes"] = [messages.dump(note) for note in outcome.notes]
     return data
+
+
+def _audit_summary(title: str, reason: Msg) -> str:
+    """Return the audit trail's summary of a close, in the source language like every entry."""
+    with force_locale("zh"):
+        return f"{title}：{reason.render()}"
 
 
 def close_motion(
@@ -431,7 +443,7 @@ def close_motion(
     Sends ``motion_decided``.
     """
     now = writes.now(now)
-    resolution_text = writes.text(resolution_text, "决议内容", required=False)
+    resolution_text = writes.text(resolution_text, N_("决议内容"), required=False)
     head = writes.lock_chain(motion.institution_id)
     writes.refresh_motion(motion)
     writes.refuse_unless_open(motion)
@@ -440,7 +452,12 @@ def close_motion(
         eligible = set(queries.electorate(motion)) - queries.recused_ids(motion)
         missing = eligible - set(ballots)
         if missing:
-            raise GovernanceError(f"通讯表决截止前不能结束表决（尚有 {len(missing)} 名理事未投票）")
+            raise GovernanceError(
+                msg(
+                    "通讯表决截止前不能结束表决（尚有 %(missing)d 名理事未投票）",
+                    missing=len(missing),
+                )
+            )
     present, proxies = queries.present_and_proxies(motion.meeting)
     recused = queries.recused_ids(motion)
     outcome = motion_queries.compute_outcome(motion, ballots=ballots, recused=recused)
@@ -452,7 +469,8 @@ def close_motion(
         "proxies": [[absent, holder] for absent, holder in proxies.items()],
         "recused": sorted(recused),
     }
-    motion.reason = outcome.reason
+    # The reason is kept as a message in ``outcome``; ``reason`` holds older rows' text.
+    motion.reason = None
     motion.closed_at = now
     motion.closed_by_id = writes.actor_id(actor)
     resolution = None
@@ -483,7 +501,7 @@ def close_motion(
         "governance.motion.close",
         motion,
         institution_id=motion.institution_id,
-        summary=f"{motion.title}：{outcome.reason}",
+        summary=_audit_summary(motion.title, outcome.reason),
         changes={"status": [MotionStatus.OPEN.value, motion.status]},
         actor=actor,
     )

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.extensions import db
+from core.i18n import Msg, msg
 from core.models import utcnow
 from institutions.governance import conflicts
 from institutions.governance.charter import Charter
@@ -215,48 +216,48 @@ def ballot_refusal(
     *,
     attendance: list[Attendance] | None = None,
     recused: set[int] | None = None,
-) -> str | None:
+) -> Msg | None:
     """Return why ``voter_id`` may not vote on the motion now (for a member, if given), or None.
 
     A page that has the meeting's attendance rows and the recused members passes them.
     """
     status = MotionStatus(motion.status)
     if status is MotionStatus.DRAFT:
-        return "议案尚未开始表决"
+        return msg("议案尚未开始表决")
     if status.is_decided:
-        return "议案表决已结束"
+        return msg("议案表决已结束")
     meeting = motion.meeting
     if meeting.is_written and motion.vote_deadline_at and now > motion.vote_deadline_at:
-        return "通讯表决已截止"
+        return msg("通讯表决已截止")
     voters = set(electorate(motion))
     today = local_date(now)
     if voter_id not in voters:
         if holds_seat(voter_id, motion.institution_id, BodyKind.SUPERVISORS, today):
-            return "监事列席理事会会议，不参加表决"
-        return "你不是该单位理事会的在任理事，不能表决"
+            return msg("监事列席理事会会议，不参加表决")
+        return msg("你不是该单位理事会的在任理事，不能表决")
     if recused is None:
         recused = recused_ids(motion)
     if voter_id in recused:
-        return "你已对本议案回避，不能表决"
+        return msg("你已对本议案回避，不能表决")
     rows = {
         row.member_id: row for row in (attendance_of(meeting) if attendance is None else attendance)
     }
     if meeting.is_written:
         if for_member_id is not None and for_member_id != voter_id:
-            return "通讯表决不适用委托，每位理事本人表决"
+            return msg("通讯表决不适用委托，每位理事本人表决")
         return None
     voter_row = rows.get(voter_id)
     if voter_row is None or not voter_row.is_present:
-        return "你未登记出席本次会议，不能表决（不能出席的理事可以书面委托出席的理事代为表决）"
+        return msg("你未登记出席本次会议，不能表决（不能出席的理事可以书面委托出席的理事代为表决）")
     if for_member_id is None or for_member_id == voter_id:
         return None
     if for_member_id not in voters:
-        return "被代理人不是在任理事"
+        return msg("被代理人不是在任理事")
     absent_row = rows.get(for_member_id)
     if absent_row is None or absent_row.proxy_to_id != voter_id or absent_row.is_present:
-        return "该理事未委托你代为表决"
+        return msg("该理事未委托你代为表决")
     if for_member_id in recused:
-        return "委托人已对本议案回避，不能代为表决"
+        return msg("委托人已对本议案回避，不能代为表决")
     return None
 
 

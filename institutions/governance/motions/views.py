@@ -16,7 +16,7 @@ from core.auth.models import User
 from core.extensions import db
 from core.models import utcnow
 from core.permissions import can, require
-from institutions.governance import pages, queries, subjects, tally
+from institutions.governance import messages, pages, queries, subjects, tally
 from institutions.governance.blueprint import bp
 from institutions.governance.charter import Charter
 from institutions.governance.meetings import queries as meeting_queries
@@ -191,6 +191,9 @@ def _outcome_view(data: dict[str, Any], *, final: bool) -> dict[str, Any]:
     view["status_label"] = tally.Status(data["status"]).label
     view["category_label"] = MotionCategory(data["category"]).label
     view["final"] = final
+    # stored as a message id with parameters (older rows: text): shown in the reader's language
+    view["reason"] = messages.load(data.get("reason"))
+    view["notes"] = [messages.load(note) for note in data.get("notes") or ()]
     return view
 
 
@@ -454,7 +457,7 @@ def motion_close(institution_id: int, motion_id: int):
     db.session.commit()
     passed = motion.status == MotionStatus.PASSED
     flash(
-        _("表决结束：%(r)s", r=motion.reason or motion.status_label),
+        _("表决结束：%(r)s", r=motion.reason_message or motion.status_label),
         "success" if passed else "warning",
     )
     if motion.resolution is not None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core import audit
 from core.auth.models import Membership, User
 from core.extensions import db
+from core.i18n import N_, msg
 from core.notifications import notify
 from core.roles import Role
 from institutions.governance import queries, writes
@@ -38,14 +39,14 @@ def record_execution(
     if not queries.holds_seat(
         reporter.id, resolution.institution_id, BodyKind.MANAGEMENT, queries.local_date(now)
     ):
-        raise GovernanceError("只有管理层成员报告决议执行情况")
+        raise GovernanceError(msg("只有管理层成员报告决议执行情况"))
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
-        raise GovernanceError("执行进度须为 0 到 100 之间的整数（百分比）")
+        raise GovernanceError(msg("执行进度须为 0 到 100 之间的整数（百分比）"))
     report = ExecutionReport(
         institution_id=resolution.institution_id,
         resolution_id=resolution.id,
         reported_by_id=reporter.id,
-        text=writes.text(text, "执行情况"),
+        text=writes.text(text, N_("执行情况")),
         progress=progress,
         reported_at=now,
     )
@@ -71,13 +72,13 @@ def record_opinion(
 ) -> SupervisoryOpinion:
     """Record a supervisor's opinion or objection on a motion, resolution or execution report."""
     now = writes.now(now)
-    kind = writes.enum(OpinionKind, kind, "意见类型")
+    kind = writes.enum(OpinionKind, kind, N_("意见类型"))
     if not isinstance(target, Motion | Resolution | ExecutionReport):
-        raise GovernanceError("监督意见只能针对议案、决议或执行情况报告")
+        raise GovernanceError(msg("监督意见只能针对议案、决议或执行情况报告"))
     if not queries.holds_seat(
         supervisor.id, target.institution_id, BodyKind.SUPERVISORS, queries.local_date(now)
     ):
-        raise GovernanceError("只有本单位在任监事可以记录监督意见")
+        raise GovernanceError(msg("只有本单位在任监事可以记录监督意见"))
     opinion = SupervisoryOpinion(
         institution_id=target.institution_id,
         supervisor_id=supervisor.id,
@@ -85,7 +86,7 @@ def record_opinion(
         resolution_id=target.id if isinstance(target, Resolution) else None,
         execution_report_id=target.id if isinstance(target, ExecutionReport) else None,
         kind=kind,
-        text=writes.text(text, "意见内容"),
+        text=writes.text(text, N_("意见内容")),
         created_at=now,
     )
     db.session.add(opinion)

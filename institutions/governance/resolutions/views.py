@@ -90,7 +90,7 @@ def resolutions_export(institution_id: int):
             "passed_on": queries.local_date(r.passed_at),
             "category": MotionCategory(r.motion.category).label if r.motion else "",
             **_tally(r.motion),
-            "reason": r.motion.reason if r.motion else "",
+            "reason": str(r.motion.reason_message or "") if r.motion else "",
             "progress": progress.get(r.id),
             "text": r.text,
             "hash": r.hash,
