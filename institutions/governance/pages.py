@@ -1,6 +1,12 @@
 """What every governance topic's pages share: loading and authorizing, the sub-navigation,
 refusals shown to the user, local times in forms, and the supervisors' panel.
 
+Load → authorize → act. The institution is looked up inside the user's registry scope (404
+outside it), then ``GOVERNANCE_VIEW`` (reading) or ``GOVERNANCE_MANAGE`` (preparing business)
+is required (403). Signing minutes, declaring interests, voting, reporting execution and
+recording supervisory opinions are authorized by the person's seat: the operations check it
+and refuse with a message, shown in the reader's language with status 422, nothing written.
+
 Reads are in ``queries`` (the package's and each topic's); this module only turns a missing
 record into a 404 and a refusal into a message.
 """

@@ -5,6 +5,7 @@ reads in English to an English reader and in Chinese to a Chinese one, whoever c
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import re
 from fractions import Fraction
@@ -280,3 +281,23 @@ def test_a_share_reads_as_words_in_chinese_and_digits_in_english(app):
             assert str(Share(Fraction(2, 3))) == "2/3"
             assert str(Share(Fraction(1, 2))) == "half"
     assert not CJK.search(PASSED_EN)
+
+
+def test_a_short_notice_warning_reads_in_the_readers_language(client, council):
+    from datetime import timedelta
+
+    from core.models import utcnow
+    from institutions.governance.models import MeetingKind
+
+    for lang, expected in (
+        ("en", "A regular meeting needs 10 days' notice and this one got only 2"),
+        ("zh", "定期会议应提前 10 天通知，本次仅提前 2 天"),
+    ):
+        meeting = convene(
+            council.seated, kind=MeetingKind.REGULAR, scheduled_at=utcnow() + timedelta(days=2)
+        )
+        db.session.commit()
+        client = _as(client, council.secretary, lang)
+        client.post(_url(council, "meetings", meeting.id, "notice"))
+        page = html.unescape(_text(client.get(_url(council, "meetings", meeting.id))))
+        assert expected in page, lang

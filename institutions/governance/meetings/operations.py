@@ -10,7 +10,7 @@ from typing import Any
 from core import audit, files
 from core.auth.models import User
 from core.extensions import db
-from core.i18n import N_, msg
+from core.i18n import N_, Msg, msg
 from core.notifications import notify
 from core.text import safe_filename
 from institutions.governance import queries, writes
@@ -89,7 +89,7 @@ def create_meeting(
 
 def send_notice(
     meeting: Meeting, *, actor: Any = None, now: datetime | None = None, link: str | None = None
-) -> list[str]:
+) -> list[Msg]:
     """Send the notice to every member's and supervisor's inbox (and e-mail); return warnings.
 
     ``link`` is the meeting page's path, put in the message.
@@ -101,11 +101,21 @@ def send_notice(
     notice_days = meeting_queries.required_notice_days(meeting)
     days = (queries.local_date(meeting.scheduled_at) - queries.local_date(now)).days
     if meeting.kind == MeetingKind.REGULAR and days < notice_days:
-        warnings.append(f"定期会议应提前 {notice_days} 天通知，本次仅提前 {max(days, 0)} 天")
+        warnings.append(
+            msg(
+                "定期会议应提前 %(required)d 天通知，本次仅提前 %(given)d 天",
+                required=notice_days,
+                given=max(days, 0),
+            )
+        )
     if meeting.kind == MeetingKind.SPECIAL and days < notice_days and not meeting.notice_waiver:
         warnings.append(
-            f"临时会议应提前 {notice_days} 天通知，本次仅提前 {max(days, 0)} 天；"
-            "除非全体理事书面同意豁免，会议通知期限不足"
+            msg(
+                "临时会议应提前 %(required)d 天通知，本次仅提前 %(given)d 天；"
+                "除非全体理事书面同意豁免，会议通知期限不足",
+                required=notice_days,
+                given=max(days, 0),
+            )
         )
     meeting.notice_sent_at = now
     if meeting.status == MeetingStatus.SCHEDULED:

@@ -247,7 +247,7 @@ def meeting_notice(institution_id: int, meeting_id: int):
     db.session.commit()
     flash(_("已向全体理事和监事发出会议通知。"), "success")
     for warning in warnings:
-        flash(warning, "warning")
+        flash(str(warning), "warning")
     return redirect(url_for(".meeting", institution_id=institution.id, meeting_id=meeting.id))
 
 
