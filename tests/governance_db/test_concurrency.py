@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 
 from core.auth.models import User
 from core.extensions import db
-from institutions.governance import operations as ops
 from institutions.governance import queries
 from institutions.governance.models import (
     Ballot,
@@ -27,6 +26,7 @@ from institutions.governance.models import (
     MotionStatus,
     Resolution,
 )
+from institutions.governance.motions import operations as motion_ops
 from tests.governance_db.helpers import convene, make_council, motion_on
 from tests.pg import DATABASES, race_app
 
@@ -60,9 +60,9 @@ def test_simultaneous_votes_and_closes(race_db):
         meeting = convene(council, scheduled_at=now)
         motions = [motion_on(meeting, title=f"议案{i}") for i in range(3)]
         for motion in motions:
-            ops.open_voting(motion, now=now)
+            motion_ops.open_voting(motion, now=now)
             for member in council.members:
-                ops.cast_ballot(motion, member, "yes", now=now)
+                motion_ops.cast_ballot(motion, member, "yes", now=now)
         db.session.commit()
         institution_id = council.institution.id
         member_ids = [m.id for m in council.members]
@@ -98,7 +98,7 @@ def test_simultaneous_votes_and_closes(race_db):
                 motion = db.session.get(Motion, main_id)
                 member = db.session.get(User, member_id)
                 try:
-                    ballot = ops.cast_ballot(
+                    ballot = motion_ops.cast_ballot(
                         motion, member, "yes", reason=f"线程 {index}", now=datetime.now(UTC)
                     )
                     db.session.commit()
@@ -120,7 +120,7 @@ def test_simultaneous_votes_and_closes(race_db):
             head_start.wait(timeout=30)
             motion = db.session.get(Motion, motion_id)
             try:
-                ops.close_motion(motion, now=datetime.now(UTC))
+                motion_ops.close_motion(motion, now=datetime.now(UTC))
                 db.session.commit()
             except GovernanceError as refusal:
                 db.session.rollback()
@@ -189,7 +189,9 @@ def test_simultaneous_opens_on_a_fresh_chain(race_db):
                 with race_db.app_context():
                     barrier.wait()
                     try:
-                        ops.open_voting(db.session.get(Motion, motion_id), now=datetime.now(UTC))
+                        motion_ops.open_voting(
+                            db.session.get(Motion, motion_id), now=datetime.now(UTC)
+                        )
                         db.session.commit()
                         with lock:
                             opened[motion_id] += 1
