@@ -137,7 +137,8 @@ def import_the_month(page, run_path: str, tmp_path) -> None:
     # The second person's 姓名 does not match the 工号 (Excel row 3); a negative 其他应发 on
     # the first (row 2): both refused, nothing written.
     other_pay = {
-        index: {"基础性绩效": 9000, "津贴补贴": 1200, "其他应发": 100} for index in range(len(staff))
+        index: {"基础性绩效": 9000, "津贴补贴": 1200, "其他应发": 100}
+        for index in range(len(staff))
     }
     faulty = {index: dict(values) for index, values in other_pay.items()}
     faulty[0]["其他应发"] = -100

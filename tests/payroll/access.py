@@ -33,6 +33,10 @@ ACCESS = {
     "payroll.run_return": Access(MANAGE, ("POST",)),
     "payroll.run_pay": Access(MANAGE, ("POST",)),
     "payroll.run_delete": Access(MANAGE, ("POST",)),
+    # the 工资标准表 are city-wide parameters: their keepers (tests/payroll/test_scale_tables.py)
+    "payroll.scales_index": Access(CITY),
+    "payroll.scales_import": Access(CITY, ("GET", "POST")),
+    "payroll.scales_template": Access(CITY),
     # only the signed-in person's own lines (tests/payroll/runs/test_payslips.py)
     "payroll.my_payslips": Access(SIGNED_IN),
 }
