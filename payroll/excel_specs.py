@@ -530,6 +530,15 @@ STEP_WAGE_TABLE_SPEC = Spec(
 )
 
 
+def frozen_columns(spec: Spec) -> int:
+    """Return how many leading columns an export of ``spec`` keeps in view when scrolled
+    sideways: those up to the person's (or the group's) name, if the sheet has one."""
+    for index, column in enumerate(spec.columns, start=1):
+        if column.field == "name":
+            return index
+    return 0
+
+
 def _check_specs() -> None:
     """Keep the 月度工资 headers and the PayInputs fields in step (run at import)."""
     fields_ = {field for _, field in MONTHLY_MONEY_HEADERS}
@@ -552,6 +561,7 @@ __all__ = [
     "TAX_RESULTS_SPEC",
     "TAX_WAGES_SPEC",
     "Person",
+    "frozen_columns",
     "inputs_from_row",
     "payroll_row",
     "special_deductions_from_row",
