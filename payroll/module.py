@@ -49,7 +49,11 @@ module = Module(
         "payroll.annual_bonus": _l("全年一次性奖金计税政策"),
         "payroll.special_additional_standards": _l("专项附加扣除标准"),
     },
-    audit_objects={"PaySettings": _l("工资设置"), "PayRun": _l("工资批次")},
+    audit_objects={
+        "PaySettings": _l("工资设置"),
+        "PayRun": _l("工资批次"),
+        "PayBonusChoice": _l("全年一次性奖金计税方式"),
+    },
     audit_actions={
         "payroll.run.create": _l("新建工资批次"),
         "payroll.run.compute": _l("计算工资批次"),
@@ -63,6 +67,7 @@ module = Module(
         "payroll.run.import": _l("导入月度工资"),
         "payroll.run.import_declared": _l("导入专项附加扣除"),
         "payroll.settings.save": _l("调整工资设置"),
+        "payroll.bonus_choice.save": _l("选择全年一次性奖金计税方式"),
     },
     provides={
         ROSTER_PAY_SETTINGS: [queries.roster_pay_settings],

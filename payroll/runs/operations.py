@@ -29,6 +29,7 @@ from hr.models import Employment, Person
 from payroll import compute, inputs
 from payroll.amounts import ZERO
 from payroll.params import PayrollParams
+from payroll.queries import bonus_merged
 from payroll.runs import ledger, queries
 from payroll.runs.models import RUN_TOTALS, PayRun, PayRunAmount, PayRunLine
 from payroll.runs.states import (
@@ -226,6 +227,7 @@ def _profiles(
     steps = queries.steps_on(institution_id, start)
     late_posts = late_steps = None
     settings = queries.settings_of(institution_id, start)
+    merged = bonus_merged([person.id for person in staff], start.year)
     found = {}
     for person in staff:
         post = posts.get(person.id)
@@ -251,6 +253,7 @@ def _profiles(
             annuity=bool(kept.has_occupational_annuity) if kept else False,
             first_job_this_year=bool(kept.is_first_job_this_year) if kept else False,
             low_income=bool(kept.has_prior_year_low_income) if kept else False,
+            merge_bonus=person.id in merged,
             bank_account=person.bank_account,
         )
         found[person.id] = (profile, kept)

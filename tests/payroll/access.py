@@ -24,6 +24,7 @@ ACCESS = {
     "payroll.settings": Access(PAYROLL),
     "payroll.settings_edit": Access(PAYROLL),
     "payroll.settings_save": Access(MANAGE, ("POST",)),
+    "payroll.bonus_choice_save": Access(MANAGE, ("POST",)),
     "payroll.register": Access(PAYROLL),
     "payroll.line_override": Access(MANAGE, ("POST",)),
     "payroll.line_override_clear": Access(MANAGE, ("POST",)),
