@@ -317,28 +317,64 @@ def settings_of(institution_id: int, on: date) -> dict[int, Settings]:
     return found
 
 
-def totals_by_institution(scope_clause: Any, period: str) -> list[tuple[Any, ...]]:
-    """Return (institution id, name, runs, people, gross, net, tax, employer) of the locked
-    runs of a period, per institution in scope: aggregates only, never a person."""
+#: the summed items of the cross-institution 工资表 (``institution_pay_sheet``)
+SUMMARY_FIELDS = (
+    "post_wage",
+    "step_wage",
+    "basic_performance",
+    "reward_performance",
+    "allowances",
+    "other_pay",
+    "bonus",
+    "gross",
+    "pension",
+    "annuity",
+    "medical",
+    "unemployment",
+    "housing_fund",
+    "income_tax",
+    "bonus_tax",
+    "other_deductions",
+    "total_deductions",
+    "net_pay",
+    "employer_total",
+)
+
+
+def institution_pay_sheet(scope_clause: Any, period: str) -> list[dict[str, Any]]:
+    """Return the cross-institution 工资表 of a period: per institution in scope, the locked
+    runs' (regular and corrections) people and every item summed — aggregates only, never a
+    person's line."""
     from sqlalchemy import func
 
-    from institutions.models import Institution
+    from institutions.models import Institution, Sponsor
 
-    return list(
-        db.session.execute(
-            select(
-                Institution.id,
-                Institution.name,
-                func.count(PayRun.id),
-                func.max(PayRun.line_count),
-                func.sum(PayRun.gross),
-                func.sum(PayRun.net_pay),
-                func.sum(PayRun.income_tax + PayRun.bonus_tax),
-                func.sum(PayRun.employer_total),
-            )
-            .join(PayRun, PayRun.institution_id == Institution.id)
-            .where(scope_clause, PayRun.period == period, PayRun.status.in_(LOCKED))
-            .group_by(Institution.id, Institution.name)
-            .order_by(Institution.name)
+    sums = [func.sum(getattr(PayRunLine, name)).label(name) for name in SUMMARY_FIELDS]
+    rows = db.session.execute(
+        select(
+            Institution.id,
+            Institution.credit_code,
+            Institution.name,
+            Sponsor.name.label("sponsor"),
+            func.count(func.distinct(PayRun.id)).label("runs"),
+            func.count(func.distinct(PayRunLine.person_id)).label("people"),
+            *sums,
         )
+        .join(Sponsor, Sponsor.id == Institution.sponsor_id)
+        .join(PayRun, PayRun.institution_id == Institution.id)
+        .join(PayRunLine, PayRunLine.run_id == PayRun.id)
+        .where(scope_clause, PayRun.period == period, PayRun.status.in_(LOCKED))
+        .group_by(Institution.id, Institution.credit_code, Institution.name, Sponsor.name)
+        .order_by(Sponsor.name, Institution.name)
     )
+    return [
+        {
+            "institution_code": row.credit_code,
+            "institution": row.name,
+            "sponsor": row.sponsor,
+            "runs": row.runs,
+            "people": row.people,
+            **{name: getattr(row, name) for name in SUMMARY_FIELDS},
+        }
+        for row in rows
+    ]

@@ -12,6 +12,7 @@ ACCESS = {
     "payroll.index": Access(PAYROLL),
     # totals per institution only, for the staffing office and sponsors
     "payroll.overview": Access(CITY | {"sponsor"}),
+    "payroll.overview_export": Access(CITY | {"sponsor"}),
     "payroll.runs": Access(PAYROLL),
     "payroll.run_create": Access(MANAGE, ("POST",)),
     "payroll.run": Access(PAYROLL),
