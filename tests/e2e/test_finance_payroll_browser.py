@@ -303,3 +303,18 @@ def test_the_run_page_fits_a_phone(new_page, login, screenshot):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} scrolls sideways on a phone ({width}px)"
     screenshot(page, "payroll-run-phone")
+
+
+def test_the_pay_scales_pages_fit_a_phone(new_page, login):
+    """The staffing office's 工资标准表 and its import page (the day, the upload) at 390 px."""
+    page = new_page(viewport=PHONE)
+    login(page, "bianban")
+    page.goto("/payroll/scales")
+    expect(page.locator("h1")).to_have_text("工资标准表")
+    expect(page.locator("#scale-post")).to_contain_text("岗位工资标准")
+    expect(page.locator("#scale-step .versions tbody tr").first).to_contain_text("2006-07-01")
+    for path in ("/payroll/scales", "/payroll/scales/import?table=step"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} scrolls sideways on a phone ({width}px)"
+    expect(page.locator("#scale-effective")).to_contain_text("请先选择新标准的生效日期")
