@@ -77,26 +77,24 @@ class ScaleTableImporter(Importer[TablePlan]):
         day = effective_day(context.options.get("effective_from"))
         latest = latest_version(self.key)
         if latest is None:
-            errors.append(CellError(None, None, str(msg("没有现行标准，不能导入新版本"))))
+            errors.append(CellError(None, None, msg("没有现行标准，不能导入新版本")))
         elif day is None:
-            errors.append(CellError(None, None, str(msg("请先选择新标准的生效日期"))))
+            errors.append(CellError(None, None, msg("请先选择新标准的生效日期")))
         elif latest is not None and day <= latest.effective_from:
             errors.append(
                 CellError(
                     None,
                     None,
-                    str(
-                        msg(
-                            "生效日期须晚于现行标准的生效日期（%(day)s）",
-                            day=latest.effective_from.isoformat(),
-                        )
+                    msg(
+                        "生效日期须晚于现行标准的生效日期（%(day)s）",
+                        day=latest.effective_from.isoformat(),
                     ),
                 )
             )
         loaded = self.load(rows)
         errors.extend(
             # a grade or step missing from the whole table is no one row's or column's
-            CellError(e.row, e.column, str(e.reason), location=None if e.row else "")
+            CellError(e.row, e.column, e.reason, location=None if e.row else "")
             for e in loaded.errors
         )
         if errors or loaded.value is None or day is None or latest is None:
