@@ -23,7 +23,7 @@ from core.imports import ImportContext, import_file
 from core.permissions import can, scope_for
 from core.queries import user_by_username
 from institutions.models import Institution
-from payroll.excel_specs import MONTHLY_PAY_SPEC
+from payroll.excel_specs import MONTHLY_PAY_SPEC, frozen_columns
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE
 from payroll.runs import excel
 from payroll.runs import operations as ops
@@ -176,6 +176,6 @@ def export_command(path: Path, period: str, code: str, kind: str) -> None:
         _fail(f"{institution.name} 没有已计算的 {period} 工资批次")
     spec, rows, total, _ = excel.workbook_for(run, kind)
     with path.open("wb") as target:
-        write_workbook(target, spec, rows, totals=total)
+        write_workbook(target, spec, rows, totals=total, freeze_columns=frozen_columns(spec))
     db.session.rollback()
     click.echo(f"已写出 {path}")
