@@ -96,7 +96,11 @@ def seed_demo_schools() -> list[str]:
 
 
 def _budget(profile: SchoolProfile, year: int, today: date) -> None:
-    """An approved lump sum for this school year, with the months so far spent."""
+    """An approved lump sum for this school year, with the months so far spent.
+
+    Only the operations line is recorded here: the personnel line counts the school's
+    approved payroll runs (``schools.budget.queries``), which the payroll demo provides.
+    """
     budget = budget_ops.draft_budget(
         profile, year, [("智慧教室建设", Decimal("300000"))], today=today
     )
@@ -105,7 +109,7 @@ def _budget(profile: SchoolProfile, year: int, today: date) -> None:
     spent: dict[str, Decimal] = {}
     # personnel a twelfth a month; operations faster (a new school buys its equipment early),
     # never past 95% of a line, so the demo shows the 90% alert and no overspending
-    shares = {"personnel": Decimal("1") / 12, "operations": Decimal("0.30")}
+    shares = {"operations": Decimal("0.30")}
     ceiling = Decimal("0.95")
     for number, (year_, month) in enumerate(budget_queries.budget_rules(year).months(year), 1):
         day = date(year_, month, 25)
@@ -122,7 +126,7 @@ def _budget(profile: SchoolProfile, year: int, today: date) -> None:
                     "line": line,
                     "spent_on": day,
                     "amount": amount,
-                    "description": "工资发放" if line == "personnel" else "教学设备与日常运行",
+                    "description": "教学设备与日常运行",
                 },
                 spent=spent,
             )
