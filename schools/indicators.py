@@ -21,10 +21,11 @@ from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
 from core.extensions import db
 from core.money import round_half_up
 from core.parameters import ParameterVersion
-from hr.models import Employment
+from hr.models import Department, Employment, Identity
 from institutions.indicators import Indicator
 from schools import queries
 from schools.allowance import ALLOWANCE_KEY, AllowanceRules, exact_allowance, round_allowance
+from schools.budget.indicators import execution_rate, year_end_surplus
 from schools.models import EnrolmentGrade, EnrolmentYear, SchoolProfile
 from schools.stages import GRADE_LAYOUT_KEY, GradeLayout, Stage
 
@@ -34,6 +35,10 @@ TEACHER_SHORTFALL = "schools.teacher_shortfall"
 STUDENTS = "schools.students"
 ALLOWANCE = "schools.allowance"
 ALLOWANCE_OCCUPANCY = "schools.allowance_occupancy"
+TEACHERS_ESTABLISHMENT = "schools.teachers_establishment"
+TEACHERS_FILED = "schools.teachers_filed"
+BUDGET_EXECUTION = "schools.budget_execution"
+BUDGET_SURPLUS = "schools.budget_surplus"
 #: the row kind of the staff count in the one statement
 STAFF = "staff"
 
@@ -161,6 +166,28 @@ def occupancy(ids: Select, on: date) -> Mapping[int, Decimal]:
     }
 
 
+def _teachers(identity: str):
+    """Return a provider of the teachers of one identity (人员身份) on a date: staff outside
+    the administrative and logistics departments, as on the school's page."""
+
+    def provide(ids: Select, on: date) -> Mapping[int, int]:
+        rows = db.session.execute(
+            select(Employment.institution_id, func.count())
+            .outerjoin(Department, Department.id == Employment.department_id)
+            .where(
+                Employment.institution_id.in_(ids.scalar_subquery()),
+                Employment.identity == identity,
+                Employment.start_on <= on,
+                or_(Employment.end_on.is_(None), Employment.end_on >= on),
+                or_(Department.kind.is_(None), Department.kind.not_in(queries.NON_TEACHING_KINDS)),
+            )
+            .group_by(Employment.institution_id)
+        )
+        return {institution_id: int(n) for institution_id, n in rows}
+
+    return provide
+
+
 def two_self_pilot(ids: Select, on: date) -> Mapping[int, bool]:
     rows = db.session.execute(
         select(SchoolProfile.institution_id, SchoolProfile.is_lump_sum).where(
@@ -213,5 +240,41 @@ INDICATORS = (
         provide=occupancy,
         kinds=SCHOOL,
         description=_l("计入员额的在岗教职工 ÷ 核定员额"),
+    ),
+    Indicator(
+        key=TEACHERS_ESTABLISHMENT,
+        label=_l("编制内教师"),
+        unit=_l("人"),
+        owner="schools",
+        provide=_teachers(Identity.ESTABLISHMENT.value),
+        kinds=SCHOOL,
+        description=_l("事业编制的在岗教师（不含行政、后勤部门人员）"),
+    ),
+    Indicator(
+        key=TEACHERS_FILED,
+        label=_l("员额制自聘教师"),
+        unit=_l("人"),
+        owner="schools",
+        provide=_teachers(Identity.FILED.value),
+        kinds=SCHOOL,
+        description=_l("学校按员额自主聘用的在岗教师（不含行政、后勤部门人员）"),
+    ),
+    Indicator(
+        key=BUDGET_EXECUTION,
+        label=_l("包干经费执行率"),
+        unit=_l("%"),
+        owner="schools",
+        provide=execution_rate,
+        kinds=SCHOOL,
+        description=_l("本学年经理事会批准的包干经费中已支出的比例；人员经费取自已审核的工资批次"),
+    ),
+    Indicator(
+        key=BUDGET_SURPLUS,
+        label=_l("上学年包干经费结余"),
+        unit=_l("元"),
+        owner="schools",
+        provide=year_end_surplus,
+        kinds=SCHOOL,
+        description=_l("上一学年包干经费学校留用的结余（负数为超支）"),
     ),
 )
