@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from core.modules import MenuItem, Module, Seeder
 from schools import home, indicators, parameters, seed
 from schools import models as _models  # noqa: F401  (registers the tables)
+from schools.budget import surplus as budget_surplus
 from schools.budget import views as _budget_views  # noqa: F401  (registers routes)
 from schools.budget.imports import SPENDING_IMPORTER
 from schools.cli import schools_cli
@@ -47,6 +48,7 @@ module = Module(
         "schools.budget": _l("预算执行预警线"),
         "schools.performance_pay": _l("绩效工资基础性与奖励性比例"),
         "schools.staff_congress": _l("教职工代表大会议事规则"),
+        "schools.surplus": _l("包干经费结余使用规则"),
     },
     permissions=(SCHOOLS_VIEW, SCHOOLS_MANAGE, SCHOOLS_BUDGET, SCHOOLS_RECRUIT),
     audit_actions={
@@ -56,6 +58,7 @@ module = Module(
         "school_budget.draft": _l("核算包干经费预算"),
         "school_budget.approve": _l("登记理事会批准包干预算"),
         "school_spending.record": _l("登记包干经费支出"),
+        "school_surplus.submit": _l("结余使用提交理事会审议"),
         "reward_allocation.open": _l("开始奖励性绩效分配"),
         "reward_allocation.compute": _l("计算奖励性绩效分配"),
         "reward_allocation.confirm": _l("确定奖励性绩效分配"),
@@ -74,6 +77,7 @@ module = Module(
         "EnrolmentYear": _l("学年学生数"),
         "SchoolBudget": _l("包干经费预算"),
         "SchoolSpending": _l("包干经费支出"),
+        "SurplusPlan": _l("包干经费结余使用"),
         "RewardAllocation": _l("奖励性绩效分配"),
         "CongressDelegate": _l("教代会代表"),
         "CongressVote": _l("教代会表决"),
@@ -93,6 +97,6 @@ module = Module(
         "importers": (ENROLMENT_IMPORTER, SPENDING_IMPORTER),
         "indicators": indicators.INDICATORS,
         "payroll_inputs": (reward_payroll.PROVIDER,),
-        "motion_subjects": (recruitment_subject.SUBJECT,),
+        "motion_subjects": (recruitment_subject.SUBJECT, budget_surplus.SUBJECT),
     },
 )

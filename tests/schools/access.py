@@ -37,6 +37,7 @@ ACCESS.update(
         "schools.budget_draft": Access(SCHOOL_BUDGET, ("POST",)),
         "schools.budget_approve": Access(SCHOOL_BUDGET, ("POST",)),
         "schools.budget_spending": Access(SCHOOL_BUDGET, ("POST",)),
+        "schools.budget_surplus": Access(SCHOOL_BUDGET, ("POST",)),
         "schools.budget_import": Access(SCHOOL_BUDGET, ("GET", "POST")),
         "schools.budget_template": Access(SCHOOL_BUDGET),
         "schools.budget_export": Access(SCHOOL_READ),
