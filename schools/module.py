@@ -19,6 +19,9 @@ from schools.recruitment import subject as recruitment_subject
 from schools.recruitment import views as _recruitment_views  # noqa: F401  (registers routes)
 from schools.rewards import payroll as reward_payroll
 from schools.rewards import views as _reward_views  # noqa: F401  (registers routes)
+from schools.rules import models as _rule_models  # noqa: F401  (tables)
+from schools.rules import subject as rule_subject
+from schools.rules import views as _rule_views  # noqa: F401  (registers routes)
 from schools.staff_congress import views as _congress_views  # noqa: F401  (registers routes)
 from schools.stages import SchoolType, Stage
 from schools.views import bp
@@ -71,6 +74,10 @@ module = Module(
         "recruitment_candidate.score": _l("登记考生成绩"),
         "recruitment_candidate.offer": _l("发出录用通知"),
         "recruitment_candidate.hire": _l("聘用自聘教师"),
+        "school_rule.create": _l("起草校内制度"),
+        "school_rule.version": _l("起草校内制度新版本"),
+        "school_rule.submit": _l("校内制度提交理事会审议"),
+        "school_rule.adopt": _l("登记教代会通过校内制度"),
     },
     audit_objects={
         "SchoolProfile": _l("学校概况"),
@@ -83,6 +90,7 @@ module = Module(
         "CongressVote": _l("教代会表决"),
         "RecruitmentPlan": _l("教师招聘计划"),
         "Candidate": _l("招聘考生"),
+        "SchoolRule": _l("校内制度"),
     },
     audit_fields={
         "school_type": _l("办学类型"),
@@ -97,6 +105,10 @@ module = Module(
         "importers": (ENROLMENT_IMPORTER, SPENDING_IMPORTER),
         "indicators": indicators.INDICATORS,
         "payroll_inputs": (reward_payroll.PROVIDER,),
-        "motion_subjects": (recruitment_subject.SUBJECT, budget_surplus.SUBJECT),
+        "motion_subjects": (
+            recruitment_subject.SUBJECT,
+            budget_surplus.SUBJECT,
+            rule_subject.SUBJECT,
+        ),
     },
 )
