@@ -73,6 +73,7 @@ module = Module(
         "recruitment_candidate.add": _l("登记招聘考生"),
         "recruitment_candidate.score": _l("登记考生成绩"),
         "recruitment_candidate.offer": _l("发出录用通知"),
+        "recruitment_plan.post": _l("登记拟聘人员公示"),
         "recruitment_candidate.hire": _l("聘用自聘教师"),
         "school_rule.create": _l("起草校内制度"),
         "school_rule.version": _l("起草校内制度新版本"),

@@ -6,8 +6,9 @@ plan for two teachers. The council secretary (mishu) schedules a meeting; the pr
 plan on its agenda; the secretary records attendance and opens the vote; members vote from their
 phones and desktops, and the chair (lishizhang) closes it: the motion passes and the plan is
 approved with the resolution's number (the ``motion_decided`` signal). HR (renshi) registers
-three applicants, records their scores, offers the best two and hires both (员额, a contract,
-on the filing list for the education bureau). Finance (caiwu) reads the lump-sum budget's
+three applicants, records their scores, offers the best two, posts their names (公示) for seven
+days and hires both to start after the posting (员额, a contract, on the filing list for the
+education bureau). Finance (caiwu) reads the lump-sum budget's
 execution, submits this month's payroll run, and the second finance officer (caiwu2) approves
 it: the personnel line of the execution now counts the run (gross pay plus employer
 contributions).
@@ -270,8 +271,19 @@ def test_principal_council_hr_and_finance_staff_a_school(new_page, login, screen
             "button", name="发录用通知"
         ).click()
         expect_flash(hr, "已发出录用通知。")
-    # from the first of next month: this month's payroll is not reopened for them
-    start_on = first_of_next_month(today)
+    # The names are posted (公示) for seven days from today; they start after the posting,
+    # and not before next month: this month's payroll is not reopened for them.
+    posting = hr.locator("#posting")
+    posting.locator("input[name=posted_on]").fill(today.isoformat())
+    posting.locator("input[name=days]").fill("7")
+    posting.get_by_role("button", name="登记公示").click()
+    expect_flash(hr, "已登记公示。")
+    ends_on = today + timedelta(days=6)
+    expect(hr.locator("#posting-period")).to_contain_text(
+        f"公示期 {today.isoformat()} 至 {ends_on.isoformat()}"
+    )
+    expect(hr.locator("#posting")).to_contain_text(APPLICANTS[1][0])
+    start_on = max(first_of_next_month(today), ends_on + timedelta(days=1))
     for n, (name, *_) in enumerate(APPLICANTS[:2]):
         row = hr.locator("#ranked tbody tr", has_text=name)
         row.locator("input[name=staff_number]").fill(f"ZP{tag}{n}")
