@@ -25,6 +25,7 @@ from schools.budget import queries as budget_queries
 from schools.enrolment import GradeEnrolment
 from schools.models import SchoolProfile
 from schools.rewards import operations as reward_ops
+from schools.rules import operations as rule_ops
 from schools.staff_congress import operations as congress_ops
 from schools.stages import Stage
 
@@ -155,6 +156,7 @@ def _congress_and_rewards(profile: SchoolProfile, today: date) -> None:
     )
     if not vote.passed:
         return
+    _rules(profile, delegates, held_on)
     period = f"{today.year}-{today.month:02d}"
     allocation = reward_ops.open_allocation(
         profile.institution_id,
@@ -173,6 +175,37 @@ def _congress_and_rewards(profile: SchoolProfile, today: date) -> None:
         for n, line in enumerate(allocation.lines)
     }
     reward_ops.compute(allocation, points)
+
+
+def _rules(profile: SchoolProfile, delegates, held_on: date) -> None:
+    """Internal rules: one the staff congress adopted at the same meeting, one council rule
+    in its first draft."""
+    institution = db.session.get(Institution, profile.institution_id)
+    leave = rule_ops.create_rule(
+        institution,
+        {
+            "title": "教职工请假管理办法",
+            "body": "congress",
+            "text": "第一条 教职工请假须事先书面申请，经批准后方可离岗。\n"
+            "第二条 病假须附医疗机构证明。",
+        },
+    )
+    vote = congress_ops.record_vote(
+        profile.institution_id,
+        {"title": "教职工请假管理办法", "kind": "rules", "held_on": held_on},
+        [d.id for d in delegates],
+        {d.id: "yes" for d in delegates},
+    )
+    if vote.passed:
+        rule_ops.adopt_by_congress(leave, vote.number)
+    rule_ops.create_rule(
+        institution,
+        {
+            "title": "教师考核办法",
+            "body": "council",
+            "text": "第一条 教师考核分为平时考核和年度考核。\n第二条 考核结果作为聘用和奖励的依据。",
+        },
+    )
 
 
 def _split_stages(profile: SchoolProfile, today: date) -> None:
