@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
 
@@ -23,6 +24,7 @@ from core.money import round_half_up
 from core.parameters import ParameterVersion
 from hr.models import Department, Employment, Identity
 from institutions.indicators import Indicator
+from institutions.models import Institution, InstitutionKind
 from schools import queries
 from schools.allowance import ALLOWANCE_KEY, AllowanceRules, exact_allowance, round_allowance
 from schools.budget.indicators import execution_rate, year_end_surplus
@@ -166,24 +168,44 @@ def occupancy(ids: Select, on: date) -> Mapping[int, Decimal]:
     }
 
 
+_TEACHERS_CACHE = "schools_teachers_by_identity"
+
+
+def _teachers_by_identity(ids: Select, on: date) -> dict[str, dict[int, int]]:
+    """Return {identity: {school id: teachers on ``on``}} in one statement, kept for the
+    request so the two identity indicators of one page share it."""
+    cached = g.get(_TEACHERS_CACHE) if has_app_context() else None
+    if cached is not None and cached[0] is ids and cached[1] == on:
+        return cached[2]
+    rows = db.session.execute(
+        select(Employment.institution_id, Employment.identity, func.count())
+        .join(Institution, Institution.id == Employment.institution_id)
+        .outerjoin(Department, Department.id == Employment.department_id)
+        .where(
+            Employment.institution_id.in_(ids.scalar_subquery()),
+            Institution.kind == InstitutionKind.SCHOOL.value,
+            Employment.identity.in_((Identity.ESTABLISHMENT.value, Identity.FILED.value)),
+            Employment.start_on <= on,
+            or_(Employment.end_on.is_(None), Employment.end_on >= on),
+            or_(Department.kind.is_(None), Department.kind.not_in(queries.NON_TEACHING_KINDS)),
+        )
+        .group_by(Employment.institution_id, Employment.identity)
+    )
+    found: dict[str, dict[int, int]] = {}
+    for institution_id, identity, n in rows:
+        found.setdefault(identity, {})[institution_id] = int(n)
+    if has_app_context():
+        # the SELECT itself is kept, so an identical object means the same scope
+        setattr(g, _TEACHERS_CACHE, (ids, on, found))
+    return found
+
+
 def _teachers(identity: str):
-    """Return a provider of the teachers of one identity (人员身份) on a date: staff outside
-    the administrative and logistics departments, as on the school's page."""
+    """Return a provider of a school's teachers of one identity (人员身份) on a date: staff
+    outside the administrative and logistics departments, as on the school's page."""
 
     def provide(ids: Select, on: date) -> Mapping[int, int]:
-        rows = db.session.execute(
-            select(Employment.institution_id, func.count())
-            .outerjoin(Department, Department.id == Employment.department_id)
-            .where(
-                Employment.institution_id.in_(ids.scalar_subquery()),
-                Employment.identity == identity,
-                Employment.start_on <= on,
-                or_(Employment.end_on.is_(None), Employment.end_on >= on),
-                or_(Department.kind.is_(None), Department.kind.not_in(queries.NON_TEACHING_KINDS)),
-            )
-            .group_by(Employment.institution_id)
-        )
-        return {institution_id: int(n) for institution_id, n in rows}
+        return _teachers_by_identity(ids, on).get(identity, {})
 
     return provide
 

@@ -88,7 +88,7 @@ def test_a_scope_costs_the_same_queries_whatever_its_size(count_queries):
     assert counts[0] == counts[1]
 
 
-def test_teachers_by_identity_leave_out_administration_and_logistics():
+def test_teachers_by_identity_leave_out_administration_and_logistics(count_queries):
     from hr.models import DepartmentKind
     from tests.factories import create_department
 
@@ -100,11 +100,17 @@ def test_teachers_by_identity_leave_out_administration_and_logistics():
         school, identity=Identity.FILED.value, start_on=date(2020, 9, 1), department=office
     )
     create_employment(school, identity=Identity.FILED.value, start_on=date(2099, 9, 1))
-    found = registry.values(
-        [indicators.TEACHERS_ESTABLISHMENT, indicators.TEACHERS_FILED], [school.id], TODAY
-    )
+    hospital = create_institution(kind="hospital")
+    create_employment(hospital, identity=Identity.ESTABLISHMENT.value)
+    with count_queries() as counter:
+        found = registry.values(
+            [indicators.TEACHERS_ESTABLISHMENT, indicators.TEACHERS_FILED],
+            [school.id, hospital.id],
+            TODAY,
+        )
     assert found[indicators.TEACHERS_ESTABLISHMENT] == {school.id: 3}
     assert found[indicators.TEACHERS_FILED] == {school.id: 2}
+    assert counter["n"] == 1  # one statement for both identities
 
 
 def _budget(profile, year, spend=(), runs=()):
