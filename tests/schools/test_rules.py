@@ -9,9 +9,9 @@ import pytest
 
 from core.extensions import db
 from core.roles import Role
-from institutions.governance import operations as gov
 from institutions.governance import subjects
 from institutions.governance.models import GovernanceError, Motion
+from institutions.governance.motions import operations as gov
 from schools.findings import SchoolsRefusal
 from schools.rules import operations as ops
 from schools.rules.models import VersionStatus

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from core.extensions import db
 from core.ids import china_today
 from core.roles import Role
-from institutions.governance import operations as gov
 from institutions.governance import subjects
 from institutions.governance.models import GovernanceError, Motion
+from institutions.governance.motions import operations as gov
 from schools import operations as school_ops
 from schools.budget import operations as budget_ops
 from schools.budget import surplus
