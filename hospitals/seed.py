@@ -273,7 +273,7 @@ def _scheme(institution: Institution, rng: random.Random, today: date) -> str:
             )
     db.session.flush()
     allocation = performance.allocate_scheme(scheme)
-    return f"{period} 绩效方案已分配 {allocation.pool} 元给 {len(allocation.people())} 人，待批准"
+    return f"{period} 绩效方案已分配 {allocation.pool} 元给 {len(allocation.people())} 人，待提交理事会审议"
 
 
 def _leader(institution: Institution, today: date) -> str:

@@ -25,7 +25,7 @@ ACCESS |= {
     "hospitals.scheme_new": Access(WRITE, ("GET", "POST")),
     "hospitals.scheme_edit": Access(WRITE, ("GET", "POST")),
     "hospitals.scheme_allocate": Access(WRITE, ("POST",)),
-    "hospitals.scheme_approve": Access(WRITE, ("POST",)),
+    "hospitals.scheme_submit": Access(WRITE, ("POST",)),
     "hospitals.figures_import": Access(WRITE, ("GET", "POST")),
     "hospitals.figures_template": Access(WRITE),
 }
