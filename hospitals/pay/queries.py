@@ -1,4 +1,10 @@
-"""Reads for 同岗同酬: a year of a hospital's pay records as the gap rule's input.
+"""Reads for 同岗同酬: a year of a hospital's pay as the gap rule's input.
+
+A month paid by an approved (or paid) regular payroll run of the hospital is read from that
+run's lines, with the month's performance score from the council-approved allocation
+(``PerformanceShare.score``); the other months are read from the imported pay table
+(``PayRecord``). So a hospital that imported its past year and now pays through payroll is
+compared over both, each month counted once.
 
 Each month's record is placed on the post the person held on the first day of that month
 (a new post's pay applies from the month after the change, DOMAIN.md §3) and in their
@@ -13,16 +19,24 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from core.extensions import db
 from core.parameters import parameter
 from hospitals.findings import Finding
-from hospitals.models import PAY_COMPONENTS, PayRecord
+from hospitals.models import (
+    PAY_COMPONENTS,
+    PayRecord,
+    PerformanceScheme,
+    PerformanceShare,
+    SchemeStatus,
+)
 from hospitals.paygap import PAY_GAP_KEY, GapReport, GapRules, identity_gaps, run_warnings
 from hospitals.paygap import PayRecord as GapInput
 from hospitals.periods import first_day
 from hr.models import Appointment, Department, Employment, Person, grade_label
+from payroll.runs.models import PayRun, PayRunLine
+from payroll.runs.states import LOCKED, RunKind
 
 NO_DEPARTMENT = "（未分部门）"
 
@@ -32,12 +46,51 @@ def gap_rules(on: date) -> GapRules:
     return GapRules.from_value(parameter(PAY_GAP_KEY, on))
 
 
+#: the pay table's components as payroll's line columns
+LINE_COLUMNS = {
+    "post_pay": "post_wage",
+    "scale_pay": "step_wage",
+    "basic_performance": "basic_performance",
+    "reward_performance": "reward_performance",
+    "allowances": "allowances",
+}
+
+
+def _run_filter(institution_id: int):
+    return and_(
+        PayRun.institution_id == institution_id,
+        PayRun.kind == RunKind.REGULAR.value,
+        PayRun.status.in_(sorted(LOCKED)),
+    )
+
+
+def run_periods(institution_id: int, year: int) -> list[str]:
+    """Return the year's months paid by an approved regular payroll run, in order."""
+    return list(
+        db.session.scalars(
+            select(PayRun.period)
+            .where(
+                _run_filter(institution_id),
+                PayRun.period.between(f"{year:04d}-01", f"{year:04d}-12"),
+            )
+            .order_by(PayRun.period)
+        )
+    )
+
+
 def pay_years(institution_id: int) -> list[int]:
-    """Return the years with pay records, latest first."""
-    periods = db.session.scalars(
-        select(func.substr(PayRecord.period, 1, 4))
-        .where(PayRecord.institution_id == institution_id)
-        .distinct()
+    """Return the years with pay records or approved payroll runs, latest first."""
+    periods = set(
+        db.session.scalars(
+            select(func.substr(PayRecord.period, 1, 4))
+            .where(PayRecord.institution_id == institution_id)
+            .distinct()
+        )
+    )
+    periods |= set(
+        db.session.scalars(
+            select(func.substr(PayRun.period, 1, 4)).where(_run_filter(institution_id)).distinct()
+        )
     )
     return sorted({int(p) for p in periods}, reverse=True)
 
@@ -121,31 +174,17 @@ def gap_inputs(
     unknown = set(rules.post_components) - set(PAY_COMPONENTS)
     if unknown:
         raise ValueError(f"unknown pay components {sorted(unknown)}")
-    columns = [getattr(PayRecord, name) for name in rules.post_components]
-    post_sum = columns[0]
-    for column in columns[1:]:
-        post_sum = post_sum + column
-    performance = getattr(PayRecord, rules.performance_component)
-    rows = db.session.execute(
-        select(
-            PayRecord.employment_id,
-            PayRecord.period,
-            post_sum,
-            performance,
-            PayRecord.performance_score,
-        ).where(
-            PayRecord.institution_id == institution_id,
-            PayRecord.period.between(f"{year:04d}-01", f"{year:04d}-12")
-            if period is None
-            else PayRecord.period == period,
-        )
-    )
+    paid = set(run_periods(institution_id, year))
+    if period is not None:
+        paid &= {period}
     days: dict[str, date] = {}
     performance_key = rules.performance_component
-    for employment_id, period, post, reward, score in rows:
-        day = days.get(period)
+    for employment_id, month, post, reward, score in _imported_rows(
+        institution_id, year, rules, period, paid
+    ) + (_run_rows(institution_id, rules, sorted(paid)) if paid else []):
+        day = days.get(month)
         if day is None:
-            day = days[period] = first_day(period)
+            day = days[month] = first_day(month)
         grade = _grade_on(posts, employment_id, day)
         if grade is None:
             continue
@@ -158,8 +197,69 @@ def gap_inputs(
             identity=identity,
             components={POST_SUM: post, performance_key: reward},
             score=score,
-            month=(int(period[:4]), int(period[5:7])),
+            month=(int(month[:4]), int(month[5:7])),
         )
+
+
+def _summed(columns):
+    total = columns[0]
+    for column in columns[1:]:
+        total = total + column
+    return total
+
+
+def _imported_rows(institution_id: int, year: int, rules: GapRules, period, paid) -> list:
+    """The imported pay table's rows of the year (or month), except months paid by a run."""
+    post_sum = _summed([getattr(PayRecord, name) for name in rules.post_components])
+    performance = getattr(PayRecord, rules.performance_component)
+    query = select(
+        PayRecord.employment_id,
+        PayRecord.period,
+        post_sum,
+        performance,
+        PayRecord.performance_score,
+    ).where(
+        PayRecord.institution_id == institution_id,
+        PayRecord.period.between(f"{year:04d}-01", f"{year:04d}-12")
+        if period is None
+        else PayRecord.period == period,
+    )
+    if paid:
+        query = query.where(PayRecord.period.not_in(sorted(paid)))
+    return db.session.execute(query).all()
+
+
+def _run_rows(institution_id: int, rules: GapRules, periods: list[str]) -> list:
+    """The lines of the approved regular runs of ``periods``, with the month's approved
+    allocation score (None where the person had no share)."""
+    post_sum = _summed([getattr(PayRunLine, LINE_COLUMNS[name]) for name in rules.post_components])
+    performance = getattr(PayRunLine, LINE_COLUMNS[rules.performance_component])
+    scored = (
+        select(
+            PerformanceScheme.period,
+            PerformanceShare.employment_id,
+            PerformanceShare.score,
+        )
+        .join(PerformanceShare, PerformanceShare.scheme_id == PerformanceScheme.id)
+        .where(
+            PerformanceScheme.institution_id == institution_id,
+            PerformanceScheme.status == SchemeStatus.APPROVED.value,
+            PerformanceScheme.period.in_(periods),
+        )
+        .subquery()
+    )
+    return db.session.execute(
+        select(PayRunLine.employment_id, PayRun.period, post_sum, performance, scored.c.score)
+        .join(PayRun, PayRun.id == PayRunLine.run_id)
+        .outerjoin(
+            scored,
+            and_(
+                scored.c.period == PayRun.period,
+                scored.c.employment_id == PayRunLine.employment_id,
+            ),
+        )
+        .where(_run_filter(institution_id), PayRun.period.in_(periods))
+    ).all()
 
 
 def summed_rules(rules: GapRules) -> GapRules:
@@ -174,13 +274,15 @@ def gap_report(institution_id: int, year: int, on: date) -> GapReport:
 
 
 def latest_period(institution_id: int, year: int) -> str | None:
-    """Return the latest month of the year with pay records."""
-    return db.session.scalar(
+    """Return the latest month of the year with pay records or an approved run."""
+    imported = db.session.scalar(
         select(func.max(PayRecord.period)).where(
             PayRecord.institution_id == institution_id,
             PayRecord.period.between(f"{year:04d}-01", f"{year:04d}-12"),
         )
     )
+    runs = run_periods(institution_id, year)
+    return max(filter(None, [imported, runs[-1] if runs else None]), default=None)
 
 
 def month_warnings(institution_id: int, period: str, on: date) -> list[Finding]:
@@ -191,12 +293,20 @@ def month_warnings(institution_id: int, period: str, on: date) -> list[Finding]:
 
 
 def records_count(institution_id: int, year: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).where(
-                PayRecord.institution_id == institution_id,
-                PayRecord.period.between(f"{year:04d}-01", f"{year:04d}-12"),
-            )
-        )
-        or 0
+    """Return how many monthly pay records the year's comparison reads (imported and run)."""
+    paid = run_periods(institution_id, year)
+    imported = select(func.count()).where(
+        PayRecord.institution_id == institution_id,
+        PayRecord.period.between(f"{year:04d}-01", f"{year:04d}-12"),
     )
+    if paid:
+        imported = imported.where(PayRecord.period.not_in(paid))
+    lines = 0
+    if paid:
+        lines = db.session.scalar(
+            select(func.count())
+            .select_from(PayRunLine)
+            .join(PayRun, PayRun.id == PayRunLine.run_id)
+            .where(_run_filter(institution_id), PayRun.period.in_(paid))
+        )
+    return (db.session.scalar(imported) or 0) + (lines or 0)

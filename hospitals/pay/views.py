@@ -45,6 +45,7 @@ def pay_gaps(institution_id: int):
         report=report,
         rules=queries.gap_rules(today),
         records=queries.records_count(institution.id, year),
+        run_months=queries.run_periods(institution.id, year),
         period=period,
         month_warnings=queries.month_warnings(institution.id, period, today) if period else [],
         identity_label=identity_label,
