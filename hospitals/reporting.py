@@ -1,4 +1,5 @@
-"""The figures hospitals report upward (institutions/indicators.py): post coverage.
+"""The figures hospitals report upward (institutions/indicators.py): post coverage, staff
+without a post, compliant scheme months, confirmed identity pay gaps, leaders on terms.
 
 Each provider answers for a whole scope in one query, so the staffing office's dashboard
 over thousands of institutions runs one query per figure.
@@ -11,11 +12,11 @@ from datetime import date
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from core.extensions import db
 from hospitals.findings import percent
-from hospitals.models import LeaderTerm, PerformanceScheme, SchemeStatus
+from hospitals.models import LeaderTerm, PayGapSummary, PerformanceScheme, SchemeStatus
 from hospitals.periods import period_of
 from hospitals.transition.queries import employed_on, on_post
 from hr.models import Employment
@@ -102,6 +103,33 @@ def leaders_on_terms(ids: Select, on: date) -> Mapping[int, int]:
     return dict(rows.all())
 
 
+def identity_pay_gaps(ids: Select, on: date) -> Mapping[int, int]:
+    """Identity pay gaps in the latest year (up to ``on``'s) whose summary HR confirmed.
+
+    Reads the stored yearly summaries (``PayGapSummary``), never a year of pay: one query
+    for the whole scope.
+    """
+    latest = (
+        select(PayGapSummary.institution_id, func.max(PayGapSummary.year).label("year"))
+        .where(
+            PayGapSummary.institution_id.in_(ids.scalar_subquery()),
+            PayGapSummary.year <= on.year,
+        )
+        .group_by(PayGapSummary.institution_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(PayGapSummary.institution_id, PayGapSummary.gaps).join(
+            latest,
+            and_(
+                latest.c.institution_id == PayGapSummary.institution_id,
+                latest.c.year == PayGapSummary.year,
+            ),
+        )
+    )
+    return dict(rows.all())
+
+
 INDICATORS = (
     Indicator(
         key="hospitals.post_coverage",
@@ -129,6 +157,17 @@ INDICATORS = (
         kinds=frozenset({InstitutionKind.HOSPITAL.value}),
         description=_l(
             "奖励性绩效按已批准的岗位绩效方案分配（不与药品、耗材、检查、化验收入挂钩）的月数"
+        ),
+    ),
+    Indicator(
+        key="hospitals.identity_pay_gaps",
+        label=_l("同岗同酬身份差异（处）"),
+        unit=_l("处"),
+        owner="hospitals",
+        provide=identity_pay_gaps,
+        kinds=frozenset({InstitutionKind.HOSPITAL.value}),
+        description=_l(
+            "最近一个经人事部门确认的年度里，同一科室同一岗位等级按人员身份超出容差的工资差异数"
         ),
     ),
     Indicator(

@@ -33,6 +33,8 @@ from hospitals.models import (
     PayRecord,
     PerformanceScheme,
 )
+from hospitals.pay import operations as pay_operations
+from hospitals.pay import queries as pay_queries
 from hospitals.performance import operations as performance
 from hospitals.periods import period_of
 from hr.models import (
@@ -339,6 +341,11 @@ def seed_demo_hospitals() -> list[str]:
         _partway(institution, rng, months[0])
         count = _pay(institution, rng, months)
         lines.append(f"  {institution.name}：{count} 条月度工资记录，3 名未聘岗位的派遣人员")
+        for year in pay_queries.pay_years(institution.id):
+            summary = pay_operations.confirm_summary(institution, year, today)
+            lines.append(
+                f"    {year} 年同岗同酬汇总：{summary.gaps} 处身份差异，{summary.people} 人"
+            )
         if (
             db.session.scalar(
                 select(HospitalProfile.id).where(HospitalProfile.institution_id == institution.id)

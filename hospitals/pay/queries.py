@@ -26,6 +26,7 @@ from core.parameters import parameter
 from hospitals.findings import Finding
 from hospitals.models import (
     PAY_COMPONENTS,
+    PayGapSummary,
     PayRecord,
     PerformanceScheme,
     PerformanceShare,
@@ -310,3 +311,12 @@ def records_count(institution_id: int, year: int) -> int:
             .where(_run_filter(institution_id), PayRun.period.in_(paid))
         )
     return (db.session.scalar(imported) or 0) + (lines or 0)
+
+
+def summary_of(institution_id: int, year: int) -> PayGapSummary | None:
+    """Return the year's confirmed gap summary (None if HR has not confirmed one)."""
+    return db.session.scalar(
+        select(PayGapSummary).where(
+            PayGapSummary.institution_id == institution_id, PayGapSummary.year == year
+        )
+    )

@@ -14,6 +14,7 @@ ACCESS = {
     "hospitals.posts_export": Access(READ),
     "hospitals.pay_gaps": Access(READ),
     "hospitals.pay_gaps_export": Access(READ),
+    "hospitals.pay_gaps_confirm": Access(WRITE, ("POST",)),
     "hospitals.pay_import": Access(WRITE, ("GET", "POST")),
     "hospitals.pay_template": Access(WRITE),
 }

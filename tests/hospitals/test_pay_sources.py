@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from core.extensions import db
@@ -143,3 +144,59 @@ def test_the_page_says_which_months_come_from_payroll(hospital, staff, client, l
     login_as(_manager(hospital))
     text = client.get(f"/hospitals/{hospital.id}/pay-gaps?year=2026").get_data(as_text=True)
     assert 'id="run-months"' in text and "2026-03" in text
+
+
+# --- the stored yearly summary and the indicator upward ---------------------------------------
+
+
+def test_confirming_stores_the_years_summary_and_the_indicator_reads_it(
+    hospital, staff, client, login_as, count_queries
+):
+    from hospitals.models import PayGapSummary
+    from hospitals.reporting import identity_pay_gaps
+    from institutions.indicators import ids_select, values
+    from tests.hospitals.test_transition import _manager
+
+    imported(hospital, staff, _pay_rows(months=(1, 2, 3)))
+    key = "hospitals.identity_pay_gaps"
+    assert values([key], [hospital.id], ON)[key] == {}  # nothing confirmed yet
+    login_as(_manager(hospital))
+    response = client.post(f"/hospitals/{hospital.id}/pay-gaps/confirm", data={"year": "2026"})
+    assert response.status_code == 302
+    summary = db.session.scalar(db.select(PayGapSummary))
+    assert (summary.year, summary.records, summary.cells, summary.gaps, summary.people) == (
+        2026,
+        12,
+        1,
+        1,
+        2,
+    )
+    assert summary.largest_share == Decimal("0.1678")  # 500 / 2980
+    page = client.get(f"/hospitals/{hospital.id}/pay-gaps?year=2026").get_data(as_text=True)
+    assert "2026 年汇总已于" in page
+
+    # a correction confirmed again replaces the year's figures
+    db.session.execute(
+        db.update(PayRecord)
+        .where(PayRecord.basic_performance == Decimal("1500.00"))
+        .values(basic_performance=Decimal("2000.00"))
+    )
+    db.session.commit()
+    client.post(f"/hospitals/{hospital.id}/pay-gaps/confirm", data={"year": "2026"})
+    db.session.refresh(summary)
+    assert (summary.gaps, summary.people, summary.largest_share) == (0, 0, None)
+    assert db.session.scalar(db.select(db.func.count()).select_from(PayGapSummary)) == 1
+
+    # the latest confirmed year up to the day asked about; an earlier year stays readable
+    db.session.add(
+        PayGapSummary(
+            institution_id=hospital.id, year=2025, gaps=3, people=4, computed_at=summary.computed_at
+        )
+    )
+    db.session.flush()
+    assert values([key], [hospital.id], ON)[key] == {hospital.id: 0}
+    assert values([key], [hospital.id], date(2025, 12, 31))[key] == {hospital.id: 3}
+    # one query however many hospitals are asked about
+    with count_queries() as counter:
+        identity_pay_gaps(ids_select(list(range(1, 3001)) + [hospital.id]), ON)
+    assert counter["n"] == 1
