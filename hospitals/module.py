@@ -10,6 +10,7 @@ from hospitals import models as _models  # noqa: F401  (registers the tables)
 from hospitals import views as _views  # noqa: F401  (registers routes)
 from hospitals.blueprint import bp
 from hospitals.leaders import views as _leaders_views  # noqa: F401
+from hospitals.pay import comparison_views as _comparison_views  # noqa: F401
 from hospitals.pay import views as _pay_views  # noqa: F401
 from hospitals.pay.imports import PAY_IMPORTER
 from hospitals.performance import inputs as performance_inputs

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import and_, func, select
 
@@ -32,6 +33,7 @@ from hospitals.models import (
     PerformanceShare,
     SchemeStatus,
 )
+from hospitals.paycompare import PayLine, compare
 from hospitals.paygap import PAY_GAP_KEY, GapReport, GapRules, identity_gaps, run_warnings
 from hospitals.paygap import PayRecord as GapInput
 from hospitals.periods import first_day
@@ -161,14 +163,19 @@ def _staff(institution_id: int) -> dict[int, tuple[str, str, str, str]]:
 
 
 def gap_inputs(
-    institution_id: int, year: int, rules: GapRules, period: str | None = None
+    institution_id: int,
+    year: int,
+    rules: GapRules,
+    period: str | None = None,
+    extra: tuple[str, ...] = (),
 ) -> Iterator[GapInput]:
     """Yield the year's (or one month's) pay records as the gap rule's input, months on a
     post only.
 
     The post components the rules compare are added up in SQL into one column
     (``POST_SUM``), so a year of a large hospital's pay converts two amounts a row, not five;
-    pass the rules through :func:`summed_rules` to read it.
+    pass the rules through :func:`summed_rules` to read it. ``extra`` components (pay table
+    names) are read as well, each under its own name.
     """
     posts = _posts(institution_id)
     staff = _staff(institution_id)
@@ -180,9 +187,9 @@ def gap_inputs(
         paid &= {period}
     days: dict[str, date] = {}
     performance_key = rules.performance_component
-    for employment_id, month, post, reward, score in _imported_rows(
-        institution_id, year, rules, period, paid
-    ) + (_run_rows(institution_id, rules, sorted(paid)) if paid else []):
+    for employment_id, month, post, reward, score, *more in _imported_rows(
+        institution_id, year, rules, period, paid, extra
+    ) + (_run_rows(institution_id, rules, sorted(paid), extra) if paid else []):
         day = days.get(month)
         if day is None:
             day = days[month] = first_day(month)
@@ -196,7 +203,11 @@ def gap_inputs(
             department=department,
             grade=grade,
             identity=identity,
-            components={POST_SUM: post, performance_key: reward},
+            components={
+                POST_SUM: post,
+                performance_key: reward,
+                **dict(zip(extra, more, strict=True)),
+            },
             score=score,
             month=(int(month[:4]), int(month[5:7])),
         )
@@ -209,7 +220,7 @@ def _summed(columns):
     return total
 
 
-def _imported_rows(institution_id: int, year: int, rules: GapRules, period, paid) -> list:
+def _imported_rows(institution_id: int, year: int, rules: GapRules, period, paid, extra=()) -> list:
     """The imported pay table's rows of the year (or month), except months paid by a run."""
     post_sum = _summed([getattr(PayRecord, name) for name in rules.post_components])
     performance = getattr(PayRecord, rules.performance_component)
@@ -219,6 +230,7 @@ def _imported_rows(institution_id: int, year: int, rules: GapRules, period, paid
         post_sum,
         performance,
         PayRecord.performance_score,
+        *(getattr(PayRecord, name) for name in extra),
     ).where(
         PayRecord.institution_id == institution_id,
         PayRecord.period.between(f"{year:04d}-01", f"{year:04d}-12")
@@ -230,7 +242,7 @@ def _imported_rows(institution_id: int, year: int, rules: GapRules, period, paid
     return db.session.execute(query).all()
 
 
-def _run_rows(institution_id: int, rules: GapRules, periods: list[str]) -> list:
+def _run_rows(institution_id: int, rules: GapRules, periods: list[str], extra=()) -> list:
     """The lines of the approved regular runs of ``periods``, with the month's approved
     allocation score (None where the person had no share)."""
     post_sum = _summed([getattr(PayRunLine, LINE_COLUMNS[name]) for name in rules.post_components])
@@ -250,7 +262,14 @@ def _run_rows(institution_id: int, rules: GapRules, periods: list[str]) -> list:
         .subquery()
     )
     return db.session.execute(
-        select(PayRunLine.employment_id, PayRun.period, post_sum, performance, scored.c.score)
+        select(
+            PayRunLine.employment_id,
+            PayRun.period,
+            post_sum,
+            performance,
+            scored.c.score,
+            *(getattr(PayRunLine, LINE_COLUMNS[name]) for name in extra),
+        )
         .join(PayRun, PayRun.id == PayRunLine.run_id)
         .outerjoin(
             scored,
@@ -320,3 +339,50 @@ def summary_of(institution_id: int, year: int) -> PayGapSummary | None:
             PayGapSummary.institution_id == institution_id, PayGapSummary.year == year
         )
     )
+
+
+def allocated_rewards(institution_id: int, year: int) -> tuple[str | None, dict[str, Decimal]]:
+    """Return the latest council-approved allocation of the year (its month) and what it
+    gives each person, by staff number."""
+    period = db.session.scalar(
+        select(func.max(PerformanceScheme.period)).where(
+            PerformanceScheme.institution_id == institution_id,
+            PerformanceScheme.status == SchemeStatus.APPROVED.value,
+            PerformanceScheme.period.between(f"{year:04d}-01", f"{year:04d}-12"),
+        )
+    )
+    if period is None:
+        return None, {}
+    rows = db.session.execute(
+        select(Employment.staff_number, PerformanceShare.amount)
+        .join(PerformanceShare, PerformanceShare.employment_id == Employment.id)
+        .join(PerformanceScheme, PerformanceScheme.id == PerformanceShare.scheme_id)
+        .where(
+            PerformanceScheme.institution_id == institution_id,
+            PerformanceScheme.period == period,
+        )
+    )
+    return period, dict(rows.all())
+
+
+def pay_comparison(institution_id: int, year: int, on: date) -> tuple[str | None, list]:
+    """Return each person's old (identity) and new (post-and-performance) month of the year,
+    with the month of the allocation the new 奖励性绩效 comes from."""
+    rules = gap_rules(on)
+    # 薪级 already compared as post pay where a hospital configures it so: not added twice
+    separate_scale = "scale_pay" not in rules.post_components
+    lines = [
+        PayLine(
+            person=r.person,
+            name=r.name,
+            department=r.department,
+            grade=r.grade,
+            identity=r.identity,
+            post=r.components[POST_SUM],
+            scale=r.components["scale_pay"] if separate_scale else Decimal(0),
+            reward=r.components[rules.performance_component],
+        )
+        for r in gap_inputs(institution_id, year, rules, extra=("scale_pay",))
+    ]
+    period, allocated = allocated_rewards(institution_id, year)
+    return period, compare(lines, rules.reference_identity, allocated)

@@ -15,6 +15,8 @@ ACCESS = {
     "hospitals.pay_gaps": Access(READ),
     "hospitals.pay_gaps_export": Access(READ),
     "hospitals.pay_gaps_confirm": Access(WRITE, ("POST",)),
+    "hospitals.pay_comparison": Access(READ),
+    "hospitals.pay_comparison_export": Access(READ),
     "hospitals.pay_import": Access(WRITE, ("GET", "POST")),
     "hospitals.pay_template": Access(WRITE),
 }
