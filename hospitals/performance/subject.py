@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core import audit
 from core.extensions import db
+from core.i18n import msg
 from hospitals.models import PerformanceScheme, SchemeStatus
 from institutions.governance.models import Motion
 from institutions.governance.subjects import SubjectKind
@@ -45,7 +46,9 @@ def _resolve(institution_id: int, obj_id: str) -> tuple[str, str | None] | None:
     url = None
     if has_request_context():
         url = url_for("hospitals.scheme", institution_id=institution_id, scheme_id=scheme.id)
-    return f"{scheme.period} 岗位绩效分配（奖励性绩效 {scheme.pool} 元）", url
+    # translated when the motion page asks (never stored)
+    label = msg("%(p)s 岗位绩效分配（奖励性绩效 %(pool)s 元）", p=scheme.period, pool=scheme.pool)
+    return str(label), url
 
 
 def on_decided(motion: Motion, *, outcome: Any, resolution: Any) -> None:
