@@ -65,10 +65,10 @@ def main() -> None:
     from hospitals.models import IndicatorFigure, PayRecord, PerformanceScheme, SchemeIndicator
     from hospitals.pay import operations as pay_operations
     from hospitals.pay import queries as pay_queries
-    from payroll.runs.models import LINE_ITEMS, PayRun, PayRunLine
     from hospitals.performance import operations
     from hr.models import Appointment, Department, Employment, Person
     from institutions.models import Institution, Sponsor
+    from payroll.runs.models import LINE_ITEMS, PayRun, PayRunLine
 
     app = create_app()
     rng = random.Random(1)
