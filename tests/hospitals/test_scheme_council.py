@@ -183,3 +183,21 @@ def test_a_meeting_of_another_hospital_is_404_on_the_page(council, client, login
     assert response.status_code == 404
     db.session.refresh(scheme)
     assert scheme.status == SchemeStatus.ALLOCATED
+
+
+def test_figures_cannot_change_while_the_council_decides(council, client, login_as):
+    from tests.hospitals.test_performance import _figures
+    from tests.imports import upload
+
+    hospital = council.institution
+    scheme = allocated(hospital)
+    operations.submit_scheme(scheme, convene(council))
+    hr = create_user(Role.HR_OFFICER, institution=hospital)
+    db.session.commit()
+    login_as(hr)
+    rows = [{"period": "2026-11", "department": "内科", "indicator": "DRG 点数", "value": "9"}]
+    response = upload(
+        client, f"/hospitals/{hospital.id}/performance/figures/import", _figures(rows)
+    )
+    assert response.status_code == 422
+    assert "2026-11 的方案正在理事会审议，不能再改数据" in response.get_data(as_text=True)
