@@ -1,5 +1,5 @@
-"""Writes of performance schemes: create, change, allocate, submit to the council (add and flush; the
-request commits). Every rule is a pure function (``hospitals.scheme``,
+"""Writes of performance schemes: create, change, allocate, submit to the council (add and
+flush; the request commits). Every rule is a pure function (``hospitals.scheme``,
 ``hospitals.performance.points``); a refusal leaves nothing half-written."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from core.extensions import db
 from core.i18n import msg
 from hospitals import scheme as rules
 from hospitals.findings import HospitalsRefusal
+from hospitals.indicators import ALLOWED
 from hospitals.models import (
     IndicatorFigure,
     PerformanceScheme,
@@ -25,7 +26,7 @@ from hospitals.models import (
     SchemeStatus,
 )
 from hospitals.performance import points
-from hospitals.performance.lines import format_lines, parse_lines
+from hospitals.performance.lines import parse_lines
 from hospitals.performance.subject import KEY
 from hospitals.periods import first_day
 from hospitals.transition.queries import employed_on
@@ -230,7 +231,13 @@ def submit_scheme(scheme: PerformanceScheme, meeting: Meeting, *, actor: Any = N
             PerformanceShare.scheme_id == scheme.id
         )
     ).one()
-    weights = "、".join(format_lines((i.key, i.weight) for i in scheme.indicators).splitlines())
+    # the motion's text is a stored record: the indicators by their Chinese names, whatever
+    # language the submitter reads
+    weights = "、".join(
+        f"{getattr(item.label, 'id', item.label) if item else i.key} {i.weight.normalize():f}%"
+        for i in scheme.indicators
+        for item in (ALLOWED.get(i.key),)
+    )
     try:
         motion = propose_motion(
             KEY,

@@ -99,6 +99,7 @@ def test_submitted_allocation_is_locked_and_reaches_payroll_only_once_passed(cou
     assert motion.subject_kind == KEY and motion.subject_id == str(scheme.id)
     assert scheme.status == SchemeStatus.SUBMITTED and scheme.motion_id == motion.id
     assert "10000.00" in motion.text and "2 人" in motion.text
+    assert "DRG 点数 60%、医院感染发生率 40%" in motion.text
     # before the vote nothing is paid and nothing may change
     assert list(approved_amounts(hospital.id, "2026-11")) == []
     with pytest.raises(Refusal, match="理事会审议"):
