@@ -6,6 +6,7 @@ own schemes, so a motion of one hospital can never decide another's allocation. 
 motion is decided, :func:`on_decided` moves the scheme: passed -> approved (its amounts reach
 the month's payroll run through ``hospitals.performance.inputs``), anything else (rejected,
 closed without a decision, referred) -> back to allocated, to be revised or submitted again.
+Finance is told of an approval (the month's run pays it), HR and the admin of anything else.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core import audit
+from core.auth.models import Membership, User
 from core.extensions import db
 from core.i18n import msg
+from core.notifications import notify
+from core.roles import Role
 from hospitals.models import PerformanceScheme, SchemeStatus
 from institutions.governance.models import Motion
 from institutions.governance.subjects import SubjectKind
 from institutions.governance.tally import MotionKind
+from payroll.runs.queries import finance_users
 
 KEY = "hospitals.performance_scheme"
 
@@ -74,6 +79,38 @@ def on_decided(motion: Motion, *, outcome: Any, resolution: Any) -> None:
         summary=motion.title,
         changes={"status": [SchemeStatus.SUBMITTED.value, scheme.status]},
     )
+    _tell(scheme, approved=resolution is not None)
+
+
+def _tell(scheme: PerformanceScheme, *, approved: bool) -> None:
+    """Tell who must act: finance pays an approved allocation, HR revises one not approved."""
+    name = scheme.institution.name
+    if approved:
+        users = finance_users(scheme.institution_id)
+        title = f"理事会已批准绩效分配：{name} {scheme.period}"
+        body = (
+            f"{scheme.period} 岗位绩效分配（{scheme.pool} 元）已经理事会决议"
+            f"（{scheme.resolution_ref}）批准，计算当月工资时计入奖励性绩效。"
+        )
+    else:
+        users = db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.institution_id == scheme.institution_id,
+                Membership.role.in_([Role.HR_OFFICER.value, Role.INSTITUTION_ADMIN.value]),
+                User.is_active.is_(True),
+            )
+            .order_by(User.id)
+        ).unique()
+        title = f"理事会未批准绩效分配：{name} {scheme.period}"
+        body = f"{scheme.period} 岗位绩效分配未获理事会通过，请修改后重新提交理事会审议。"
+    link = None
+    if has_request_context():
+        link = url_for(
+            "hospitals.scheme", institution_id=scheme.institution_id, scheme_id=scheme.id
+        )
+    notify(users, title, body, link=link, institution_id=scheme.institution_id)
 
 
 SUBJECT = SubjectKind(

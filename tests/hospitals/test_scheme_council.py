@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.errors import Refusal
 from core.extensions import db
+from core.notifications import Notification
 from core.roles import Role
 from hospitals.models import IndicatorFigure, PerformanceScheme, SchemeStatus
 from hospitals.performance import operations
@@ -93,6 +94,7 @@ def test_the_allocation_is_a_registered_motion_subject(app):
 
 def test_submitted_allocation_is_locked_and_reaches_payroll_only_once_passed(council):
     hospital = council.institution
+    finance = create_user(Role.FINANCE_OFFICER, institution=hospital)
     scheme = allocated(hospital)
     meeting = convene(council)
     motion = operations.submit_scheme(scheme, meeting, actor=council.secretary)
@@ -113,6 +115,8 @@ def test_submitted_allocation_is_locked_and_reaches_payroll_only_once_passed(cou
     assert scheme.status == SchemeStatus.APPROVED
     assert scheme.resolution_ref == motion.resolution.document_number
     assert scheme.approved_at is not None
+    [told] = db.session.scalars(select(Notification).where(Notification.user_id == finance.id))
+    assert told.title == f"理事会已批准绩效分配：{hospital.name} 2026-11"
     collected = collect(hospital.id, "2026-11")
     assert sum(a["reward_performance"] for a in collected.amounts.values()) == Decimal("10000.00")
     with pytest.raises(Refusal, match="已批准"):
@@ -120,9 +124,12 @@ def test_submitted_allocation_is_locked_and_reaches_payroll_only_once_passed(cou
 
 
 def test_a_rejected_allocation_goes_back_to_be_revised_and_pays_nothing(council):
+    hr = create_user(Role.HR_OFFICER, institution=council.institution)
     scheme = allocated(council.institution)
     decide(council, scheme, "no")
     assert scheme.status == SchemeStatus.ALLOCATED
+    [told] = db.session.scalars(select(Notification).where(Notification.user_id == hr.id))
+    assert "请修改后重新提交" in told.body
     assert list(approved_amounts(council.institution.id, "2026-11")) == []
     # revised and submitted again, then passed
     operations.allocate_scheme(scheme)
