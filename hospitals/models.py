@@ -292,6 +292,9 @@ class PayGapSummary(db.Model):
     people: Mapped[int] = mapped_column(default=0)
     #: the largest gap as a share of its reference mean (None: no gap)
     largest_share: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    #: the mean post-pay difference of each other identity from the reference identity on
+    #: the same post, as a share of the reference (编内外同岗薪酬差距; None: nothing compared)
+    mean_share: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     computed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

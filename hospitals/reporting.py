@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
@@ -103,12 +104,9 @@ def leaders_on_terms(ids: Select, on: date) -> Mapping[int, int]:
     return dict(rows.all())
 
 
-def identity_pay_gaps(ids: Select, on: date) -> Mapping[int, int]:
-    """Identity pay gaps in the latest year (up to ``on``'s) whose summary HR confirmed.
-
-    Reads the stored yearly summaries (``PayGapSummary``), never a year of pay: one query
-    for the whole scope.
-    """
+def _latest_summaries(ids: Select, on: date, *columns) -> list:
+    """Return (institution id, *columns) of each hospital's latest confirmed yearly summary
+    up to ``on``'s year: one query for the whole scope, never a year of pay."""
     latest = (
         select(PayGapSummary.institution_id, func.max(PayGapSummary.year).label("year"))
         .where(
@@ -118,16 +116,30 @@ def identity_pay_gaps(ids: Select, on: date) -> Mapping[int, int]:
         .group_by(PayGapSummary.institution_id)
         .subquery()
     )
-    rows = db.session.execute(
-        select(PayGapSummary.institution_id, PayGapSummary.gaps).join(
+    return db.session.execute(
+        select(PayGapSummary.institution_id, *columns).join(
             latest,
             and_(
                 latest.c.institution_id == PayGapSummary.institution_id,
                 latest.c.year == PayGapSummary.year,
             ),
         )
-    )
-    return dict(rows.all())
+    ).all()
+
+
+def identity_pay_gaps(ids: Select, on: date) -> Mapping[int, int]:
+    """Identity pay gaps beyond the tolerance in the latest year HR confirmed."""
+    return dict(_latest_summaries(ids, on, PayGapSummary.gaps))
+
+
+def identity_pay_gap(ids: Select, on: date) -> Mapping[int, object]:
+    """编内外同岗薪酬差距: the mean post-pay difference between identities on one post, in
+    percent, in the latest year HR confirmed (hospitals where nothing was compared: absent)."""
+    return {
+        institution_id: (share * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        for institution_id, share in _latest_summaries(ids, on, PayGapSummary.mean_share)
+        if share is not None
+    }
 
 
 INDICATORS = (
@@ -157,6 +169,18 @@ INDICATORS = (
         kinds=frozenset({InstitutionKind.HOSPITAL.value}),
         description=_l(
             "奖励性绩效按已批准的岗位绩效方案分配（不与药品、耗材、检查、化验收入挂钩）的月数"
+        ),
+    ),
+    Indicator(
+        key="hospitals.identity_pay_gap",
+        label=_l("编内外同岗薪酬差距"),
+        unit="%",
+        owner="hospitals",
+        provide=identity_pay_gap,
+        kinds=frozenset({InstitutionKind.HOSPITAL.value}),
+        description=_l(
+            "最近一个经人事部门确认的年度里，同一科室同一岗位等级其他身份人员与事业编制人员"
+            "岗位相关工资的平均差距（占编制人员平均数的百分比）"
         ),
     ),
     Indicator(

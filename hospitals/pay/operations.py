@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core import audit
 from core.extensions import db
 from core.models import utcnow
+from core.money import round_half_up
 from hospitals.models import PayGapSummary
 from hospitals.pay import queries
 from hospitals.paygap import GapReport, Measure
@@ -18,10 +19,36 @@ from institutions.models import Institution
 
 #: the largest share the column holds (a gap against a near-zero reference)
 CAP = Decimal("9999.9999")
-SUMMARY_FIELDS = ("records", "cells", "gaps", "people", "largest_share")
+SUMMARY_FIELDS = ("records", "cells", "gaps", "people", "largest_share", "mean_share")
+SHARE = Decimal("0.0001")
 
 
-def summary_values(report: GapReport, records: int) -> dict[str, Any]:
+def mean_share(report: GapReport, reference_identity: str) -> Decimal | None:
+    """Return the mean post-pay difference of every other identity from the reference on
+    the same post (department and grade), as a share of the reference's mean.
+
+    Every compared cell counts, also differences within the tolerance; the reference is the
+    reference identity where the cell has one, else its best-paid identity (as the report).
+    """
+    shares: list[Decimal] = []
+    for cell in report.cells:
+        if cell.measure != Measure.POST_PAY or len(cell.groups) < 2:
+            continue
+        groups = {g.identity: g for g in cell.groups}
+        reference = groups.get(reference_identity) or max(cell.groups, key=lambda g: g.mean)
+        if reference.mean == 0:
+            continue
+        shares += [
+            abs(g.mean - reference.mean) / reference.mean
+            for g in cell.groups
+            if g.identity != reference.identity
+        ]
+    if not shares:
+        return None
+    return min(round_half_up(sum(shares, Decimal(0)) / len(shares), SHARE), CAP)
+
+
+def summary_values(report: GapReport, records: int, reference_identity: str) -> dict[str, Any]:
     """Return the figures a yearly summary keeps of a gap report."""
     shares = [min(abs(g.gap_share), CAP) for g in report.gaps if g.gap_share is not None]
     return {
@@ -32,6 +59,7 @@ def summary_values(report: GapReport, records: int) -> dict[str, Any]:
         "gaps": len(report.gaps),
         "people": len(report.people()),
         "largest_share": max(shares) if shares else None,
+        "mean_share": mean_share(report, reference_identity),
     }
 
 
@@ -40,7 +68,11 @@ def confirm_summary(
 ) -> PayGapSummary:
     """Compute the year's identity-gap report and store (or replace) its summary."""
     report = queries.gap_report(institution.id, year, on)
-    figures = summary_values(report, queries.records_count(institution.id, year))
+    figures = summary_values(
+        report,
+        queries.records_count(institution.id, year),
+        queries.gap_rules(on).reference_identity,
+    )
     summary = db.session.scalar(
         select(PayGapSummary).where(
             PayGapSummary.institution_id == institution.id, PayGapSummary.year == year

@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('gaps', sa.Integer(), nullable=False),
     sa.Column('people', sa.Integer(), nullable=False),
     sa.Column('largest_share', sa.Numeric(precision=8, scale=4), nullable=True),
+    sa.Column('mean_share', sa.Numeric(precision=8, scale=4), nullable=True),
     sa.Column('computed_at', core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('computed_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['computed_by_id'], ['users.id'], name=op.f('fk_hospital_pay_gap_summaries_computed_by_id_users'), ondelete='SET NULL'),

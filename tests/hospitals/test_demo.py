@@ -21,13 +21,19 @@ def test_the_demo_hospital_is_partway_with_a_visible_identity_gap(app):
     )
     today = china_today()
     found = values(
-        ["hospitals.post_coverage", "hospitals.staff_without_post", "hospitals.identity_pay_gaps"],
+        [
+            "hospitals.post_coverage",
+            "hospitals.staff_without_post",
+            "hospitals.identity_pay_gaps",
+            "hospitals.identity_pay_gap",
+        ],
         [hospital.id],
         today,
     )
     assert 0 < found["hospitals.post_coverage"][hospital.id] < 100
     assert found["hospitals.staff_without_post"][hospital.id] >= 3
     assert found["hospitals.identity_pay_gaps"][hospital.id] > 0
+    assert found["hospitals.identity_pay_gap"][hospital.id] > 0  # percent, on the dashboard
     year = pay_queries.pay_years(hospital.id)[0]
     report = pay_queries.gap_report(hospital.id, year, today)
     assert report.gaps and any(g.identity == "contract" for g in report.gaps)

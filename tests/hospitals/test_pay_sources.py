@@ -153,7 +153,7 @@ def test_confirming_stores_the_years_summary_and_the_indicator_reads_it(
     hospital, staff, client, login_as, count_queries
 ):
     from hospitals.models import PayGapSummary
-    from hospitals.reporting import identity_pay_gaps
+    from hospitals.reporting import identity_pay_gap, identity_pay_gaps
     from institutions.indicators import ids_select, values
     from tests.hospitals.test_transition import _manager
 
@@ -172,6 +172,9 @@ def test_confirming_stores_the_years_summary_and_the_indicator_reads_it(
         2,
     )
     assert summary.largest_share == Decimal("0.1678")  # 500 / 2980
+    assert summary.mean_share == Decimal("0.1678")  # one other identity on the one post
+    gap = "hospitals.identity_pay_gap"
+    assert values([gap], [hospital.id], ON)[gap] == {hospital.id: Decimal("16.8")}
     page = client.get(f"/hospitals/{hospital.id}/pay-gaps?year=2026").get_data(as_text=True)
     assert "2026 年汇总已于" in page
 
@@ -185,6 +188,7 @@ def test_confirming_stores_the_years_summary_and_the_indicator_reads_it(
     client.post(f"/hospitals/{hospital.id}/pay-gaps/confirm", data={"year": "2026"})
     db.session.refresh(summary)
     assert (summary.gaps, summary.people, summary.largest_share) == (0, 0, None)
+    assert values([gap], [hospital.id], ON)[gap] == {hospital.id: Decimal("0.0")}
     assert db.session.scalar(db.select(db.func.count()).select_from(PayGapSummary)) == 1
 
     # the latest confirmed year up to the day asked about; an earlier year stays readable
@@ -197,6 +201,7 @@ def test_confirming_stores_the_years_summary_and_the_indicator_reads_it(
     assert values([key], [hospital.id], ON)[key] == {hospital.id: 0}
     assert values([key], [hospital.id], date(2025, 12, 31))[key] == {hospital.id: 3}
     # one query however many hospitals are asked about
-    with count_queries() as counter:
-        identity_pay_gaps(ids_select(list(range(1, 3001)) + [hospital.id]), ON)
-    assert counter["n"] == 1
+    for provider in (identity_pay_gaps, identity_pay_gap):
+        with count_queries() as counter:
+            provider(ids_select(list(range(1, 3001)) + [hospital.id]), ON)
+        assert counter["n"] == 1
