@@ -254,7 +254,10 @@ def submit_scheme(scheme: PerformanceScheme, meeting: Meeting, *, actor: Any = N
             actor=actor,
         )
     except GovernanceError as error:
-        raise HospitalsRefusal(str(error), field="meeting_id") from None
+        # the reason as governance gave it (a message id), translated where shown
+        raise HospitalsRefusal(
+            error.args[0] if error.args else str(error), field="meeting_id"
+        ) from None
     scheme.motion_id = motion.id
     scheme.status = SchemeStatus.SUBMITTED.value
     db.session.flush()

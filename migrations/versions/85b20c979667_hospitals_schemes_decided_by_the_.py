@@ -1,7 +1,7 @@
 """hospitals: schemes decided by the council, stored pay-gap summaries
 
 Revision ID: 85b20c979667
-Revises: c12541433cdb
+Revises: 9b3e1d7c2a40
 Create Date: 2026-11-27 21:40:50.427952
 
 """
@@ -13,7 +13,7 @@ import core.models
 
 # revision identifiers, used by Alembic.
 revision = '85b20c979667'
-down_revision = 'c12541433cdb'
+down_revision = '9b3e1d7c2a40'
 branch_labels = None
 depends_on = None
 

@@ -23,8 +23,8 @@ from hospitals.performance.inputs import approved_amounts
 from hospitals.performance.lines import format_lines, parse_lines
 from hospitals.scheme import SchemeIndicator
 from hr.models import DepartmentKind, Identity
-from institutions.governance import operations as gov
 from institutions.governance.models import Motion
+from institutions.governance.motions import operations as gov
 from institutions.indicators import values
 from institutions.models import InstitutionKind
 from payroll.inputs import collect

@@ -18,9 +18,9 @@ from hospitals.performance import operations
 from hospitals.performance.inputs import approved_amounts
 from hospitals.performance.subject import KEY
 from hr.models import DepartmentKind, Identity
-from institutions.governance import operations as gov
 from institutions.governance import subjects
 from institutions.governance.models import GovernanceError, Motion
+from institutions.governance.motions import operations as gov
 from institutions.models import InstitutionKind
 from payroll.inputs import collect
 from tests.factories import (
