@@ -64,13 +64,22 @@ def url_with(**changes) -> str:
     return _build_url(request.endpoint, {**args, **(request.view_args or {})})
 
 
+#: Links already built, by everything a build depends on (see ``_build_url``).
+_built: dict[tuple, str] = {}
+#: Enough for every page's navigation, tabs, sort and pager links; emptied when full.
+BUILT_LINKS_KEPT = 4096
+
+
 def _build_url(endpoint: str, values: dict) -> str:
     """Build a link like ``url_for``, taking a short path for the usual call.
 
-    A page builds dozens of links. For a full endpoint name with plain arguments, inside a
-    request, the link is built by the request's URL adapter directly, which is what
-    ``url_for`` ends up doing after its general-purpose checks; anything else (relative
-    endpoints, ``_external``/``_anchor``/..., URL defaults, no request) goes to Flask.
+    A page builds dozens of links, mostly the same ones on every request (menus, tabs, sort
+    headers, pager). For a full endpoint name with plain arguments, inside a request, the
+    link is built by the request's URL adapter directly, which is what ``url_for`` ends up
+    doing after its general-purpose checks, and remembered: the result depends only on the
+    URL map, the adapter's script root, host, subdomain and scheme, the endpoint and the
+    values (with their types), which are all in the key. Anything else (relative endpoints,
+    ``_external``/``_anchor``/..., URL defaults, no request) goes to Flask.
     """
     ctx = _cv_request.get(None)
     if (
@@ -81,7 +90,26 @@ def _build_url(endpoint: str, values: dict) -> str:
         or any(key[:1] == "_" for key in values)
     ):
         return url_for(endpoint, **values)
-    return ctx.url_adapter.build(endpoint, values)
+    adapter = ctx.url_adapter
+    try:
+        key = (
+            adapter.map,
+            adapter.script_name,
+            adapter.server_name,
+            adapter.subdomain,
+            adapter.url_scheme,
+            endpoint,
+            tuple((name, type(value), value) for name, value in values.items()),
+        )
+        found = _built.get(key)
+    except TypeError:  # a value that cannot be a key (a list): build it every time
+        return adapter.build(endpoint, values)
+    if found is None:
+        found = adapter.build(endpoint, values)
+        if len(_built) >= BUILT_LINKS_KEPT:
+            _built.clear()
+        _built[key] = found
+    return found
 
 
 def template_url_for(endpoint: str, /, **values) -> str:
@@ -123,6 +151,8 @@ def _bound_gettext(translate):
         translated = translate(string)
         if context.eval_ctx.autoescape:
             translated = Markup(translated)
+        if not variables and "%" not in translated:
+            return translated  # what ``%`` would return, without its cost (most calls)
         return translated % variables
 
     return gettext
