@@ -21,7 +21,7 @@ from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from core.extensions import db
-from core.listing import Sort
+from core.listing import Sort, read_rows
 from hr.models import (
     GRADES,
     Appointment,
@@ -143,7 +143,7 @@ def count_without_contract(institution_ids: Iterable[int], on: date) -> dict[int
 def missing_records(institution_id: int, on: date) -> tuple[int, int]:
     """Return how many staff employed on ``on`` have no 薪级 record, and how many no contract
     in force: ``count_without_steps`` and ``count_without_contract`` in one query."""
-    steps, contracts = db.session.execute(
+    steps, contracts = read_rows(
         _missing_records_statement(), {"institution_id": institution_id, "on": on}
     ).one()
     return int(steps or 0), int(contracts or 0)
@@ -165,9 +165,7 @@ def _missing_records_statement():
 
 def department_options(institution_id: int) -> list[tuple[int, str]]:
     """Return the (id, name) of an institution's departments for a filter, active first."""
-    return list(
-        db.session.execute(_department_options_statement(), {"institution_id": institution_id})
-    )
+    return list(read_rows(_department_options_statement(), {"institution_id": institution_id}))
 
 
 @cache
@@ -356,10 +354,10 @@ class _RowPagination(Pagination):
 
     def _query_items(self) -> list[StaffRow]:
         stmt = _one_page(self._query_args["select"], self.per_page, self._query_offset)
-        return [StaffRow._make(row) for row in db.session.execute(stmt)]
+        return [StaffRow._make(row) for row in read_rows(stmt)]
 
     def _query_count(self) -> int:
-        return db.session.execute(self._query_args["count_select"]).scalar_one()
+        return read_rows(self._query_args["count_select"]).scalar_one()
 
 
 def with_current_post(stmt: Select, on: date) -> Select:
