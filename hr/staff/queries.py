@@ -55,6 +55,11 @@ STAFF_SORTS = {
 }
 
 
+#: The values a filter may take (an enum's members, built once rather than per request).
+_IDENTITIES = frozenset(Identity)
+_CATEGORIES = frozenset(PostCategory)
+
+
 def _positive(value: Any) -> int | None:
     """Return a query-string value as a positive whole number, or None."""
     return int(value) if isinstance(value, str) and value.isdigit() and int(value) else None
@@ -91,8 +96,8 @@ class StaffFilters:
         identity, category = args.get("identity"), args.get("category")
         return cls(
             q=(args.get("q") or "").strip() or None,
-            identity=identity if identity in set(Identity) else None,
-            category=category if category in set(PostCategory) else None,
+            identity=identity if identity in _IDENTITIES else None,
+            category=category if category in _CATEGORIES else None,
             grade=grade if grade and 1 <= grade <= MAX_GRADE else None,
             status=status if status in STATUSES else None,
             department_id=_positive(args.get("department")),

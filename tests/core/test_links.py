@@ -81,3 +81,20 @@ def test_the_pages_gettext_formats_as_jinjas_own(app, source, variables, expecte
         from flask import render_template_string
 
         assert render_template_string(source, **variables) == expected
+
+
+def test_macros_without_context_translate_for_the_reader_and_follow_a_refresh(app):
+    """The catalog the pages' macros use is looked up once per request, for its locale."""
+    from flask import render_template_string, session
+    from flask_babel import refresh
+
+    source = '{% from "_macros/tables.html" import empty %}{{ empty(1) }}{{ _("上一页") }}'
+    with app.test_request_context("/"):
+        assert render_template_string(source).count("没有符合条件的记录") == 1
+        session["lang"] = "en"
+        refresh()  # the language changes within the request
+        page = render_template_string(source)
+        assert "No matching records" in page and "Previous" in page
+        session["lang"] = "zh"
+        refresh()
+        assert "没有符合条件的记录" in render_template_string(source)
