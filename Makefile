@@ -41,7 +41,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po
 
 # Refresh the catalogs after changing user-facing text; then translate the new entries.
 messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k msg --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k msg -k Column:1 --no-location --sort-output \
 		--ignore-dirs=".venv tests bench migrations" -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 

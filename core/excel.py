@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, Literal
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from core.i18n import N_, msg
+from core.i18n import N_, Msg, msg
 from core.money import MoneyError, parse_money_strict
 
 __all__ = [
@@ -61,13 +61,13 @@ EXCEL_MAX_ROWS = 1_048_576
 # A real 200,000-row workbook unpacks to a few hundred MiB; more is a zip bomb.
 MAX_UNCOMPRESSED_BYTES = 1 << 30
 
-REQUIRED_MESSAGE = "必填，不能为空"
-LOST_PRECISION_MESSAGE = "数字超过 15 位，Excel 已丢失精度，请将该列设为文本格式后重新填写"
-NOT_XLSX_MESSAGE = "不是有效的 Excel（.xlsx）文件"
-SAVE_AS_XLSX_MESSAGE = (
+REQUIRED_MESSAGE = msg("必填，不能为空")
+LOST_PRECISION_MESSAGE = msg("数字超过 15 位，Excel 已丢失精度，请将该列设为文本格式后重新填写")
+NOT_XLSX_MESSAGE = msg("不是有效的 Excel（.xlsx）文件")
+SAVE_AS_XLSX_MESSAGE = msg(
     "不支持旧版 Excel（.xls）或其他格式的文件，请在 Excel 中另存为 .xlsx 后重新上传"
 )
-EMPTY_SHEET_MESSAGE = "工作表为空"
+EMPTY_SHEET_MESSAGE = msg("工作表为空")
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -181,27 +181,70 @@ class Spec:
 # --------------------------------------------------------------------------- results
 
 
+#: Where an error about the header row is located (``CellError.location``).
+HEADER = N_("表头")
+
+
+def header_label(header: str) -> Msg:
+    """Return a column header as a message: translated in the reader's language.
+
+    The workbook's headers are Chinese whatever the reader's language (``make messages``
+    extracts every ``Column("…")`` header); a header without a translation shows as is.
+    """
+    return Msg(header)
+
+
+def reason_of(error: BaseException) -> Msg | str:
+    """Return the reason a converter or validator gave (a message, or older plain text)."""
+    reason = error.args[0] if error.args else None
+    if isinstance(reason, Msg):
+        return reason
+    return str(reason) if reason else msg("格式不正确")
+
+
 @dataclass(frozen=True)
 class CellError:
-    """One problem found in a workbook, located by Excel row number and header."""
+    """One problem found in a workbook, located by Excel row number and header.
+
+    ``message`` is the reason (a :class:`~core.i18n.Msg`, translated where it is shown);
+    ``column`` the header as the spec spells it. Shown as "第 12 行「身份证号」：校验位错误",
+    in English "Row 12, column ID number: check digit is wrong".
+    """
 
     row: int | None
     column: str | None
-    message: str
+    message: Msg | str
     #: Overrides the location prefix derived from row and column ("" for none).
-    location: str | None = None
+    location: Msg | str | None = None
+
+    def as_msg(self) -> Msg:
+        """Return the located message, to translate where it is shown."""
+        reason = self.message
+        if self.location is not None:
+            if not self.location:
+                return reason if isinstance(reason, Msg) else Msg("%(reason)s", {"reason": reason})
+            where = self.location if isinstance(self.location, Msg) else Msg(self.location)
+            return msg("%(where)s：%(reason)s", where=where, reason=reason)
+        if self.row is None:
+            if self.column is not None:
+                return msg("表头：%(reason)s", reason=reason)
+            return msg("文件：%(reason)s", reason=reason)
+        if self.column is None:
+            return msg("第 %(row)d 行：%(reason)s", row=self.row, reason=reason)
+        return msg(
+            "第 %(row)d 行「%(column)s」：%(reason)s",
+            row=self.row,
+            column=header_label(self.column),
+            reason=reason,
+        )
 
     def __str__(self) -> str:
-        """Return the message as shown to users: "第 12 行「身份证号」：校验位错误"."""
-        if self.location is not None:
-            prefix = self.location
-        elif self.row is None:
-            prefix = "表头" if self.column is not None else "文件"
-        elif self.column is None:
-            prefix = f"第 {self.row} 行"
-        else:
-            prefix = f"第 {self.row} 行「{self.column}」"
-        return f"{prefix}：{self.message}" if prefix else str(self.message)
+        """Return the message as shown to users, in the current language."""
+        return self.as_msg().render()
+
+    def __html__(self) -> str:
+        """Return the message for a page, its parameters escaped."""
+        return self.as_msg().__html__()
 
 
 @dataclass
@@ -234,7 +277,11 @@ class _Errors:
         self.cap = cap
 
     def add(
-        self, row: int | None, column: str | None, message: str, location: str | None = None
+        self,
+        row: int | None,
+        column: str | None,
+        message: Msg | str,
+        location: Msg | str | None = None,
     ) -> None:
         self.total += 1
         if len(self.items) < self.cap:
@@ -243,11 +290,13 @@ class _Errors:
     def finish(self) -> list[CellError]:
         if self.total > len(self.items):
             more = self.total - len(self.items)
-            self.items.append(CellError(None, None, f"还有 {more} 个错误未列出", location=""))
+            self.items.append(
+                CellError(None, None, msg("还有 %(n)d 个错误未列出", n=more), location="")
+            )
         return self.items
 
 
-def _file_error(message: str) -> ReadResult:
+def _file_error(message: Msg | str) -> ReadResult:
     return ReadResult([], [CellError(None, None, message)])
 
 
@@ -357,9 +406,13 @@ def _check_range(column: Column) -> Callable[[Any], Any] | None:
 
     def check(value: Any) -> Any:
         if low is not None and value < low:
-            raise ValueError(f"「{_show_number(value)}」不能小于 {_show_number(low)}")
+            raise ValueError(
+                msg("「%(v)s」不能小于 %(low)s", v=_show_number(value), low=_show_number(low))
+            )
         if high is not None and value > high:
-            raise ValueError(f"「{_show_number(value)}」不能大于 {_show_number(high)}")
+            raise ValueError(
+                msg("「%(v)s」不能大于 %(high)s", v=_show_number(value), high=_show_number(high))
+            )
         return value
 
     return check
@@ -397,11 +450,11 @@ def _code_converter(column: Column) -> Converter:
             return s
         if value.__class__ is float:
             if not value.is_integer():
-                raise ValueError(f"「{_show(value)}」应为文本格式的代码，不能是小数")
+                raise ValueError(msg("「%(v)s」应为文本格式的代码，不能是小数", v=_show(value)))
             return _cell_text(value)
         if value.__class__ is int:
             return _cell_text(value)
-        raise ValueError(f"「{_show(value)}」应为文本格式的代码")
+        raise ValueError(msg("「%(v)s」应为文本格式的代码", v=_show(value)))
 
     return convert
 
@@ -416,7 +469,7 @@ def _int_converter(column: Column) -> Converter:
                 if -_PRECISE_LIMIT < value < _PRECISE_LIMIT:
                     return int(value)
                 raise ValueError(LOST_PRECISION_MESSAGE)
-            raise ValueError(f"「{_show(value)}」不是整数")
+            raise ValueError(msg("「%(v)s」不是整数", v=_show(value)))
         if cls is str:
             s = value.strip()
             if not s:
@@ -425,10 +478,10 @@ def _int_converter(column: Column) -> Converter:
                 s = unicodedata.normalize("NFKC", s)
             if _INT_TEXT.fullmatch(s):
                 return int(s.partition(".")[0])
-            raise ValueError(f"「{_show(s)}」不是整数")
+            raise ValueError(msg("「%(v)s」不是整数", v=_show(s)))
         if cls is int:
             return value
-        raise ValueError(f"「{_show(value)}」不是整数")
+        raise ValueError(msg("「%(v)s」不是整数", v=_show(value)))
 
     return convert
 
@@ -444,7 +497,7 @@ def _money_converter(column: Column) -> Converter:
             return parse_money_strict(value)
         if cls is float or cls is int:
             return parse_money_strict(value)
-        raise ValueError(f"「{_show(value)}」不是有效金额")
+        raise ValueError(msg("「%(v)s」不是有效金额", v=_show(value)))
 
     return convert
 
@@ -458,7 +511,7 @@ def _decimal_from_text(text: str) -> Decimal:
         s = s[:-1].rstrip()
     s = s.replace(",", "") if "," in s else s
     if not _DECIMAL_TEXT.fullmatch(s):
-        raise ValueError(f"「{_show(text)}」不是有效数字")
+        raise ValueError(msg("「%(v)s」不是有效数字", v=_show(text)))
     number = Decimal(s)
     return number / 100 if percent else number
 
@@ -470,7 +523,7 @@ def _decimal_converter(column: Column) -> Converter:
         cls = value.__class__
         if cls is float:
             if not math.isfinite(value):
-                raise ValueError(f"「{_show(value)}」不是有效数字")
+                raise ValueError(msg("「%(v)s」不是有效数字", v=_show(value)))
             # Excel keeps 15 significant digits: 0.1+0.2 is read as 0.3, as the user saw it.
             return Decimal(format(value, ".15g"))
         if cls is str:
@@ -480,7 +533,7 @@ def _decimal_converter(column: Column) -> Converter:
             return _decimal_from_text(s)
         if cls is int:
             return Decimal(value)
-        raise ValueError(f"「{_show(value)}」不是有效数字")
+        raise ValueError(msg("「%(v)s」不是有效数字", v=_show(value)))
 
     return convert
 
@@ -496,7 +549,7 @@ def _date_from_text(text: str) -> dt.date:
             return dt.date(year, month, day)
         except ValueError:
             pass
-    raise ValueError(f"「{_show(text)}」不是有效日期，应为 YYYY-MM-DD")
+    raise ValueError(msg("「%(v)s」不是有效日期，应为 YYYY-MM-DD", v=_show(text)))
 
 
 def _date_converter(column: Column) -> Converter:
@@ -515,7 +568,7 @@ def _date_converter(column: Column) -> Converter:
             return _date_from_text(s)
         if cls is float and value.is_integer() and 19000101 <= value <= 29991231:
             return _date_from_text(str(int(value)))  # 20260105 typed as a number
-        raise ValueError(f"「{_show(value)}」不是有效日期，应为 YYYY-MM-DD")
+        raise ValueError(msg("「%(v)s」不是有效日期，应为 YYYY-MM-DD", v=_show(value)))
 
     return convert
 
@@ -525,9 +578,8 @@ def _choice_converter(column: Column) -> Converter:
     allowed = frozenset(column.choices)
     # Tolerate full-width characters and stray spaces: "专业 技术" -> "专业技术".
     loose = {_header_key(c): c for c in column.choices}
-    shown = "、".join(column.choices[:20]) + (
-        f" 等 {len(column.choices)} 项" if len(column.choices) > 20 else ""
-    )
+    listed = "、".join(column.choices[:20])
+    many = len(column.choices) > 20
 
     def convert(value: Any) -> str | None:
         is_str = value.__class__ is str
@@ -545,7 +597,18 @@ def _choice_converter(column: Column) -> Converter:
         found = loose.get(_header_key(s))
         if found is not None:
             return found
-        raise ValueError(f"「{_show(s)}」不在可选值中（可选：{shown}）")
+        if many:
+            raise ValueError(
+                msg(
+                    "「%(v)s」不在可选值中（可选：%(choices)s 等 %(n)d 项）",
+                    v=_show(s),
+                    choices=listed,
+                    n=len(column.choices),
+                )
+            )
+        raise ValueError(
+            msg("「%(v)s」不在可选值中（可选：%(choices)s）", v=_show(s), choices=listed)
+        )
 
     return convert
 
@@ -825,7 +888,7 @@ def _load_bytes(source: bytes | bytearray | memoryview | BinaryIO | str | os.Pat
     return bytes(data)
 
 
-def _sniff(data: bytes) -> str | None:
+def _sniff(data: bytes) -> Msg | None:
     """Return a file-level error message if data is not a readable .xlsx package."""
     if data.startswith(_OLE2_MAGIC):
         return SAVE_AS_XLSX_MESSAGE
@@ -843,7 +906,7 @@ def _sniff(data: bytes) -> str | None:
             return SAVE_AS_XLSX_MESSAGE
         return NOT_XLSX_MESSAGE
     if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-        return "文件过大，请拆分后分批导入"
+        return msg("文件过大，请拆分后分批导入")
     return None
 
 
@@ -863,7 +926,7 @@ def read_workbook(
     try:
         data = _load_bytes(source)
     except (OSError, TypeError):
-        return _file_error("无法读取上传的文件")
+        return _file_error(msg("无法读取上传的文件"))
     problem = _sniff(data)
     if problem:
         return _file_error(problem)
@@ -872,13 +935,13 @@ def read_workbook(
     except ExtentError as exc:
         return _extent_error(spec, max_rows, exc.cell)
     except Exception:
-        return _file_error("文件已损坏，无法读取")
+        return _file_error(msg("文件已损坏，无法读取"))
     # calamine raises assorted errors (zip, XML, encoding, its own) on damaged packages;
     # whatever it is, the user's answer is the same.
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:
-        return _file_error("文件已损坏，无法读取")
+        return _file_error(msg("文件已损坏，无法读取"))
     try:
         names = workbook.sheet_names
         if not names:
@@ -891,7 +954,7 @@ def read_workbook(
             return _file_error(EMPTY_SHEET_MESSAGE)
         table = sheet.to_python()
     except Exception:
-        return _file_error("文件已损坏，无法读取")
+        return _file_error(msg("文件已损坏，无法读取"))
     finally:
         workbook.close()
     del data
@@ -946,7 +1009,7 @@ def validate_table(
     first_data_row = first_row + header_index + 1
 
     if len(data) > max_rows and sum(1 for r in data if not _is_blank_row(r)) > max_rows:
-        return _file_error(f"数据超过 {max_rows} 行，请拆分后分批导入")
+        return _file_error(msg("数据超过 %(n)d 行，请拆分后分批导入", n=max_rows))
 
     errors = _Errors(max_errors)
     positions: dict[str, int] = {}  # field -> index in the row
@@ -961,22 +1024,31 @@ def validate_table(
         column = spec.by_header.get(key)
         if column is None:
             hint = difflib.get_close_matches(key, list(spec.by_header), n=1, cutoff=0.6)
-            suffix = f"（是否应为「{spec.by_header[hint[0]].header}」？）" if hint else ""
-            errors.add(None, shown, f"无法识别的列「{shown}」{suffix}")
+            if hint:
+                reason = msg(
+                    "无法识别的列「%(v)s」（是否应为「%(hint)s」？）",
+                    v=shown,
+                    hint=header_label(spec.by_header[hint[0]].header),
+                )
+            else:
+                reason = msg("无法识别的列「%(v)s」", v=shown)
+            errors.add(None, shown, reason)
         elif key in seen:
-            errors.add(None, column.header, f"列「{column.header}」重复")
+            errors.add(None, column.header, msg("列「%(v)s」重复", v=header_label(column.header)))
         else:
             seen.add(key)
             positions[column.field] = index
     for column in spec.columns:
         if column.required and column.field not in positions:
-            errors.add(None, column.header, f"缺少必填列「{column.header}」")
+            errors.add(
+                None, column.header, msg("缺少必填列「%(v)s」", v=header_label(column.header))
+            )
     for index in unnamed:
         if any(not _is_blank_cell(r[index]) for r in data if index < len(r)):
             letter = _column_letter(first_col + index)
-            errors.add(None, None, f"第 {letter} 列有数据但没有表头", location="表头")
+            errors.add(None, None, msg("第 %(v)s 列有数据但没有表头", v=letter), location=HEADER)
     if not positions and not errors.total:
-        errors.add(None, None, "没有可识别的列", location="表头")
+        errors.add(None, None, msg("没有可识别的列"), location=HEADER)
     if errors.total:
         # With the header wrong, every cell message would be noise: fix the header first.
         return ReadResult([], errors.finish())
@@ -1015,7 +1087,7 @@ def validate_table(
                 try:
                     kept[name] = convert(raw[index])
                 except ValueError as exc:
-                    errors.add(excel_row, header, str(exc) or "格式不正确")
+                    errors.add(excel_row, header, reason_of(exc))
                     kept[name] = None
                     invalid.add(name)
             kept["_row"] = excel_row

@@ -19,6 +19,7 @@ from core.excel import (
     write_template,
     write_workbook_to,
 )
+from core.i18n import msg
 from core.ids import china_today
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -105,10 +106,12 @@ def template_response(spec: Spec, filename: str) -> Response:
 def read_upload(upload: FileStorage | None, spec: Spec) -> ReadResult:
     """Read an uploaded workbook against ``spec``; a missing or non-.xlsx file is an error."""
     if upload is None or not upload.filename:
-        return ReadResult(rows=[], errors=[CellError(None, None, "请选择要上传的 Excel 文件")])
+        return ReadResult(rows=[], errors=[CellError(None, None, msg("请选择要上传的 Excel 文件"))])
     if not upload.filename.lower().endswith(".xlsx"):
         return ReadResult(
             rows=[],
-            errors=[CellError(None, None, "只接受 .xlsx 格式的 Excel 文件，请另存为 .xlsx 后上传")],
+            errors=[
+                CellError(None, None, msg("只接受 .xlsx 格式的 Excel 文件，请另存为 .xlsx 后上传"))
+            ],
         )
     return read_workbook(upload.stream, spec)

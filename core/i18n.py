@@ -110,9 +110,81 @@ def msg(id: str, /, **params: Any) -> Msg:  # noqa: A002
     return Msg(id, params)
 
 
+#: How ``joined`` puts items together, by separator (the message ids).
+_JOINS = {
+    "、": N_("%(head)s、%(tail)s"),
+    "；": N_("%(head)s；%(tail)s"),
+}
+
+
+def joined(items: Any, sep: str = "、") -> Msg:
+    """Return items as one message, listed in the reader's language ("A、B" / "A, B").
+
+    ``sep`` is "、" (a list of names) or "；" (a list of sentences); each item is a
+    :class:`Msg` or plain text. Nothing is translated until the message is shown.
+    """
+    pattern = _JOINS[sep]
+    result: Msg | None = None
+    for item in items:
+        result = (
+            item
+            if result is None and isinstance(item, Msg)
+            else (
+                Msg("%(item)s", {"item": item})
+                if result is None
+                else Msg(pattern, {"head": result, "tail": item})
+            )
+        )
+    return result if result is not None else Msg("%(item)s", {"item": ""})
+
+
+def source_text(message: Msg | str | Any) -> str:
+    """Return a message in the source language (Chinese), untranslated: for stored records."""
+    if not isinstance(message, Msg):
+        return "" if message is None else str(message)
+    if not message.params:
+        return message.id
+    values = {
+        key: source_text(value) if isinstance(value, Msg) else _plain(value, html=False)
+        for key, value in message.params.items()
+    }
+    try:
+        return message.id % values
+    except (KeyError, TypeError, ValueError):
+        return message.id
+
+
+def to_json(message: Msg | str | Any) -> Any:
+    """Return a message as JSON to store: text stays text, a Msg keeps its id and parameters."""
+    if isinstance(message, Msg):
+        return {"msg": message.id, "params": {k: _json_param(v) for k, v in message.params.items()}}
+    return "" if message is None else str(message)
+
+
+def _json_param(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return to_json(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def from_json(value: Any) -> Msg | str:
+    """Return what :func:`to_json` stored, ready to translate where it is shown."""
+    if isinstance(value, dict) and "msg" in value:
+        params = {
+            key: from_json(item) if isinstance(item, dict) and "msg" in item else item
+            for key, item in (value.get("params") or {}).items()
+        }
+        return Msg(str(value["msg"]), params)
+    return "" if value is None else str(value)
+
+
 def text(message: Msg | str | Any) -> str:
     """Return a message as plain text in the current locale."""
     return str(message)
 
 
-__all__ = ["Msg", "N_", "msg", "text"]
+__all__ = ["Msg", "N_", "from_json", "joined", "msg", "source_text", "text", "to_json"]

@@ -162,7 +162,7 @@ def _read_and_check(importer: Importer[P], source: Any, context: ImportContext) 
     if any(e.row is None for e in result.errors):  # the file or its header is unusable
         return Checked(None, list(result.errors), rows)
     if not result.rows and not result.errors:
-        return Checked(None, [CellError(None, None, str(msg("文件中没有数据行。")))], 0)
+        return Checked(None, [CellError(None, None, msg("文件中没有数据行。"))], 0)
     data = result.rows
     if importer.checks_partial_rows and result.partial:
         data = sorted([*result.rows, *result.partial], key=lambda row: row["_row"])
@@ -282,7 +282,7 @@ def run_import_job(ctx: Any) -> dict[str, Any]:
     ctx.progress(0, None)
     checked = read_and_check(importer, data, context)
     if not checked.ok:
-        raise JobFailed([str(e) for e in checked.errors])
+        raise JobFailed([e.as_msg() for e in checked.errors])
     ctx.progress(0, checked.rows)
     summary = write_checked(importer, checked, context, ctx.progress)
     ctx.progress(checked.rows, checked.rows)

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from core.i18n import msg
+
 __all__ = [
     "FEN",
     "MoneyError",
@@ -40,7 +42,7 @@ _EXCEL_SIGNIFICANT_DIGITS = 15
 
 
 class MoneyError(ValueError):
-    """Signal an invalid amount; str() is a Chinese message without the field name."""
+    """Signal an invalid amount; its argument is a message without the field name."""
 
 
 def _parse_text(text: str) -> Decimal:
@@ -48,10 +50,10 @@ def _parse_text(text: str) -> Decimal:
     # NFKC folds full-width digits, "．", "，" and "￥" from Chinese IMEs to ASCII and "¥".
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if not cleaned:
-        raise MoneyError("金额不能为空")
+        raise MoneyError(msg("金额不能为空"))
     match = _MONEY_TEXT.fullmatch(cleaned)
     if match is None or (match["sign"] and match["sign2"]):
-        raise MoneyError(f"「{text.strip()}」不是有效金额")
+        raise MoneyError(msg("「%(v)s」不是有效金额", v=text.strip()))
     sign = match["sign"] or match["sign2"]
     digits = match["int"].replace(",", "")
     if match["frac"] is not None:
@@ -68,7 +70,7 @@ def _to_decimal(value: Decimal | int | str) -> Decimal:
         )
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise MoneyError(f"「{value}」不是有效金额")
+            raise MoneyError(msg("「%(v)s」不是有效金额", v=value))
         return value
     if isinstance(value, int):
         return Decimal(value)
@@ -82,7 +84,7 @@ def _quantize(value: Decimal, places: Decimal, original: object) -> Decimal:
     try:
         result = value.quantize(places, rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise MoneyError(f"「{original}」不是有效金额") from None
+        raise MoneyError(msg("「%(v)s」不是有效金额", v=str(original))) from None
     return result if result else abs(result)  # no "-0.00"
 
 
@@ -104,7 +106,7 @@ def to_money(value: Decimal | int | str) -> Decimal:
 def _float_to_decimal(value: float) -> Decimal:
     """Return the Decimal a spreadsheet float stands for, never its binary expansion."""
     if not math.isfinite(value):
-        raise MoneyError(f"「{value}」不是有效金额")
+        raise MoneyError(msg("「%(v)s」不是有效金额", v=value))
     shortest = Decimal(repr(value))  # 1234.5 -> "1234.5", not Decimal(1234.5)'s 50 digits
     if shortest == _quantize(shortest, FEN, value):
         return shortest
@@ -124,7 +126,7 @@ def parse_money_strict(value: Decimal | int | str | float) -> Decimal:
     amount = _float_to_decimal(value) if isinstance(value, float) else _to_decimal(value)
     money = _quantize(amount, FEN, value)
     if money != amount:
-        raise MoneyError("金额最多两位小数")
+        raise MoneyError(msg("金额最多两位小数"))
     return money
 
 

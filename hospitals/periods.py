@@ -6,6 +6,8 @@ import re
 import unicodedata
 from datetime import date
 
+from core.i18n import msg
+
 _PERIOD = re.compile(
     r"(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})(?:\s*月)?(?:\s*(?:-|/|\.)\s*\d{1,2}\s*日?)?"
 )
@@ -18,10 +20,10 @@ def parse_period(text: str) -> str:
     s = unicodedata.normalize("NFKC", str(text)).strip()
     match = _PERIOD.fullmatch(s) or _COMPACT.fullmatch(s)
     if match is None:
-        raise ValueError(f"「{s}」不是月份，应写作 2026-03")
+        raise ValueError(msg("「%(v)s」不是月份，应写作 2026-03", v=s))
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise ValueError(f"「{s}」不是有效的月份")
+        raise ValueError(msg("「%(v)s」不是有效的月份", v=s))
     return f"{year:04d}-{month:02d}"
 
 

@@ -27,11 +27,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from flask import has_request_context
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -45,7 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.i18n import N_, Msg, msg
+from core.i18n import N_, Msg, from_json, joined, msg
 from core.ids import mask_citizen_id
 from core.models import TimestampMixin, UTCDateTime
 
@@ -60,6 +62,11 @@ class LabelledEnum(StrEnum):
     @property
     def label(self) -> str:
         return str(self._lazy_labels()[self])
+
+    @property
+    def label_message(self) -> Msg:
+        """Return the label as a message, to store or to translate where it is shown."""
+        return Msg(self._lazy_labels()[self]._args[0])
 
     @classmethod
     def labels(cls) -> dict[str, str]:
@@ -621,10 +628,26 @@ class SalaryStep(TimestampMixin, db.Model):
     effective_on: Mapped[date] = mapped_column(Date)
     #: 薪级 (1–65 for management and professional staff, 1–40 for workers)
     step: Mapped[int] = mapped_column(Integer)
-    #: why this version exists, e.g. "2026 年度考核合格，薪级晋升一级"
+    #: why this version exists as plain text (older rows, seeds); see ``reason_message``
     reason: Mapped[str | None] = mapped_column(String(255))
+    #: why this version exists as message ids with parameters (``core.i18n.to_json``), one
+    #: per reason when several fell on the same day: shown in the reader's language
+    reason_message: Mapped[list[Any] | None] = mapped_column(JSON)
 
     employment: Mapped[Employment] = relationship(back_populates="salary_steps")
+
+    @property
+    def reasons(self) -> list[Msg | str]:
+        """Return every reason of this version (messages, or older plain text)."""
+        if self.reason_message:
+            return [from_json(item) for item in self.reason_message]
+        return [self.reason] if self.reason else []
+
+    @property
+    def description(self) -> Msg | None:
+        """Return why this version exists, in the reader's language: "2026 年度考核合格，…"."""
+        reasons = self.reasons
+        return joined(reasons, "；") if reasons else None
 
     def __repr__(self) -> str:
         return f"<SalaryStep {self.employment_id} {self.effective_on} {self.step}>"

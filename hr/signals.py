@@ -98,7 +98,7 @@ class StepChange(NamedTuple):
     effective_on: date
     step: int
     previous: int | None
-    reason: str
+    reason: Any
 
 
 def send(signal: Any, items: Sequence[Any], *, source: str, **kwargs: Any) -> None:

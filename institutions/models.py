@@ -184,9 +184,7 @@ class QuotaEntry(TimestampMixin, db.Model):
     #: whether it moved the region's pool of freed places (先减后加): a reduction freed
     #: places, an approval drew them, a reversal of either moved them back
     is_pooled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     institution: Mapped[Institution] = relationship()
     reverses: Mapped[QuotaEntry | None] = relationship(remote_side=[id], foreign_keys=[reverses_id])

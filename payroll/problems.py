@@ -56,13 +56,13 @@ class RowError:
         if self.row is None and self.column is None:
             return self.reason
         if self.row is None:
-            return msg("列「%(column)s」：%(reason)s", column=self.column, reason=self.reason)
+            return msg("列「%(column)s」：%(reason)s", column=Msg(self.column), reason=self.reason)
         if self.column is None:
             return msg("第 %(row)d 行：%(reason)s", row=self.row, reason=self.reason)
         return msg(
             "第 %(row)d 行「%(column)s」：%(reason)s",
             row=self.row,
-            column=self.column,
+            column=Msg(self.column),
             reason=self.reason,
         )
 

@@ -52,7 +52,7 @@ class EnrolmentImporter(Importer[list[YearPlan]]):
     def check(self, rows, context: ImportContext) -> Checked[list[YearPlan]]:
         profile = self._profile(context)
         if profile is None:
-            return Checked(None, [CellError(None, None, str(msg("请先填写学校概况")))])
+            return Checked(None, [CellError(None, None, msg("请先填写学校概况"))])
         errors: list[CellError] = []
         by_year: dict[int, dict[int, dict]] = {}
         for row in rows:
@@ -62,7 +62,7 @@ class EnrolmentImporter(Importer[list[YearPlan]]):
                     CellError(
                         row["_row"],
                         "年级",
-                        str(msg("与第 %(r)d 行是同一学年同一年级", r=grades[row["grade"]]["_row"])),
+                        msg("与第 %(r)d 行是同一学年同一年级", r=grades[row["grade"]]["_row"]),
                     )
                 )
                 continue
@@ -74,7 +74,7 @@ class EnrolmentImporter(Importer[list[YearPlan]]):
             try:
                 operations.check_year(year, today)
             except SchoolsRefusal as refusal:
-                errors.append(CellError(first_row, "学年", str(refusal.message)))
+                errors.append(CellError(first_row, "学年", refusal.message))
                 continue
             items = tuple(
                 GradeEnrolment(g, row["classes"], row["students"])
@@ -86,7 +86,7 @@ class EnrolmentImporter(Importer[list[YearPlan]]):
                 for field, message in refusal.by_field().items():
                     grade = int(str(field).rsplit("_", 1)[1]) if field else None
                     row = grades.get(grade, {"_row": first_row})
-                    errors.append(CellError(row["_row"], "学生数", str(message)))
+                    errors.append(CellError(row["_row"], "学生数", message))
                 continue
             plan.append(
                 YearPlan(

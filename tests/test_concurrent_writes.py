@@ -40,10 +40,10 @@ from core.app import create_app
 from core.extensions import db
 from core.roles import Role
 from hr.models import Employment
-from institutions.governance import operations as ops
 from institutions.governance import queries
 from institutions.governance.cli import governance_cli
 from institutions.governance.models import Motion, MotionStatus
+from institutions.governance.motions import operations as motion_ops
 from tests import factories
 from tests.governance_db.helpers import convene, make_council, motion_on
 from tests.hr.roster.test_roster import _row, _xlsx
@@ -230,7 +230,7 @@ def test_simultaneous_votes_and_imports_queue_instead_of_failing(server):
         council = make_council(VOTERS)
         meeting = convene(council, scheduled_at=now)
         motion = motion_on(meeting, title="并发表决议案")
-        ops.open_voting(motion, actor=council.chair, now=now)
+        motion_ops.open_voting(motion, actor=council.chair, now=now)
         school = council.institution
         factories.add_quota(school, "establishment", 500)
         factories.add_quota(school, "filed", 500)
@@ -328,7 +328,7 @@ def test_simultaneous_votes_and_imports_queue_instead_of_failing(server):
 
     with app.app_context():
         motion = db.session.get(Motion, motion_id)
-        ops.close_motion(motion, actor=None, now=datetime.now(UTC))
+        motion_ops.close_motion(motion, actor=None, now=datetime.now(UTC))
         db.session.commit()
         member_ids = sorted(member_id for member_id, _ in voters)
         # one counted ballot per member, the last one each sent (yes)

@@ -82,7 +82,7 @@ class PayRecordImporter(Importer[list[PayRow]]):
             found = staff.get(number)
             if found is None:
                 errors.append(
-                    CellError(where, "工号", str(msg("本院没有工号为「%(n)s」的人员", n=number)))
+                    CellError(where, "工号", msg("本院没有工号为「%(n)s」的人员", n=number))
                 )
                 continue
             employment_id, name, start_on, end_on = found
@@ -91,19 +91,17 @@ class PayRecordImporter(Importer[list[PayRow]]):
                     CellError(
                         where,
                         "姓名",
-                        str(msg("工号 %(n)s 登记的姓名是「%(name)s」", n=number, name=name)),
+                        msg("工号 %(n)s 登记的姓名是「%(name)s」", n=number, name=name),
                     )
                 )
             if start_on > _last_day(period) or (end_on is not None and end_on < first_day(period)):
                 errors.append(
-                    CellError(
-                        where, "月份", str(msg("%(name)s在 %(p)s 不在职", name=name, p=period))
-                    )
+                    CellError(where, "月份", msg("%(name)s在 %(p)s 不在职", name=name, p=period))
                 )
             key = (number, period)
             if key in seen:
                 errors.append(
-                    CellError(where, "月份", str(msg("与第 %(r)d 行是同一人同一月份", r=seen[key])))
+                    CellError(where, "月份", msg("与第 %(r)d 行是同一人同一月份", r=seen[key]))
                 )
                 continue
             seen[key] = where
@@ -168,7 +166,7 @@ class PayRecordImporter(Importer[list[PayRow]]):
         audit.record(
             "pay_records.import",
             institution_id=context.institution_id,
-            summary=str(msg("%(n)d 条，%(a)s 至 %(b)s", n=len(plan), a=periods[0], b=periods[-1])),
+            summary=msg("%(n)d 条，%(a)s 至 %(b)s", n=len(plan), a=periods[0], b=periods[-1]),
             actor=context.actor,
         )
         progress(len(plan), len(plan))

@@ -98,18 +98,18 @@ class FiguresImporter(Importer[list[FigureRow]]):
             scheme = schemes.get(row["period"])
             if scheme is None:
                 errors.append(
-                    CellError(where, "月份", str(msg("%(p)s 还没有绩效方案", p=row["period"])))
+                    CellError(where, "月份", msg("%(p)s 还没有绩效方案", p=row["period"]))
                 )
             elif scheme.is_locked:
                 errors.append(
                     CellError(
-                        where, "月份", str(msg("%(p)s 的方案已批准，不能再改数据", p=row["period"]))
+                        where, "月份", msg("%(p)s 的方案已批准，不能再改数据", p=row["period"])
                     )
                 )
             department_id = departments.get(row["department"])
             if department_id is None:
                 errors.append(
-                    CellError(where, "科室", str(msg("本院没有科室「%(d)s」", d=row["department"])))
+                    CellError(where, "科室", msg("本院没有科室「%(d)s」", d=row["department"]))
                 )
             employment_id = None
             number = row.get("staff_number")
@@ -117,9 +117,7 @@ class FiguresImporter(Importer[list[FigureRow]]):
                 found = staff.get(number)
                 if found is None:
                     errors.append(
-                        CellError(
-                            where, "工号", str(msg("本院没有工号为「%(n)s」的人员", n=number))
-                        )
+                        CellError(where, "工号", msg("本院没有工号为「%(n)s」的人员", n=number))
                     )
                 else:
                     employment, name = found
@@ -129,9 +127,7 @@ class FiguresImporter(Importer[list[FigureRow]]):
                             CellError(
                                 where,
                                 "姓名",
-                                str(
-                                    msg("工号 %(n)s 登记的姓名是「%(name)s」", n=number, name=name)
-                                ),
+                                msg("工号 %(n)s 登记的姓名是「%(name)s」", n=number, name=name),
                             )
                         )
                     if department_id is not None and employment.department_id != department_id:
@@ -139,9 +135,7 @@ class FiguresImporter(Importer[list[FigureRow]]):
                             CellError(
                                 where,
                                 "科室",
-                                str(
-                                    msg("%(name)s不在科室「%(d)s」", name=name, d=row["department"])
-                                ),
+                                msg("%(name)s不在科室「%(d)s」", name=name, d=row["department"]),
                             )
                         )
                     day = first_day(row["period"])
@@ -152,7 +146,7 @@ class FiguresImporter(Importer[list[FigureRow]]):
                             CellError(
                                 where,
                                 "工号",
-                                str(msg("%(name)s在 %(p)s 不在职", name=name, p=row["period"])),
+                                msg("%(name)s在 %(p)s 不在职", name=name, p=row["period"]),
                             )
                         )
             key = _indicator_key(row["indicator"])
@@ -163,12 +157,10 @@ class FiguresImporter(Importer[list[FigureRow]]):
                     CellError(
                         where,
                         "指标",
-                        str(
-                            msg(
-                                "「%(i)s」不是 %(p)s 方案的考核指标",
-                                i=row["indicator"],
-                                p=row["period"],
-                            )
+                        msg(
+                            "「%(i)s」不是 %(p)s 方案的考核指标",
+                            i=row["indicator"],
+                            p=row["period"],
                         ),
                     )
                 )
@@ -176,9 +168,7 @@ class FiguresImporter(Importer[list[FigureRow]]):
                 continue
             identity = (scheme.id, department_id, employment_id, key)
             if identity in seen:
-                errors.append(
-                    CellError(where, "指标", str(msg("与第 %(r)d 行重复", r=seen[identity])))
-                )
+                errors.append(CellError(where, "指标", msg("与第 %(r)d 行重复", r=seen[identity])))
                 continue
             seen[identity] = where
             plan.append(
@@ -234,7 +224,7 @@ class FiguresImporter(Importer[list[FigureRow]]):
         audit.record(
             "performance_figures.import",
             institution_id=context.institution_id,
-            summary=str(msg("%(n)d 条", n=len(plan))),
+            summary=msg("%(n)d 条", n=len(plan)),
             actor=context.actor,
         )
         progress(len(plan), len(plan))

@@ -77,14 +77,19 @@ def excellent_allowed(cap: Decimal, headcount: int) -> int:
     return math.floor(Decimal(cap) * headcount)
 
 
-def excellent_refusal(cap: Decimal, grades: Iterable[str | None]) -> str | None:
+def excellent_refusal(cap: Decimal, grades: Iterable[str | None]) -> Msg | None:
     """Return why these grades break the 优秀 cap, or None if they keep it."""
     grades = list(grades)
     excellent = sum(1 for grade in grades if grade == EXCELLENT)
     allowed = excellent_allowed(cap, counted_headcount(grades))
     if excellent <= allowed:
         return None
-    return f"优秀 {excellent} 人，超过上限 {allowed} 人（{cap_percent(cap)}）"
+    return msg(
+        "优秀 %(n)d 人，超过上限 %(allowed)d 人（%(cap)s）",
+        n=excellent,
+        allowed=allowed,
+        cap=cap_percent(cap),
+    )
 
 
 def consecutive_fails(last_year: Mapping[K, str], this_year: Mapping[K, str]) -> set[K]:
@@ -109,9 +114,9 @@ def step_max(category: str | None, maxima: Mapping[str, int]) -> int:
     return int(maxima.get(category or DEFAULT_CATEGORY, maxima[DEFAULT_CATEGORY]))
 
 
-def step_reason(year: int, grade_label: str) -> str:
-    """Return the reason written on the new pay profile."""
-    return f"{year} 年度考核{grade_label}，薪级晋升一级"
+def step_reason(year: int, grade: Msg | str) -> Msg:
+    """Return the reason recorded on the new 薪级 version (``grade``: the 等次's label)."""
+    return msg("%(year)d 年度考核%(grade)s，薪级晋升一级", year=year, grade=grade)
 
 
 def step_effective_on(year: int) -> date:

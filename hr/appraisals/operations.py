@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core import audit
 from core.errors import Refusal
 from core.extensions import db
-from core.i18n import Msg, msg
+from core.i18n import Msg, joined, msg
 from core.ids import china_today
 from core.models import utcnow
 from hr.appraisals import grading as rules
@@ -45,9 +45,11 @@ def open_round(
     """
     today = today or china_today()
     if year > today.year:
-        raise AppraisalError(f"{year} 年尚未到来，不能开启该年度考核", "year")
+        raise AppraisalError(msg("%(year)d 年尚未到来，不能开启该年度考核", year=year), "year")
     if queries.get_round(institution.id, year) is not None:
-        raise AppraisalError(f"{year} 年度考核已开启，每个单位每年只有一轮", "year")
+        raise AppraisalError(
+            msg("%(year)d 年度考核已开启，每个单位每年只有一轮", year=year), "year"
+        )
     early = rules.early_warning(year, today, "open", queries.round_month(institution.kind, year))
     if early is not None and not confirm_early:
         raise AppraisalError(early, "confirm_early")
@@ -83,16 +85,18 @@ def save_grades(round_: AppraisalRound, submitted: Mapping[int, str | None]) -> 
     would break the 优秀 cap.
     """
     if round_.is_closed:
-        raise AppraisalError(f"{round_.year} 年度考核已关闭，不能再修改等次")
+        raise AppraisalError(msg("%(year)d 年度考核已关闭，不能再修改等次", year=round_.year))
     current = queries.grades_of(round_)
     members = queries.population_ids(round_) | set(current)
     strangers = set(submitted) - members
     if strangers:
-        raise AppraisalError(f"有 {len(strangers)} 人不在本轮考核范围内（已离职或不属于本单位）")
+        raise AppraisalError(
+            msg("有 %(n)d 人不在本轮考核范围内（已离职或不属于本单位）", n=len(strangers))
+        )
     allowed_grades = {grade.value for grade in AppraisalGrade}
     for grade in submitted.values():
         if grade is not None and grade not in allowed_grades:
-            raise AppraisalError(f"未知的考核等次「{grade}」")
+            raise AppraisalError(msg("未知的考核等次「%(grade)s」", grade=grade))
     changed = {
         employment_id: grade
         for employment_id, grade in submitted.items()
@@ -165,7 +169,7 @@ def close_round(
     are reported. Refused if the round is closed already or anyone in it is ungraded.
     """
     if round_.is_closed:
-        raise AppraisalError(f"{round_.year} 年度考核已关闭，不能重复关闭")
+        raise AppraisalError(msg("%(year)d 年度考核已关闭，不能重复关闭", year=round_.year))
     today = today or china_today()
     early = rules.early_warning(
         round_.year, today, "close", queries.round_month(institution_kind, round_.year)
@@ -181,9 +185,16 @@ def close_round(
             .order_by(Employment.staff_number)
             .limit(5)
         )
-        names = "、".join(e.person.name for e in sample)
-        more = "等" if len(ungraded) > 5 else ""
-        raise AppraisalError(f"还有 {len(ungraded)} 人未评定等次（{names}{more}），不能关闭")
+        names = joined(e.person.name for e in sample)
+        if len(ungraded) > 5:
+            raise AppraisalError(
+                msg(
+                    "还有 %(n)d 人未评定等次（%(names)s等），不能关闭", n=len(ungraded), names=names
+                )
+            )
+        raise AppraisalError(
+            msg("还有 %(n)d 人未评定等次（%(names)s），不能关闭", n=len(ungraded), names=names)
+        )
 
     effective_on = rules.step_effective_on(round_.year)
     eligible = {eid for eid, grade in grades.items() if grade in rules.STEP_UP_GRADES}
@@ -215,7 +226,7 @@ def close_round(
                 round_.institution_id,
                 effective_on,
                 step,
-                rules.step_reason(round_.year, AppraisalGrade(grades[employment_id]).label),
+                rules.step_reason(round_.year, AppraisalGrade(grades[employment_id]).label_message),
             )
             for employment_id, step in sorted(new_steps.items())
             if step != steps[employment_id].step

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from core.actions import perform
+from core.i18n import Msg, joined, msg
 from core.ids import china_today
 from hr.appraisals import operations as ops
 from hr.appraisals import queries
@@ -231,6 +232,9 @@ def appraisal_close(institution_id: int, year: int):
     return _back_to_round(institution, year)
 
 
-def _names(employments) -> str:
-    shown = "、".join(f"{e.person.name}（{e.staff_number}）" for e in employments[:WARNING_LIMIT])
-    return shown + ("等" if len(employments) > WARNING_LIMIT else "")
+def _names(employments) -> Msg:
+    shown = joined(
+        msg("%(name)s（%(number)s）", name=e.person.name, number=e.staff_number)
+        for e in employments[:WARNING_LIMIT]
+    )
+    return msg("%(names)s等", names=shown) if len(employments) > WARNING_LIMIT else shown

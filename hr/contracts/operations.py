@@ -94,16 +94,19 @@ def _overlapping(employment: Employment, start_on: date, end_on: date | None) ->
 def sign_contract(employment: Employment, data: Mapping[str, Any], institution_kind: str = ""):
     """Sign a first (or a fresh) contract for an employment."""
     if not employment.is_active:
-        raise ContractError("该职工已离职，不能签订合同", "start_on")
+        raise ContractError(msg("该职工已离职，不能签订合同"), "start_on")
     if data.get("start_on") and data["start_on"] < employment.start_on:
         raise ContractError(
-            f"合同起始日期不能早于入职日期 {employment.start_on.isoformat()}", "start_on"
+            msg("合同起始日期不能早于入职日期 %(on)s", on=employment.start_on), "start_on"
         )
     _check(data, institution_kind, employment, is_renewal=_had_contract(employment))
     clash = _overlapping(employment, data["start_on"], data.get("end_on"))
     if clash is not None:
         raise ContractError(
-            f"该职工已有履行中的合同（{clash.start_on.isoformat()} 起），期限重叠：请续订或先解除",
+            msg(
+                "该职工已有履行中的合同（%(on)s 起），期限重叠：请续订或先解除",
+                on=clash.start_on,
+            ),
             "start_on",
         )
     contract = Contract(
@@ -137,7 +140,7 @@ def renew_contract(
         raise ContractError(refusal, "end_on")
     employment = contract.employment
     if not employment.is_active:
-        raise ContractError("该职工已离职，不能续订合同", "end_on")
+        raise ContractError(msg("该职工已离职，不能续订合同"), "end_on")
     terms = {
         "contract_type": data["contract_type"],
         "start_on": rules.renewal_start(contract.end_on),
@@ -172,7 +175,7 @@ def terminate_contract(contract: Contract, terminated_on: date, reason: str) -> 
     """Terminate (解除) a contract on a date, with a reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ContractError("请填写解除原因", "reason")
+        raise ContractError(msg("请填写解除原因"), "reason")
     refusal = rules.termination_refusal(
         contract.status, contract.start_on, contract.end_on, terminated_on
     )

@@ -233,16 +233,16 @@ def _too_long(contract_type, kind, basis, is_renewal, months, limit) -> Msg:
     return msg("试用期 %(n)d 个月过长：聘用合同试用期最长 %(limit)d 个月", n=months, limit=limit)
 
 
-def renewal_refusal(status: str, end_on: date | None) -> str | None:
+def renewal_refusal(status: str, end_on: date | None) -> Msg | None:
     """Return why a contract cannot be renewed, or None."""
     if status == TERMINATED:
-        return "该合同已解除，不能续订"
+        return msg("该合同已解除，不能续订")
     if status == RENEWED:
-        return "该合同已续订过，请续订最新的合同"
+        return msg("该合同已续订过，请续订最新的合同")
     if status != ACTIVE:
-        return "该合同已到期终止，不能续订"
+        return msg("该合同已到期终止，不能续订")
     if end_on is None:
-        return "无固定期限合同没有终止日期，无需续订"
+        return msg("无固定期限合同没有终止日期，无需续订")
     return None
 
 

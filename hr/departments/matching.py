@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from core.i18n import Msg, msg
+from core.i18n import Msg, joined, msg
 from core.text import clean_text
 
 NAME_MAX = 64
@@ -55,11 +55,15 @@ def index(departments: Iterable[Known]) -> dict[str, Known]:
     return {name_key(d.name): d for d in departments}
 
 
-def known_list(departments: Iterable[Known]) -> str:
-    """Return the active departments' names for a message: "内科、外科…等 30 个"."""
+def known_list(departments: Iterable[Known]) -> Msg | None:
+    """Return the active departments' names for a message: "内科、外科…等 30 个" (None: none)."""
     names = sorted(d.name for d in departments if d.is_active)
-    shown = "、".join(names[:LISTED])
-    return shown + (f"…等 {len(names)} 个" if len(names) > LISTED else "")
+    if not names:
+        return None
+    shown = joined(names[:LISTED])
+    if len(names) > LISTED:
+        return msg("%(names)s…等 %(n)d 个", names=shown, n=len(names))
+    return shown
 
 
 def match(name: str, known: Mapping[str, Known]) -> Known | Msg:

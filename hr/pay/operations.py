@@ -15,7 +15,7 @@ from typing import NamedTuple
 from core.bulk import insert_columns
 from core.errors import Refusal
 from core.extensions import db
-from core.i18n import Msg, msg
+from core.i18n import Msg, msg, source_text, to_json
 from core.models import utcnow
 from hr import signals
 from hr.models import SalaryStep
@@ -42,12 +42,25 @@ class StepRequest(NamedTuple):
     institution_id: int
     effective_on: date
     step: int
-    reason: str
+    #: a message (stored as its id and parameters), or plain text from seeds
+    reason: Msg | str
     at_least: bool = False
 
 
-def _combined(before: str | None, reason: str) -> str:
-    return f"{before}；{reason}" if before and before != reason else reason
+def _stored(reason: Msg | str) -> dict[str, object]:
+    """Return the columns that record ``reason``: a message as JSON, plain text as text."""
+    if isinstance(reason, Msg):
+        return {"reason": None, "reason_message": [to_json(reason)]}
+    return {"reason": reason, "reason_message": None}
+
+
+def _extend(version: SalaryStep, reason: Msg | str) -> None:
+    """Add ``reason`` to a same-day version's reasons (unless it is already one of them)."""
+    before = version.reasons
+    if any(source_text(r) == source_text(reason) for r in before):
+        return
+    version.reason = None
+    version.reason_message = [to_json(r) for r in [*before, reason]]
 
 
 def record_salary_steps(
@@ -79,7 +92,8 @@ def _insert_first(requests: Sequence[StepRequest]) -> list[StepChange]:
             "employment_id": [r.employment_id for r in requests],
             "effective_on": [r.effective_on for r in requests],
             "step": [r.step for r in requests],
-            "reason": [r.reason for r in requests],
+            "reason": [_stored(r.reason)["reason"] for r in requests],
+            "reason_message": [_stored(r.reason)["reason_message"] for r in requests],
         },
         created_at=now,
         updated_at=now,
@@ -110,13 +124,13 @@ def _apply(requests: Sequence[StepRequest]) -> list[StepChange]:
         previous = base.step if base is not None else None
         if base is not None and base.effective_on == request.effective_on:
             base.step = request.step
-            base.reason = _combined(base.reason, request.reason)
+            _extend(base, request.reason)
         else:
             version = SalaryStep(
                 employment_id=request.employment_id,
                 effective_on=request.effective_on,
                 step=request.step,
-                reason=request.reason,
+                **_stored(request.reason),
             )
             db.session.add(version)
             mine.append(version)

@@ -52,7 +52,9 @@ def room_refusal(
         )
     return msg(
         "%(post)s岗位不能超岗位聘用：%(year)d 年岗位设置方案核定 %(approved)d 个，"
-        "%(on)s 在聘 %(occupied)d 人，空缺 %(vacant)d 个，本次拟聘 %(hiring)d 人",
+        "%(on)s 在聘 %(occupied)d 人，空缺 %(vacant)d 个，本次拟聘 %(hiring)d 人，"
+        "超出 %(over)d 人。",
         hiring=hiring,
+        over=occupied + hiring - approved,
         **params,
     )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from core import audit
 from core.errors import Refusal
 from core.extensions import db
-from core.i18n import Msg, msg
+from core.i18n import Msg, msg, source_text
 from hr import signals
 from hr.models import (
     GRADES,
@@ -18,6 +18,7 @@ from hr.models import (
     PostPlan,
     PostPlanLine,
     grade_label,
+    grade_name,
 )
 from hr.pay.operations import StepRequest, record_salary_steps
 from hr.pay.queries import in_effect, steps_on, versions_of
@@ -37,14 +38,20 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 class PostError(Refusal):
     """A plan or appointment that cannot be saved; ``field`` names the form field at fault."""
 
-    def __init__(self, message: Msg | str, field: str | None = None) -> None:
-        super().__init__(message, field=field)
+    def __init__(
+        self,
+        message: Msg | str | None = None,
+        field: str | None = None,
+        *,
+        errors: Mapping[str, Msg | str] | None = None,
+    ) -> None:
+        super().__init__(message, field=field, errors=errors)
 
 
 class NeedsOverride(PostError):
     """The appointment departs from the promotion rules and no reason was given."""
 
-    def __init__(self, warnings: list[str]) -> None:
+    def __init__(self, warnings: list[Msg]) -> None:
         super().__init__(
             msg("拟聘岗位不符合晋升规则或与职称不符，请核实；确需聘任的，请填写理由后再提交。"),
             field="override_reason",
@@ -54,12 +61,17 @@ class NeedsOverride(PostError):
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise PostError(f"年度须在 {MIN_YEAR}–{MAX_YEAR} 之间", field="year")
+        raise PostError(
+            msg("年度须在 %(low)d–%(high)d 之间", low=MIN_YEAR, high=MAX_YEAR), field="year"
+        )
 
 
 def _check_post(category: str, grade: int) -> None:
     if category not in set(PostCategory) or grade not in GRADES[PostCategory(category)]:
-        raise PostError(f"没有这样的岗位等级：{category} {grade}", field="post")
+        raise PostError(
+            msg("没有这样的岗位等级：%(category)s %(grade)s", category=category, grade=grade),
+            field="post",
+        )
 
 
 def save_plan(
@@ -80,7 +92,9 @@ def save_plan(
         _check_post(category, grade)
         count = int(count or 0)
         if count < 0:
-            raise PostError(f"{grade_label(category, grade)}：岗位数不能为负数", field="post")
+            raise PostError(
+                msg("%(post)s：岗位数不能为负数", post=grade_name(category, grade)), field="post"
+            )
         if count:
             wanted[(category, grade)] = count
 
@@ -123,10 +137,10 @@ def copy_previous_plan(institution: Institution, year: int) -> PostPlan:
     """Create the plan for ``year`` as a copy of the year before's (without its 文号)."""
     _check_year(year)
     if plan_for(institution.id, year) is not None:
-        raise PostError(f"{year} 年已有岗位设置方案，不能再复制", field="year")
+        raise PostError(msg("%(year)d 年已有岗位设置方案，不能再复制", year=year), field="year")
     previous = plan_for(institution.id, year - 1)
     if previous is None:
-        raise PostError(f"没有 {year - 1} 年的岗位设置方案可复制", field="year")
+        raise PostError(msg("没有 %(year)d 年的岗位设置方案可复制", year=year - 1), field="year")
     counts = {(line.category, line.grade): line.approved_count for line in previous.lines}
     return save_plan(institution, year, counts, note=f"复制自 {year - 1} 年方案")
 
@@ -185,7 +199,12 @@ def _raise_salary_step(
                 employment.institution_id,
                 effective_on,
                 floor,
-                f"聘任{grade_label(category, grade)}岗位，薪级由 {before} 级升至起点薪级 {floor} 级",
+                msg(
+                    "聘任%(post)s岗位，薪级由 %(before)d 级升至起点薪级 %(step)d 级",
+                    post=grade_name(category, grade),
+                    before=before,
+                    step=floor,
+                ),
                 at_least=True,
             )
         ],
@@ -203,9 +222,7 @@ def _title_warnings(employment: Employment, category: str, grade: int, on: date)
 
 def _source_text(message: Msg | str) -> str:
     """Return a warning in the source language, as the audit trail stores it."""
-    if isinstance(message, Msg):
-        return message.id % message.params if message.params else message.id
-    return message
+    return source_text(message)
 
 
 def _joined(warnings: list) -> str:
@@ -227,32 +244,42 @@ def appoint(
     (NeedsOverride) unless ``override_reason`` is given, which is then stored.
     """
     _check_post(category, grade)
+    # Every independent problem at once, each under its field (issue 9, item 19).
+    errors: dict[str, Msg] = {}
     post_name = (post_name or "").strip()
     if not post_name:
-        raise PostError("请填写岗位名称", field="post_name")
-    if len(post_name) > 64:
-        raise PostError("岗位名称最多 64 个字", field="post_name")
-    if not _employed_on(employment, start_on):
-        raise PostError(
-            f"聘任起始日期 {start_on.isoformat()} 不在该职工的在职期间"
-            f"（{employment.start_on.isoformat()} 起"
-            + (f"，{employment.end_on.isoformat()} 止" if employment.end_on else "")
-            + "）",
-            field="start_on",
-        )
+        errors["post_name"] = msg("请填写岗位名称")
+    elif len(post_name) > 64:
+        errors["post_name"] = msg("岗位名称最多 64 个字")
     current = current_appointment(employment.id)
-    if current is not None and current.start_on >= start_on:
-        raise PostError(
-            f"聘任起始日期须晚于现聘岗位（{current.grade_label}，"
-            f"{current.start_on.isoformat()} 起）的起始日期",
-            field="start_on",
+    if not _employed_on(employment, start_on):
+        if employment.end_on:
+            errors["start_on"] = msg(
+                "聘任起始日期 %(on)s 不在该职工的在职期间（%(start)s 起，%(end)s 止）",
+                on=start_on,
+                start=employment.start_on,
+                end=employment.end_on,
+            )
+        else:
+            errors["start_on"] = msg(
+                "聘任起始日期 %(on)s 不在该职工的在职期间（%(start)s 起）",
+                on=start_on,
+                start=employment.start_on,
+            )
+    elif current is not None and current.start_on >= start_on:
+        errors["start_on"] = msg(
+            "聘任起始日期须晚于现聘岗位（%(post)s，%(start)s 起）的起始日期",
+            post=current.grade_name,
+            start=current.start_on,
         )
-    if current is not None and current.end_on is not None and current.end_on >= start_on:
-        raise PostError(
-            f"聘任起始日期须晚于上一聘任的结束日期 {current.end_on.isoformat()}",
-            field="start_on",
-        )
-    _check_plan_room(employment, category, grade, start_on)
+    elif current is not None and current.end_on is not None and current.end_on >= start_on:
+        errors["start_on"] = msg("聘任起始日期须晚于上一聘任的结束日期 %(end)s", end=current.end_on)
+    try:
+        _check_plan_room(employment, category, grade, start_on)
+    except PostError as refusal:
+        errors[refusal.field or "post"] = refusal.message
+    if errors:
+        raise PostError(errors=errors)
 
     holding = current if current is not None and current.end_on is None else None
     warnings = promotion.promotion_warnings(
@@ -336,7 +363,8 @@ def _redo_salary_step(
         (
             v
             for v in versions
-            if v.effective_on == effective_on and f"聘任{mistaken}岗位" in (v.reason or "")
+            if v.effective_on == effective_on
+            and f"聘任{mistaken}岗位" in source_text(v.description)
         ),
         None,
     )
@@ -355,7 +383,12 @@ def _redo_salary_step(
                 employment.institution_id,
                 effective_on,
                 step,
-                f"更正聘任为{grade_label(category, grade)}岗位，薪级由 {was} 级改为 {step} 级",
+                msg(
+                    "更正聘任为%(post)s岗位，薪级由 %(before)d 级改为 %(step)d 级",
+                    post=grade_name(category, grade),
+                    before=was,
+                    step=step,
+                ),
             )
         ],
         source="form",

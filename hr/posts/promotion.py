@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core.i18n import Msg, msg
+from core.i18n import N_, Msg, joined, msg
 from core.parameters import ensure_parameter, parameter
-from hr.models import grade_label
+from hr.models import grade_label, grade_name
 
 PROMOTION_KEY = "hr.promotion"
 STARTING_STEPS_KEY = "hr.starting_steps"
@@ -34,14 +34,18 @@ EFFECTIVE_FROM = date(2006, 7, 1)
 
 #: 专业技术岗位 tiers, highest first: (name, grades).
 PROFESSIONAL_TIERS = (
-    ("正高级", (1, 2, 3, 4)),
-    ("副高级", (5, 6, 7)),
-    ("中级", (8, 9, 10)),
-    ("助理级", (11, 12)),
-    ("员级", (13,)),
+    (N_("正高级"), (1, 2, 3, 4)),
+    (N_("副高级"), (5, 6, 7)),
+    (N_("中级"), (8, 9, 10)),
+    (N_("助理级"), (11, 12)),
+    (N_("员级"), (13,)),
 )
 
-_CATEGORY_NAMES = {"management": "管理", "professional": "专业技术", "worker": "工勤技能"}
+_CATEGORY_NAMES = {
+    "management": N_("管理"),
+    "professional": N_("专业技术"),
+    "worker": N_("工勤技能"),
+}
 
 DEFAULTS: dict[str, Any] = {
     # Promotion within a tier usually after 3 years in the lower grade [practice].
@@ -118,16 +122,16 @@ def full_months(start: date, end: date) -> int:
     return max(months, 0)
 
 
-def duration_text(months: int) -> str:
-    """Return "2 年 3 个月", "2 年", "5 个月" or "不足 1 个月"."""
+def duration_text(months: int) -> Msg:
+    """Return "2 年 3 个月", "2 年", "5 个月" or "不足 1 个月" (a message)."""
     years, rest = divmod(months, 12)
     if years and rest:
-        return f"{years} 年 {rest} 个月"
+        return msg("%(years)d 年 %(months)d 个月", years=years, months=rest)
     if years:
-        return f"{years} 年"
+        return msg("%(years)d 年", years=years)
     if rest:
-        return f"{rest} 个月"
-    return "不足 1 个月"
+        return msg("%(months)d 个月", months=rest)
+    return msg("不足 1 个月")
 
 
 def tier_of(category: str, grade: int) -> int:
@@ -140,27 +144,33 @@ def tier_of(category: str, grade: int) -> int:
     for index, (_, grades) in enumerate(PROFESSIONAL_TIERS):
         if grade in grades:
             return index
-    raise ValueError(f"专技岗位没有 {grade} 级")
+    raise ValueError(f"no professional grade {grade}")
 
 
 def promotion_warnings(
     current: Post | None, proposed: Post, on: date, *, years_in_grade: int = 3
-) -> list[str]:
+) -> list[Msg]:
     """Return why appointing to ``proposed`` on ``on`` departs from the promotion rules."""
     if current is None:
         return []  # a first appointment is checked against the plan, not these rules
-    was = post_label(current.category, current.grade)
-    will = post_label(proposed.category, proposed.grade)
+    was = grade_name(current.category, current.grade)
+    will = grade_name(proposed.category, proposed.grade)
     if current.category != proposed.category:
         return [
-            f"由{was}转聘为{will}，属跨类别转岗"
-            f"（{_CATEGORY_NAMES[current.category]} → {_CATEGORY_NAMES[proposed.category]}），"
-            "请核实是否符合转岗条件"
+            msg(
+                "由%(was)s转聘为%(will)s，属跨类别转岗（%(from)s → %(to)s），请核实是否符合转岗条件",
+                was=was,
+                will=will,
+                **{
+                    "from": Msg(_CATEGORY_NAMES[current.category]),
+                    "to": Msg(_CATEGORY_NAMES[proposed.category]),
+                },
+            )
         ]
     if proposed.grade == current.grade:
         return []
     if proposed.grade > current.grade:
-        return [f"由{was}低聘为{will}（降低岗位等级）"]
+        return [msg("由%(was)s低聘为%(will)s（降低岗位等级）", was=was, will=will)]
 
     warnings = []
     tier_was = tier_of(current.category, current.grade)
@@ -168,24 +178,46 @@ def promotion_warnings(
     if tier_was == tier_will:
         skipped = list(range(current.grade - 1, proposed.grade, -1))
         if skipped:
-            names = "、".join(post_label(current.category, g) for g in skipped)
-            warnings.append(f"从{was}直接聘到{will}，跨越了 {len(skipped)} 个等级（{names}）")
+            warnings.append(
+                msg(
+                    "从%(was)s直接聘到%(will)s，跨越了 %(n)d 个等级（%(names)s）",
+                    was=was,
+                    will=will,
+                    n=len(skipped),
+                    names=joined(grade_name(current.category, g) for g in skipped),
+                )
+            )
         if current.start_on is not None:
             months = full_months(current.start_on, on)
             if months < years_in_grade * 12:
-                warnings.append(f"在{was}任职 {duration_text(months)}，未满 {years_in_grade} 年")
+                warnings.append(
+                    msg(
+                        "在%(was)s任职 %(held)s，未满 %(years)d 年",
+                        was=was,
+                        held=duration_text(months),
+                        years=years_in_grade,
+                    )
+                )
     else:
-        skipped_tiers = [PROFESSIONAL_TIERS[i][0] for i in range(tier_will + 1, tier_was)]
+        skipped_tiers = [Msg(PROFESSIONAL_TIERS[i][0]) for i in range(tier_will + 1, tier_was)]
         if skipped_tiers:
             warnings.append(
-                f"从{PROFESSIONAL_TIERS[tier_was][0]}岗位直接聘到{PROFESSIONAL_TIERS[tier_will][0]}"
-                f"岗位，跨越了{'、'.join(skipped_tiers)}岗位"
+                msg(
+                    "从%(was)s岗位直接聘到%(will)s岗位，跨越了%(skipped)s岗位",
+                    was=Msg(PROFESSIONAL_TIERS[tier_was][0]),
+                    will=Msg(PROFESSIONAL_TIERS[tier_will][0]),
+                    skipped=joined(skipped_tiers),
+                )
             )
         entry = max(PROFESSIONAL_TIERS[tier_will][1])
         if proposed.grade != entry:
             warnings.append(
-                f"首次聘入{PROFESSIONAL_TIERS[tier_will][0]}岗位一般从"
-                f"{post_label(proposed.category, entry)}起聘，拟聘{will}"
+                msg(
+                    "首次聘入%(tier)s岗位一般从%(entry)s起聘，拟聘%(will)s",
+                    tier=Msg(PROFESSIONAL_TIERS[tier_will][0]),
+                    entry=grade_name(proposed.category, entry),
+                    will=will,
+                )
             )
     return warnings
 
@@ -214,16 +246,15 @@ def title_warnings(
     if grades is None or grade in grades:
         return []
     if grades.start == grades.stop - 1:
-        allowed = post_label(category, grades.start)
+        allowed = grade_name(category, grades.start)
     else:
-        low = post_label(category, grades.start).removesuffix(" 级")
-        allowed = f"{low}–{grades.stop - 1} 级"
+        allowed = msg("专技 %(low)d–%(high)d 级", low=grades.start, high=grades.stop - 1)
     return [
         msg(
             "职称「%(title)s」对应%(allowed)s，拟聘%(post)s与职称不符",
             title=(title or "").strip(),
             allowed=allowed,
-            post=post_label(category, grade),
+            post=grade_name(category, grade),
         )
     ]
 
@@ -239,7 +270,7 @@ def starting_step(category: str, grade: int, table: Mapping[str, Any] | None = N
     try:
         return int(table[category][str(grade)])
     except KeyError:
-        raise ValueError(f"没有{post_label(category, grade)}的起点薪级") from None
+        raise ValueError(f"no starting step for {category} grade {grade}") from None
 
 
 def new_step_on_promotion(

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from core.actions import perform
 from core.extensions import db
 from core.http import export_as_job, xlsx_response
+from core.i18n import joined
 from core.ids import china_today
 from core.jobs import start_job
 from core.listing import paginate, read_sort
@@ -284,7 +285,7 @@ def appointment_correct(institution_id: int, appointment_id: int):
                 flash(
                     _(
                         "更正后的岗位有以下提示，已与更正理由一并记录：%(w)s",
-                        w="；".join(str(w) for w in warnings),
+                        w=joined(warnings, "；"),
                     ),
                     "warning",
                 )

@@ -20,10 +20,8 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
-from flask_babel import gettext as _
-
 from core.excel import MAX_ERRORS, CellError
-from core.i18n import Msg
+from core.i18n import Msg, msg
 from core.ids import (
     china_today,
     credit_code_problem,
@@ -129,21 +127,21 @@ def grade_of(category: str, text: str) -> int | None:
     return int(text) if fits else None
 
 
-def parse_grade(category: str, text: str) -> int | str:
+def parse_grade(category: str, text: str) -> int | Msg:
     """Return the grade number for a 岗位等级 cell, or the reason it does not fit the category."""
     grade = grade_of(category, text)
     if grade is not None:
         return grade
-    label = CATEGORY_LABELS[category]
+    label = Msg(CATEGORY_LABELS[category])
     if category == PostCategory.WORKER:
-        return _(
+        return msg(
             "「%(v)s」不是%(c)s岗位的等级（应为 1–%(n)d 级或「普通工」）",
             v=text,
             c=label,
             n=GENERAL_WORKER_GRADE - 1,
         )
     grades = GRADES[PostCategory(category)]
-    return _(
+    return msg(
         "「%(v)s」不是%(c)s岗位的等级（应为 %(lo)d–%(hi)d 级）",
         v=text,
         c=label,
@@ -166,7 +164,7 @@ _IDENTITY_VALUES = {**IDENTITY_BY_LABEL, **{v: v for v in IDENTITY_BY_LABEL.valu
 _CATEGORY_VALUES = {**CATEGORY_BY_LABEL, **{v: v for v in CATEGORY_BY_LABEL.values()}}
 
 
-def row_problems(row: dict[str, Any], rules: RosterRules) -> list[tuple[str, str]]:
+def row_problems(row: dict[str, Any], rules: RosterRules) -> list[tuple[str, Msg | str]]:
     """Normalize one converted row in place; return (header, reason) for each problem.
 
     Checks what compares columns (a grade that fits the category, the 薪级 range of the
@@ -175,7 +173,7 @@ def row_problems(row: dict[str, Any], rules: RosterRules) -> list[tuple[str, str
     rather than by a column validator: one pass per row is cheaper than a wrapper per
     cell) and ``row["grade"]`` when the grade fits.
     """
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Msg | str]] = []
     code = row["institution_code"]
     if code is not None:  # None only in a row with a cell that did not convert
         row["institution_code"] = code.upper()
@@ -184,7 +182,7 @@ def row_problems(row: dict[str, Any], rules: RosterRules) -> list[tuple[str, str
     grade = _GRADE_TABLE.get((category, row["grade_text"]))
     if grade is None and category is not None and row["grade_text"] is not None:
         grade = parse_grade(category, row["grade_text"])
-    if grade.__class__ is str:
+    if grade.__class__ is Msg:
         problems.append((HEADERS["grade_text"], grade))
     elif grade is not None:
         row["grade"] = grade
@@ -194,9 +192,9 @@ def row_problems(row: dict[str, Any], rules: RosterRules) -> list[tuple[str, str
         problems.append(
             (
                 HEADERS["salary_step"],
-                _(
+                msg(
                     "%(c)s岗位的薪级为 1–%(n)d，不能是 %(v)d",
-                    c=CATEGORY_LABELS[category],
+                    c=Msg(CATEGORY_LABELS[category]),
                     n=max_step,
                     v=step,
                 ),
@@ -207,7 +205,7 @@ def row_problems(row: dict[str, Any], rules: RosterRules) -> list[tuple[str, str
         problems.append(
             (
                 HEADERS["fund_rate"],
-                _(
+                msg(
                     "「%(v)s」超出 %(lo)s–%(hi)s 的范围",
                     v=_percent(rate),
                     lo=_percent(rules.fund_rate_min),
@@ -258,7 +256,7 @@ def file_duplicates(rows: Sequence[dict[str, Any]]) -> list[CellError]:
                 CellError(
                     row["_row"],
                     HEADERS["staff_number"],
-                    _("与第 %(r)d 行的工号重复（同一单位）", r=first),
+                    msg("与第 %(r)d 行的工号重复（同一单位）", r=first),
                 )
             )
         number = row["citizen_id"]
@@ -267,7 +265,7 @@ def file_duplicates(rows: Sequence[dict[str, Any]]) -> list[CellError]:
         if first != row["_row"]:
             errors.append(
                 CellError(
-                    row["_row"], HEADERS["citizen_id"], _("与第 %(r)d 行的身份证号重复", r=first)
+                    row["_row"], HEADERS["citizen_id"], msg("与第 %(r)d 行的身份证号重复", r=first)
                 )
             )
             mismatch = entry_rules.identity_mismatch(row["name"], name_of[first])
@@ -329,9 +327,9 @@ def check_roster(
                 CellError(
                     row["_row"],
                     code_header,
-                    _("「%(v)s」不是有效的统一社会信用代码：%(p)s", v=code, p=problem)
+                    msg("「%(v)s」不是有效的统一社会信用代码：%(p)s", v=code, p=problem)
                     if problem
-                    else _("没有信用代码为「%(v)s」的已登记单位", v=code),
+                    else msg("没有信用代码为「%(v)s」的已登记单位", v=code),
                 )
             )
         elif institution is not None and ref.id != institution.id:
@@ -340,7 +338,7 @@ def check_roster(
                 CellError(
                     row["_row"],
                     code_header,
-                    _(
+                    msg(
                         "只能导入本单位（%(name)s，%(code)s）的人员，不能导入「%(other)s」的人员",
                         name=institution.name,
                         code=institution.credit_code,
@@ -378,7 +376,7 @@ def check_roster(
                 CellError(
                     row["_row"],
                     HEADERS["staff_number"],
-                    _("工号「%(v)s」在本单位已被使用", v=row["staff_number"]),
+                    msg("工号「%(v)s」在本单位已被使用", v=row["staff_number"]),
                 )
             )
 
@@ -405,7 +403,7 @@ def check_roster(
                 CellError(
                     row["_row"],
                     HEADERS["citizen_id"],
-                    _("该人员已在本单位在职（工号 %(v)s），不能重复入职", v=here[0][1]),
+                    msg("该人员已在本单位在职（工号 %(v)s），不能重复入职", v=here[0][1]),
                 )
             )
         elsewhere = [e[2] for e in active.get(person[0], ()) if e[0] != row["_institution_id"]]
@@ -430,10 +428,10 @@ def check_roster(
                 CellError(
                     first["_row"],
                     HEADERS["identity"],
-                    _(
-                        "%(name)s：%(refusal)s，从本行起超出。",
+                    msg(
+                        "%(name)s：从本行起超出。%(refusal)s",
                         name=names[institution_id],
-                        refusal=refusal.rstrip("。"),
+                        refusal=refusal,
                     ),
                 )
             )
@@ -445,7 +443,7 @@ def check_roster(
         more = len(errors) - max_errors
         errors = [
             *errors[:max_errors],
-            CellError(None, None, _("还有 %(n)d 个错误未列出", n=more), location=""),
+            CellError(None, None, msg("还有 %(n)d 个错误未列出", n=more), location=""),
         ]
     return errors
 
@@ -492,10 +490,10 @@ def post_plan_overflows(
                 CellError(
                     first["_row"],
                     HEADERS["grade_text"],
-                    _(
-                        "%(name)s：%(refusal)s，从本行起超出。",
+                    msg(
+                        "%(name)s：从本行起超出。%(refusal)s",
                         name=names[institution_id],
-                        refusal=str(refusal).rstrip("。"),
+                        refusal=refusal,
                     ),
                 )
             )

@@ -14,9 +14,8 @@ from functools import lru_cache
 from operator import mul
 from typing import Any
 
-from flask_babel import gettext as _
-
 from core.excel import Column, Spec
+from core.i18n import msg
 from core.ids import (
     CITIZEN_ID_CHECK_CHARS,
     CITIZEN_ID_WEIGHTS,
@@ -124,21 +123,21 @@ def _bank_account(value: str) -> str:
         return value
     digits = value.translate(_BANK_SEPARATORS)
     if not _BANK_ACCOUNT.fullmatch(digits):
-        raise ValueError(_("「%(v)s」应为 8–32 位数字", v=value))
+        raise ValueError(msg("「%(v)s」应为 8–32 位数字", v=value))
     return digits
 
 
 def _max_length(limit: int):
     def check(value: str) -> None:
         if len(value) > limit:
-            raise ValueError(_("不能超过 %(n)d 个字，实际为 %(m)d 个字", n=limit, m=len(value)))
+            raise ValueError(msg("不能超过 %(n)d 个字，实际为 %(m)d 个字", n=limit, m=len(value)))
 
     return check
 
 
 def _fund_rate(value: Decimal) -> None:
     if value != value.quantize(_FUND_RATE_PLACES):
-        raise ValueError(_("「%(v)s」最多三位小数（如 0.12 或 12%%）", v=value))
+        raise ValueError(msg("「%(v)s」最多三位小数（如 0.12 或 12%%）", v=value))
 
 
 ROSTER_SPEC = Spec(

@@ -21,6 +21,7 @@ from core import audit
 from core.bulk import insert_rows
 from core.errors import Refusal
 from core.extensions import db
+from core.i18n import Msg, msg
 from core.ids import china_today
 from core.models import utcnow
 from hr import signals
@@ -34,7 +35,7 @@ from hr.staff.entry import QUOTA_IDENTITIES
 from hr.staff.headcount import hiring_refusal
 from institutions.models import Institution
 
-IMPORT_REASON = "人员花名册导入"
+IMPORT_REASON = msg("人员花名册导入")
 
 
 @dataclass
@@ -48,10 +49,14 @@ class RosterImport:
     by_institution: dict[int, int] = field(default_factory=dict)
 
     @property
-    def summary(self) -> str:
-        return (
-            f"导入 {self.employments} 人（新建人员 {self.people_created} 名，"
-            f"沿用已有人员 {self.people_reused} 名），涉及 {len(self.by_institution)} 个单位"
+    def summary(self) -> Msg:
+        return msg(
+            "导入 %(n)d 人（新建人员 %(created)d 名，沿用已有人员 %(reused)d 名），"
+            "涉及 %(institutions)d 个单位",
+            n=self.employments,
+            created=self.people_created,
+            reused=self.people_reused,
+            institutions=len(self.by_institution),
         )
 
 

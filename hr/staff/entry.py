@@ -10,8 +10,6 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
-
 from core.i18n import N_, Msg, msg
 from hr.models import Identity
 
@@ -72,11 +70,11 @@ def staff_number_problem(value: str | None) -> str | None:
     """Return why a (normalized) staff number is malformed, or None."""
     number = normalize_staff_number(value)
     if not number:
-        return _("工号不能为空")
+        return msg("工号不能为空")
     if len(number) > STAFF_NUMBER_MAX:
-        return _("工号不能超过 %(n)d 位，实际为 %(m)d 位", n=STAFF_NUMBER_MAX, m=len(number))
+        return msg("工号不能超过 %(n)d 位，实际为 %(m)d 位", n=STAFF_NUMBER_MAX, m=len(number))
     if not _STAFF_NUMBER.fullmatch(number):
-        return _(
+        return msg(
             "工号「%(v)s」只能由字母、数字、连字符（-）和下划线（_）组成，且以字母或数字开头",
             v=number,
         )
@@ -87,7 +85,7 @@ def start_date_problem(start_on: date, today: date, max_future_days: int) -> str
     """Return why an entry date is refused (too far in the future), or None."""
     latest = today + timedelta(days=max_future_days)
     if start_on > latest:
-        return _(
+        return msg(
             "入职日期 %(d)s 晚于今天 %(n)d 天以上（最晚可登记到 %(l)s）",
             d=start_on.isoformat(),
             n=max_future_days,
@@ -108,7 +106,7 @@ def entry_age_problem(birth_date: date, start_on: date, min_age: int) -> str | N
     """Return why someone born on ``birth_date`` may not enter on ``start_on``, or None."""
     age = age_on(birth_date, start_on)
     if age < min_age:
-        return _(
+        return msg(
             "入职时未满 %(min)d 周岁（出生日期 %(b)s，入职日期时 %(a)d 周岁）",
             min=min_age,
             b=birth_date.isoformat(),
@@ -128,9 +126,9 @@ def quota_conflict(identity: str, other_active_identities: list[str]) -> str | N
     held = [Identity(i) for i in other_active_identities if i in QUOTA_IDENTITIES]
     if not held:
         return None
-    return _(
+    return msg(
         "该人员在其他单位仍占用%(k)s，一人只能占用一个编制或员额，请先在原单位办理调出",
-        k=held[0].label,
+        k=held[0].label_message,
     )
 
 
@@ -142,7 +140,9 @@ def is_employed_on(start_on: date, end_on: date | None, on: date) -> bool:
 def exit_problem(start_on: date, end_on: date, current_end_on: date | None) -> str | None:
     """Return why an exit on ``end_on`` (last day employed) is refused, or None."""
     if current_end_on is not None:
-        return _("该人员已于 %(d)s 离职，不能重复办理", d=current_end_on.isoformat())
+        return msg("该人员已于 %(d)s 离职，不能重复办理", d=current_end_on.isoformat())
     if end_on < start_on:
-        return _("离职日期 %(e)s 早于入职日期 %(s)s", e=end_on.isoformat(), s=start_on.isoformat())
+        return msg(
+            "离职日期 %(e)s 早于入职日期 %(s)s", e=end_on.isoformat(), s=start_on.isoformat()
+        )
     return None

@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 
 from core.extensions import db
+from core.i18n import N_, Msg, msg
 from hr.models import Employment, Identity
 from institutions.models import Institution, QuotaKind
 from institutions.quota.queries import quota_on
@@ -25,6 +26,12 @@ from institutions.quota.queries import quota_on
 QUOTA_FOR_IDENTITY = {
     Identity.ESTABLISHMENT: QuotaKind.ESTABLISHMENT,
     Identity.FILED: QuotaKind.FILED,
+}
+
+#: The quota's name in messages (the source text of ``institutions.models.QUOTA_LABELS``).
+QUOTA_NAMES = {
+    QuotaKind.ESTABLISHMENT: N_("事业编制"),
+    QuotaKind.FILED: N_("员额（备案制）"),
 }
 
 
@@ -38,17 +45,42 @@ class Vacancy:
 
     @property
     def vacant(self) -> int:
+        """Return the places left (negative when over the quota)."""
         return self.approved - self.occupied
 
-    def refusal(self, hiring: int = 1) -> str | None:
-        """Return why hiring ``hiring`` more people would break the quota, or None."""
+    def refusal(self, hiring: int = 1) -> Msg | None:
+        """Return why hiring ``hiring`` more people would break the quota, or None.
+
+        With no place left the quota is 已满; with some left but fewer than the hires, it
+        is not full: the message says by how many the hires go beyond (超出).
+        """
         if self.vacant >= hiring:
             return None
-        return (
-            f"{self.kind.label}已满，不能再进人（严禁超编进人）：核定 {self.approved} 名，"
-            f"在编 {self.occupied} 名，空编 {max(self.vacant, 0)} 名"
-            + (f"，本次拟进 {hiring} 名" if hiring > 1 else "")
-            + "。"
+        params = {
+            "kind": Msg(QUOTA_NAMES[self.kind]),
+            "approved": self.approved,
+            "occupied": self.occupied,
+            "vacant": max(self.vacant, 0),
+            "hiring": hiring,
+            "over": hiring - max(self.vacant, 0),
+        }
+        if self.vacant > 0:
+            return msg(
+                "%(kind)s空编不足，不能再进人（严禁超编进人）：核定 %(approved)d 名，"
+                "在编 %(occupied)d 名，空编 %(vacant)d 名，本次拟进 %(hiring)d 名，"
+                "超出 %(over)d 名。",
+                **params,
+            )
+        if hiring > 1:
+            return msg(
+                "%(kind)s已满，不能再进人（严禁超编进人）：核定 %(approved)d 名，"
+                "在编 %(occupied)d 名，空编 %(vacant)d 名，本次拟进 %(hiring)d 名。",
+                **params,
+            )
+        return msg(
+            "%(kind)s已满，不能再进人（严禁超编进人）：核定 %(approved)d 名，"
+            "在编 %(occupied)d 名，空编 %(vacant)d 名。",
+            **params,
         )
 
 
@@ -95,7 +127,7 @@ def lock_institutions(institution_ids: Iterable[int]) -> None:
 
 def hiring_refusal(
     institution_id: int, identity: Identity, on_dates: Iterable[date], hiring: int = 1
-) -> str | None:
+) -> Msg | None:
     """Lock the institution and return why hiring ``hiring`` people of ``identity`` would
     break its quota on any of ``on_dates``, or None (also for identities using no quota)."""
     if QUOTA_FOR_IDENTITY.get(identity) is None:

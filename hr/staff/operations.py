@@ -8,13 +8,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from core import audit
 from core.errors import Refusal
 from core.extensions import db
-from core.i18n import Msg, msg
+from core.i18n import Msg, joined, msg, source_text
 from core.ids import IdError, china_today, mask_citizen_id, parse_citizen_id
 from core.parameters import parameter
 from hr import signals
@@ -29,7 +28,7 @@ from institutions.models import Institution
 #: (``hr.models``, "who sees what").
 PERSON_DETAILS = ["education", "professional_title", "phone"]
 #: Why a hire's first 薪级 record exists.
-ENTRY_REASON = "入职定级"
+ENTRY_REASON = msg("入职定级")
 EMPLOYMENT_FIELDS = [
     "staff_number",
     "identity",
@@ -114,13 +113,13 @@ def enter_employment(
     try:
         parsed = parse_citizen_id(data.get("citizen_id") or "", today=today)
     except IdError as error:
-        raise StaffError({"citizen_id": _("身份证号%(p)s", p=str(error))}) from None
+        raise StaffError({"citizen_id": msg("身份证号%(p)s", p=error.message)}) from None
     name = _SPACES.sub(" ", unicodedata.normalize("NFKC", data.get("name") or "")).strip()
     if not name:
-        errors["name"] = _("姓名不能为空")
+        errors["name"] = msg("姓名不能为空")
     identity = data.get("identity")
     if identity not in set(Identity):
-        raise StaffError({"identity": _("人员身份「%(v)s」不在可选范围内", v=identity or "")})
+        raise StaffError({"identity": msg("人员身份「%(v)s」不在可选范围内", v=identity or "")})
     identity = Identity(identity)
     start_on: date = data["start_on"]
 
@@ -134,7 +133,7 @@ def enter_employment(
             )
         )
         if holder is not None:
-            problem = _(
+            problem = msg(
                 "工号「%(s)s」已被本单位的「%(n)s」使用（含已离职人员），请换一个工号",
                 s=staff_number,
                 n=holder.person.name,
@@ -166,7 +165,7 @@ def enter_employment(
         ).all()
         here = [e for e in overlapping if e.institution_id == institution.id]
         if here:
-            errors["citizen_id"] = _(
+            errors["citizen_id"] = msg(
                 "「%(n)s」在本单位已有在职记录（工号 %(s)s，%(d)s 入职），不能重复入职",
                 n=person.name,
                 s=here[0].staff_number,
@@ -243,11 +242,13 @@ def enter_employment(
         "employment.enter",
         employment,
         institution_id=institution.id,
-        summary=_(
-            "%(n)s（工号 %(s)s，%(i)s）入职",
-            n=person.name,
-            s=staff_number,
-            i=identity.label,
+        summary=source_text(
+            msg(
+                "%(n)s（工号 %(s)s，%(i)s）入职",
+                n=person.name,
+                s=staff_number,
+                i=identity.label_message,
+            )
         ),
         changes=changes,
     )
@@ -287,16 +288,16 @@ def exit_employment(
         raise StaffError({"end_on": problem})
     reason = data.get("exit_reason")
     if reason not in set(ExitReason):
-        raise StaffError({"exit_reason": _("请选择离职原因")})
+        raise StaffError({"exit_reason": msg("请选择离职原因")})
     later = [a for a in employment.appointments if a.start_on > end_on]
     if later:
         raise StaffError(
             {
-                "end_on": _(
+                "end_on": msg(
                     "该人员有 %(n)d 条 %(d)s 之后才开始的岗位聘用（%(p)s），请先撤销这些聘用",
                     n=len(later),
                     d=end_on.isoformat(),
-                    p="、".join(a.post_name for a in later),
+                    p=joined(a.post_name for a in later),
                 )
             }
         )
@@ -318,11 +319,13 @@ def exit_employment(
         "employment.exit",
         employment,
         institution_id=employment.institution_id,
-        summary=_(
-            "%(n)s（工号 %(s)s）离职：%(r)s",
-            n=employment.person.name,
-            s=employment.staff_number,
-            r=ExitReason(reason).label,
+        summary=source_text(
+            msg(
+                "%(n)s（工号 %(s)s）离职：%(r)s",
+                n=employment.person.name,
+                s=employment.staff_number,
+                r=ExitReason(reason).label_message,
+            )
         ),
         changes=changes,
     )

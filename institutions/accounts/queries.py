@@ -68,9 +68,7 @@ def institution_choices(scope: Scope) -> list[tuple[int, Msg]]:
     )
     if not scope.city_wide:
         stmt = stmt.where(scope.clause(Institution.id))
-    return [
-        (row.id, name_and_code(row.name, row.credit_code)) for row in db.session.execute(stmt)
-    ]
+    return [(row.id, name_and_code(row.name, row.credit_code)) for row in db.session.execute(stmt)]
 
 
 def sponsor_choices(scope: Scope) -> list[tuple[int, str]]:

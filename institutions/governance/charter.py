@@ -79,38 +79,38 @@ class Charter:
     def __post_init__(self) -> None:
         for name in ("quorum_fraction", "ordinary_threshold", "major_threshold"):
             if not isinstance(getattr(self, name), Fraction):
-                raise TypeError(f"{_LABELS[name]}必须是分数")
+                raise TypeError(msg("%(label)s必须是分数", label=Msg(_LABELS[name])))
         for name in ("ordinary_base", "major_base"):
             if not isinstance(getattr(self, name), Base):
-                raise TypeError(f"{_LABELS[name]}必须是 seated 或 present")
+                raise TypeError(msg("%(label)s必须是 seated 或 present", label=Msg(_LABELS[name])))
         for name in _BOOLS:
             if not isinstance(getattr(self, name), bool):
-                raise TypeError(f"{_LABELS[name]}必须是是/否")
+                raise TypeError(msg("%(label)s必须是是/否", label=Msg(_LABELS[name])))
         for name in _INTS:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError(f"{_LABELS[name]}必须是整数")
+                raise TypeError(msg("%(label)s必须是整数", label=Msg(_LABELS[name])))
         if not isinstance(self.resolution_prefix, str):
-            raise TypeError(f"{_LABELS['resolution_prefix']}必须是文字")
+            raise TypeError(msg("%(label)s必须是文字", label=Msg(_LABELS["resolution_prefix"])))
         if len(self.resolution_prefix) > 20 or any(
             c in self.resolution_prefix for c in "〔〕[]【】()（）\n"
         ):
-            raise ValueError("决议文号前缀至多 20 个字，不含括号")
+            raise ValueError(msg("决议文号前缀至多 20 个字，不含括号"))
         if not isinstance(self.large_sum_threshold, Decimal):
-            raise TypeError(f"{_LABELS['large_sum_threshold']}必须是金额")
+            raise TypeError(msg("%(label)s必须是金额", label=Msg(_LABELS["large_sum_threshold"])))
         if not 0 < self.quorum_fraction <= 1:
-            raise ValueError("法定人数比例必须大于 0 且不超过 1")
+            raise ValueError(msg("法定人数比例必须大于 0 且不超过 1"))
         # Below one half two contradictory ordinary resolutions could both pass.
         if not Fraction(1, 2) <= self.ordinary_threshold < 1:
-            raise ValueError("一般事项表决比例必须不低于二分之一且小于 1")
+            raise ValueError(msg("一般事项表决比例必须不低于二分之一且小于 1"))
         if not Fraction(1, 2) < self.major_threshold <= 1:
-            raise ValueError("重大事项表决比例必须高于二分之一且不超过 1")
+            raise ValueError(msg("重大事项表决比例必须高于二分之一且不超过 1"))
         if not self.large_sum_threshold.is_finite() or self.large_sum_threshold < 0:
-            raise ValueError("大额资金标准不能为负数")
+            raise ValueError(msg("大额资金标准不能为负数"))
         if self.notice_days < 0:
-            raise ValueError("会议通知提前天数不能为负数")
+            raise ValueError(msg("会议通知提前天数不能为负数"))
         if self.written_vote_min_days < 1:
-            raise ValueError("通讯表决期限至少 1 天")
+            raise ValueError(msg("通讯表决期限至少 1 天"))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as JSON-safe values (fractions "2/3", amounts as strings)."""
@@ -130,7 +130,7 @@ class Charter:
         data = dict(data or {})
         unknown = sorted(set(data) - _NAMES)
         if unknown:
-            raise ValueError(f"未知的章程设置：{'、'.join(unknown)}")
+            raise ValueError(msg("未知的章程设置：%(names)s", names="、".join(unknown)))
         values: dict[str, Any] = {}
         for name, raw in data.items():
             if name in ("quorum_fraction", "ordinary_threshold", "major_threshold"):
@@ -139,7 +139,9 @@ class Charter:
                 try:
                     values[name] = Base(raw)
                 except ValueError:
-                    raise ValueError(f"{_LABELS[name]}必须是 seated 或 present") from None
+                    raise ValueError(
+                        msg("%(label)s必须是 seated 或 present", label=Msg(_LABELS[name]))
+                    ) from None
             elif name == "large_sum_threshold":
                 values[name] = _decimal(name, raw)
             elif name == "resolution_prefix":
@@ -152,36 +154,40 @@ class Charter:
 def _fraction(name: str, raw: Any) -> Fraction:
     # Floats are refused: 0.6667 is not two thirds.
     if isinstance(raw, bool) or not isinstance(raw, Fraction | int | str):
-        raise TypeError(f"{_LABELS[name]}必须写成分数，如 2/3")
+        raise TypeError(msg("%(label)s必须写成分数，如 2/3", label=Msg(_LABELS[name])))
     try:
         return Fraction(raw)
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"{_LABELS[name]}「{raw}」不是有效的分数") from None
+        raise ValueError(
+            msg("%(label)s「%(raw)s」不是有效的分数", label=Msg(_LABELS[name]), raw=raw)
+        ) from None
 
 
 def _decimal(name: str, raw: Any) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, Decimal | int | str):
-        raise TypeError(f'{_LABELS[name]}必须写成数字字符串，如 "100000"')
+        raise TypeError(msg('%(label)s必须写成数字字符串，如 "100000"', label=Msg(_LABELS[name])))
     try:
         return Decimal(raw)
     except InvalidOperation:
-        raise ValueError(f"{_LABELS[name]}「{raw}」不是有效的金额") from None
+        raise ValueError(
+            msg("%(label)s「%(raw)s」不是有效的金额", label=Msg(_LABELS[name]), raw=raw)
+        ) from None
 
 
 _LABELS = {
-    "quorum_fraction": "法定人数比例",
-    "ordinary_threshold": "一般事项表决比例",
-    "ordinary_base": "一般事项表决基数",
-    "major_threshold": "重大事项表决比例",
-    "major_base": "重大事项表决基数",
-    "proxy_counts_toward_quorum": "委托出席是否计入法定人数",
-    "chair_casting_vote": "理事长是否有决定票",
-    "large_sum_threshold": "大额资金标准",
-    "written_voting_allowed": "是否允许通讯表决",
-    "notice_days": "会议通知提前天数",
-    "written_vote_min_days": "通讯表决最短期限",
-    "results_hidden_until_close": "表决结束前是否隐藏结果",
-    "resolution_prefix": "决议文号前缀",
+    "quorum_fraction": N_("法定人数比例"),
+    "ordinary_threshold": N_("一般事项表决比例"),
+    "ordinary_base": N_("一般事项表决基数"),
+    "major_threshold": N_("重大事项表决比例"),
+    "major_base": N_("重大事项表决基数"),
+    "proxy_counts_toward_quorum": N_("委托出席是否计入法定人数"),
+    "chair_casting_vote": N_("理事长是否有决定票"),
+    "large_sum_threshold": N_("大额资金标准"),
+    "written_voting_allowed": N_("是否允许通讯表决"),
+    "notice_days": N_("会议通知提前天数"),
+    "written_vote_min_days": N_("通讯表决最短期限"),
+    "results_hidden_until_close": N_("表决结束前是否隐藏结果"),
+    "resolution_prefix": N_("决议文号前缀"),
 }
 _BOOLS = (
     "proxy_counts_toward_quorum",

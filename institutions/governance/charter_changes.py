@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.extensions import db
+from core.i18n import msg
 from core.models import utcnow
 from institutions.governance import queries
 from institutions.governance.charter import _LABELS, Charter
@@ -66,12 +67,12 @@ def propose_charter_change(
     try:
         proposed = settings if isinstance(settings, Charter) else Charter.from_dict(dict(settings))
     except (TypeError, ValueError) as error:
-        raise GovernanceError(str(error)) from None
+        raise GovernanceError(error.args[0] if error.args else str(error)) from None
     changes = changes_between(queries.charter_for(institution_id), proposed)
     if not changes:
-        raise GovernanceError("提出的章程设置与现行设置相同，无需审议")
+        raise GovernanceError(msg("提出的章程设置与现行设置相同，无需审议"))
     if meeting.is_written:
-        raise GovernanceError("章程修改不能通讯表决，须提交会议审议")
+        raise GovernanceError(msg("章程修改不能通讯表决，须提交会议审议"))
     proposal = CharterProposal(
         institution_id=institution_id,
         settings=proposed.to_dict(),
@@ -99,12 +100,13 @@ def on_decided(motion: Motion, *, outcome: Any, resolution: Any) -> None:
         return
     proposal = _proposal(motion.institution_id, motion.subject_id)
     if proposal is None:
-        raise GovernanceError("章程修改提案已不存在")
+        raise GovernanceError(msg("章程修改提案已不存在"))
     if proposal.applied_at is not None:
         return
-    from institutions.governance import operations  # operations imports the subjects
+    # the council's operations import the subjects
+    from institutions.governance.council import operations as council_ops
 
-    operations.apply_charter(motion.institution_id, proposal.settings, resolution=resolution)
+    council_ops.apply_charter(motion.institution_id, proposal.settings, resolution=resolution)
     proposal.applied_at = utcnow()
     db.session.flush()
 

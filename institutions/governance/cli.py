@@ -21,6 +21,7 @@ def verify_command(institution_code: str | None) -> None:
     """Recompute every institution's chain of ballots and resolutions; exit 1 if one is broken."""
     from core.queries import institution_id_by_code
     from institutions.governance import queries
+    from institutions.governance.motions import queries as motion_queries
 
     if institution_code:
         institution_id = institution_id_by_code(institution_code.strip())
@@ -45,7 +46,7 @@ def verify_command(institution_code: str | None) -> None:
     ballots = sum(c.ballots for c in checks)
     resolutions = sum(c.resolutions for c in checks)
     # the chain keeps ballots and resolutions; a motion's stored result is recounted from them
-    recounts = [queries.verify_outcomes(institution_id) for institution_id in ids]
+    recounts = [motion_queries.verify_outcomes(institution_id) for institution_id in ids]
     wrong = [problem for check in recounts for problem in check.problems]
     for check in recounts:
         institution = institutions[check.institution_id]
@@ -75,7 +76,7 @@ def verify_command(institution_code: str | None) -> None:
 @governance_cli.command("remind")
 def remind_command() -> None:
     """Remind the members who have not voted in written votes due within a day."""
-    from institutions.governance.operations import remind_non_voters
+    from institutions.governance.motions.operations import remind_non_voters
 
     try:
         reminded = remind_non_voters()
@@ -89,7 +90,10 @@ def remind_command() -> None:
 @governance_cli.command("close-due")
 def close_due_command() -> None:
     """Close the written votes (通讯表决) whose deadline has passed; remind those due soon."""
-    from institutions.governance.operations import close_due_written_motions, remind_non_voters
+    from institutions.governance.motions.operations import (
+        close_due_written_motions,
+        remind_non_voters,
+    )
 
     try:
         closed = close_due_written_motions()

@@ -4,7 +4,8 @@ vote, and the pending work of secretaries, members, supervisors and sponsors."""
 from __future__ import annotations
 
 from core.home import Section
-from institutions.governance.queries import awaiting_my_vote, home_tasks
+from institutions.governance.motions.queries import awaiting_my_vote
+from institutions.governance.queries import home_tasks
 
 
 def awaiting_vote(user) -> Section | None:

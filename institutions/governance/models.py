@@ -37,6 +37,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from core.auth.models import User
 from core.extensions import db
 from core.files import StoredFile
+from core.i18n import Msg, msg
 from core.models import Money, TimestampMixin, UTCDateTime, utcnow
 from institutions.governance.numbering import format_resolution_number
 
@@ -488,6 +489,7 @@ class Motion(TimestampMixin, db.Model):
     chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: the tally's result (tally.Outcome as JSON) and its reason in words
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: older rows only: the reason as Chinese text (it is now a message in ``outcome``)
     reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -500,6 +502,16 @@ class Motion(TimestampMixin, db.Model):
     @property
     def status_label(self) -> str:
         return MotionStatus(self.status).label
+
+    @property
+    def reason_message(self):
+        """The tally's reason, translated where it is shown (older rows: their Chinese text)."""
+        from institutions.governance import messages  # messages imports the tally
+
+        stored = (self.outcome or {}).get("reason")
+        if isinstance(stored, dict):
+            return messages.load(stored)
+        return self.reason
 
     @property
     def is_open(self) -> bool:
@@ -768,7 +780,7 @@ def _columns_changed(target: Any) -> bool:
     return any(state.attrs[c.key].history.has_changes() for c in state.mapper.column_attrs)
 
 
-def _guard(model: type, attribute: str, is_locked: Any, message: str) -> None:
+def _guard(model: type, attribute: str, is_locked: Any, message: Msg) -> None:
     """Refuse to change or delete a ``model`` row once ``is_locked(its attribute)`` held."""
 
     def before_update(mapper, connection, target) -> None:
@@ -788,16 +800,16 @@ def _is_set(value: Any) -> bool:
 
 
 for _model, _message in (
-    (Ballot, "表决票一经投出不可修改或删除"),
-    (Resolution, "决议一经形成不可修改或删除"),
-    (MinutesSignature, "会议纪要签名不可修改或删除"),
+    (Ballot, msg("表决票一经投出不可修改或删除")),
+    (Resolution, msg("决议一经形成不可修改或删除")),
+    (MinutesSignature, msg("会议纪要签名不可修改或删除")),
 ):
     _guard(_model, "id", _is_set, _message)
-_guard(Paper, "frozen_at", _is_set, "表决已开始，会议材料已冻结，不能修改或删除")
-_guard(Minutes, "locked_at", _is_set, "会议纪要已签署锁定，更正须形成新版本")
+_guard(Paper, "frozen_at", _is_set, msg("表决已开始，会议材料已冻结，不能修改或删除"))
+_guard(Minutes, "locked_at", _is_set, msg("会议纪要已签署锁定，更正须形成新版本"))
 _guard(
     Motion,
     "status",
     lambda status: MotionStatus(status).is_decided,
-    "议案表决已结束，不能修改",
+    msg("议案表决已结束，不能修改"),
 )

@@ -6,13 +6,20 @@ from flask_babel import lazy_gettext as _l
 
 from core.modules import MenuItem, Module, Seeder
 from institutions.governance import charter_changes, home, indicators, seed
+from institutions.governance.blueprint import bp
 from institutions.governance.cli import governance_cli
+
+# Importing each topic's views registers its routes on ``bp``.
+from institutions.governance.council import views as _council_views  # noqa: F401
+from institutions.governance.meetings import views as _meeting_views  # noqa: F401
+from institutions.governance.minutes import views as _minutes_views  # noqa: F401
+from institutions.governance.motions import views as _motion_views  # noqa: F401
 from institutions.governance.permissions import (
     GOVERNANCE_MANAGE,
     GOVERNANCE_SETUP,
     GOVERNANCE_VIEW,
 )
-from institutions.governance.views import bp
+from institutions.governance.resolutions import views as _resolution_views  # noqa: F401
 
 module = Module(
     name="institutions.governance",

@@ -25,8 +25,10 @@ from core.ids import make_credit_code
 from core.models import utcnow
 from core.roles import Role
 from institutions import seed as registry_seed
-from institutions.governance import operations as ops
 from institutions.governance import queries
+from institutions.governance.council import operations as council_ops
+from institutions.governance.meetings import operations as meeting_ops
+from institutions.governance.minutes import operations as minutes_ops
 from institutions.governance.models import (
     BodyKind,
     CalledBy,
@@ -37,6 +39,8 @@ from institutions.governance.models import (
     Presence,
     Relation,
 )
+from institutions.governance.motions import operations as motion_ops
+from institutions.governance.resolutions import operations as resolution_ops
 from institutions.governance.tally import Choice, MotionKind
 from institutions.models import Institution
 
@@ -153,7 +157,7 @@ def _seat_everyone(index: int, institution: Institution, term_start: date) -> di
         ("head", Office.MEMBER, Constituency.EX_OFFICIO),
     ] + [(f"outside{n}", o, c) for n, (_l, o, c) in enumerate(OUTSIDE_MEMBERS, start=1)]
     for key, office, constituency in council:
-        ops.seat_member(
+        council_ops.seat_member(
             institution.id,
             people[key],
             body=BodyKind.COUNCIL,
@@ -162,7 +166,7 @@ def _seat_everyone(index: int, institution: Institution, term_start: date) -> di
             term_start_on=term_start,
             term_end_on=term_end,
         )
-    ops.seat_member(
+    council_ops.seat_member(
         institution.id,
         people["supervisor"],
         body=BodyKind.SUPERVISORS,
@@ -171,7 +175,7 @@ def _seat_everyone(index: int, institution: Institution, term_start: date) -> di
         term_start_on=term_start,
         term_end_on=term_end,
     )
-    ops.seat_member(
+    council_ops.seat_member(
         institution.id,
         people["head"],
         body=BodyKind.MANAGEMENT,
@@ -184,7 +188,7 @@ def _seat_everyone(index: int, institution: Institution, term_start: date) -> di
 
 def _past_meeting(institution: Institution, people: dict[str, User], day: date) -> None:
     secretary = people["secretary"]
-    meeting = ops.create_meeting(
+    meeting = meeting_ops.create_meeting(
         institution.id,
         title=f"{day.year}年第一次理事会定期会议",
         kind=MeetingKind.REGULAR,
@@ -194,10 +198,10 @@ def _past_meeting(institution: Institution, people: dict[str, User], day: date) 
         place="行政楼三楼会议室",
         actor=secretary,
     )
-    ops.send_notice(meeting, actor=secretary, now=_at(day - timedelta(days=12), 9))
+    meeting_ops.send_notice(meeting, actor=secretary, now=_at(day - timedelta(days=12), 9))
     for key in COUNCIL_KEYS:
         if key == "outside3":
-            ops.record_attendance(
+            meeting_ops.record_attendance(
                 meeting,
                 people[key],
                 Presence.ABSENT,
@@ -207,17 +211,19 @@ def _past_meeting(institution: Institution, people: dict[str, User], day: date) 
             )
         else:
             presence = Presence.VIDEO if key == "outside4" else Presence.IN_PERSON
-            ops.record_attendance(meeting, people[key], presence, actor=secretary)
-    ops.record_attendance(meeting, people["supervisor"], Presence.IN_PERSON, actor=secretary)
+            meeting_ops.record_attendance(meeting, people[key], presence, actor=secretary)
+    meeting_ops.record_attendance(
+        meeting, people["supervisor"], Presence.IN_PERSON, actor=secretary
+    )
     motions = [
-        ops.add_motion(
+        motion_ops.add_motion(
             meeting,
             title="关于上年度预算执行情况和决算的议案",
             text="审议上年度预算执行情况和决算报告，报举办单位备案。",
             kind=MotionKind.BUDGET,
             actor=secretary,
         ),
-        ops.add_motion(
+        motion_ops.add_motion(
             meeting,
             title="关于教学楼维修改造项目的议案",
             text="同意实施教学楼维修改造项目，预算 38 万元，按政府采购程序选定施工单位。",
@@ -228,7 +234,7 @@ def _past_meeting(institution: Institution, people: dict[str, User], day: date) 
             prior_study_ref="党支部会议纪要〔2026〕2号",
             actor=secretary,
         ),
-        ops.add_motion(
+        motion_ops.add_motion(
             meeting,
             title="关于修订职工培训管理办法的议案",
             text="同意修订后的职工培训管理办法，自下月起施行。",
@@ -236,11 +242,11 @@ def _past_meeting(institution: Institution, people: dict[str, User], day: date) 
         ),
     ]
     # the member who declared shares in the contractor recuses from the project
-    ops.apply_proposed_recusals(motions[1], actor=secretary)
+    motion_ops.apply_proposed_recusals(motions[1], actor=secretary)
     opened = _at(day, 15)
     for position, motion in enumerate(motions):
         recused = queries.recused_ids(motion)
-        ops.open_voting(
+        motion_ops.open_voting(
             motion, actor=people["chair"], now=opened + timedelta(minutes=20 * position)
         )
         at = opened + timedelta(minutes=20 * position + 5)
@@ -250,12 +256,12 @@ def _past_meeting(institution: Institution, people: dict[str, User], day: date) 
             choice, reason = Choice.YES, None
             if position == 1 and key == "outside4":
                 choice, reason = Choice.NO, "建议分两期实施，降低对教学的影响"
-            ops.cast_ballot(motion, people[key], choice, reason=reason, now=at)
-        ops.cast_ballot(
+            motion_ops.cast_ballot(motion, people[key], choice, reason=reason, now=at)
+        motion_ops.cast_ballot(
             motion, people["outside2"], Choice.YES, for_member=people["outside3"], now=at
         )
-        ops.close_motion(motion, actor=people["chair"], now=at + timedelta(minutes=10))
-    minutes = ops.draft_minutes(
+        motion_ops.close_motion(motion, actor=people["chair"], now=at + timedelta(minutes=10))
+    minutes = minutes_ops.draft_minutes(
         meeting,
         discussion={motions[1].id: "专家理事主张分期实施；职工理事关心施工期间的教学安排。"},
         leader_statements={
@@ -266,16 +272,16 @@ def _past_meeting(institution: Institution, people: dict[str, User], day: date) 
     )
     for key in COUNCIL_KEYS:
         if people[key].id in minutes.signers:
-            ops.sign_minutes(minutes, people[key], now=_at(day + timedelta(days=1), 10))
+            minutes_ops.sign_minutes(minutes, people[key], now=_at(day + timedelta(days=1), 10))
     project = motions[1].resolution
-    report = ops.record_execution(
+    report = resolution_ops.record_execution(
         project,
         people["head"],
         text="已完成政府采购，施工单位进场，完成工程量约 40%。",
         progress=40,
         now=_at(day + timedelta(days=20), 10),
     )
-    ops.record_opinion(
+    resolution_ops.record_opinion(
         people["supervisor"],
         report,
         text="请管理层每月报告工程进度和资金支付情况。",
@@ -285,7 +291,7 @@ def _past_meeting(institution: Institution, people: dict[str, User], day: date) 
 
 def _open_motion(institution: Institution, people: dict[str, User], now: datetime) -> None:
     secretary = people["secretary"]
-    meeting = ops.create_meeting(
+    meeting = meeting_ops.create_meeting(
         institution.id,
         title="理事会临时会议（视频）",
         kind=MeetingKind.SPECIAL,
@@ -294,19 +300,19 @@ def _open_motion(institution: Institution, people: dict[str, User], now: datetim
         scheduled_at=now - timedelta(hours=1),
         actor=secretary,
     )
-    ops.send_notice(meeting, actor=secretary, now=now - timedelta(days=3))
+    meeting_ops.send_notice(meeting, actor=secretary, now=now - timedelta(days=3))
     for key in COUNCIL_KEYS:
-        ops.record_attendance(meeting, people[key], Presence.VIDEO, actor=secretary)
-    ops.record_attendance(meeting, people["supervisor"], Presence.VIDEO, actor=secretary)
-    motion = ops.add_motion(
+        meeting_ops.record_attendance(meeting, people[key], Presence.VIDEO, actor=secretary)
+    meeting_ops.record_attendance(meeting, people["supervisor"], Presence.VIDEO, actor=secretary)
+    motion = motion_ops.add_motion(
         meeting,
         title="关于修订教职工考勤管理办法的议案",
         text="同意修订后的教职工考勤管理办法，自公布之日起施行。",
         actor=secretary,
     )
-    ops.open_voting(motion, actor=people["chair"], now=now - timedelta(minutes=30))
+    motion_ops.open_voting(motion, actor=people["chair"], now=now - timedelta(minutes=30))
     for key in ("chair", "secretary", "head"):
-        ops.cast_ballot(motion, people[key], Choice.YES, now=now - timedelta(minutes=20))
+        motion_ops.cast_ballot(motion, people[key], Choice.YES, now=now - timedelta(minutes=20))
 
 
 def seed_governance() -> list[str]:
@@ -317,9 +323,9 @@ def seed_governance() -> list[str]:
     for index, institution in enumerate(_demo_institutions()):
         if queries.body_of(institution.id, BodyKind.COUNCIL) is not None:
             continue
-        ops.save_charter(institution.id, {})
+        council_ops.save_charter(institution.id, {})
         people = _seat_everyone(index, institution, date(today.year - 1, 9, 1))
-        ops.declare_interests(
+        council_ops.declare_interests(
             people["member"],
             institution.id,
             [

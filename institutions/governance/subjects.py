@@ -8,7 +8,7 @@ institution first (an object of another institution, or none, is refused), then 
 goes on the chosen meeting's agenda with the subject recorded on it. Nothing else sets a
 motion's subject: the motion form has no free-text fields for it.
 
-When the motion is decided, ``operations.close_motion`` calls the kind's ``on_decided`` and
+When the motion is decided, ``motions.operations.close_motion`` calls the kind's ``on_decided`` and
 every ``signals.motion_decided`` receiver, each in its own savepoint: one that fails is
 logged, kept as a ``DecisionFailure`` on the motion and sent to the secretary, and neither
 stops the others nor the close (nor a batch of closes). The decision stands.
@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from core.i18n import msg
 from core.modules import platform
 from institutions.governance.models import GovernanceError, Meeting, Motion
 
@@ -84,13 +85,15 @@ def resolve(key: str, institution_id: int, obj_id: Any) -> Subject:
     """
     kind = kind_of(key)
     if kind is None:
-        raise GovernanceError(f"未知的议案事项类型：{key}")
+        raise GovernanceError(msg("未知的议案事项类型：%(key)s", key=key))
     text_id = str(obj_id).strip() if obj_id is not None else ""
     if not text_id or len(text_id) > 64:
-        raise GovernanceError("议案事项编号无效")
+        raise GovernanceError(msg("议案事项编号无效"))
     found = kind.resolve(institution_id, text_id)
     if found is None:
-        raise GovernanceError(f"本单位没有该{kind.label}（编号 {text_id}）")
+        raise GovernanceError(
+            msg("本单位没有该%(kind)s（编号 %(id)s）", kind=kind.label, id=text_id)
+        )
     label, url = found
     return Subject(kind=kind, id=text_id, label=label, url=url)
 
@@ -122,16 +125,17 @@ def propose_motion(
 ) -> Motion:
     """Put the object before the council: a motion on ``meeting`` whose subject it is.
 
-    ``fields`` are ``operations.add_motion``'s (amount, counterparties, prior-study record…);
+    ``fields`` are ``motions.operations.add_motion``'s (amount, counterparties, prior-study record…);
     the motion kind defaults to the subject kind's.
     """
-    from institutions.governance import operations  # operations imports this module
+    # the motions' operations import this module
+    from institutions.governance.motions import operations as motion_ops
 
     if meeting.institution_id != institution_id:
-        raise GovernanceError("会议不属于本单位")
+        raise GovernanceError(msg("会议不属于本单位"))
     subject = resolve(subject_kind, institution_id, obj_id)
     fields.setdefault("kind", subject.kind.motion_kind)
-    return operations.add_motion(
+    return motion_ops.add_motion(
         meeting,
         title=title,
         text=text,

@@ -27,7 +27,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from core.i18n import N_, msg
+from core.i18n import N_, Msg, msg
 from institutions.governance.charter import Base, Charter
 
 #: With recusals, fewer eligible members than this attending sends the item to the sponsor.
@@ -163,16 +163,17 @@ def classify(kind: MotionKind, amount: Decimal | None, charter: Charter) -> Moti
 
 def written_voting_refusal(
     kind: MotionKind, category: MotionCategory, charter: Charter
-) -> str | None:
+) -> Msg | None:
     """Return why a motion may not be decided by written vote, or None if it may."""
     if not charter.written_voting_allowed:
-        return "本单位章程不允许通讯表决，须召开会议表决"
+        return msg("本单位章程不允许通讯表决，须召开会议表决")
     if kind in WRITTEN_VOTING_FORBIDDEN_KINDS:
-        suffix = "（三重一大事项）" if kind in SAN_ZHONG_YI_DA_KINDS else ""
-        return f"{kind.label}{suffix}不得通讯表决，须召开会议表决"
+        if kind in SAN_ZHONG_YI_DA_KINDS:
+            return msg("%(kind)s（三重一大事项）不得通讯表决，须召开会议表决", kind=kind.label)
+        return msg("%(kind)s不得通讯表决，须召开会议表决", kind=kind.label)
     # DOMAIN.md: written voting is for routine items only, so no major item either.
     if category is MotionCategory.MAJOR:
-        return "重大事项不得通讯表决，须召开会议表决"
+        return msg("重大事项不得通讯表决，须召开会议表决")
     return None
 
 
@@ -219,13 +220,14 @@ class Outcome:
     base: int
     yes_required: int
     casting_vote_used: bool
-    reason: str
+    #: a message id with its parameters, translated where it is shown
+    reason: Msg
     #: members whose ballots were counted
     voters: frozenset[int]
     #: valid proxies as (absent member, holder) pairs, by absent member
     valid_proxies: tuple[tuple[int, int], ...]
-    #: ignored proxies and ballots, in words
-    notes: tuple[str, ...]
+    #: ignored proxies and ballots, as messages
+    notes: tuple[Msg, ...]
 
     @property
     def passed(self) -> bool:
@@ -275,25 +277,25 @@ def tally(
     eligible = seated - recused_seated
     present_eligible = frozenset(present) & eligible
     has_recusal = bool(recused_seated)
-    notes: list[str] = []
+    notes: list[Msg] = []
 
     valid_proxies: dict[int, int] = {}
     if written:
         for absent_id in proxies:
-            notes.append(f"通讯表决不适用委托，理事 {absent_id} 的委托已忽略")
+            notes.append(msg("通讯表决不适用委托，理事 %(member)s 的委托已忽略", member=absent_id))
     else:
         valid_proxies = _valid_proxies(proxies, seated, present, recused_seated, notes)
 
     voters: set[int] = set()
     for member_id in sorted(ballots):
         if member_id not in seated:
-            notes.append(f"{member_id} 不是在任理事，表决票不计入")
+            notes.append(msg("%(member)s 不是在任理事，表决票不计入", member=member_id))
         elif member_id in recused_seated:
-            notes.append(f"理事 {member_id} 回避，表决票不计入")
+            notes.append(msg("理事 %(member)s 回避，表决票不计入", member=member_id))
         elif written or member_id in present_eligible or member_id in valid_proxies:
             voters.add(member_id)
         else:
-            notes.append(f"理事 {member_id} 未出席且无有效委托，表决票不计入")
+            notes.append(msg("理事 %(member)s 未出席且无有效委托，表决票不计入", member=member_id))
     counts = {choice: 0 for choice in Choice}
     for member_id in voters:
         counts[Choice(ballots[member_id])] += 1
@@ -377,7 +379,7 @@ def _valid_proxies(
     seated: frozenset[int],
     present: Iterable[int],
     recused: frozenset[int],
-    notes: list[str],
+    notes: list[Msg],
 ) -> dict[int, int]:
     """Return the proxies that hold, noting why each other one is ignored."""
     present = frozenset(present)
@@ -386,23 +388,31 @@ def _valid_proxies(
     for absent_id, holder_id in proxies.items():
         problem = None
         if absent_id not in seated:
-            problem = "委托人不是在任理事"
+            problem = msg("委托人不是在任理事")
         elif absent_id in recused:
-            problem = "委托人对本议案回避"
+            problem = msg("委托人对本议案回避")
         elif absent_id in present:
-            problem = "委托人已出席"
+            problem = msg("委托人已出席")
         elif holder_id == absent_id:
-            problem = "不能委托本人"
+            problem = msg("不能委托本人")
         elif holder_id not in seated:
-            problem = f"受托人 {holder_id} 不是在任理事"
+            problem = msg("受托人 %(holder)s 不是在任理事", holder=holder_id)
         elif holder_id in recused:
-            problem = f"受托人 {holder_id} 对本议案回避"
+            problem = msg("受托人 %(holder)s 对本议案回避", holder=holder_id)
         elif holder_id not in present:
-            problem = f"受托人 {holder_id} 未出席"
+            problem = msg("受托人 %(holder)s 未出席", holder=holder_id)
         elif holder_id in holders:
-            problem = f"受托人 {holder_id} 已接受其他理事的委托，每人至多受托一人"
+            problem = msg(
+                "受托人 %(holder)s 已接受其他理事的委托，每人至多受托一人", holder=holder_id
+            )
         if problem:
-            notes.append(f"理事 {absent_id} 的委托无效（{problem}），已忽略")
+            notes.append(
+                msg(
+                    "理事 %(member)s 的委托无效（%(problem)s），已忽略",
+                    member=absent_id,
+                    problem=problem,
+                )
+            )
         else:
             valid[absent_id] = holder_id
             holders.add(holder_id)
@@ -411,7 +421,7 @@ def _valid_proxies(
 
 @dataclass(frozen=True)
 class _Words:
-    """The sentences of an outcome's reason."""
+    """The sentences of an outcome's reason, as message ids with their parameters."""
 
     written: bool
     has_recusal: bool
@@ -419,37 +429,88 @@ class _Words:
     category: MotionCategory
     charter: Charter
 
-    def referred(self, eligible: int) -> str:
+    def referred(self, eligible: int) -> Msg:
         if eligible < MIN_UNCONFLICTED:
-            return f"无利害关系的理事不足 {MIN_UNCONFLICTED} 人，提交举办单位决定"
+            return msg("无利害关系的理事不足 %(min)d 人，提交举办单位决定", min=MIN_UNCONFLICTED)
         if self.written:
-            return f"收回无利害关系理事的表决票不足 {MIN_UNCONFLICTED} 份，提交举办单位决定"
-        return f"无利害关系的出席理事不足 {MIN_UNCONFLICTED} 人，提交举办单位决定"
+            return msg(
+                "收回无利害关系理事的表决票不足 %(min)d 份，提交举办单位决定", min=MIN_UNCONFLICTED
+            )
+        return msg("无利害关系的出席理事不足 %(min)d 人，提交举办单位决定", min=MIN_UNCONFLICTED)
 
-    def no_quorum(self, attending: int, quorum: int, proxies_counted: int) -> str:
+    def no_quorum(self, attending: int, quorum: int, proxies_counted: int) -> Msg:
         if self.written:
-            whose = "无利害关系理事的" if self.has_recusal else ""
-            return f"收回{whose}表决票 {attending} 份，不足法定人数 {quorum} 份"
-        who = "无利害关系的出席理事" if self.has_recusal else "出席理事"
-        extra = f"（含委托出席 {proxies_counted} 人）" if proxies_counted else ""
-        return f"{who} {attending} 人{extra}，不足法定人数 {quorum} 人"
+            if self.has_recusal:
+                return msg(
+                    "收回无利害关系理事的表决票 %(attending)d 份，不足法定人数 %(quorum)d 份",
+                    attending=attending,
+                    quorum=quorum,
+                )
+            return msg(
+                "收回表决票 %(attending)d 份，不足法定人数 %(quorum)d 份",
+                attending=attending,
+                quorum=quorum,
+            )
+        who = msg("无利害关系的出席理事") if self.has_recusal else msg("出席理事")
+        if proxies_counted:
+            return msg(
+                "%(who)s %(attending)d 人（含委托出席 %(proxies)d 人），不足法定人数 %(quorum)d 人",
+                who=who,
+                attending=attending,
+                proxies=proxies_counted,
+                quorum=quorum,
+            )
+        return msg(
+            "%(who)s %(attending)d 人，不足法定人数 %(quorum)d 人",
+            who=who,
+            attending=attending,
+            quorum=quorum,
+        )
 
-    def decided(self, yes: int, no: int, needed: int, *, passed: bool, casting: bool) -> str:
+    def decided(self, yes: int, no: int, needed: int, *, passed: bool, casting: bool) -> Msg:
         if self.base is Base.PRESENT and not self.written:
-            who = "出席的无利害关系理事" if self.has_recusal else "出席理事"
+            who = msg("出席的无利害关系理事") if self.has_recusal else msg("出席理事")
         else:
-            who = "全体无利害关系理事" if self.has_recusal else "全体理事"
-        tie = f"赞成 {yes} 票，反对 {no} 票，票数相等，" if yes == no >= 1 else f"赞成 {yes} 票，"
+            who = msg("全体无利害关系理事") if self.has_recusal else msg("全体理事")
+        if yes == no >= 1:
+            votes = msg("赞成 %(yes)d 票，反对 %(no)d 票，票数相等，", yes=yes, no=no)
+        else:
+            votes = msg("赞成 %(yes)d 票，", yes=yes)
         if casting:
-            return f"{tie}理事长行使决定票，通过"
-        verdict = "通过" if passed else "未通过"
+            return msg("%(votes)s理事长行使决定票，通过", votes=votes)
         if self.category is MotionCategory.MAJOR:
-            share = _fraction_words(self.charter.major_threshold)
-            reached = "达到" if passed else "未达到"
-            return f"{tie}{reached}{who}{share}（{needed} 票），{verdict}"
-        share = _fraction_words(self.charter.ordinary_threshold)
-        reached = "超过" if passed else "未超过"
-        return f"{tie}{reached}{who}{share}（至少 {needed} 票），{verdict}"
+            share = Share(self.charter.major_threshold)
+            if passed:
+                return msg(
+                    "%(votes)s达到%(who)s%(share)s（%(needed)d 票），通过",
+                    votes=votes,
+                    who=who,
+                    share=share,
+                    needed=needed,
+                )
+            return msg(
+                "%(votes)s未达到%(who)s%(share)s（%(needed)d 票），未通过",
+                votes=votes,
+                who=who,
+                share=share,
+                needed=needed,
+            )
+        share = Share(self.charter.ordinary_threshold)
+        if passed:
+            return msg(
+                "%(votes)s超过%(who)s%(share)s（至少 %(needed)d 票），通过",
+                votes=votes,
+                who=who,
+                share=share,
+                needed=needed,
+            )
+        return msg(
+            "%(votes)s未超过%(who)s%(share)s（至少 %(needed)d 票），未通过",
+            votes=votes,
+            who=who,
+            share=share,
+            needed=needed,
+        )
 
 
 _DIGITS = "零一二三四五六七八九"
@@ -471,3 +532,34 @@ def _fraction_words(share: Fraction) -> str:
     if share == Fraction(1, 2):
         return "半数"
     return f"{_number_words(share.denominator)}分之{_number_words(share.numerator)}"
+
+
+def _language() -> str:
+    """Return the language a message is being shown in (Chinese outside an app)."""
+    try:
+        from flask import has_app_context
+
+        if not has_app_context():
+            return "zh"
+        from flask_babel import get_locale
+
+        return str(get_locale() or "zh")
+    except (ImportError, RuntimeError):  # pragma: no cover - no Babel configured
+        return "zh"
+
+
+@dataclass(frozen=True)
+class Share:
+    """A threshold as words in the reader's language: 三分之二 in Chinese, 2/3 in English.
+
+    A message parameter: it is formatted where the message is shown, like a number.
+    """
+
+    fraction: Fraction
+
+    def __str__(self) -> str:
+        if _language().startswith("zh"):
+            return _fraction_words(self.fraction)
+        if self.fraction == Fraction(1, 2):
+            return "half"
+        return f"{self.fraction.numerator}/{self.fraction.denominator}"

@@ -32,8 +32,14 @@ QUOTA_FIELDS = ["kind", "change", "document_number", "effective_on", "note", "re
 class QuotaError(Refusal):
     """A refused ledger change; the message names the field and the reason."""
 
-    def __init__(self, message: Msg | str, field: str | None = None) -> None:
-        super().__init__(message, field=field)
+    def __init__(
+        self,
+        message: Msg | str | None = None,
+        field: str | None = None,
+        *,
+        errors: Mapping[str, Msg | str] | None = None,
+    ) -> None:
+        super().__init__(message, field=field, errors=errors)
 
 
 def _checkpoints(institution_id: int, kind: QuotaKind, effective_on: date, today: date) -> list:
@@ -171,17 +177,25 @@ def add_quota_entry(
     ``data["document"]`` may carry the approval document (an upload) to keep with it.
     """
     today = today or china_today()
+    # Every field's own problem at once, each under its field (issue 9, item 19); the
+    # checks that need them all (a duplicate 文号, a reduction below occupancy) follow.
+    errors: dict[str, Msg | str] = {}
     try:
         kind = QuotaKind(data.get("kind"))
     except ValueError:
-        raise QuotaError(msg("请选择编制类型"), "kind") from None
+        errors["kind"] = msg("请选择编制类型")
     change = data.get("change")
     if not isinstance(change, int) or isinstance(change, bool) or change == 0:
-        raise QuotaError(msg("变动数须为非零整数：增加填正数，核减填负数"), "change")
-    document_number = checked_document_number(data.get("document_number"), today)
+        errors["change"] = msg("变动数须为非零整数：增加填正数，核减填负数")
+    try:
+        document_number = checked_document_number(data.get("document_number"), today)
+    except QuotaError as refusal:
+        errors.update(refusal.by_field())
     effective_on = data.get("effective_on")
     if not isinstance(effective_on, date):
-        raise QuotaError(msg("请填写生效日期"), "effective_on")
+        errors["effective_on"] = msg("请填写生效日期")
+    if errors:
+        raise QuotaError(errors=errors)
 
     duplicate = db.session.scalar(
         select(func.count()).where(

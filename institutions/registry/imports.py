@@ -55,7 +55,7 @@ class RegistryImporter(Importer[list[NewInstitution]]):
             if code in seen:
                 errors.append(
                     CellError(
-                        row["_row"], "统一社会信用代码", str(msg("与第 %(r)d 行重复", r=seen[code]))
+                        row["_row"], "统一社会信用代码", msg("与第 %(r)d 行重复", r=seen[code])
                     )
                 )
             else:
@@ -65,18 +65,16 @@ class RegistryImporter(Importer[list[NewInstitution]]):
         plan = []
         for row in rows:
             if row["credit_code"] in registered:
-                errors.append(CellError(row["_row"], "统一社会信用代码", str(msg("该代码已登记"))))
+                errors.append(CellError(row["_row"], "统一社会信用代码", msg("该代码已登记")))
             sponsor = sponsors.get(row["sponsor"])
             if sponsor is None:
                 errors.append(
                     CellError(
                         row["_row"],
                         "举办单位",
-                        str(
-                            msg(
-                                "「%(n)s」不是已登记的举办单位，请先在「举办单位」中添加",
-                                n=row["sponsor"],
-                            )
+                        msg(
+                            "「%(n)s」不是已登记的举办单位，请先在「举办单位」中添加",
+                            n=row["sponsor"],
                         ),
                     )
                 )

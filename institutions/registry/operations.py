@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core import audit
 from core.extensions import db
+from core.i18n import Msg, msg, source_text
 from institutions.models import Institution, InstitutionStatus, Sponsor
 
 INSTITUTION_FIELDS = [
@@ -29,7 +29,7 @@ INSTITUTION_FIELDS = [
 class RegistryError(ValueError):
     """A refused registry change; the message names the field and the reason."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: Msg | str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
 
@@ -40,7 +40,7 @@ def _check_unique_code(credit_code: str, exclude_id: int | None = None) -> None:
         stmt = stmt.where(Institution.id != exclude_id)
     if db.session.scalar(stmt):
         raise RegistryError(
-            _("统一社会信用代码「%(c)s」已登记在其他单位名下。", c=credit_code), "credit_code"
+            msg("统一社会信用代码「%(c)s」已登记在其他单位名下。", c=credit_code), "credit_code"
         )
 
 
@@ -65,7 +65,9 @@ def create_institution(data: Mapping[str, Any]) -> Institution:
             "institution.credit_code_override",
             institution,
             institution_id=institution.id,
-            summary=_("接受校验位不符的历史代码：%(r)s", r=institution.credit_code_override),
+            summary=source_text(
+                msg("接受校验位不符的历史代码：%(r)s", r=institution.credit_code_override)
+            ),
         )
     return institution
 
@@ -90,7 +92,7 @@ def create_sponsor(data: Mapping[str, Any]) -> Sponsor:
     """Add a sponsor (举办单位)."""
     name = data["name"].strip()
     if db.session.scalar(select(func.count()).where(Sponsor.name == name)):
-        raise RegistryError(_("举办单位「%(n)s」已存在。", n=name), "name")
+        raise RegistryError(msg("举办单位「%(n)s」已存在。", n=name), "name")
     sponsor = Sponsor(name=name, district_code=data["district_code"])
     db.session.add(sponsor)
     db.session.flush()
@@ -108,7 +110,7 @@ def update_sponsor(sponsor: Sponsor, data: Mapping[str, Any]) -> dict:
     name = data["name"].strip()
     clash = select(func.count()).where(Sponsor.name == name, Sponsor.id != sponsor.id)
     if db.session.scalar(clash):
-        raise RegistryError(_("举办单位「%(n)s」已存在。", n=name), "name")
+        raise RegistryError(msg("举办单位「%(n)s」已存在。", n=name), "name")
     changes = audit.apply_changes(sponsor, {**data, "name": name}, ["name", "district_code"])
     if changes:
         audit.record("sponsor.update", sponsor, summary=sponsor.name, changes=changes)

@@ -47,7 +47,7 @@ class MonthlyPlan:
 
 
 def _error(row: int | None, column: str | None, message) -> CellError:
-    return CellError(row, column, str(message))
+    return CellError(row, column, message)
 
 
 class MonthlyPayImporter(Importer[MonthlyPlan]):

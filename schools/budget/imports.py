@@ -58,7 +58,7 @@ class SpendingImporter(Importer[list[SpendingRow]]):
     def check(self, rows, context: ImportContext) -> Checked[list[SpendingRow]]:
         budget = self._budget(context)
         if budget is None:
-            return Checked(None, [CellError(None, None, str(msg("该学年还没有包干预算")))])
+            return Checked(None, [CellError(None, None, msg("该学年还没有包干预算"))])
         spent = queries.spent_by_line(budget)
         errors: list[CellError] = []
         plan = []
@@ -70,7 +70,7 @@ class SpendingImporter(Importer[list[SpendingRow]]):
                 )
             except SchoolsRefusal as refusal:
                 for field, message in refusal.by_field().items():
-                    errors.append(CellError(row["_row"], _HEADERS.get(field or ""), str(message)))
+                    errors.append(CellError(row["_row"], _HEADERS.get(field or ""), message))
                 continue
             spent[row["line"]] = spent.get(row["line"], Decimal("0.00")) + row["amount"]
             plan.append(

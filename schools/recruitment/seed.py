@@ -17,8 +17,8 @@ from core.extensions import db
 from core.ids import china_today, make_citizen_id
 from core.models import utcnow
 from hr.staff.operations import StaffError
-from institutions.governance import operations as gov
 from institutions.governance import queries as gov_queries
+from institutions.governance.meetings import operations as meeting_ops
 from institutions.governance.models import (
     BodyKind,
     CalledBy,
@@ -28,6 +28,7 @@ from institutions.governance.models import (
     MeetingStatus,
     Presence,
 )
+from institutions.governance.motions import operations as motion_ops
 from institutions.models import Institution
 from schools.models import SchoolProfile
 from schools.recruitment import operations
@@ -64,7 +65,7 @@ def _approve(profile: SchoolProfile, plan: RecruitmentPlan) -> None:
     members = [
         db.session.get(User, i) for i in gov_queries.seated_member_ids(plan.institution_id, today)
     ]
-    meeting = gov.create_meeting(
+    meeting = meeting_ops.create_meeting(
         plan.institution_id,
         title="理事会会议（自主招聘计划）",
         kind=MeetingKind.SPECIAL,
@@ -72,15 +73,15 @@ def _approve(profile: SchoolProfile, plan: RecruitmentPlan) -> None:
         mode=MeetingMode.VIDEO,
         scheduled_at=held,
     )
-    gov.send_notice(meeting, now=held - timedelta(days=5))
+    meeting_ops.send_notice(meeting, now=held - timedelta(days=5))
     for member in members:
-        gov.record_attendance(meeting, member, Presence.VIDEO)
+        meeting_ops.record_attendance(meeting, member, Presence.VIDEO)
     operations.submit_plan(plan, meeting)
     motion = gov_queries.motions_of(meeting)[0]
-    gov.open_voting(motion, now=held + timedelta(minutes=10))
+    motion_ops.open_voting(motion, now=held + timedelta(minutes=10))
     for member in members:
-        gov.cast_ballot(motion, member, "yes", now=held + timedelta(minutes=20))
-    gov.close_motion(motion, now=held + timedelta(hours=1))
+        motion_ops.cast_ballot(motion, member, "yes", now=held + timedelta(minutes=20))
+    motion_ops.close_motion(motion, now=held + timedelta(hours=1))
 
 
 def _candidates(plan: RecruitmentPlan, seed: int) -> None:

@@ -138,8 +138,8 @@ def test_forbidden_kinds_are_refused(kind):
     category = classify(kind, None, Charter())
     reason = written_voting_refusal(kind, category, Charter())
     assert reason is not None
-    assert reason.startswith(kind.label)
-    assert reason.endswith("不得通讯表决，须召开会议表决")
+    assert str(reason).startswith(kind.label)
+    assert str(reason).endswith("不得通讯表决，须召开会议表决")
 
 
 def test_refusal_reasons_in_words():

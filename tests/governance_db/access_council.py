@@ -11,8 +11,9 @@ from datetime import timedelta
 
 from core.extensions import db
 from core.roles import Role
-from institutions.governance import operations as ops
 from institutions.governance import queries
+from institutions.governance.council import operations as council_ops
+from institutions.governance.meetings import operations as meeting_ops
 from institutions.governance.models import (
     BodyKind,
     CalledBy,
@@ -22,6 +23,7 @@ from institutions.governance.models import (
     Office,
     Presence,
 )
+from institutions.governance.motions import operations as motion_ops
 from tests import factories
 from tests.access import CITY, Access
 from tests.governance_db.helpers import T0, TERM_START, make_council
@@ -71,7 +73,7 @@ def council_members(institution) -> list:
 
 def _seat(world, institution) -> int:
     user = factories.create_user(Role.COUNCIL_MEMBER, institution=institution)
-    seat = ops.seat_member(
+    seat = council_ops.seat_member(
         institution.id,
         user,
         body=BodyKind.COUNCIL,
@@ -85,7 +87,7 @@ def _seat(world, institution) -> int:
 def meeting_in(institution, *, scheduled_at=T0):
     """Return a video meeting of ``institution``'s council with every member present."""
     members = council_members(institution)
-    meeting = ops.create_meeting(
+    meeting = meeting_ops.create_meeting(
         institution.id,
         title="理事会会议",
         kind=MeetingKind.SPECIAL,
@@ -95,18 +97,18 @@ def meeting_in(institution, *, scheduled_at=T0):
         place="会议室",
     )
     for member in members:
-        ops.record_attendance(meeting, member, Presence.VIDEO)
+        meeting_ops.record_attendance(meeting, member, Presence.VIDEO)
     return meeting
 
 
 def resolution_in(institution, *, title="关于修订考勤办法的议案"):
     """Return a resolution of ``institution``: a motion passed unanimously at a meeting."""
     meeting = meeting_in(institution)
-    motion = ops.add_motion(meeting, title=title, text="同意修订后的考勤办法。")
-    ops.open_voting(motion, now=T0)
+    motion = motion_ops.add_motion(meeting, title=title, text="同意修订后的考勤办法。")
+    motion_ops.open_voting(motion, now=T0)
     for member in council_members(institution):
-        ops.cast_ballot(motion, member, "yes", now=T0 + timedelta(minutes=1))
-    ops.close_motion(motion, now=T0 + timedelta(hours=1))
+        motion_ops.cast_ballot(motion, member, "yes", now=T0 + timedelta(minutes=1))
+    motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     db.session.flush()
     return motion.resolution
 

@@ -5,9 +5,10 @@ actually vote is decided by their seat (a refusal is a 422, which the matrix acc
 """
 
 from core.extensions import db
-from institutions.governance import operations as ops
 from institutions.governance import queries
+from institutions.governance.meetings import operations as meeting_ops
 from institutions.governance.models import CalledBy, MeetingKind, MeetingMode
+from institutions.governance.motions import operations as motion_ops
 from tests.access import CITY, SIGNED_IN, Access
 from tests.governance_db.helpers import T0, make_council
 
@@ -48,7 +49,7 @@ def _meeting(institution):
     """Schedule a meeting of the institution's council, seating one first if it has none."""
     if not queries.seated_member_ids(institution.id, T0.date()):
         make_council(5, institution=institution)
-    return ops.create_meeting(
+    return meeting_ops.create_meeting(
         institution.id,
         title="理事会会议",
         kind=MeetingKind.SPECIAL,
@@ -67,13 +68,17 @@ def _meeting_id(world, institution) -> int:
 
 
 def _motion_id(world, institution) -> int:
-    motion = ops.add_motion(_meeting(institution), title="关于修订考勤办法的议案", text="同意。")
+    motion = motion_ops.add_motion(
+        _meeting(institution), title="关于修订考勤办法的议案", text="同意。"
+    )
     db.session.commit()
     return motion.id
 
 
 def _paper_id(world, institution) -> int:
-    paper = ops.add_paper(_meeting(institution), filename="议程.pdf", content=b"%PDF-1.4 agenda")
+    paper = meeting_ops.add_paper(
+        _meeting(institution), filename="议程.pdf", content=b"%PDF-1.4 agenda"
+    )
     db.session.commit()
     return paper.id
 

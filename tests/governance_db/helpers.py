@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from core.auth.models import User
 from core.roles import Role
-from institutions.governance import operations as ops
+from institutions.governance.council import operations as council_ops
+from institutions.governance.meetings import operations as meeting_ops
 from institutions.governance.models import (
     BodyKind,
     CalledBy,
@@ -23,6 +24,7 @@ from institutions.governance.models import (
     Office,
     Presence,
 )
+from institutions.governance.motions import operations as motion_ops
 from institutions.models import Institution
 from tests import factories
 
@@ -56,14 +58,14 @@ def make_council(
     """Seat a council of ``size`` members (outside members a majority), a supervisor, a head."""
     institution = institution or factories.create_institution()
     if charter is not None:
-        ops.save_charter(institution.id, charter)
+        council_ops.save_charter(institution.id, charter)
     members = []
     for i in range(size):
         role = Role.COUNCIL_CHAIR if i == 0 else Role.COUNCIL_MEMBER
         user = factories.create_user(role, institution=institution, full_name=f"理事{i}号")
         office = Office.CHAIR if i == 0 else Office.SECRETARY if i == 1 else Office.MEMBER
         constituency = Constituency.STAFF if i in (1, 2) else Constituency.SPONSOR
-        ops.seat_member(
+        council_ops.seat_member(
             institution.id,
             user,
             body=BodyKind.COUNCIL,
@@ -74,7 +76,7 @@ def make_council(
         )
         members.append(user)
     supervisor = factories.create_user(Role.SUPERVISOR, institution=institution, full_name="监事甲")
-    ops.seat_member(
+    council_ops.seat_member(
         institution.id,
         supervisor,
         body=BodyKind.SUPERVISORS,
@@ -85,7 +87,7 @@ def make_council(
     head = factories.create_user(
         Role.INSTITUTION_ADMIN, institution=institution, full_name="校长乙"
     )
-    ops.seat_member(
+    council_ops.seat_member(
         institution.id, head, body=BodyKind.MANAGEMENT, office=Office.HEAD, term_start_on=TERM_START
     )
     return Council(institution, members, supervisor, head)
@@ -101,7 +103,7 @@ def convene(
     kind: MeetingKind = MeetingKind.SPECIAL,
 ) -> Meeting:
     """Hold a meeting: members present except the ``absent`` indexes (proxies by index)."""
-    meeting = ops.create_meeting(
+    meeting = meeting_ops.create_meeting(
         council.institution.id,
         title="理事会会议",
         kind=kind,
@@ -116,10 +118,10 @@ def convene(
     proxies = proxies or {}
     for i, member in enumerate(council.members):
         if i not in absent:
-            ops.record_attendance(meeting, member, Presence.VIDEO)
+            meeting_ops.record_attendance(meeting, member, Presence.VIDEO)
     for i in absent:
         holder = council.members[proxies[i]] if i in proxies else None
-        ops.record_attendance(
+        meeting_ops.record_attendance(
             meeting,
             council.members[i],
             Presence.ABSENT,
@@ -132,16 +134,16 @@ def convene(
 def motion_on(meeting: Meeting, **fields) -> Motion:
     fields.setdefault("title", "关于修订考勤办法的议案")
     fields.setdefault("text", "同意修订后的考勤办法。")
-    return ops.add_motion(meeting, **fields)
+    return motion_ops.add_motion(meeting, **fields)
 
 
 def open_motion(council: Council, *, now: datetime = T0, **fields) -> Motion:
     """Convene a video meeting with everyone present and open the vote on one motion."""
     motion = motion_on(convene(council), **fields)
-    ops.open_voting(motion, actor=council.chair, now=now)
+    motion_ops.open_voting(motion, actor=council.chair, now=now)
     return motion
 
 
 def vote_all(motion: Motion, members: list[User], choice: str, *, now: datetime = T0) -> None:
     for member in members:
-        ops.cast_ballot(motion, member, choice, now=now + timedelta(minutes=1))
+        motion_ops.cast_ballot(motion, member, choice, now=now + timedelta(minutes=1))

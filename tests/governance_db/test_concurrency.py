@@ -1,13 +1,13 @@
-"""Real threads against PostgreSQL: simultaneous votes and closes stay consistent.
+"""Real threads on either database: simultaneous votes and closes stay consistent.
 
-Runs only when TEST_DATABASE_URL is a PostgreSQL URL. It uses its own database, named after
-that one (``<db>_gov_concurrency``), created and dropped here: threads must commit, which the
-suite's per-test rollback cannot undo.
+Runs on a database of its own (tests/pg.py: race_app), SQLite in the SQLite pass and
+PostgreSQL in the PostgreSQL pass: threads must commit, which the suite's per-test
+rollback cannot undo. On SQLite a writer holds the write lock from the start of its
+transaction (core/sqlite.py), so racers queue; on PostgreSQL the operation's own lock decides.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from datetime import UTC, datetime
@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 
 from core.auth.models import User
 from core.extensions import db
-from institutions.governance import operations as ops
 from institutions.governance import queries
 from institutions.governance.models import (
     Ballot,
@@ -27,17 +26,9 @@ from institutions.governance.models import (
     MotionStatus,
     Resolution,
 )
+from institutions.governance.motions import operations as motion_ops
 from tests.governance_db.helpers import convene, make_council, motion_on
-from tests.pg import own_database_app
-
-URL = os.environ.get("TEST_DATABASE_URL", "")
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        not URL.startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
-    ),
-]
+from tests.pg import DATABASES, race_app
 
 VOTERS = 10
 CLOSERS = 5
@@ -46,10 +37,10 @@ MEMBERS = 5
 HEAD_START = 20
 
 
-@pytest.fixture
-def pg_app(tmp_path):
-    with own_database_app(
-        URL, "gov_concurrency", tmp_path, pool_size=VOTERS + CLOSERS + 10, max_overflow=5
+@pytest.fixture(params=DATABASES)
+def race_db(request, tmp_path):
+    with race_app(
+        request.param, "gov_concurrency", tmp_path, pool_size=VOTERS + CLOSERS + 10, max_overflow=5
     ) as app:
         yield app
 
@@ -62,16 +53,16 @@ def _run(threads: list[threading.Thread]) -> None:
         assert not thread.is_alive(), "a thread hung (lock never released?)"
 
 
-def test_simultaneous_votes_and_closes(pg_app):
+def test_simultaneous_votes_and_closes(race_db):
     now = datetime.now(UTC)
-    with pg_app.app_context():
+    with race_db.app_context():
         council = make_council(MEMBERS)
         meeting = convene(council, scheduled_at=now)
         motions = [motion_on(meeting, title=f"议案{i}") for i in range(3)]
         for motion in motions:
-            ops.open_voting(motion, now=now)
+            motion_ops.open_voting(motion, now=now)
             for member in council.members:
-                ops.cast_ballot(motion, member, "yes", now=now)
+                motion_ops.cast_ballot(motion, member, "yes", now=now)
         db.session.commit()
         institution_id = council.institution.id
         member_ids = [m.id for m in council.members]
@@ -89,7 +80,7 @@ def test_simultaneous_votes_and_closes(pg_app):
     def in_app(work):
         def run():
             try:
-                with pg_app.app_context():
+                with race_db.app_context():
                     barrier.wait()
                     try:
                         work()
@@ -107,7 +98,7 @@ def test_simultaneous_votes_and_closes(pg_app):
                 motion = db.session.get(Motion, main_id)
                 member = db.session.get(User, member_id)
                 try:
-                    ballot = ops.cast_ballot(
+                    ballot = motion_ops.cast_ballot(
                         motion, member, "yes", reason=f"线程 {index}", now=datetime.now(UTC)
                     )
                     db.session.commit()
@@ -129,7 +120,7 @@ def test_simultaneous_votes_and_closes(pg_app):
             head_start.wait(timeout=30)
             motion = db.session.get(Motion, motion_id)
             try:
-                ops.close_motion(motion, now=datetime.now(UTC))
+                motion_ops.close_motion(motion, now=datetime.now(UTC))
                 db.session.commit()
             except GovernanceError as refusal:
                 db.session.rollback()
@@ -149,7 +140,7 @@ def test_simultaneous_votes_and_closes(pg_app):
     assert errors == []
     assert closes == {main_id: 1, **dict.fromkeys(other_ids, 1)}
     assert set(refusals) <= {"议案表决已结束"}
-    with pg_app.app_context():
+    with race_db.app_context():
         main = db.session.get(Motion, main_id)
         assert main.status == MotionStatus.PASSED
         # exactly one counted ballot per member, all of them yes
@@ -175,10 +166,10 @@ def test_simultaneous_votes_and_closes(pg_app):
         db.session.remove()
 
 
-def test_simultaneous_opens_on_a_fresh_chain(pg_app):
+def test_simultaneous_opens_on_a_fresh_chain(race_db):
     """The first links of a chain: the head row is created once, each motion opens once."""
     now = datetime.now(UTC)
-    with pg_app.app_context():
+    with race_db.app_context():
         council = make_council(MEMBERS)
         meeting = convene(council, scheduled_at=now)
         motion_ids = [motion_on(meeting, title=f"议案{i}").id for i in range(3)]
@@ -195,10 +186,12 @@ def test_simultaneous_opens_on_a_fresh_chain(pg_app):
     def open_one(motion_id: int) -> threading.Thread:
         def run():
             try:
-                with pg_app.app_context():
+                with race_db.app_context():
                     barrier.wait()
                     try:
-                        ops.open_voting(db.session.get(Motion, motion_id), now=datetime.now(UTC))
+                        motion_ops.open_voting(
+                            db.session.get(Motion, motion_id), now=datetime.now(UTC)
+                        )
                         db.session.commit()
                         with lock:
                             opened[motion_id] += 1
@@ -218,7 +211,7 @@ def test_simultaneous_opens_on_a_fresh_chain(pg_app):
     assert errors == []
     assert opened == dict.fromkeys(motion_ids, 1)
     assert refusals == ["议案已在表决中"] * len(motion_ids)
-    with pg_app.app_context():
+    with race_db.app_context():
         heads = db.session.scalar(
             select(func.count())
             .select_from(ChainHead)

@@ -7,8 +7,11 @@ from datetime import timedelta
 from core.extensions import db
 from core.models import utcnow
 from core.roles import Role
-from institutions.governance import operations as ops
+from institutions.governance.minutes import operations as minutes_ops
+from institutions.governance.minutes import queries as minutes_queries
+from institutions.governance.motions import operations as motion_ops
 from institutions.governance.queries import home_tasks
+from institutions.governance.resolutions import operations as resolution_ops
 from tests import factories
 from tests.governance_db.helpers import T0, convene, make_council, motion_on
 
@@ -25,27 +28,29 @@ def test_each_role_sees_its_pending_council_work(app):
     convene(council, scheduled_at=T0 + timedelta(days=7))
     held = convene(council)
     motion = motion_on(held)
-    ops.open_voting(motion, now=T0)
+    motion_ops.open_voting(motion, now=T0)
     for member in council.members:
-        ops.cast_ballot(motion, member, "yes", now=T0)
-    ops.close_motion(motion, now=T0 + timedelta(hours=1))
+        motion_ops.cast_ballot(motion, member, "yes", now=T0)
+    motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     chair = lines(council.chair)
     assert chair[f"{name}：待发出通知的会议"] == 1
     assert chair[f"{name}：待起草纪要的会议"] == 1
     assert lines(council.members[3]) == {}  # a plain member prepares nothing
     assert lines(council.supervisor) == {f"{name}：近 30 天形成的决议（待监督）": 1}
     # the sponsor: resolutions filed and objections raised
-    ops.record_opinion(council.supervisor, motion, text="程序瑕疵", kind="objection", now=T0)
+    resolution_ops.record_opinion(
+        council.supervisor, motion, text="程序瑕疵", kind="objection", now=T0
+    )
     assert lines(sponsor_user) == {
         f"{name}：近 30 天报备的决议": 1,
         f"{name}：近 30 天监事提出的异议": 1,
     }
     # once drafted, the minutes wait for each attending member's signature
-    ops.draft_minutes(held, now=T0 + timedelta(hours=2))
+    minutes_ops.draft_minutes(held, now=T0 + timedelta(hours=2))
     assert f"{name}：待起草纪要的会议" not in lines(council.chair)
     assert lines(council.members[3]) == {f"{name}：待您签署的会议纪要": 1}
-    minutes = ops.queries.current_minutes(held)
-    ops.sign_minutes(minutes, council.members[3], now=T0 + timedelta(hours=3))
+    minutes = minutes_queries.current_minutes(held)
+    minutes_ops.sign_minutes(minutes, council.members[3], now=T0 + timedelta(hours=3))
     assert lines(council.members[3]) == {}
 
 

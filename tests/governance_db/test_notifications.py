@@ -10,9 +10,12 @@ from sqlalchemy import select
 from core.extensions import db
 from core.notifications import Notification
 from core.roles import Role
-from institutions.governance import operations as ops
-from institutions.governance import queries
+from institutions.governance.meetings import operations as meeting_ops
+from institutions.governance.minutes import operations as minutes_ops
 from institutions.governance.models import MeetingMode, Presence
+from institutions.governance.motions import operations as motion_ops
+from institutions.governance.motions import queries as motion_queries
+from institutions.governance.resolutions import operations as resolution_ops
 from tests import factories
 from tests.governance_db.helpers import T0, convene, make_council, motion_on
 
@@ -33,16 +36,16 @@ def test_opening_a_vote_tells_each_eligible_member_and_a_proxy_vote_tells_the_re
     council = make_council(5)
     meeting = convene(council, absent=(4,), proxies={4: 2})
     motion = motion_on(meeting, title="关于采购的议案")
-    ops.recuse(motion, council.members[3], "持股")
-    ops.open_voting(motion, now=T0)
+    motion_ops.recuse(motion, council.members[3], "持股")
+    motion_ops.open_voting(motion, now=T0)
     for member in council.members[:3] + council.members[4:]:
         assert "请表决：关于采购的议案" in titles(member)
     assert "请表决：关于采购的议案" not in titles(council.members[3])
     assert titles(council.supervisor) == []
-    ops.cast_ballot(motion, council.members[2], "yes", for_member=council.members[4], now=T0)
+    motion_ops.cast_ballot(motion, council.members[2], "yes", for_member=council.members[4], now=T0)
     told = [n for n in inbox(council.members[4]) if "代您表决" in n.title]
     assert len(told) == 1 and "理事2号" in told[0].title and "同意" in told[0].body
-    ops.cast_ballot(motion, council.members[2], "no", now=T0)
+    motion_ops.cast_ballot(motion, council.members[2], "no", now=T0)
     assert len([n for n in inbox(council.members[2]) if "代您表决" in n.title]) == 0
 
 
@@ -51,16 +54,16 @@ def test_reminders_go_once_and_only_to_those_who_have_not_voted(app):
     meeting = convene(council, mode=MeetingMode.WRITTEN)
     motion = motion_on(meeting, title="关于修订考勤办法的议案")
     deadline = T0 + timedelta(days=3)
-    ops.open_voting(motion, now=T0, deadline=deadline)
-    ops.cast_ballot(motion, council.members[0], "yes", now=T0)
+    motion_ops.open_voting(motion, now=T0, deadline=deadline)
+    motion_ops.cast_ballot(motion, council.members[0], "yes", now=T0)
     # too early: nothing
-    assert ops.remind_non_voters(now=T0 + timedelta(days=1)) == []
-    assert ops.remind_non_voters(now=deadline - timedelta(hours=5)) == [motion]
+    assert motion_ops.remind_non_voters(now=T0 + timedelta(days=1)) == []
+    assert motion_ops.remind_non_voters(now=deadline - timedelta(hours=5)) == [motion]
     reminded = "表决即将截止：关于修订考勤办法的议案"
     assert reminded not in titles(council.members[0])
     for member in council.members[1:]:
         assert titles(member).count(reminded) == 1
-    assert ops.remind_non_voters(now=deadline - timedelta(hours=1)) == []
+    assert motion_ops.remind_non_voters(now=deadline - timedelta(hours=1)) == []
     assert titles(council.members[1]).count(reminded) == 1
 
 
@@ -68,24 +71,24 @@ def test_minutes_to_sign_and_an_objection_reach_the_right_people(app):
     council = make_council(5)
     sponsor_user = factories.create_user(Role.SPONSOR, sponsor=council.institution.sponsor)
     meeting = convene(council, absent=(4,))
-    ops.record_attendance(meeting, council.supervisor, Presence.IN_PERSON)
+    meeting_ops.record_attendance(meeting, council.supervisor, Presence.IN_PERSON)
     motion = motion_on(meeting, title="关于采购的议案")
-    ops.open_voting(motion, now=T0)
+    motion_ops.open_voting(motion, now=T0)
     for member in council.members[:4]:
-        ops.cast_ballot(motion, member, "yes", now=T0)
-    ops.close_motion(motion, now=T0 + timedelta(hours=1))
-    ops.draft_minutes(meeting, now=T0 + timedelta(hours=2))
+        motion_ops.cast_ballot(motion, member, "yes", now=T0)
+    motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
+    minutes_ops.draft_minutes(meeting, now=T0 + timedelta(hours=2))
     for member in council.members[:4]:
         assert any(t.startswith("请签署会议纪要：理事会会议") for t in titles(member))
     assert not any(t.startswith("请签署会议纪要") for t in titles(council.members[4]))
-    ops.record_opinion(
+    resolution_ops.record_opinion(
         council.supervisor, motion, text="程序不合规", kind="objection", now=T0 + timedelta(hours=3)
     )
     objection = "监事提出异议：议案「关于采购的议案」"
     for user in (council.chair, council.secretary, sponsor_user):
         assert objection in titles(user)
     assert objection not in titles(council.members[3])
-    ops.record_opinion(council.supervisor, motion, text="建议公开招标", now=T0)
+    resolution_ops.record_opinion(council.supervisor, motion, text="建议公开招标", now=T0)
     assert titles(council.chair).count(objection) == 1
 
 
@@ -93,10 +96,10 @@ def test_a_proxy_vote_against_the_written_instruction_is_flagged(app):
     council = make_council(5)
     meeting = convene(council, absent=(4,), proxies={4: 2})  # instruction: 全部议案投同意票
     motion = motion_on(meeting)
-    ops.open_voting(motion, now=T0)
-    assert not queries.proxy_contradicts_instruction(motion, council.members[4].id, "yes")
-    ops.cast_ballot(motion, council.members[2], "no", for_member=council.members[4], now=T0)
+    motion_ops.open_voting(motion, now=T0)
+    assert not motion_queries.proxy_contradicts_instruction(motion, council.members[4].id, "yes")
+    motion_ops.cast_ballot(motion, council.members[2], "no", for_member=council.members[4], now=T0)
     told = [n for n in inbox(council.members[4]) if "代您表决" in n.title]
     assert "与您的书面委托书不一致" in told[-1].body
-    assert queries.instructed_choice("第1项同意，第2项反对") is None
-    assert queries.instructed_choice("全部弃权") == "abstain"
+    assert motion_queries.instructed_choice("第1项同意，第2项反对") is None
+    assert motion_queries.instructed_choice("全部弃权") == "abstain"

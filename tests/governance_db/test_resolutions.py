@@ -8,18 +8,19 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
-from institutions.governance import operations as ops
 from institutions.governance import queries
 from institutions.governance.models import Resolution
+from institutions.governance.motions import operations as motion_ops
+from institutions.governance.resolutions import queries as resolution_queries
 from tests.governance_db.helpers import convene, make_council, motion_on
 
 
 def _pass(council, closed_at: datetime):
     motion = motion_on(convene(council, scheduled_at=closed_at - timedelta(hours=1)))
-    ops.open_voting(motion, now=closed_at - timedelta(minutes=30))
+    motion_ops.open_voting(motion, now=closed_at - timedelta(minutes=30))
     for member in council.members:
-        ops.cast_ballot(motion, member, "yes", now=closed_at - timedelta(minutes=10))
-    ops.close_motion(motion, now=closed_at)
+        motion_ops.cast_ballot(motion, member, "yes", now=closed_at - timedelta(minutes=10))
+    motion_ops.close_motion(motion, now=closed_at)
     return motion.resolution
 
 
@@ -33,7 +34,11 @@ def test_numbers_run_per_institution_and_year(app):
     new_year = _pass(school, datetime(2026, 12, 31, 17, tzinfo=UTC))
     assert (new_year.year, new_year.number) == (2027, 1)
     assert _pass(school, datetime(2027, 1, 5, 2, tzinfo=UTC)).document_number == "〔2027〕第2号"
-    assert [r.number for r in queries.resolutions_of(school.institution.id, 2026)] == [1, 2, 3]
+    assert [r.number for r in resolution_queries.resolutions_of(school.institution.id, 2026)] == [
+        1,
+        2,
+        3,
+    ]
     assert queries.verify_chain(school.institution.id).ok
     assert queries.verify_chain(hospital.institution.id).ok
 

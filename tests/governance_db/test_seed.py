@@ -8,7 +8,10 @@ from core.auth.models import User
 from core.extensions import db
 from institutions.governance import queries
 from institutions.governance import seed as governance_seed  # registers the demo step
+from institutions.governance.council import queries as council_queries
 from institutions.governance.models import Ballot, BodyKind, Minutes, Motion, MotionStatus, Seat
+from institutions.governance.motions import queries as motion_queries
+from institutions.governance.resolutions import queries as resolution_queries
 from institutions.seed import seed_registry_and_users
 
 
@@ -27,7 +30,7 @@ def test_demo_councils_with_history_and_an_open_vote(app):
     assert len(institution_ids) == len(governance_seed.NAMES)
 
     lishi = db.session.scalar(select(User).where(User.username == "lishi"))
-    waiting = queries.awaiting_my_vote(lishi)
+    waiting = motion_queries.awaiting_my_vote(lishi)
     assert len(waiting) == 1 and waiting[0].for_member_id is None
     open_motion = waiting[0].motion
     school = open_motion.institution_id
@@ -43,10 +46,10 @@ def test_demo_councils_with_history_and_an_open_vote(app):
 
     for institution_id in institution_ids:
         assert queries.verify_chain(institution_id).ok
-        resolutions = queries.resolutions_of(institution_id)
+        resolutions = resolution_queries.resolutions_of(institution_id)
         assert [r.number for r in resolutions] == [1, 2, 3]
         day = queries.local_date(resolutions[0].passed_at)
-        assert queries.composition_warnings(institution_id, day) == []
+        assert council_queries.composition_warnings(institution_id, day) == []
         assert len(queries.seated_member_ids(institution_id, day)) == 8
     minutes = db.session.scalars(select(Minutes)).all()
     assert minutes and all(m.locked_at is not None for m in minutes)

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from core.audit import AuditEvent
 from core.extensions import db
 from core.roles import Role
-from institutions.governance import operations as ops
 from institutions.governance import queries
 from institutions.governance.charter import Charter
+from institutions.governance.council import operations as council_ops
+from institutions.governance.meetings import operations as meeting_ops
+from institutions.governance.meetings import queries as meeting_queries
 from institutions.governance.models import (
     Attendance,
     BodyKind,
@@ -27,6 +29,8 @@ from institutions.governance.models import (
     Presence,
     Relation,
 )
+from institutions.governance.motions import operations as motion_ops
+from institutions.governance.motions import queries as motion_queries
 from institutions.governance.tally import MotionKind
 from tests import factories
 from tests.governance_db.helpers import (
@@ -49,7 +53,9 @@ def refused(message: str):
 def test_charter_defaults_and_saved_settings(app):
     institution = factories.create_institution()
     assert queries.charter_for(institution.id) == Charter()
-    ops.save_charter(institution.id, {"ordinary_base": "present", "large_sum_threshold": "50000"})
+    council_ops.save_charter(
+        institution.id, {"ordinary_base": "present", "large_sum_threshold": "50000"}
+    )
     charter = queries.charter_for(institution.id)
     assert charter.ordinary_base == "present"
     assert charter.large_sum_threshold == Decimal("50000")
@@ -72,7 +78,7 @@ def test_charter_defaults_and_saved_settings(app):
 def test_invalid_charter_settings_are_refused(app, settings, message):
     institution = factories.create_institution()
     with refused(message):
-        ops.save_charter(institution.id, settings)
+        council_ops.save_charter(institution.id, settings)
 
 
 # --- seats -----------------------------------------------------------------------------------
@@ -88,7 +94,7 @@ def test_seat_rules(app):
         kw.setdefault("office", Office.MEMBER)
         kw.setdefault("constituency", Constituency.EXPERT)
         kw.setdefault("term_start_on", TERM_START)
-        return ops.seat_member(institution.id, user, **kw)
+        return council_ops.seat_member(institution.id, user, **kw)
 
     with refused("「监事」不是理事会的职务"):
         seat(office=Office.SUPERVISOR)
@@ -132,18 +138,18 @@ def test_ending_a_seat_removes_the_member_from_later_meetings(app):
         if s.user_id == council.members[4].id
     )
     with refused("只能提前结束任期"):
-        ops.end_seat(seat, TERM_END + timedelta(days=1))
-    ops.end_seat(seat, date(2026, 1, 31))
+        council_ops.end_seat(seat, TERM_END + timedelta(days=1))
+    council_ops.end_seat(seat, date(2026, 1, 31))
     assert council.members[4].id not in queries.seated_member_ids(council.institution.id, T0.date())
 
 
 def test_members_declare_their_own_interests_latest_counts(app):
     council = make_council(3)
     member = council.members[2]
-    ops.declare_interests(
+    council_ops.declare_interests(
         member, council.institution.id, [{"name": "张三", "relation": "near_relative"}], now=T0
     )
-    ops.declare_interests(
+    council_ops.declare_interests(
         member,
         council.institution.id,
         [
@@ -158,9 +164,9 @@ def test_members_declare_their_own_interests_latest_counts(app):
     ]
     outsider = factories.create_user()
     with refused("只有在任的理事、监事和管理层成员申报利害关系"):
-        ops.declare_interests(outsider, council.institution.id, [], now=T0)
+        council_ops.declare_interests(outsider, council.institution.id, [], now=T0)
     with refused("第 1 项的关系「cousin」不在可选范围内"):
-        ops.declare_interests(
+        council_ops.declare_interests(
             member, council.institution.id, [{"name": "李四", "relation": "cousin"}], now=T0
         )
 
@@ -179,7 +185,7 @@ def test_meeting_rules(app):
         kw.setdefault("mode", MeetingMode.IN_PERSON)
         kw.setdefault("scheduled_at", T0)
         kw.setdefault("place", "会议室")
-        return ops.create_meeting(institution.id, **kw)
+        return meeting_ops.create_meeting(institution.id, **kw)
 
     with refused("定期会议由理事长召集"):
         meeting(called_by=CalledBy.SUPERVISORS)
@@ -191,7 +197,7 @@ def test_meeting_rules(app):
         meeting(scheduled_at=T0 + timedelta(days=365 * 5))
     special = meeting(kind=MeetingKind.SPECIAL, called_by=CalledBy.ONE_THIRD)
     assert special.status == MeetingStatus.SCHEDULED
-    ops.save_charter(institution.id, {"written_voting_allowed": False})
+    council_ops.save_charter(institution.id, {"written_voting_allowed": False})
     with refused("本单位章程不允许通讯表决"):
         meeting(mode=MeetingMode.WRITTEN)
 
@@ -199,9 +205,9 @@ def test_meeting_rules(app):
 def test_notice_warns_when_late(app):
     council = make_council(3)
     meeting = convene(council, kind=MeetingKind.REGULAR)
-    assert ops.send_notice(meeting, now=T0 - timedelta(days=10)) == []
+    assert meeting_ops.send_notice(meeting, now=T0 - timedelta(days=10)) == []
     assert meeting.status == MeetingStatus.NOTICED
-    assert ops.send_notice(meeting, now=T0 - timedelta(days=3)) == [
+    assert meeting_ops.send_notice(meeting, now=T0 - timedelta(days=3)) == [
         "定期会议应提前 10 天通知，本次仅提前 3 天"
     ]
 
@@ -211,29 +217,39 @@ def test_attendance_and_proxy_rules(app):
     meeting = convene(council, absent=(3, 4))
     a, b, c, d, e = council.members
     with refused("出席的理事不能委托他人表决"):
-        ops.record_attendance(meeting, a, Presence.VIDEO, proxy_to=b, proxy_instruction="同意")
+        meeting_ops.record_attendance(
+            meeting, a, Presence.VIDEO, proxy_to=b, proxy_instruction="同意"
+        )
     with refused("不能委托本人"):
-        ops.record_attendance(meeting, d, Presence.ABSENT, proxy_to=d, proxy_instruction="同意")
+        meeting_ops.record_attendance(
+            meeting, d, Presence.ABSENT, proxy_to=d, proxy_instruction="同意"
+        )
     with refused("受托人 监事甲 不是在任理事"):
-        ops.record_attendance(
+        meeting_ops.record_attendance(
             meeting, d, Presence.ABSENT, proxy_to=council.supervisor, proxy_instruction="同意"
         )
     with refused("只有在任理事可以委托他人表决"):
-        ops.record_attendance(
+        meeting_ops.record_attendance(
             meeting, council.supervisor, Presence.ABSENT, proxy_to=a, proxy_instruction="同意"
         )
     with refused("受托人 理事4号 未出席"):
-        ops.record_attendance(meeting, d, Presence.ABSENT, proxy_to=e, proxy_instruction="同意")
+        meeting_ops.record_attendance(
+            meeting, d, Presence.ABSENT, proxy_to=e, proxy_instruction="同意"
+        )
     with refused("委托须有书面委托书"):
-        ops.record_attendance(meeting, d, Presence.ABSENT, proxy_to=a)
-    ops.record_attendance(meeting, d, Presence.ABSENT, proxy_to=a, proxy_instruction="全部同意")
+        meeting_ops.record_attendance(meeting, d, Presence.ABSENT, proxy_to=a)
+    meeting_ops.record_attendance(
+        meeting, d, Presence.ABSENT, proxy_to=a, proxy_instruction="全部同意"
+    )
     with refused("受托人 理事0号 已接受 理事3号 的委托，每人至多受托一人"):
-        ops.record_attendance(meeting, e, Presence.ABSENT, proxy_to=a, proxy_instruction="同意")
+        meeting_ops.record_attendance(
+            meeting, e, Presence.ABSENT, proxy_to=a, proxy_instruction="同意"
+        )
     with refused("理事0号 已接受他人委托，须出席会议"):
-        ops.record_attendance(meeting, a, Presence.ABSENT)
+        meeting_ops.record_attendance(meeting, a, Presence.ABSENT)
     # a supervisor attends without a vote (列席)
-    ops.record_attendance(meeting, council.supervisor, Presence.IN_PERSON)
-    quorum = queries.meeting_quorum(meeting)
+    meeting_ops.record_attendance(meeting, council.supervisor, Presence.IN_PERSON)
+    quorum = meeting_queries.meeting_quorum(meeting)
     assert (quorum.seated, quorum.present, quorum.represented) == (5, 3, 1)
     assert (quorum.attending, quorum.required, quorum.met) == (3, 4, False)
     rows = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)).all()
@@ -244,7 +260,7 @@ def test_written_meetings_record_no_attendance(app):
     council = make_council(3)
     meeting = convene(council, mode=MeetingMode.WRITTEN)
     with refused("通讯表决不登记出席"):
-        ops.record_attendance(meeting, council.members[0], Presence.VIDEO)
+        meeting_ops.record_attendance(meeting, council.members[0], Presence.VIDEO)
 
 
 # --- motions and recusals --------------------------------------------------------------------
@@ -281,31 +297,31 @@ def test_motions_are_classified_and_numbered_on_the_agenda(app):
 def test_recusals_are_proposed_from_declarations(app):
     council = make_council(5)
     institution_id = council.institution.id
-    ops.declare_interests(
+    council_ops.declare_interests(
         council.members[2],
         institution_id,
         [{"name": "成都锦城建筑工程有限公司", "relation": "shares"}],
         now=T0,
     )
-    ops.declare_interests(
+    council_ops.declare_interests(
         council.members[3], institution_id, [{"name": "王五", "relation": "near_relative"}], now=T0
     )
     motion = motion_on(
         convene(council), counterparties=["成都锦城建筑工程有限公司（施工方）", "王五", "王五"]
     )
     assert motion.counterparties == ["成都锦城建筑工程有限公司（施工方）", "王五"]
-    assert queries.proposed_recusals(motion) == {
+    assert motion_queries.proposed_recusals(motion) == {
         council.members[2].id: ["成都锦城建筑工程有限公司（施工方）"],
         council.members[3].id: ["王五"],
     }
-    recusals = ops.apply_proposed_recusals(motion, actor=council.secretary)
+    recusals = motion_ops.apply_proposed_recusals(motion, actor=council.secretary)
     assert [r.member_id for r in recusals] == [council.members[2].id, council.members[3].id]
     assert recusals[1].reason == "申报的利害关系：王五"
-    assert queries.proposed_recusals(motion) == {}
+    assert motion_queries.proposed_recusals(motion) == {}
     with refused("理事2号 已登记回避"):
-        ops.recuse(motion, council.members[2], "重复")
+        motion_ops.recuse(motion, council.members[2], "重复")
     with refused("监事甲 不是在任理事，无需回避"):
-        ops.recuse(motion, council.supervisor, "无关")
+        motion_ops.recuse(motion, council.supervisor, "无关")
 
 
 def test_notice_reaches_every_member_and_supervisor_inbox(app):
@@ -316,7 +332,7 @@ def test_notice_reaches_every_member_and_supervisor_inbox(app):
 
     council = make_council(3)
     meeting = convene(council, kind=MeetingKind.REGULAR)
-    ops.send_notice(meeting, now=T0 - timedelta(days=10), link="/governance/x")
+    meeting_ops.send_notice(meeting, now=T0 - timedelta(days=10), link="/governance/x")
     recipients = set(
         db.session.scalars(
             select(Notification.user_id).where(

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 
 from institutions.governance import charter_changes, queries, subjects
-from institutions.governance import operations as ops
 from institutions.governance.models import GovernanceError, MeetingMode, MotionStatus
+from institutions.governance.motions import operations as motion_ops
+from institutions.governance.motions import queries as motion_queries
 from institutions.governance.tally import MotionCategory, MotionKind
 from tests.governance_db.helpers import T0, convene, make_council, vote_all
 
@@ -40,7 +41,7 @@ def test_a_subject_of_another_institution_is_refused(app):
             text="照抄",
         )
     with refused("本单位没有该章程修改"):
-        ops.add_motion(
+        motion_ops.add_motion(
             meeting,
             title="绕过登记",
             text="直接写入",
@@ -78,15 +79,15 @@ def test_a_passed_charter_change_applies_the_settings_and_a_rejected_one_does_no
         passed.id,
     ]
     for motion, choice in ((passed, "yes"), (rejected, "no")):
-        ops.open_voting(motion, now=T0)
+        motion_ops.open_voting(motion, now=T0)
         vote_all(motion, council.members, choice)
-        ops.close_motion(motion, now=T0 + timedelta(hours=1))
+        motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     assert passed.status == MotionStatus.PASSED and rejected.status == MotionStatus.REJECTED
     charter = queries.charter_for(institution_id)
     assert str(charter.large_sum_threshold) == "50000"
     assert charter.notice_days == 10
     assert charter_changes.pending_proposals(institution_id) == []
-    assert queries.decision_failures(passed) == []
+    assert motion_queries.decision_failures(passed) == []
 
 
 def test_a_charter_change_cannot_go_to_a_written_vote_or_change_nothing(app):

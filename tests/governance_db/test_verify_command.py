@@ -8,14 +8,14 @@ from datetime import timedelta
 from sqlalchemy import text
 
 from core.extensions import db
-from institutions.governance import operations as ops
+from institutions.governance.motions import operations as motion_ops
 from tests.governance_db.helpers import T0, make_council, open_motion
 
 
 def _history(council):
     motion = open_motion(council)
-    ballots = [ops.cast_ballot(motion, m, "yes", now=T0) for m in council.members]
-    ops.close_motion(motion, now=T0 + timedelta(hours=1))
+    ballots = [motion_ops.cast_ballot(motion, m, "yes", now=T0) for m in council.members]
+    motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     return motion, ballots
 
 
@@ -73,8 +73,8 @@ def test_verify_recounts_each_decided_motion_from_its_ballots(app):
     motion, _ballots = _history(council)
     rejected = open_motion(council)
     for member in council.members:
-        ops.cast_ballot(rejected, member, "no", now=T0)
-    ops.close_motion(rejected, now=T0 + timedelta(hours=1))
+        motion_ops.cast_ballot(rejected, member, "no", now=T0)
+    motion_ops.close_motion(rejected, now=T0 + timedelta(hours=1))
     runner = app.test_cli_runner()
     result = runner.invoke(args=["governance", "verify"])
     assert result.exit_code == 0, result.output

@@ -14,8 +14,11 @@ from core.audit import AuditEvent
 from core.extensions import db
 from core.notifications import Notification
 from core.roles import Role
-from institutions.governance import operations as ops
 from institutions.governance import queries
+from institutions.governance.council import operations as council_ops
+from institutions.governance.meetings import operations as meeting_ops
+from institutions.governance.minutes import operations as minutes_ops
+from institutions.governance.minutes import queries as minutes_queries
 from institutions.governance.models import (
     BodyKind,
     CharterSettings,
@@ -31,6 +34,8 @@ from institutions.governance.models import (
     Seat,
     SupervisoryOpinion,
 )
+from institutions.governance.motions import operations as motion_ops
+from institutions.governance.resolutions import operations as resolution_ops
 from tests import factories
 from tests.governance_db.access_council import meeting_in, resolution_in
 from tests.governance_db.helpers import T0, TERM_START, make_council
@@ -57,7 +62,7 @@ def _url(council, path: str) -> str:
 def test_composition_warnings_are_shown(client, login_as, council):
     inst = council.institution.id
     # A council member who also sits as supervisor, and a finance officer as supervisor.
-    ops.seat_member(
+    council_ops.seat_member(
         inst,
         council.members[3],
         body=BodyKind.SUPERVISORS,
@@ -68,7 +73,7 @@ def test_composition_warnings_are_shown(client, login_as, council):
     finance = factories.create_user(
         Role.FINANCE_OFFICER, institution=council.institution, full_name="会计丙"
     )
-    ops.seat_member(
+    council_ops.seat_member(
         inst,
         finance,
         body=BodyKind.SUPERVISORS,
@@ -374,7 +379,7 @@ def test_only_seated_members_declare(client, login_as, council):
 
 def _decided_meeting(council):
     """A meeting of all but member 4, one motion passed; returns (meeting, motion)."""
-    meeting = ops.create_meeting(
+    meeting = meeting_ops.create_meeting(
         council.institution.id,
         title="第三次理事会会议",
         kind="special",
@@ -384,13 +389,13 @@ def _decided_meeting(council):
         place="会议室",
     )
     for member in council.members[:4]:
-        ops.record_attendance(meeting, member, "video")
-    ops.record_attendance(meeting, council.members[4], "absent")
-    motion = ops.add_motion(meeting, title="关于采购教学设备的议案", text="同意采购。")
-    ops.open_voting(motion, now=T0)
+        meeting_ops.record_attendance(meeting, member, "video")
+    meeting_ops.record_attendance(meeting, council.members[4], "absent")
+    motion = motion_ops.add_motion(meeting, title="关于采购教学设备的议案", text="同意采购。")
+    motion_ops.open_voting(motion, now=T0)
     for member in council.members[:4]:
-        ops.cast_ballot(motion, member, "yes", now=T0 + timedelta(minutes=1))
-    ops.close_motion(motion, now=T0 + timedelta(hours=1))
+        motion_ops.cast_ballot(motion, member, "yes", now=T0 + timedelta(minutes=1))
+    motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     db.session.commit()
     return meeting, motion
 
@@ -406,13 +411,13 @@ def test_minutes_draft_sign_lock_and_correct(client, login_as, council):
     )
     assert unconfirmed.status_code == 422
     assert "请先确认已核对会议记录" in unconfirmed.get_data(as_text=True)
-    assert queries.current_minutes(meeting) is None
+    assert minutes_queries.current_minutes(meeting) is None
     drafted = client.post(
         f"{base}/draft",
         data={f"discussion_{motion.id}": "理事长最后发言，同意。", "confirm": "y"},
     )
     assert drafted.status_code == 302
-    minutes = queries.current_minutes(meeting)
+    minutes = minutes_queries.current_minutes(meeting)
     assert minutes.version == 1 and "理事长最后发言" in minutes.text
     # drafting twice is refused
     again = client.post(f"{base}/draft", data={"confirm": "y"})
@@ -452,7 +457,7 @@ def test_minutes_draft_sign_lock_and_correct(client, login_as, council):
         data={"minutes_id": minutes.id, "note": "补充发言要点", f"discussion_{motion.id}": "补充"},
     )
     assert corrected.status_code == 302
-    latest = queries.current_minutes(meeting)
+    latest = minutes_queries.current_minutes(meeting)
     assert latest.version == 2 and latest.supersedes_id == minutes.id
     assert "更正说明：补充发言要点" in latest.text
     html = client.get(base).get_data(as_text=True)
@@ -474,7 +479,7 @@ def test_minutes_draft_sign_lock_and_correct(client, login_as, council):
 def test_a_motion_title_with_markup_is_escaped_in_the_minutes_form(client, login_as, council):
     payload = '<meta http-equiv="refresh" content="0;url=https://evil.example/">'
     meeting = meeting_in(council.institution)
-    ops.add_motion(meeting, title=payload, text="同意。")
+    motion_ops.add_motion(meeting, title=payload, text="同意。")
     db.session.commit()
     login_as(council.chair)
     page = client.get(_url(council, f"/meetings/{meeting.id}/minutes"))
@@ -494,8 +499,8 @@ def test_another_institutions_minutes_are_404(client, login_as, council):
     # minutes of another meeting cannot be signed through this meeting's URL
     first, _motion = _decided_meeting(council)
     second, _motion = _decided_meeting(council)
-    ops.draft_minutes(first)
-    elsewhere = ops.draft_minutes(second)
+    minutes_ops.draft_minutes(first)
+    elsewhere = minutes_ops.draft_minutes(second)
     db.session.commit()
     login_as(council.members[0])
     response = client.post(
@@ -531,7 +536,7 @@ def test_resolution_page_and_print(client, login_as, council):
 
 
 def test_resolution_numbers_carry_the_charter_prefix(client, login_as, council):
-    ops.save_charter(council.institution.id, {"resolution_prefix": "实验小学理"})
+    council_ops.save_charter(council.institution.id, {"resolution_prefix": "实验小学理"})
     resolution = resolution_in(council.institution)
     db.session.commit()
     assert resolution.document_number == "实验小学理〔2026〕1号"
@@ -539,7 +544,7 @@ def test_resolution_numbers_carry_the_charter_prefix(client, login_as, council):
     printed = client.get(_url(council, f"/resolutions/{resolution.id}/print"))
     assert "实验小学理〔2026〕1号" in printed.get_data(as_text=True)
     # the number is the one the vote was held under, whatever the charter says later
-    ops.save_charter(council.institution.id, {"resolution_prefix": "别的"})
+    council_ops.save_charter(council.institution.id, {"resolution_prefix": "别的"})
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Resolution, resolution.id).document_number == "实验小学理〔2026〕1号"
@@ -548,7 +553,7 @@ def test_resolution_numbers_carry_the_charter_prefix(client, login_as, council):
 def test_resolutions_list_search_and_export(client, login_as, council):
     first = resolution_in(council.institution, title="关于采购的议案")
     second = resolution_in(council.institution, title="关于培训的议案")
-    ops.record_execution(first, council.head, text="已签合同", progress=40)
+    resolution_ops.record_execution(first, council.head, text="已签合同", progress=40)
     db.session.commit()
     login_as(council.members[2])
     html = client.get(_url(council, "/resolutions")).get_data(as_text=True)
@@ -586,7 +591,7 @@ def test_resolutions_list_query_count_is_flat(client, login_as, council, count_q
     few = queries_for_page()
     for i in range(6):
         resolution = resolution_in(council.institution)
-        ops.record_execution(resolution, council.head, text="进行中", progress=10 * i)
+        resolution_ops.record_execution(resolution, council.head, text="进行中", progress=10 * i)
     db.session.commit()
     many = queries_for_page()
     assert many == few
@@ -680,7 +685,7 @@ def test_a_non_supervisor_cannot_record_an_opinion(client, login_as, council):
 def test_another_institutions_objects_are_404(client, login_as, council):
     other = make_council(3)
     foreign = resolution_in(other.institution)
-    report = ops.record_execution(foreign, other.head, text="进行中", progress=10)
+    report = resolution_ops.record_execution(foreign, other.head, text="进行中", progress=10)
     db.session.commit()
     login_as(factories.create_user(is_superuser=True))
     assert client.get(_url(council, f"/resolutions/{foreign.id}")).status_code == 404

@@ -14,8 +14,8 @@ from core.audit import AuditEvent
 from core.extensions import db
 from core.models import utcnow
 from core.roles import Role
-from institutions.governance import operations as ops
 from institutions.governance import queries
+from institutions.governance.council import operations as council_ops
 from institutions.governance.models import (
     Attendance,
     Ballot,
@@ -28,6 +28,7 @@ from institutions.governance.models import (
     Relation,
     Resolution,
 )
+from institutions.governance.motions import operations as motion_ops
 from institutions.governance.tally import MotionKind
 from tests import factories
 from tests.governance_db.helpers import convene, make_council, motion_on
@@ -72,7 +73,7 @@ def _draft(council, **fields) -> Motion:
 
 def _open(council, **fields) -> Motion:
     motion = motion_on(convene(council.seated), **fields)
-    ops.open_voting(motion, actor=council.chair)
+    motion_ops.open_voting(motion, actor=council.chair)
     db.session.commit()
     return motion
 
@@ -213,7 +214,7 @@ def test_vote_panel_has_three_big_buttons_and_no_wide_table(client, login_as, co
 
 def test_results_stay_hidden_until_close_by_default(client, login_as, council):
     motion = _open(council)
-    ops.cast_ballot(motion, council.members[2], "no", reason="理由甲")
+    motion_ops.cast_ballot(motion, council.members[2], "no", reason="理由甲")
     db.session.commit()
     login_as(council.members[3])
     page = _text(client.get(_url(council, "motions", motion.id)))
@@ -241,7 +242,7 @@ def test_vote_on_a_draft_motion_is_refused(client, login_as, council):
 
 def test_vote_on_a_closed_motion_is_refused(client, login_as, council):
     motion = _open(council)
-    ops.close_motion(motion, actor=council.chair)
+    motion_ops.close_motion(motion, actor=council.chair)
     db.session.commit()
     before = _written()
     login_as(council.members[2])
@@ -349,7 +350,7 @@ def test_paper_upload_after_voting_opens_is_refused(client, login_as, council):
 def test_another_institutions_motion_is_not_found(client, login_as, council):
     elsewhere = make_council(3)
     motion = motion_on(convene(elsewhere))
-    ops.open_voting(motion)
+    motion_ops.open_voting(motion)
     db.session.commit()
     before = _written()
     login_as(council.members[2])
@@ -428,7 +429,7 @@ def test_large_sum_makes_a_motion_major_and_says_why(client, login_as, council):
 
 def test_proposed_recusals_are_shown_and_applied(client, login_as, council):
     member = council.members[4]
-    ops.declare_interests(
+    council_ops.declare_interests(
         member,
         council.institution.id,
         [{"name": "成都某某科技有限公司", "relation": Relation.SHARES}],
@@ -510,7 +511,7 @@ def test_attendance_with_a_proxy_and_its_refusals(client, login_as, council):
 def test_my_votes_lists_what_awaits_me_and_votes_from_the_list(client, login_as, council):
     meeting = convene(council.seated, absent=(4,), proxies={4: 1})
     motion = motion_on(meeting, title="关于修订考勤办法的议案")
-    ops.open_voting(motion)
+    motion_ops.open_voting(motion)
     db.session.commit()
     holder = council.members[1]
     login_as(holder)
@@ -551,9 +552,9 @@ def test_my_votes_is_empty_for_someone_without_a_seat(client, login_as, council)
 def test_motion_page_queries_do_not_grow_with_ballots(client, login_as, count_queries):
     council = make_council(9, charter={"results_hidden_until_close": False})
     motion = motion_on(convene(council))
-    ops.open_voting(motion)
+    motion_ops.open_voting(motion)
     for member in council.members[:2]:
-        ops.cast_ballot(motion, member, "yes")
+        motion_ops.cast_ballot(motion, member, "yes")
     db.session.commit()
     login_as(council.chair)
     url = f"/governance/{council.institution.id}/motions/{motion.id}"
@@ -566,8 +567,8 @@ def test_motion_page_queries_do_not_grow_with_ballots(client, login_as, count_qu
 
     few = queries_for_page()
     for member in council.members[2:8]:
-        ops.cast_ballot(motion, member, "no")
-        ops.cast_ballot(motion, member, "yes", reason="改投同意")
+        motion_ops.cast_ballot(motion, member, "no")
+        motion_ops.cast_ballot(motion, member, "yes", reason="改投同意")
     db.session.commit()
     many = queries_for_page()
     assert "改投同意" in _text(client.get(url))

@@ -16,6 +16,7 @@ ACCESS = {
     "hr.posts_on_export": Access(HR_READ),
 }
 
+
 def _appointment(world, institution):
     from core.extensions import db
     from hr.models import Appointment

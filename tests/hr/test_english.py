@@ -55,8 +55,8 @@ def _seeded_values() -> list[str]:
     found: set[str] = {"中文"}
     # place names (the institution's district) are proper nouns
     found.update(i.district_name for i in db.session.scalars(select(Institution)))
-    # Salary step reasons are recorded text, written in Chinese when the step is recorded
-    # (e.g. "2025 年度考核合格，薪级晋升一级"); not yet stored as message ids.
+    # Salary step reasons are message ids (reason_message); only free text from seeds is kept
+    # as written (e.g. "套改").
     found.update(value for value in db.session.scalars(select(SalaryStep.reason)) if value)
     for column in columns:
         found.update(value for value in db.session.scalars(select(column)) if value)
@@ -197,5 +197,5 @@ def test_labels_translated_once_still_follow_each_reader(client, demo):
             session["_fresh"] = True
             session["lang"] = lang
         body = client.get(url).get_data(as_text=True)
-        assert f'>{identity}</td>' in body, lang
+        assert f">{identity}</td>" in body, lang
         assert f'">{grade}' in body, lang

@@ -1,12 +1,13 @@
-"""Real threads against PostgreSQL: approvals racing for the last of a region's pool.
+"""Real threads on either database: approvals racing for the last of a region's pool.
 
-Runs only when TEST_DATABASE_URL is a PostgreSQL URL, in a database of its own
-(``<db>_staffing_race``), created and dropped here: the threads must commit.
+Runs on a database of its own (tests/pg.py: race_app), SQLite in the SQLite pass and
+PostgreSQL in the PostgreSQL pass: threads must commit, which the suite's per-test
+rollback cannot undo. On SQLite a writer holds the write lock from the start of its
+transaction (core/sqlite.py), so racers queue; on PostgreSQL the operation's own lock decides.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import timedelta
 
@@ -20,30 +21,21 @@ from institutions.staffing import operations as ops
 from institutions.staffing.models import QuotaPool, QuotaRequest, RequestStatus
 from tests.factories import add_quota, create_institution
 from tests.institutions.test_staffing_requests import TODAY, finalised_evaluation
-from tests.pg import own_database_app
-
-URL = os.environ.get("TEST_DATABASE_URL", "")
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        not URL.startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
-    ),
-]
+from tests.pg import DATABASES, race_app
 
 RACERS = 6
 
 
-@pytest.fixture
-def pg_app(tmp_path):
-    with own_database_app(
-        URL, "staffing_race", tmp_path, pool_size=RACERS + 4, max_overflow=4
+@pytest.fixture(params=DATABASES)
+def race_db(request, tmp_path):
+    with race_app(
+        request.param, "staffing_race", tmp_path, pool_size=RACERS + 4, max_overflow=4
     ) as app:
         yield app
 
 
-def test_approvals_racing_for_the_last_places_cannot_both_pass(pg_app):
-    with pg_app.app_context():
+def test_approvals_racing_for_the_last_places_cannot_both_pass(race_db):
+    with race_db.app_context():
         donor = create_institution(district_code="510107")
         add_quota(donor, change=10)
         ops.add_quota_entry(
@@ -79,9 +71,11 @@ def test_approvals_racing_for_the_last_places_cannot_both_pass(pg_app):
 
     def approve(index: int, request_id: int) -> None:
         try:
-            with pg_app.app_context():
-                request = db.session.get(QuotaRequest, request_id)
+            with race_db.app_context():
+                # Start together, then each load and decide in one transaction, as a request
+                # would (on SQLite that transaction holds the write lock from its start).
                 barrier.wait(timeout=30)
+                request = db.session.get(QuotaRequest, request_id)
                 try:
                     ops.approve_request(
                         request,
@@ -116,7 +110,7 @@ def test_approvals_racing_for_the_last_places_cannot_both_pass(pg_app):
     assert len(refused) == RACERS - 1
     assert all("不足以批准 2 名" in r for r in refused), refused
 
-    with pg_app.app_context():
+    with race_db.app_context():
         pool = db.session.scalar(select(QuotaPool).where(QuotaPool.district_code == "510107"))
         assert (pool.freed, pool.drawn) == (3, 2)
         statuses = db.session.scalars(

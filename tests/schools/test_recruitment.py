@@ -15,9 +15,9 @@ from core.extensions import db
 from core.ids import china_today, make_citizen_id
 from hr.models import Contract, Employment
 from hr.staff.operations import StaffError
-from institutions.governance import operations as gov
 from institutions.governance import subjects
 from institutions.governance.models import GovernanceError
+from institutions.governance.motions import operations as motion_ops
 from schools.findings import SchoolsRefusal
 from schools.recruitment import operations as ops
 from schools.recruitment import ranking
@@ -52,9 +52,9 @@ def _decide(council, plan, choice):
     meeting = convene(council)
     ops.submit_plan(plan, meeting, actor=council.secretary)
     motion = db.session.get(subjects.Motion, plan.motion_id)
-    gov.open_voting(motion, now=T0)
+    motion_ops.open_voting(motion, now=T0)
     vote_all(motion, council.members, choice)
-    gov.close_motion(motion, now=T0 + timedelta(hours=1))
+    motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     return motion
 
 
@@ -101,7 +101,7 @@ def test_a_plan_cannot_be_linked_to_another_schools_motion(app, council):
             text="跨校",
         )
     with pytest.raises(GovernanceError, match="本单位没有该教师招聘计划"):
-        gov.add_motion(
+        motion_ops.add_motion(
             meeting,
             title="绕过登记",
             text="直接写入",

@@ -1,15 +1,16 @@
-"""Real threads against PostgreSQL: offers racing for a plan's last places cannot all pass.
+"""Real threads on either database: offers racing for a plan's last places cannot all pass.
 
 Six scored candidates are offered at once on a plan for two; exactly two offers land, the
-others are refused with the plan's count. Runs only when TEST_DATABASE_URL is a PostgreSQL
-URL, on its own database (``<db>_recruitment_concurrency``), created and dropped here:
-threads must commit, which the suite's per-test rollback cannot undo. (On SQLite a writer
-holds the whole database from the start of its transaction, core/sqlite.py.)
+others are refused with the plan's count.
+
+Runs on a database of its own (tests/pg.py: race_app), SQLite in the SQLite pass and
+PostgreSQL in the PostgreSQL pass: threads must commit, which the suite's per-test
+rollback cannot undo. On SQLite a writer holds the write lock from the start of its
+transaction (core/sqlite.py), so racers queue; on PostgreSQL the operation's own lock decides.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from decimal import Decimal
 
@@ -21,31 +22,22 @@ from schools.findings import SchoolsRefusal
 from schools.recruitment import operations as ops
 from schools.recruitment.models import Candidate, CandidateStatus, PlanStatus, RecruitmentPlan
 from tests.factories import create_institution
-from tests.pg import own_database_app
-
-URL = os.environ.get("TEST_DATABASE_URL", "")
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        not URL.startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
-    ),
-]
+from tests.pg import DATABASES, race_app
 
 CANDIDATES = 6
 PLACES = 2
 
 
-@pytest.fixture
-def pg_app(tmp_path):
-    with own_database_app(
-        URL, "recruitment_concurrency", tmp_path, pool_size=CANDIDATES + 3, max_overflow=3
+@pytest.fixture(params=DATABASES)
+def race_db(request, tmp_path):
+    with race_app(
+        request.param, "recruitment_concurrency", tmp_path, pool_size=CANDIDATES + 3, max_overflow=3
     ) as app:
         yield app
 
 
-def test_offers_racing_for_the_last_places(pg_app):
-    with pg_app.app_context():
+def test_offers_racing_for_the_last_places(race_db):
+    with race_db.app_context():
         school = create_institution(name="抢名额学校")
         plan = RecruitmentPlan(
             institution_id=school.id,
@@ -82,9 +74,11 @@ def test_offers_racing_for_the_last_places(pg_app):
     errors: list[BaseException] = []
 
     def offer(candidate_id: int):
-        candidate = db.session.get(Candidate, candidate_id)
-        _ = candidate.plan.count  # loaded before the race
+        # Start together, then load and offer in one transaction, as a request would (on
+        # SQLite that transaction holds the write lock from its start, so offers queue).
         barrier.wait()
+        candidate = db.session.get(Candidate, candidate_id)
+        _ = candidate.plan.count
         try:
             ops.offer(candidate)
             db.session.commit()
@@ -98,7 +92,7 @@ def test_offers_racing_for_the_last_places(pg_app):
 
     def run(candidate_id: int):
         try:
-            with pg_app.app_context():
+            with race_db.app_context():
                 try:
                     offer(candidate_id)
                 finally:
@@ -118,7 +112,7 @@ def test_offers_racing_for_the_last_places(pg_app):
     assert len(landed) == PLACES, landed
     assert len(refused) == CANDIDATES - PLACES
     assert all("已录满" in reason for reason in refused)
-    with pg_app.app_context():
+    with race_db.app_context():
         offered = db.session.scalar(
             select(func.count()).where(Candidate.status == CandidateStatus.OFFERED)
         )

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from core.extensions import db
 from core.ids import china_today
 from core.roles import Role
-from institutions.governance import operations as gov
 from institutions.governance.models import Motion
+from institutions.governance.motions import operations as motion_ops
 from schools.recruitment.models import Candidate, CandidateStatus, PlanStatus, RecruitmentPlan
 from tests.factories import add_quota, create_institution, create_user
 from tests.governance_db.helpers import T0, convene, make_council, vote_all
@@ -54,9 +54,9 @@ def test_principal_drafts_submits_and_hires_and_the_sponsor_reads_the_filing(log
     db.session.refresh(plan)
     assert plan.status == PlanStatus.SUBMITTED
     motion = db.session.get(Motion, plan.motion_id)
-    gov.open_voting(motion, now=T0)
+    motion_ops.open_voting(motion, now=T0)
     vote_all(motion, council.members, "yes")
-    gov.close_motion(motion, now=T0 + timedelta(hours=1))
+    motion_ops.close_motion(motion, now=T0 + timedelta(hours=1))
     db.session.refresh(plan)
     assert plan.status == PlanStatus.APPROVED
 

@@ -252,14 +252,14 @@ def test_close_applies_the_step_rule(client, hr):
 
     new = on_jan_first(excellent)
     assert new.step == 21
-    assert new.reason == "2025 年度考核优秀，薪级晋升一级"
+    assert new.description == "2025 年度考核优秀，薪级晋升一级"
     assert on_jan_first(passed).step == 17
-    assert on_jan_first(passed).reason == "2025 年度考核合格，薪级晋升一级"
+    assert on_jan_first(passed).description == "2025 年度考核合格，薪级晋升一级"
     assert on_jan_first(worker).step == 40
     for unchanged in (basic, failed, undetermined, top_prof, top_worker, no_profile):
         assert on_jan_first(unchanged) is None
     assert on_jan_first(jan_first).step == 31
-    assert on_jan_first(jan_first).reason == "套改；2025 年度考核合格，薪级晋升一级"
+    assert on_jan_first(jan_first).description == "套改；2025 年度考核合格，薪级晋升一级"
 
     db.session.refresh(round_)
     assert round_.is_closed

@@ -29,7 +29,7 @@ def school(app):
 
 def _versions(employment):
     return [
-        (v.effective_on, v.step, v.reason)
+        (v.effective_on, v.step, str(v.description) if v.description else None)
         for v in db.session.scalars(
             select(SalaryStep)
             .where(SalaryStep.employment_id == employment.id)
@@ -144,7 +144,9 @@ def test_the_form_refuses_a_missing_or_impossible_step(school, step):
 def test_staff_without_a_step_are_listed_and_counted(client, login_as, school):
     paid = create_employment(school, staff_number="STEP-PAID")
     unpaid = create_employment(school, staff_number="STEP-UNPAID")
-    create_employment(school, staff_number="STEP-LEFT", end_on=date(2021, 1, 1))  # left: not counted
+    create_employment(
+        school, staff_number="STEP-LEFT", end_on=date(2021, 1, 1)
+    )  # left: not counted
     record_salary_steps([_request(paid, date(2020, 9, 1), 10)], source="form")
     officer = create_user(Role.HR_OFFICER, institution=school)
     db.session.commit()

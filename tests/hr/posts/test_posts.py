@@ -200,6 +200,19 @@ def test_dates_outside_the_employment_or_before_the_current_post_are_refused(sch
         appoint(employment, P, 8, "  ", date(2026, 5, 1))
 
 
+def test_an_appointment_reports_every_problem_at_once(school):
+    """Issue 9, item 19: the post name, the date and the plan in one round, not three."""
+    _plan(school, 2026, professional_8=0)
+    employment = create_employment(school, start_on=date(2026, 3, 1))
+    with pytest.raises(PostError) as caught:
+        appoint(employment, P, 8, "  ", date(2026, 2, 1))
+    found = caught.value.by_field()
+    assert set(found) == {"post_name", "start_on", "post"}
+    assert "请填写岗位名称" in found["post_name"]
+    assert "不在该职工的在职期间" in found["start_on"]
+    assert "岗位已满" in found["post"]
+
+
 def test_posts_on_answers_for_past_dates(school):
     _plan(school, 2024, professional_9=1, professional_8=1)
     _plan(school, 2026, professional_9=1, professional_8=1)
@@ -264,7 +277,7 @@ def test_raise_adds_a_new_pay_profile_row(promoted):
     appoint(promoted, P, 8, "语文教师", date(2026, 3, 15), override_reason="取得中级职称")
     assert _steps(promoted) == [(date(2022, 9, 1), 6), (date(2026, 4, 1), 9)]
     new = db.session.scalar(select(SalaryStep).where(SalaryStep.effective_on == date(2026, 4, 1)))
-    assert new.reason == "聘任专技 8 级岗位，薪级由 6 级升至起点薪级 9 级"
+    assert new.description == "聘任专技 8 级岗位，薪级由 6 级升至起点薪级 9 级"
     assert _events("appointment.create")[-1].changes["salary_step"] == [6, 9]
 
 

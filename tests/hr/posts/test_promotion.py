@@ -123,7 +123,7 @@ def test_starting_steps_from_domain():
         1,
     ]
     assert [starting_step("worker", g) for g in range(1, 7)] == [26, 20, 14, 8, 2, 1]
-    with pytest.raises(ValueError, match="没有专技 14 级的起点薪级"):
+    with pytest.raises(ValueError, match="no starting step for professional grade 14"):
         starting_step("professional", 14)
 
 

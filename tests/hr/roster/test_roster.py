@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from core.audit import AuditEvent
 from core.excel import read_workbook
 from core.extensions import db
+from core.i18n import Msg
 from core.ids import china_today, make_citizen_id, make_credit_code
 from core.roles import Role
 from hr.models import (
@@ -155,7 +156,7 @@ def test_labels_are_those_of_the_enums(app):
 def test_grade_must_fit_the_category(category, text, expected):
     grade = parse_grade(category, text)
     if expected is None:
-        assert isinstance(grade, str) and "等级" in grade
+        assert isinstance(grade, Msg) and "等级" in grade
     else:
         assert grade == expected
 
@@ -299,7 +300,7 @@ def test_a_file_with_every_kind_of_mistake_reports_each_and_writes_nothing(app, 
     errors, _ = _check(content)
     found = {(e.row, e.column): e.message for e in errors}
     expected = {
-        (3, "人员身份"): "事业编制已满",
+        (3, "人员身份"): "事业编制空编不足",
         (4, "身份证号"): "未通过校验",
         (5, "单位代码"): f"没有信用代码为「{unregistered}」的已登记单位",
         (6, "人员身份"): "「临时工」不在可选值中",
@@ -328,6 +329,8 @@ def test_a_file_with_every_kind_of_mistake_reports_each_and_writes_nothing(app, 
     vacancy_message = found[(3, "人员身份")]
     assert "核定 1 名" in vacancy_message and "在编 0 名" in vacancy_message
     assert "空编 1 名" in vacancy_message and "本次拟进 2 名" in vacancy_message
+    # one place remains: the quota is not 已满, the hires go one beyond it (issue 9, 19)
+    assert "超出 1 名" in vacancy_message and "已满" not in vacancy_message
     assert school.name in vacancy_message
 
     # The command line reports the same errors, exits 1 and writes nothing.
@@ -430,7 +433,7 @@ def test_a_clean_file_lands_whole(app, school):
     assert post.start_on == date(2020, 9, 1) and post.institution_id == school.id
     (profile,) = first.salary_steps
     assert profile.step == 20 and profile.effective_on == date(2020, 9, 1)
-    assert profile.reason == "人员花名册导入"
+    assert profile.description == "人员花名册导入"
     # The bases and the rate are payroll's: handed on with the hire signal, kept there.
     (profile,) = db.session.scalars(
         select(PaySettings).where(PaySettings.employment_id == first.id)
@@ -806,8 +809,9 @@ def test_the_import_keeps_to_the_post_plan_as_the_appointment_form_does(app, sch
     found = {(e.row, e.column): e.message for e in errors}
     assert set(found) == {(4, "岗位等级"), (6, "岗位等级")}
     assert found[(4, "岗位等级")] == (
-        f"花名册测试学校：专技 8 级岗位不能超岗位聘用：{year} 年岗位设置方案核定 2 个，"
-        f"{china_today().isoformat()} 在聘 1 人，空缺 1 个，本次拟聘 3 人，从本行起超出。"
+        f"花名册测试学校：从本行起超出。专技 8 级岗位不能超岗位聘用：{year} 年岗位设置方案"
+        f"核定 2 个，{china_today().isoformat()} 在聘 1 人，空缺 1 个，本次拟聘 3 人，"
+        "超出 2 人。"
     )
     assert "普通工岗位已满，不能超岗位聘用" in found[(6, "岗位等级")]
     assert "核定 0 个" in found[(6, "岗位等级")]

@@ -1,16 +1,17 @@
-"""Real threads against PostgreSQL: hires into the last vacancy cannot both pass.
+"""Real threads on either database: hires into the last vacancy cannot both pass.
 
 Entry-form hires and roster imports race for one 编制 place left; exactly one lands, the
-others are refused with the quota's numbers (严禁超编进人). Runs only when
-TEST_DATABASE_URL is a PostgreSQL URL, on its own database (``<db>_hr_concurrency``),
-created and dropped here: threads must commit, which the suite's per-test rollback cannot
-undo.
+others are refused with the quota's numbers (严禁超编进人).
+
+Runs on a database of its own (tests/pg.py: race_app), SQLite in the SQLite pass and
+PostgreSQL in the PostgreSQL pass: threads must commit, which the suite's per-test
+rollback cannot undo. On SQLite a writer holds the write lock from the start of its
+transaction (core/sqlite.py), so racers queue; on PostgreSQL the operation's own lock decides.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import threading
 from datetime import date
 
@@ -29,26 +30,21 @@ from hr.staff.headcount import vacancy
 from hr.staff.operations import StaffError, enter_employment
 from institutions.models import Institution
 from tests.factories import add_quota, create_employment, create_institution
-from tests.pg import own_database_app
-
-URL = os.environ.get("TEST_DATABASE_URL", "")
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        not URL.startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
-    ),
-]
+from tests.pg import DATABASES, race_app
 
 FORM_HIRES = 6
 IMPORTS = 3
 APPROVED = 4
 
 
-@pytest.fixture
-def pg_app(tmp_path):
-    with own_database_app(
-        URL, "hr_concurrency", tmp_path, pool_size=FORM_HIRES + IMPORTS + 5, max_overflow=5
+@pytest.fixture(params=DATABASES)
+def race_db(request, tmp_path):
+    with race_app(
+        request.param,
+        "hr_concurrency",
+        tmp_path,
+        pool_size=FORM_HIRES + IMPORTS + 5,
+        max_overflow=5,
     ) as app:
         yield app
 
@@ -74,8 +70,8 @@ def _roster(code: str, n: int) -> bytes:
     return buffer.getvalue()
 
 
-def test_the_last_vacancy_goes_to_exactly_one_hire(pg_app):
-    with pg_app.app_context():
+def test_the_last_vacancy_goes_to_exactly_one_hire(race_db):
+    with race_db.app_context():
         institution = create_institution(name="最后一个编制")
         add_quota(institution, "establishment", APPROVED)
         for n in range(APPROVED - 1):
@@ -93,6 +89,9 @@ def test_the_last_vacancy_goes_to_exactly_one_hire(pg_app):
     errors: list[BaseException] = []
 
     def form_hire(n: int):
+        # Start together, then load and hire in one transaction, as a request would (on
+        # SQLite that transaction holds the write lock from its start, so hires queue).
+        barrier.wait()
         institution = db.session.get(Institution, institution_id)
         data = {
             "citizen_id": make_citizen_id("510107", date(1990, 1, n + 1), n, False),
@@ -102,7 +101,6 @@ def test_the_last_vacancy_goes_to_exactly_one_hire(pg_app):
             "start_on": date(2024, 9, 1),
             "salary_step": 10,
         }
-        barrier.wait()
         try:
             enter_employment(institution, data)
             db.session.commit()
@@ -132,7 +130,7 @@ def test_the_last_vacancy_goes_to_exactly_one_hire(pg_app):
     def thread(work, n: int) -> threading.Thread:
         def run():
             try:
-                with pg_app.app_context():
+                with race_db.app_context():
                     try:
                         work(n)
                     finally:
@@ -155,7 +153,7 @@ def test_the_last_vacancy_goes_to_exactly_one_hire(pg_app):
     assert len(landed) == 1, landed
     assert len(refused) == FORM_HIRES + IMPORTS - 1
     assert all("事业编制已满" in reason and "严禁超编进人" in reason for reason in refused)
-    with pg_app.app_context():
+    with race_db.app_context():
         on_establishment = db.session.scalar(
             select(func.count()).where(
                 Employment.institution_id == institution_id,

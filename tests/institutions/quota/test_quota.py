@@ -71,6 +71,15 @@ def test_incomplete_entries_are_refused(app, overrides, field, reason):
     assert reason in str(error)
 
 
+def test_every_field_problem_of_an_entry_is_reported_at_once(app):
+    """Issue 9, item 19: not one error per submit."""
+    error = _refused(
+        create_institution(), kind="bogus", change=0, document_number="abc", effective_on=None
+    )
+    assert set(error.by_field()) == {"kind", "change", "document_number", "effective_on"}
+    assert "非零整数" in str(error.by_field()["change"])
+
+
 def test_the_same_document_cannot_be_entered_twice_for_one_kind(app):
     institution = create_institution()
     add_quota_entry(institution, _entry(), today=TODAY)

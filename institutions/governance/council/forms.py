@@ -1,4 +1,4 @@
-"""Forms of the council pages: seats, charter settings, declarations, minutes, resolutions."""
+"""Council forms: seats, the charter settings and proposals to change them, declarations."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -27,14 +26,13 @@ from wtforms.validators import (
 )
 
 from core.forms import choices
-from core.i18n import msg
 from institutions.governance.charter import DEFAULTS, Base, Charter
-from institutions.governance.models import BodyKind, Constituency, Office, OpinionKind, Relation
+from institutions.governance.models import BodyKind, Constituency, Office, Relation
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
-BAD_DATE = _l("不是有效日期，请按 YYYY-MM-DD 填写")
 
-# --- seats -----------------------------------------------------------------------------------
+
+BAD_DATE = _l("不是有效日期，请按 YYYY-MM-DD 填写")
 
 
 class SeatForm(FlaskForm):
@@ -116,8 +114,6 @@ class EndSeatForm(FlaskForm):
     submit = SubmitField(_l("结束任期"))
 
 
-# --- charter ---------------------------------------------------------------------------------
-
 _FRACTION = re.compile(r"^\s*\d+\s*(/\s*\d+)?\s*$")
 
 
@@ -147,6 +143,7 @@ def _default(name: str):
 
 
 BASE_CHOICES = [(b.value, b.label) for b in Base]
+
 
 #: Which field a charter rule's message is about, by the words it starts with.
 _MESSAGE_FIELDS = (
@@ -275,8 +272,6 @@ class CharterForm(FlaskForm):
             self[name].data = value
 
 
-# --- declarations of interests ---------------------------------------------------------------
-
 _SEPARATOR = re.compile(r"\s*[:：]\s*")
 
 
@@ -313,6 +308,7 @@ DECLARATION_FIELDS = (
     ("shares", Relation.SHARES),
     ("others", Relation.OTHER),
 )
+
 
 _ONE_PER_LINE = _l("每行一项；可在冒号后注明关系，如「张三：配偶」")
 
@@ -366,132 +362,3 @@ class DeclarationForm(FlaskForm):
             lines[field].append(f"{item['name']}：{note}" if note else item["name"])
         for field, values in lines.items():
             self[field].data = "\n".join(values)
-
-
-# --- minutes ---------------------------------------------------------------------------------
-
-
-def _discussion_field(label):
-    return TextAreaField(label, validators=[Optional(), Length(max=20000)], render_kw={"rows": 3})
-
-
-def _with_discussion(base: type[FlaskForm], motions, major_ids=frozenset()) -> type[FlaskForm]:
-    """Return ``base`` with one 发言要点 field per motion, named ``discussion_<motion id>``,
-    and for each 三重一大 item (``major_ids``) the principal leader's statement, spoken last
-    (``leader_<motion id>``)."""
-    fields = {}
-    for m in motions:
-        # msg(), not _l(): a lazy string's __html__ would mark the title safe too
-        fields[f"discussion_{m.id}"] = _discussion_field(
-            msg("%(p)d. %(t)s：发言要点", p=m.position, t=m.title)
-        )
-        if m.id in major_ids:
-            fields[f"leader_{m.id}"] = _discussion_field(
-                msg("%(p)d. %(t)s：主要负责人最后发言（三重一大事项必填）", p=m.position, t=m.title)
-            )
-    return type(base.__name__, (base,), fields)
-
-
-class _MinutesDraftBase(FlaskForm):
-    confirm = BooleanField(
-        _l("已核对出席、表决结果和发言要点；起草纪要后会议结束，出席情况不能再修改"),
-        validators=[DataRequired(_l("请先确认已核对会议记录"))],
-    )
-    submit = SubmitField(_l("起草会议纪要"))
-
-    def discussion(self) -> dict[int, str]:
-        """Return {motion id: speakers' main points} for the items filled in."""
-        return self._by_motion("discussion_")
-
-    def leader_statements(self) -> dict[int, str]:
-        """Return {motion id: the principal leader's statement} for the items filled in."""
-        return self._by_motion("leader_")
-
-    def _by_motion(self, prefix: str) -> dict[int, str]:
-        return {
-            int(f.name.removeprefix(prefix)): f.data.strip()
-            for f in self
-            if f.name.startswith(prefix) and (f.data or "").strip()
-        }
-
-
-class _MinutesCorrectBase(_MinutesDraftBase):
-    confirm = None  # a correction does not end the meeting: it is confirmed by its note
-    minutes_id = HiddenField(validators=[DataRequired(_l("请选择要更正的纪要版本"))])
-    note = TextAreaField(
-        _l("更正说明"),
-        validators=[DataRequired(_l("请填写更正说明")), Length(max=2000)],
-        description=_l("说明更正了什么、为什么更正；更正形成新版本，须重新签署"),
-        render_kw={"rows": 3},
-    )
-    submit = SubmitField(_l("形成更正版本"))
-
-
-def minutes_draft_form(motions, major_ids=frozenset(), **kwargs) -> FlaskForm:
-    """Return the form drafting minutes, with the meeting's agenda items."""
-    return _with_discussion(_MinutesDraftBase, motions, major_ids)(**kwargs)
-
-
-def minutes_correct_form(motions, major_ids=frozenset(), **kwargs) -> FlaskForm:
-    """Return the form correcting minutes; blank discussion fields keep the earlier text."""
-    return _with_discussion(_MinutesCorrectBase, motions, major_ids)(**kwargs)
-
-
-class SignMinutesForm(FlaskForm):
-    minutes_id = HiddenField(validators=[DataRequired(_l("请选择要签署的纪要版本"))])
-    submit = SubmitField(_l("签署会议纪要"))
-
-
-# --- execution and supervision ---------------------------------------------------------------
-
-
-class ExecutionForm(FlaskForm):
-    """Management's report on carrying out a resolution (执行情况)."""
-
-    progress = IntegerField(
-        _l("执行进度（百分比）"),
-        validators=[
-            InputRequired(_l("请填写执行进度")),
-            NumberRange(0, 100, _l("执行进度须在 0–100 之间")),
-        ],
-        render_kw={"inputmode": "numeric", "min": 0, "max": 100},
-    )
-    text = TextAreaField(
-        _l("执行情况"),
-        validators=[DataRequired(_l("请填写执行情况")), Length(max=20000)],
-        render_kw={"rows": 4},
-    )
-    submit = SubmitField(_l("报告执行情况"))
-
-
-OPINION_TARGETS = ("motion", "resolution", "execution_report")
-
-
-class OpinionForm(FlaskForm):
-    """A supervisor's opinion or objection (监督意见、异议) on a motion, resolution or report."""
-
-    target = HiddenField(
-        validators=[DataRequired(_l("请选择意见针对的对象"))],
-    )
-    target_id = HiddenField(validators=[DataRequired(_l("请选择意见针对的对象"))])
-    next = HiddenField()
-    kind = SelectField(
-        _l("意见类型"),
-        choices=choices((k.value, k.label) for k in OpinionKind),
-        validators=[DataRequired(_l("请选择意见类型"))],
-        description=_l("异议：不同意该事项，要求理事会和举办单位关注"),
-    )
-    text = TextAreaField(
-        _l("意见内容"),
-        validators=[DataRequired(_l("请填写意见内容")), Length(max=20000)],
-        render_kw={"rows": 4},
-    )
-    submit = SubmitField(_l("记录监督意见"))
-
-    def validate_target(self, field) -> None:
-        if field.data not in OPINION_TARGETS:
-            raise ValidationError(_l("意见只能针对议案、决议或执行情况报告"))
-
-    def validate_target_id(self, field) -> None:
-        if not (field.data or "").isdigit() or len(field.data) > 18:
-            raise ValidationError(_l("请选择意见针对的对象"))
