@@ -20,6 +20,12 @@ institution records about someone (学历, 专业技术职称, 联系电话, ban
   not match the ID number gets one neutral message
   (``hr.staff.entry.identity_mismatch``), whoever holds the record, and no further fact
   about the person is reported for that row.
+
+What one shared identity cannot hide: a number not on file is accepted under any name,
+and one on file only under its own name, so a refusal still tells that the number is on
+file under another name (never which, nor where); a caller who gives a number with its
+right name (as a hirer holding the 居民身份证 does) reuses the record, and may be told that
+the person holds a 编制/员额 place elsewhere (一人一编), never where or what was recorded.
 """
 
 from __future__ import annotations
