@@ -1,6 +1,7 @@
 """Payroll commands for operators and batch jobs; they call the same operations as the pages.
 
     flask --app wsgi payroll import FILE.xlsx --period YYYY-MM [--institution CODE]
+    flask --app wsgi payroll import-declared FILE.xlsx --period YYYY-MM --institution CODE
     flask --app wsgi payroll run --period YYYY-MM [--institution CODE] --user USERNAME
     flask --app wsgi payroll approve --period YYYY-MM --institution CODE --user USERNAME
     flask --app wsgi payroll export FILE.xlsx --period YYYY-MM --institution CODE [--kind ...]
@@ -32,7 +33,7 @@ from payroll.excel_specs import MONTHLY_PAY_SPEC, frozen_columns
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE
 from payroll.runs import excel
 from payroll.runs import operations as ops
-from payroll.runs.imports import MONTHLY_IMPORTER
+from payroll.runs.imports import DECLARED_IMPORTER, MONTHLY_IMPORTER
 from payroll.runs.models import PayRun
 from payroll.runs.states import RunKind, RunStatus, parse_period
 
@@ -124,6 +125,28 @@ def import_command(path: Path, period: str, code: str | None) -> None:
         run = ops.create_run(institution, period, None)
     context = ImportContext(None, institution.id, {"run_id": run.id})
     result = import_file(MONTHLY_IMPORTER, str(path), context)
+    if hasattr(result, "errors"):
+        _fail(*result.errors, f"{path.name}：发现 {len(result.errors)} 处错误，未导入任何数据。")
+    db.session.commit()
+    click.echo(f"{path.name}：{result.message}")
+
+
+@payroll_cli.command("import-declared")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--period", required=True, help="工资期间 YYYY-MM")
+@click.option("--institution", "code", required=True, help="单位统一社会信用代码")
+def import_declared_command(path: Path, period: str, code: str) -> None:
+    """Import the withholding client's 专项附加扣除 export (cumulative to the period) as the
+    month's deductions of the institution's run of the period (all or nothing): each
+    category's cumulative figure less what the year already deducted, so a late declaration
+    brings its earlier months at once."""
+    period = _period(period)
+    institution = _institution(code)
+    run = _regular_run(institution, period)
+    if run is None:
+        run = ops.create_run(institution, period, None)
+    context = ImportContext(None, institution.id, {"run_id": run.id})
+    result = import_file(DECLARED_IMPORTER, str(path), context)
     if hasattr(result, "errors"):
         _fail(*result.errors, f"{path.name}：发现 {len(result.errors)} 处错误，未导入任何数据。")
     db.session.commit()

@@ -119,3 +119,41 @@ def test_a_correction_run_through_the_commands(app, tmp_path):
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
     assert any(teacher.staff_number in row for row in sheet.iter_rows(values_only=True))
+
+
+def test_the_declared_deductions_through_the_commands(app, tmp_path):
+    """``payroll import-declared`` takes the withholding client's cumulative 专项附加扣除: a
+    declaration made in February since January deducts both months at once; a file with
+    an unknown person exits 1 and writes nothing."""
+    from tests.payroll.runs.test_declared import _export
+
+    institution = create_institution()
+    preparer, approver = finance_pair(institution)
+    teacher = paid_employee(institution)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    code = institution.credit_code
+    where = ["--period", "2026-01", "--institution", code]
+    person = teacher.person
+    month = tmp_path / "month.xlsx"
+    month.write_bytes(_file([[code, teacher.staff_number, person.name, "9000", "", ""]]))
+    assert runner.invoke(args=["payroll", "import", str(month), *where[:2]]).exit_code == 0
+    for args in (["run", "--user", preparer.username], ["approve", "--user", approver.username]):
+        result = runner.invoke(args=["payroll", args[0], *where, *args[1:]])
+        assert result.exit_code == 0, result.output
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(_export([["某人", "居民身份证", "110105194912310029", "4000", "", ""]]))
+    declared = ["payroll", "import-declared", "--period", "2026-02", "--institution", code]
+    result = runner.invoke(args=[*declared, str(bad)])
+    assert result.exit_code == 1 and "「*证件号码」" in result.output
+    assert db.session.scalar(select(func.count()).select_from(PayRunAmount)) == 1  # January's
+    assert db.session.scalar(select(func.count()).select_from(PayRun)) == 1
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(_export([[person.name, "居民身份证", person.citizen_id, "4000", "", ""]]))
+    result = runner.invoke(args=[*declared, str(good)])
+    assert result.exit_code == 0, result.output
+    where[1] = "2026-02"
+    result = runner.invoke(args=["payroll", "run", *where, "--user", preparer.username])
+    assert result.exit_code == 0, result.output
+    line = db.session.scalar(select(PayRunLine).join(PayRun).where(PayRun.period == "2026-02"))
+    assert line.special_additional == Decimal("4000.00")  # January's 2,000 with February's
