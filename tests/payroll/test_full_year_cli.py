@@ -14,11 +14,11 @@ tables below restate the ones checked here), but driven only as an operator woul
   standing 住房租金 of 1,500 a month and 王五's first-job flag, each with a reason;
 - ``flask payroll import`` of a 月度工资 file for each of the twelve months, then
   ``payroll run`` by one finance officer and ``payroll approve`` by the other;
-- the late-declared 子女教育 (declared in May since January: 10,000 at once, then 2,000 a
-  month): the command line has no import of the withholding client's declarations, so it comes
-  as it would from finance's own file — the 月度工资 column 专项附加扣除 (10,000 in May, 2,000
-  from June), which the tax counts exactly as the categorised declaration (test_full_year
-  models it as ``children_education``; the sums and the tax are the same);
+- the late-declared 子女教育 (declared in May since January): ``flask payroll import-declared``
+  of the withholding client's 专项附加扣除 export each month from May, cumulative to the month
+  (10,000 in May, then 2,000 more a month); the import deducts the cumulative figure less what
+  the year already deducted — 10,000 at once in May, 2,000 after — as test_full_year's
+  ``children_education``;
 - ``flask payroll correct`` in October: July's 津贴补贴 should have been 409.00, not 309.00;
 - ``flask payroll export`` of the 工资表, the 正常工资薪金收入, the 全年一次性奖金收入 and the tax
   detail, read back with openpyxl.
@@ -60,7 +60,13 @@ from hr.models import Employment
 from hr.roster.cli import hr_cli
 from hr.roster.excel import ROSTER_SPEC
 from payroll.cli import payroll_cli
-from payroll.excel_specs import MONTHLY_PAY_SPEC, PAYROLL_SPEC, TAX_BONUS_SPEC, TAX_WAGES_SPEC
+from payroll.excel_specs import (
+    MONTHLY_PAY_SPEC,
+    PAYROLL_SPEC,
+    SPECIAL_DEDUCTIONS_SPEC,
+    TAX_BONUS_SPEC,
+    TAX_WAGES_SPEC,
+)
 from payroll.params import ensure_defaults
 from payroll.runs import ledger
 from payroll.runs import operations as ops
@@ -130,10 +136,6 @@ def monthly_items(number: str, month: int) -> dict[str, str]:
             "allowances": "566",
             "other_deductions": "50",
         }
-        if month == 5:  # declared in May since January: 5 × 2,000 at once
-            items["special_additional"] = "10000"
-        elif month > 5:
-            items["special_additional"] = "2000"
         if month == 8:
             items["other_pay"] = "30000"
         if month == 12:
@@ -188,6 +190,22 @@ def _roster_file(code: str, numbers: list[str]) -> bytes:
             }
         )
     return _workbook(ROSTER_SPEC, rows)
+
+
+def _declared_file(month: int) -> bytes:
+    """The withholding client's 专项附加扣除 export: 张三's 子女教育, cumulative to the month."""
+    name, citizen_id = PEOPLE[ZHANG]
+    row = {
+        "serial": "1",
+        "staff_number": ZHANG,
+        "name": name,
+        "id_type": "居民身份证",
+        "id_number": citizen_id,
+        "period_from": f"{YEAR}-01",
+        "period_to": f"{YEAR}-{month:02d}",
+        "children_education": str(2000 * month),  # 2,000 a month since January
+    }
+    return _workbook(SPECIAL_DEDUCTIONS_SPEC, [row])
 
 
 def _monthly_file(code: str, rows: dict[str, dict[str, str]]) -> bytes:
@@ -306,6 +324,9 @@ def year(app, tmp_path):
         staff = {n: monthly_items(n, month) for n, hired in HIRED_IN.items() if hired <= month}
         pay = cli.file(f"pay-{period}.xlsx", _monthly_file(code, staff))
         cli("payroll", "import", pay, "--period", period)
+        if month >= 5:  # declared in May, since January
+            declared = cli.file(f"declared-{period}.xlsx", _declared_file(month))
+            cli("payroll", "import-declared", declared, "--period", period, "--institution", code)
         where = ("--period", period, "--institution", code)
         cli("payroll", "run", *where, "--user", preparer.username)
         cli("payroll", "approve", *where, "--user", approver.username)
@@ -370,6 +391,12 @@ def test_a_year_through_the_commands_matches_the_hand_figures(year):
         money("1120.00", "280.00", "56.00", "1680.00")
     )
     assert _fen(january["annuity"]) == D("560.00")
+    assert year[ZHANG, 4][1]["children_education"] is None
+    assert _fen(year[ZHANG, 5][1]["children_education"]) == D("10000.00")  # cumulative to May
+    assert _fen(year[ZHANG, 12][1]["children_education"]) == D("24000.00")
+    assert [_lines(f"{YEAR}-{m:02d}")[ZHANG].special_additional for m in (4, 5, 6, 12)] == money(
+        "0.00", "10000.00", "2000.00", "2000.00"
+    )
     assert _fen(year[LI, 10][1]["housing_rent"]) == D("6000.00")  # Jul–Oct 4 × 1,500
 
     # 王五, first job: 5,000 per calendar month; November's 55,000 is all deducted
@@ -432,5 +459,6 @@ def _the_correction_gives_the_year_as_if_july_had_been_right(year):
         assert getattr(corrected, name) == getattr(paid_right, name), name
     # and the other two people's stored year is the pure rules' year
     _, _, zhang = pure.run(params, pure.ZHANG, pure.zhang_inputs, MONTHS)
-    assert _year_to_date(ZHANG).withheld == zhang.withheld == D("4444.80")
-    assert _year_to_date(ZHANG).income == zhang.income
+    for name in ("income", "withheld", "special", "additional", "other", "bonus_tax"):
+        assert getattr(_year_to_date(ZHANG), name) == getattr(zhang, name), name
+    assert zhang.withheld == D("4444.80")
