@@ -8,15 +8,20 @@ phones and desktops, and the chair (lishizhang) closes it: the motion passes and
 approved with the resolution's number (the ``motion_decided`` signal). HR (renshi) registers
 three applicants, records their scores, offers the best two, posts their names (公示) for seven
 days and hires both to start after the posting (员额, a contract, on the filing list for the
-education bureau). Finance (caiwu) reads the lump-sum budget's
-execution, submits this month's payroll run, and the second finance officer (caiwu2) approves
-it: the personnel line of the execution now counts the run (gross pay plus employer
-contributions).
+education bureau). Finance (caiwu) reads the lump-sum budget's execution and has a payroll run
+approved by the second finance officer (caiwu2); the personnel line and the total of the
+execution move by exactly what that run cost the school (gross pay plus employer
+contributions), and the month's payroll row counts it.
 
-The demo seed leaves this month's run computed; tests/e2e/test_finance_payroll_browser.py runs
-earlier in a full session and approves it. Then the run is already counted, and this test checks
-that the budget shows it instead of approving it again. The test finds everything by following
-links, with a random tag in its names, so it does not depend on the other e2e files.
+Which run depends on what ran before. The demo seed leaves this month's regular run computed:
+finance submits it and caiwu2 approves it. The payroll browser test
+(tests/e2e/test_finance_payroll_browser.py) runs earlier in a full session and approves that
+run; then finance pays an arrear (补发) instead: a correction run of last month paid in this
+month's (in January: of January, paid in February's), with its required reason, one person's
+其他应发 raised by 800 yuan through the 月度工资 file; it is computed (that one person, 800
+yuan gross), submitted and approved. Either way the figure moves in front of the test. The
+test finds everything by following links, with a random tag in its names, so it does not
+depend on the other e2e files.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from playwright.sync_api import expect
 
 from core.ids import make_citizen_id
@@ -57,6 +64,8 @@ APPLICANTS = [
 ]
 #: pupils per grade (45 a class): 1,620 pupils, 1:19 gives 85 员额 (85.26, rounded half up)
 PUPILS_PER_GRADE = 270
+#: the arrear (补发) of 其他应发 a correction run pays when this month's run is approved
+ARREAR = Decimal("800.00")
 
 
 @contextmanager
@@ -117,7 +126,151 @@ def personnel_spent(page) -> Decimal:
     return money(row.locator("td").nth(1).inner_text())
 
 
-def test_principal_council_hr_and_finance_staff_a_school(new_page, login, screenshot):
+def path_of(page) -> str:
+    return re.sub(r"^https?://[^/]+", "", page.url)
+
+
+def header_key(text: object) -> str:
+    return "".join(str(text or "").split()).strip("*")
+
+
+def correction_periods(today: date) -> tuple[str, str]:
+    """Return (the period a correction run is paid in, the period it corrects).
+
+    Last month's pay is corrected in this month's; in January (a correction stays in its
+    tax year) this month's is corrected in February's. Both are in the budget's school year.
+    """
+    if today.month > 1:
+        return f"{today.year}-{today.month:02d}", f"{today.year}-{today.month - 1:02d}"
+    return f"{today.year}-02", f"{today.year}-01"
+
+
+def wait_for_job_then(page, run_path: str) -> None:
+    """A large run computes as a background job: wait for it, then go back to the run."""
+    if "/jobs/" not in page.url:
+        return
+    for _ in range(120):
+        if page.locator("#job-result").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.locator("#job-result")).to_be_visible()
+    page.goto(run_path)
+
+
+def run_cost(page, run_path: str) -> Decimal:
+    """What a run costs the school: its gross pay plus the employer's contributions."""
+    page.goto(run_path)
+    totals = page.locator("#run-totals > div")
+    gross = money(totals.nth(1).locator(".fs-5").inner_text())
+    employer = money(totals.nth(6).locator(".fs-5").inner_text())
+    return gross + employer
+
+
+def submit_and_approve(finance, new_page, login, run_path, budget_path, spent) -> None:
+    """Finance submits a computed run; a run waiting for approval is not spent yet (the
+    budget's personnel line still reads ``spent``); the second finance officer approves."""
+    finance.goto(run_path)
+    expect(finance.locator("#run-status")).to_have_text("已计算")
+    with confirming(finance, "提交后由另一名财务人员审核，确定提交吗？"):
+        finance.locator("#run-actions").get_by_role("button", name="提交审核").click()
+    expect(finance.locator("#run-status")).to_have_text("待审核")
+    finance.goto(budget_path)
+    assert personnel_spent(finance) == spent
+    approver = as_user(new_page, login, "caiwu2")
+    approver.goto(run_path)
+    with confirming(approver, "审核通过后工资批次锁定，不能再修改，并向职工发布工资条。确定吗？"):
+        approver.locator("#run-actions").get_by_role("button", name="审核通过").click()
+    expect(approver.locator("#run-status")).to_have_text("已审核")
+
+
+def pay_an_arrear(finance, runs_path: str, paid_in: str, corrects: str, tmp_path) -> str:
+    """Finance opens a correction run paid in ``paid_in`` for ``corrects`` and raises one
+    person's 其他应发 of that month by ARREAR through the 月度工资 file; return its path,
+    computed."""
+    # Who was paid in the corrected month, from its approved regular run.
+    finance.goto(runs_path)
+    finance.locator("#runs tbody tr", has_text="月度工资").filter(
+        has=finance.get_by_role("link", name=corrects, exact=True)
+    ).get_by_role("link", name=corrects, exact=True).click()
+    expect(finance.locator("h1")).to_contain_text(f"{corrects} 工资")
+    expect(finance.locator("#run-status")).to_have_text(re.compile("已审核|已发放"))
+    paid = {}
+    for row in finance.locator("#lines tbody tr").all():
+        link = row.locator("a[href*='/lines/']")
+        paid[row.locator("td.code").inner_text().strip()] = (
+            link.inner_text().strip(),
+            link.get_attribute("href"),
+        )
+    assert paid, f"nobody was paid in {corrects}"
+
+    # The correction run: its reason is required.
+    finance.goto(runs_path)
+    form = finance.locator("form", has=finance.locator("input[name=corrects_period]"))
+    form.locator("input[name=period]").fill(paid_in)
+    form.locator("select[name=kind]").select_option(label="更正（补发/补扣）")
+    form.locator("input[name=corrects_period]").fill(corrects)
+    form.get_by_role("button", name="新建").click()
+    expect(finance.locator("main")).to_contain_text("请填写更正原因")
+    reason = f"{corrects} 其他应发漏发，补发 {ARREAR} 元"
+    form = finance.locator("form", has=finance.locator("input[name=corrects_period]"))
+    form.locator("input[name=period]").fill(paid_in)
+    form.locator("select[name=kind]").select_option(label="更正（补发/补扣）")
+    form.locator("input[name=corrects_period]").fill(corrects)
+    form.locator("input[name=reason]").fill(reason)
+    form.get_by_role("button", name="新建").click()
+    expect_flash(finance, f"已新建 {paid_in} 的工资批次。")
+    expect(finance.locator("h1")).to_contain_text(f"{paid_in} 工资")
+    expect(finance.locator("main")).to_contain_text(f"更正 {corrects}：{reason}")
+    correction_path = path_of(finance).split("?")[0]
+
+    # The 月度工资 template of the correction lists this month's staff: the first who was
+    # also paid in the corrected month gets the arrear on top of what that month paid.
+    finance.locator("#run-actions").get_by_role("link", name="导入月度工资").click()
+    import_path = path_of(finance)
+    with finance.expect_download() as info:
+        finance.get_by_role("link", name="下载导入模板").click()
+    template = tmp_path / "correction-template.xlsx"
+    info.value.save_as(template)
+    workbook = load_workbook(template)
+    sheet = workbook["月度工资"]
+    columns = {header_key(cell.value): cell.column for cell in sheet[1] if cell.value}
+    row_number, number = next(
+        (cell.row, str(cell.value))
+        for cell in sheet[get_column_letter(columns["工号"])][1:]
+        if str(cell.value or "") in paid
+    )
+    name, line_href = paid[number]
+    finance.goto(line_href)
+    other_row = finance.locator(
+        "#line-items tr", has=finance.get_by_role("rowheader", name="其他应发", exact=True)
+    )
+    already = money(other_row.locator("td").first.inner_text())
+    sheet.cell(row=row_number, column=columns["其他应发"], value=float(already + ARREAR))
+    workbook.save(tmp_path / "correction.xlsx")
+
+    finance.goto(import_path)
+    finance.locator("input[type=file][name=file]").set_input_files(
+        str(tmp_path / "correction.xlsx")
+    )
+    finance.get_by_role("button", name="上传并校验").click()
+    expect(finance.locator("#import-preview")).to_contain_text("全部通过校验")
+    finance.get_by_role("button", name="确认导入").click()
+    expect(finance.get_by_role("alert").filter(has_text="请重新计算工资批次")).to_be_visible()
+
+    # Computed: only that person has a difference, the arrear.
+    finance.goto(correction_path)
+    finance.locator("#run-actions").get_by_role("button", name="计算", exact=True).click()
+    wait_for_job_then(finance, correction_path)
+    expect(finance.locator("#run-status")).to_have_text("已计算")
+    expect(finance.locator("#run-blocking")).to_have_count(0)
+    lines = finance.locator("#lines tbody tr")
+    expect(lines).to_have_count(1)
+    expect(lines.first).to_contain_text(name)
+    return correction_path
+
+
+def test_principal_council_hr_and_finance_staff_a_school(new_page, login, screenshot, tmp_path):
     tag = secrets.token_hex(2).upper()
     now = datetime.now(LOCAL_ZONE)
     today = now.date()
@@ -303,7 +456,7 @@ def test_principal_council_hr_and_finance_staff_a_school(new_page, login, screen
         expect(hr.locator("main")).to_contain_text(name)
         expect(hr.locator("main")).to_contain_text(f"ZP{tag}{n}")
 
-    # --- finance: the budget's execution moves when this month's payroll is approved ----------
+    # --- finance: the budget's execution moves when a payroll run of the month is approved --
     budget_path = f"/schools/{institution_id}/budget/{year}"
     finance = as_user(new_page, login, "caiwu")
     finance.goto(budget_path)
@@ -313,40 +466,41 @@ def test_principal_council_hr_and_finance_staff_a_school(new_page, login, screen
 
     finance.goto("/payroll/")
     finance.get_by_role("link", name=re.compile(SCHOOL)).first.click()
+    expect(finance.locator("h1")).to_have_text("工资批次")
+    runs_path = path_of(finance)
     finance.get_by_role("link", name=period, exact=True).first.click()
     expect(finance.locator("h1")).to_contain_text(f"{period} 工资")
-    run_path = re.sub(r"^https?://[^/]+", "", finance.url).split("?")[0]
+    run_path = path_of(finance).split("?")[0]
     status = finance.locator("#run-status").inner_text().strip()
-    if status == "已计算":
-        with confirming(finance, "提交后由另一名财务人员审核，确定提交吗？"):
-            finance.locator("#run-actions").get_by_role("button", name="提交审核").click()
-        expect(finance.locator("#run-status")).to_have_text("待审核")
-        # a run waiting for approval is not spent yet
-        finance.goto(budget_path)
-        assert personnel_spent(finance) == before
-        approver = as_user(new_page, login, "caiwu2")
-        approver.goto(run_path)
-        with confirming(
-            approver, "审核通过后工资批次锁定，不能再修改，并向职工发布工资条。确定吗？"
-        ):
-            approver.locator("#run-actions").get_by_role("button", name="审核通过").click()
-        expect(approver.locator("#run-status")).to_have_text("已审核")
-    else:  # approved earlier in this session (the payroll browser test)
+    if status == "已计算":  # the demo seed's state: this month's run waits to be submitted
+        submit_and_approve(finance, new_page, login, run_path, budget_path, before)
+        cost = regular = run_cost(finance, run_path)
+        by_month = {period: regular}
+    else:
+        # Approved earlier in this session (the payroll browser test): finance pays an
+        # arrear (补发) of an earlier month through a correction run, which the second
+        # officer approves.
         assert status in ("已审核", "已发放"), status
-    finance.goto(run_path)
-    totals = finance.locator("#run-totals > div")
-    gross = money(totals.nth(1).locator(".fs-5").inner_text())
-    employer = money(totals.nth(6).locator(".fs-5").inner_text())
-    cost = gross + employer
+        regular = run_cost(finance, run_path)
+        paid_in, corrects = correction_periods(today)
+        correction_path = pay_an_arrear(finance, runs_path, paid_in, corrects, tmp_path)
+        submit_and_approve(finance, new_page, login, correction_path, budget_path, before)
+        cost = run_cost(finance, correction_path)
+        gross = finance.locator("#run-totals > div").nth(1).locator(".fs-5").inner_text()
+        assert money(gross) == ARREAR, "the correction pays the arrear and nothing else"
+        by_month = {period: regular}
+        by_month[paid_in] = by_month.get(paid_in, Decimal("0.00")) + cost
     assert cost > 0
 
+    # The personnel line and the total moved by exactly what the approved run cost; each
+    # month's payroll row counts every approved run paid in that month.
     finance.goto(budget_path)
-    month_row = finance.locator("#payroll-spending tbody tr", has_text=period)
-    expect(month_row).to_have_count(1)
-    assert money(month_row.locator("td").inner_text()) == cost
-    if status == "已计算":
-        assert personnel_spent(finance) == before + cost
-        assert money(finance.locator("#spent-total").inner_text()) == total_before + cost
+    assert personnel_spent(finance) == before + cost
+    assert money(finance.locator("#spent-total").inner_text()) == total_before + cost
+    for month, amount in by_month.items():
+        month_row = finance.locator("#payroll-spending tbody tr", has_text=month)
+        expect(month_row).to_have_count(1)
+        assert money(month_row.locator("td").inner_text()) == amount, month
     screenshot(finance, "schools-budget-execution")
 
     phone = as_user(new_page, login, "caiwu", PHONE)
