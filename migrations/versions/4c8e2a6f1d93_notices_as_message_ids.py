@@ -13,6 +13,8 @@ Create Date: 2026-11-27 22:45:00
 
 """
 
+import json
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -52,15 +54,58 @@ def upgrade():
         batch.alter_column("title", existing_type=sa.String(200), nullable=True)
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("locale", sa.String(8), nullable=False, server_default="zh"))
+    with op.batch_alter_table("gov_recusals") as batch:
+        batch.add_column(sa.Column("reason_message", sa.JSON(), nullable=True))
+    recusals = _recusals()
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(recusals.c.id, recusals.c.reason).where(recusals.c.reason.like(_DECLARED + "%"))
+    ).all()
+    for recusal_id, reason in rows:
+        names = [n for n in reason[len(_DECLARED) :].split("、") if n]
+        message = {"msg": _DECLARED + "%(names)s", "params": {"names": _joined(names)}}
+        connection.execute(
+            recusals.update().where(recusals.c.id == recusal_id).values(reason_message=message)
+        )
+
+
+def _source(value):
+    """Return a stored message as its source (Chinese) text, as the old column held it."""
+    if isinstance(value, str):
+        value = json.loads(value) if value.startswith("{") else value
+    if not isinstance(value, dict) or "msg" not in value:
+        return "" if value is None else str(value)
+    params = {k: _source(v) if isinstance(v, dict) else v for k, v in value["params"].items()}
+    try:
+        return value["msg"] % params if params else value["msg"]
+    except (KeyError, TypeError, ValueError):
+        return value["msg"]
 
 
 def downgrade():
     notifications = sa.table(
         "notifications",
+        sa.column("id", sa.Integer),
         sa.column("title", sa.String),
+        sa.column("body", sa.Text),
         sa.column("title_message", sa.JSON),
+        sa.column("body_message", sa.JSON),
     )
-    # Rows stored as messages lose their text on the way down; keep the column valid.
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(
+            notifications.c.id, notifications.c.title_message, notifications.c.body_message
+        ).where(notifications.c.title_message.is_not(None))
+    ).all()
+    for notification_id, title, body in rows:
+        connection.execute(
+            notifications.update()
+            .where(notifications.c.id == notification_id)
+            .values(
+                title=_source(title)[:200],
+                body=_source(body) if body is not None else None,
+            )
+        )
     op.execute(notifications.update().where(notifications.c.title.is_(None)).values(title=""))
     with op.batch_alter_table("gov_recusals") as batch:
         batch.drop_column("reason_message")
