@@ -278,9 +278,7 @@ def test_grants_and_removals_notify_the_owner_and_are_listed(client, login_as):
     assert {e.object_type for e in events} == {"User"}
 
 
-def test_notices_are_stored_as_message_ids_and_read_in_the_readers_language(
-    client, login_as, mail
-):
+def test_notices_are_stored_as_message_ids_and_read_in_the_readers_language(client, login_as, mail):
     office = _office(client, login_as)
     target = create_user(email="reader@example.org")
     db.session.commit()
