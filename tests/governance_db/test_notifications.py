@@ -143,3 +143,18 @@ def test_an_old_notice_stored_as_text_is_shown_as_it_is(app):
     db.session.flush()
     (old,) = inbox(member)
     assert (old.title, old.body) == ("旧的通知", "正文")
+
+
+def test_a_followers_refusal_reaches_the_secretary_as_its_message(app):
+    """A follower refused in the language of whoever closed the vote must not fix the
+    notice's language: its reason is kept as the refusal's message id."""
+    from flask_babel import force_locale
+
+    from core.i18n import msg
+    from institutions.governance.models import GovernanceError
+
+    reason = motion_ops._failure_reason(GovernanceError(msg("会议已结束")))
+    assert reason == msg("会议已结束") and reason.id == "会议已结束"
+    assert motion_ops._failure_reason(RuntimeError("招聘计划已撤回")) == "招聘计划已撤回"
+    with force_locale("en"):
+        assert str(reason) != "会议已结束"

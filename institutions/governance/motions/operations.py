@@ -554,13 +554,17 @@ def _run_followers(motion: Motion, outcome: Outcome, resolution: Resolution | No
         receivers.append(kind.on_decided)
     receivers.extend(motion_decided.receivers_for(motion))
     failures = []
+    reasons: list[Msg | str] = []  # each failure's reason, translated when read
     for receiver in receivers:
         try:
             with db.session.begin_nested():
                 receiver(motion, outcome=outcome, resolution=resolution)
         except Exception as error:  # noqa: BLE001 - a follower never undoes the decision
             log.exception("motion %s: follower %s failed", motion.id, _receiver_name(receiver))
-            detail = str(error) or type(error).__name__
+            reason = _failure_reason(error)
+            reasons.append(reason)
+            # The record keeps the source text (never the language of whoever closed the vote).
+            detail = source_text(reason)
             failures.append(
                 DecisionFailure(
                     institution_id=motion.institution_id,
@@ -579,7 +583,7 @@ def _run_followers(motion: Motion, outcome: Outcome, resolution: Resolution | No
         msg("议案决定后的后续处理失败：%(motion)s", motion=motion.title),
         msg(
             "%(errors)s\n决议有效；请按决议手工办理未完成的事项。",
-            errors="\n".join(f.error for f in failures),
+            errors=joined(reasons, "；"),
         ),
         institution_id=motion.institution_id,
     )
@@ -590,6 +594,16 @@ def _run_followers(motion: Motion, outcome: Outcome, resolution: Resolution | No
         summary=motion.title,
         changes={"failures": [None, [f.receiver for f in failures]]},
     )
+
+
+def _failure_reason(error: Exception) -> Msg | str:
+    """Return why a follower failed: its refusal's message (an id), or the error's text."""
+    message = getattr(error, "message", None)
+    if not isinstance(message, Msg) and error.args and isinstance(error.args[0], Msg):
+        message = error.args[0]
+    if isinstance(message, Msg):
+        return message
+    return str(error) or type(error).__name__
 
 
 def close_due_written_motions(
