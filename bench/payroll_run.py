@@ -1,12 +1,15 @@
 """Time computing a month of payroll against a bulk insert of the same pay lines.
 
-Usage: python bench/payroll_run.py [--staff 20000] [--database-url URL] [--profile FILE]
+Usage: python bench/payroll_run.py [--staff 20000] [--repeat 3] [--database-url URL]
+                                   [--profile FILE]
 
 Builds its own data (one institution with --staff people, through ``seed_scale``), computes
 and locks January, then times (a) computing February — every person's lines from HR's
 records, the pay settings, the dated parameters and the cumulative tax folded from January —
 and (b) a bulk insert of the same lines with ``core.bulk.insert_columns``, in the same run.
-Prints both, the ratio a/b and lines per second. SQLite by default (a temporary file);
+Prints both, the ratio a/b and lines per second; with --repeat N (default 3) both are done N
+times (February's lines deleted in between) and the best time of each counts, since on a shared
+machine other work only ever adds time. SQLite by default (a temporary file);
 PostgreSQL with --database-url postgresql+psycopg://... (a database it may empty).
 """
 
@@ -41,6 +44,9 @@ def make_app(database_url: str, instance: Path):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--staff", type=int, default=20000)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="compute and insert this many times; the best counts"
+    )
     parser.add_argument("--database-url")
     parser.add_argument(
         "--profile", metavar="FILE", help="write a cProfile of computing February to FILE"
@@ -82,36 +88,50 @@ def main() -> None:
         february = ops.create_run(institution, "2026-02", None)
         db.session.commit()
 
-        profiler = None
-        if args.profile:
-            import cProfile
-
-            profiler = cProfile.Profile()
-            profiler.enable()
-        start, start_cpu = time.perf_counter(), time.process_time()
-        ops.compute_run(february, None)
-        db.session.commit()
-        compute_seconds = time.perf_counter() - start
-        compute_cpu = time.process_time() - start_cpu
-        if profiler is not None:
-            profiler.disable()
-            profiler.dump_stats(args.profile)
-        lines = february.line_count
-
         table = PayRunLine.__table__
         names = [c.name for c in table.columns if c.name != "id"]
-        rows = db.session.execute(
-            select(*[table.c[n] for n in names]).where(table.c.run_id == february.id)
-        ).all()
-        columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
-        db.session.execute(delete(PayRunLine).where(PayRunLine.run_id == february.id))
-        db.session.commit()
-        start, start_cpu = time.perf_counter(), time.process_time()
-        insert_columns(PayRunLine, columns)
-        db.session.commit()
-        insert_seconds = time.perf_counter() - start
-        insert_cpu = time.process_time() - start_cpu
-        assert db.session.get(PayRun, february.id) is not None
+        compute_times, insert_times = [], []
+        for attempt in range(args.repeat):
+            if attempt:  # the same month from scratch again: no lines, a draft run
+                db.session.execute(delete(PayRunLine).where(PayRunLine.run_id == february.id))
+                february.status = RunStatus.DRAFT.value
+                db.session.commit()
+            profiler = None
+            if args.profile and attempt == 0:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            ops.compute_run(february, None)
+            db.session.commit()
+            compute_times.append((time.perf_counter() - start, time.process_time() - start_cpu))
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(args.profile)
+            lines = february.line_count
+
+            rows = db.session.execute(
+                select(*[table.c[n] for n in names]).where(table.c.run_id == february.id)
+            ).all()
+            columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
+            db.session.execute(delete(PayRunLine).where(PayRunLine.run_id == february.id))
+            db.session.commit()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            insert_columns(PayRunLine, columns)
+            db.session.commit()
+            insert_times.append((time.perf_counter() - start, time.process_time() - start_cpu))
+            assert db.session.get(PayRun, february.id) is not None
+        # the best of the attempts (a shared machine only ever adds time)
+        compute_seconds = min(t for t, _ in compute_times)
+        compute_cpu = min(c for _, c in compute_times)
+        insert_seconds = min(t for t, _ in insert_times)
+        insert_cpu = min(c for _, c in insert_times)
+        if args.repeat > 1:
+            print(
+                f"best of {args.repeat}: compute {[round(t, 2) for t, _ in compute_times]} s,"
+                f" insert {[round(t, 2) for t, _ in insert_times]} s"
+            )
         print(
             f"compute February ({lines} lines, cumulative from January): {compute_seconds:.2f} s"
             f" ({lines / compute_seconds:,.0f} lines/s; CPU {compute_cpu:.2f} s)"

@@ -1261,12 +1261,14 @@ def write_workbook(
     sheet_name: str | None = None,
     title: str | None = None,
     totals: Mapping[str, Any] | None = None,
+    freeze_columns: int = 0,
 ) -> int:
     """Write rows (dicts by field, or sequences in column order) as a styled .xlsx export;
     return the number of data rows written.
 
     Streams with XlsxWriter's constant_memory mode, so rows are written in order and memory
     stays flat for any size. An optional bold totals row (field -> value) ends the sheet.
+    The header row is frozen, and the first ``freeze_columns`` columns too (who a row is).
     """
     columns = _columns_of(spec_or_columns)
     spec = spec_or_columns if isinstance(spec_or_columns, Spec) else None
@@ -1291,6 +1293,8 @@ def write_workbook(
         for index, column in enumerate(columns):
             worksheet.set_column(index, index, _column_width(column))
         _write_header(worksheet, columns, formats, mark=False)
+        if freeze_columns:
+            worksheet.freeze_panes(1, freeze_columns)
         if title:
             # Print header; Excel caps it at 255 characters.
             worksheet.set_header(f'&C&"-,Bold"{title[:100].replace("&", "&&")}')

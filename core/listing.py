@@ -44,3 +44,16 @@ def paginate(stmt: Select, allowed: Mapping[str, Any], sort: Sort, tiebreak: Any
         max_per_page=200,
         error_out=False,
     )
+
+
+def read_rows(stmt: Any, params: Mapping[str, Any] | None = None):
+    """Run a statement of plain columns (no ORM objects) and return its result.
+
+    The same rows as ``db.session.execute``, on the session's connection and transaction,
+    without the ORM's per-statement work (a busy list page runs several such reads: that
+    work cost more than the queries). Pending changes are flushed first, as autoflush would.
+    """
+    session = db.session
+    if session.autoflush:
+        session.flush()  # returns at once when nothing is pending
+    return session.connection().execute(stmt, params)

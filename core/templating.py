@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import Flask, request, url_for
-from flask.globals import _cv_request
+from flask.globals import _cv_app, _cv_request
 from flask_babel import format_datetime, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
@@ -64,13 +64,22 @@ def url_with(**changes) -> str:
     return _build_url(request.endpoint, {**args, **(request.view_args or {})})
 
 
+#: Links already built, by everything a build depends on (see ``_build_url``).
+_built: dict[tuple, str] = {}
+#: Enough for every page's navigation, tabs, sort and pager links; emptied when full.
+BUILT_LINKS_KEPT = 4096
+
+
 def _build_url(endpoint: str, values: dict) -> str:
     """Build a link like ``url_for``, taking a short path for the usual call.
 
-    A page builds dozens of links. For a full endpoint name with plain arguments, inside a
-    request, the link is built by the request's URL adapter directly, which is what
-    ``url_for`` ends up doing after its general-purpose checks; anything else (relative
-    endpoints, ``_external``/``_anchor``/..., URL defaults, no request) goes to Flask.
+    A page builds dozens of links, mostly the same ones on every request (menus, tabs, sort
+    headers, pager). For a full endpoint name with plain arguments, inside a request, the
+    link is built by the request's URL adapter directly, which is what ``url_for`` ends up
+    doing after its general-purpose checks, and remembered: the result depends only on the
+    URL map, the adapter's script root, host, subdomain and scheme, the endpoint and the
+    values (with their types), which are all in the key. Anything else (relative endpoints,
+    ``_external``/``_anchor``/..., URL defaults, no request) goes to Flask.
     """
     ctx = _cv_request.get(None)
     if (
@@ -81,7 +90,26 @@ def _build_url(endpoint: str, values: dict) -> str:
         or any(key[:1] == "_" for key in values)
     ):
         return url_for(endpoint, **values)
-    return ctx.url_adapter.build(endpoint, values)
+    adapter = ctx.url_adapter
+    try:
+        key = (
+            adapter.map,
+            adapter.script_name,
+            adapter.server_name,
+            adapter.subdomain,
+            adapter.url_scheme,
+            endpoint,
+            tuple((name, type(value), value) for name, value in values.items()),
+        )
+        found = _built.get(key)
+    except TypeError:  # a value that cannot be a key (a list): build it every time
+        return adapter.build(endpoint, values)
+    if found is None:
+        found = adapter.build(endpoint, values)
+        if len(_built) >= BUILT_LINKS_KEPT:
+            _built.clear()
+        _built[key] = found
+    return found
 
 
 def template_url_for(endpoint: str, /, **values) -> str:
@@ -123,6 +151,8 @@ def _bound_gettext(translate):
         translated = translate(string)
         if context.eval_ctx.autoescape:
             translated = Markup(translated)
+        if not variables and "%" not in translated:
+            return translated  # what ``%`` would return, without its cost (most calls)
         return translated % variables
 
     return gettext
@@ -140,6 +170,27 @@ def _bound_ngettext(translate):
     return ngettext
 
 
+def page_translations():
+    """Return Flask-Babel's ``get_translations()``, looked up once per request and locale.
+
+    Flask-Babel finds the domain, the locale and the catalog again on every call (tens of
+    microseconds, through ``g``); a page's macros call it for each string. The catalog is
+    kept beside Flask-Babel's own per-request locale, so ``flask_babel.refresh()`` (which
+    drops that locale) is honoured.
+    """
+    app_ctx = _cv_app.get(None)
+    found = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+    locale = getattr(found, "babel_locale", None)
+    kept = getattr(found, "page_translations", None)
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    found = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+    if found is not None:
+        found.page_translations = (getattr(found, "babel_locale", None), translations)
+    return translations
+
+
 def translations_for_render() -> dict:
     """Context processor: bind the page's ``_()`` to the catalog of the reader's locale.
 
@@ -147,7 +198,7 @@ def translations_for_render() -> dict:
     page has a hundred); here they are looked up once per rendered page. Macros imported
     without context keep the global, slower ``gettext``, with the same result.
     """
-    translations = get_translations()
+    translations = page_translations()
     gettext = _bound_gettext(translations.ugettext)
     # ``_`` too: Jinja's own ``_`` is an alias that looks ``gettext`` up again on each call.
     return {"_": gettext, "gettext": gettext, "ngettext": _bound_ngettext(translations.ungettext)}
@@ -170,6 +221,15 @@ def register(app: Flask) -> None:
         languages=app.config["LANGUAGES"],
     )
     app.jinja_env.globals["url_for"] = template_url_for
+    # What macros imported without context call: Flask-Babel's callables, with the catalog
+    # looked up once per request (``page_translations``) instead of once per string.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: page_translations().ugettext(s),
+        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
+    )
     app.context_processor(translations_for_render)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["action_label"] = action_label

@@ -72,8 +72,9 @@ class SchemeStatus(StrEnum):
     """Where a performance scheme stands."""
 
     DRAFT = "draft"  # indicators and figures may change
-    ALLOCATED = "allocated"  # amounts computed, awaiting approval
-    APPROVED = "approved"  # locked; the amounts go to the period's payroll run
+    ALLOCATED = "allocated"  # amounts computed, to be submitted to the council
+    SUBMITTED = "submitted"  # before the council (a motion whose subject it is); locked
+    APPROVED = "approved"  # the council passed it; locked; the amounts go to the month's run
 
 
 class PerformanceScheme(TimestampMixin, db.Model):
@@ -98,6 +99,10 @@ class PerformanceScheme(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=SchemeStatus.DRAFT.value)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the council motion deciding the allocation (提交理事会审议); the latest one
+    motion_id: Mapped[int | None] = mapped_column(ForeignKey("gov_motions.id"))
+    #: the number of the resolution that approved it
+    resolution_ref: Mapped[str | None] = mapped_column(String(64))
 
     indicators: Mapped[list[SchemeIndicator]] = relationship(
         back_populates="scheme", cascade="all, delete-orphan", order_by="SchemeIndicator.id"
@@ -106,7 +111,8 @@ class PerformanceScheme(TimestampMixin, db.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.status == SchemeStatus.APPROVED
+        """Before the council or approved by it: nothing about it may change."""
+        return self.status in (SchemeStatus.SUBMITTED, SchemeStatus.APPROVED)
 
     def __repr__(self) -> str:
         return f"<PerformanceScheme {self.institution_id} {self.period}>"
@@ -261,3 +267,36 @@ class HospitalProfile(TimestampMixin, db.Model):
     level: Mapped[str] = mapped_column(String(16))
     #: 编制床位 / 实际开放床位
     beds: Mapped[int] = mapped_column()
+
+
+class PayGapSummary(db.Model):
+    """The identity pay-gap figures of one hospital's year, stored when HR confirms the report.
+
+    What the indicator upward (``hospitals.reporting``) reads, so the staffing office's
+    dashboard over thousands of hospitals never recomputes a year of pay.
+    """
+
+    __tablename__ = "hospital_pay_gap_summaries"
+    __table_args__ = (UniqueConstraint("institution_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    year: Mapped[int] = mapped_column()
+    #: monthly pay records compared (imported months and approved payroll runs)
+    records: Mapped[int] = mapped_column(default=0)
+    #: (department, grade, measure) cells with more than one identity
+    cells: Mapped[int] = mapped_column(default=0)
+    #: identity gaps beyond the tolerance
+    gaps: Mapped[int] = mapped_column(default=0)
+    #: people behind those gaps
+    people: Mapped[int] = mapped_column(default=0)
+    #: the largest gap as a share of its reference mean (None: no gap)
+    largest_share: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    #: the mean post-pay difference of each other identity from the reference identity on
+    #: the same post, as a share of the reference (编内外同岗薪酬差距; None: nothing compared)
+    mean_share: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    computed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<PayGapSummary {self.institution_id} {self.year} gaps={self.gaps}>"

@@ -10,9 +10,11 @@ from hospitals import models as _models  # noqa: F401  (registers the tables)
 from hospitals import views as _views  # noqa: F401  (registers routes)
 from hospitals.blueprint import bp
 from hospitals.leaders import views as _leaders_views  # noqa: F401
+from hospitals.pay import comparison_views as _comparison_views  # noqa: F401
 from hospitals.pay import views as _pay_views  # noqa: F401
 from hospitals.pay.imports import PAY_IMPORTER
 from hospitals.performance import inputs as performance_inputs
+from hospitals.performance import subject as performance_subject
 from hospitals.performance import views as _performance_views  # noqa: F401
 from hospitals.performance.imports import FIGURES_IMPORTER
 from hospitals.permissions import HOSPITALS_MANAGE, HOSPITALS_VIEW
@@ -36,7 +38,10 @@ module = Module(
         "performance_scheme.create": _l("新建绩效方案"),
         "performance_scheme.update": _l("修改绩效方案"),
         "performance_scheme.allocate": _l("计算绩效分配"),
-        "performance_scheme.approve": _l("批准绩效方案"),
+        "performance_scheme.submit": _l("绩效分配提交理事会审议"),
+        "performance_scheme.approve": _l("理事会批准绩效分配"),
+        "performance_scheme.not_approved": _l("理事会未批准绩效分配"),
+        "pay_gap.confirm": _l("确认同岗同酬差异年度汇总"),
         "performance_figures.import": _l("导入绩效指标数据"),
         "leader_term.create": _l("登记院级领导任期合同"),
         "leader_assessment.record": _l("记录院级领导考核"),
@@ -59,5 +64,6 @@ module = Module(
         "importers": [PAY_IMPORTER, FIGURES_IMPORTER],
         "indicators": list(reporting.INDICATORS),
         "payroll_inputs": [performance_inputs.PROVIDER],
+        "motion_subjects": [performance_subject.SUBJECT],
     },
 )

@@ -1,4 +1,5 @@
-"""The figures hospitals report upward (institutions/indicators.py): post coverage.
+"""The figures hospitals report upward (institutions/indicators.py): post coverage, staff
+without a post, compliant scheme months, confirmed identity pay gaps, leaders on terms.
 
 Each provider answers for a whole scope in one query, so the staffing office's dashboard
 over thousands of institutions runs one query per figure.
@@ -8,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from core.extensions import db
 from hospitals.findings import percent
-from hospitals.models import LeaderTerm, PerformanceScheme, SchemeStatus
+from hospitals.models import LeaderTerm, PayGapSummary, PerformanceScheme, SchemeStatus
 from hospitals.periods import period_of
 from hospitals.transition.queries import employed_on, on_post
 from hr.models import Employment
@@ -102,6 +104,44 @@ def leaders_on_terms(ids: Select, on: date) -> Mapping[int, int]:
     return dict(rows.all())
 
 
+def _latest_summaries(ids: Select, on: date, *columns) -> list:
+    """Return (institution id, *columns) of each hospital's latest confirmed yearly summary
+    up to ``on``'s year: one query for the whole scope, never a year of pay."""
+    latest = (
+        select(PayGapSummary.institution_id, func.max(PayGapSummary.year).label("year"))
+        .where(
+            PayGapSummary.institution_id.in_(ids.scalar_subquery()),
+            PayGapSummary.year <= on.year,
+        )
+        .group_by(PayGapSummary.institution_id)
+        .subquery()
+    )
+    return db.session.execute(
+        select(PayGapSummary.institution_id, *columns).join(
+            latest,
+            and_(
+                latest.c.institution_id == PayGapSummary.institution_id,
+                latest.c.year == PayGapSummary.year,
+            ),
+        )
+    ).all()
+
+
+def identity_pay_gaps(ids: Select, on: date) -> Mapping[int, int]:
+    """Identity pay gaps beyond the tolerance in the latest year HR confirmed."""
+    return dict(_latest_summaries(ids, on, PayGapSummary.gaps))
+
+
+def identity_pay_gap(ids: Select, on: date) -> Mapping[int, object]:
+    """编内外同岗薪酬差距: the mean post-pay difference between identities on one post, in
+    percent, in the latest year HR confirmed (hospitals where nothing was compared: absent)."""
+    return {
+        institution_id: (share * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        for institution_id, share in _latest_summaries(ids, on, PayGapSummary.mean_share)
+        if share is not None
+    }
+
+
 INDICATORS = (
     Indicator(
         key="hospitals.post_coverage",
@@ -129,6 +169,29 @@ INDICATORS = (
         kinds=frozenset({InstitutionKind.HOSPITAL.value}),
         description=_l(
             "奖励性绩效按已批准的岗位绩效方案分配（不与药品、耗材、检查、化验收入挂钩）的月数"
+        ),
+    ),
+    Indicator(
+        key="hospitals.identity_pay_gap",
+        label=_l("编内外同岗薪酬差距"),
+        unit="%",
+        owner="hospitals",
+        provide=identity_pay_gap,
+        kinds=frozenset({InstitutionKind.HOSPITAL.value}),
+        description=_l(
+            "最近一个经人事部门确认的年度里，同一科室同一岗位等级其他身份人员与事业编制人员"
+            "岗位相关工资的平均差距（占编制人员平均数的百分比）"
+        ),
+    ),
+    Indicator(
+        key="hospitals.identity_pay_gaps",
+        label=_l("同岗同酬身份差异（处）"),
+        unit=_l("处"),
+        owner="hospitals",
+        provide=identity_pay_gaps,
+        kinds=frozenset({InstitutionKind.HOSPITAL.value}),
+        description=_l(
+            "最近一个经人事部门确认的年度里，同一科室同一岗位等级按人员身份超出容差的工资差异数"
         ),
     ),
     Indicator(

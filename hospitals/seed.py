@@ -21,10 +21,13 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from core.auth import operations as accounts
+from core.auth.models import User
 from core.errors import Refusal
 from core.extensions import db
 from core.ids import china_today, make_citizen_id, make_credit_code
 from core.parameters import parameter
+from core.roles import Role
 from hospitals.leaders import operations as leaders
 from hospitals.models import (
     HospitalProfile,
@@ -33,6 +36,8 @@ from hospitals.models import (
     PayRecord,
     PerformanceScheme,
 )
+from hospitals.pay import operations as pay_operations
+from hospitals.pay import queries as pay_queries
 from hospitals.performance import operations as performance
 from hospitals.periods import period_of
 from hr.models import (
@@ -52,6 +57,8 @@ from institutions.models import Institution, InstitutionKind
 from payroll.scales import POST_WAGE_KEY, STEP_WAGE_KEY, ScaleError, post_wage, step_wage
 
 MONTHS = 12
+#: the demo hospital's finance officer (runs its payroll, where the allocation is paid)
+FINANCE = ("yiyuancaiwu", "彭静（医院财务）")
 CLINICAL_KINDS = ("clinical", "medical_technical", "nursing")
 SCHEME_LINES = "DRG 点数 70\n医院感染发生率 30"
 #: share of the 编制 基础性绩效 the old structure paid everyone else
@@ -273,7 +280,7 @@ def _scheme(institution: Institution, rng: random.Random, today: date) -> str:
             )
     db.session.flush()
     allocation = performance.allocate_scheme(scheme)
-    return f"{period} 绩效方案已分配 {allocation.pool} 元给 {len(allocation.people())} 人，待批准"
+    return f"{period} 绩效方案已分配 {allocation.pool} 元给 {len(allocation.people())} 人，待提交理事会审议"
 
 
 def _leader(institution: Institution, today: date) -> str:
@@ -313,6 +320,20 @@ def _leader(institution: Institution, today: date) -> str:
     return f"{employment.person.name}任院长（{start} 至 {today.year}-12-31），缺年度考核"
 
 
+def _finance_officer(institution: Institution) -> str:
+    """Give the first demo hospital a finance officer, who runs its payroll."""
+    username, full_name = FINANCE
+    if db.session.scalar(select(User.id).where(User.username == username)) is None:
+        user = accounts.create_user(
+            username=username,
+            full_name=full_name,
+            password=registry_seed.DEMO_PASSWORD,
+            must_change_password=False,
+        )
+        accounts.grant(user, Role.FINANCE_OFFICER, institution_id=institution.id)
+    return f"  {institution.name} 财务：{username}"
+
+
 def seed_demo_hospitals() -> list[str]:
     """Give the demo hospitals staff still without posts and a year of pay (idempotent)."""
     today = china_today()
@@ -328,6 +349,8 @@ def seed_demo_hospitals() -> list[str]:
         )
         .order_by(Institution.id)
     ).all()
+    if hospitals:
+        lines.append(_finance_officer(hospitals[0]))
     for institution in hospitals:
         has_pay = db.session.scalar(
             select(PayRecord.id).where(PayRecord.institution_id == institution.id).limit(1)
@@ -339,6 +362,11 @@ def seed_demo_hospitals() -> list[str]:
         _partway(institution, rng, months[0])
         count = _pay(institution, rng, months)
         lines.append(f"  {institution.name}：{count} 条月度工资记录，3 名未聘岗位的派遣人员")
+        for year in pay_queries.pay_years(institution.id):
+            summary = pay_operations.confirm_summary(institution, year, today)
+            lines.append(
+                f"    {year} 年同岗同酬汇总：{summary.gaps} 处身份差异，{summary.people} 人"
+            )
         if (
             db.session.scalar(
                 select(HospitalProfile.id).where(HospitalProfile.institution_id == institution.id)

@@ -2,6 +2,30 @@
 
 Everything that changes over time is effective-dated (start and end dates) and kept, so
 "who held which post on date X" and "what was their 薪级 in March" stay answerable.
+
+Personal data across institutions (who sees what). A person may be employed by several
+institutions, so one ``Person`` row, keyed by ID number, is shared by all of them. It holds
+identity only: what the 居民身份证 itself states (ID number, name, and the gender and
+birth date the number encodes), plus the person's own login account. Everything an
+institution records about someone (学历, 专业技术职称, 联系电话, bank account, department,
+...) is held on that institution's ``Employment``. The rule:
+
+- an institution sees the identity record and the details on its own employments, never
+  the details another institution recorded (a reader with rights in several institutions
+  sees each of those institutions' employments, as a separate record);
+- a rehire through the entry form starts from what the same institution recorded last
+  time (never from another institution's record);
+- the person sees every employment of their own (我的档案);
+- refusals about a person never confirm that a record exists elsewhere: a name that does
+  not match the ID number gets one neutral message
+  (``hr.staff.entry.identity_mismatch``), whoever holds the record, and no further fact
+  about the person is reported for that row.
+
+What one shared identity cannot hide: a number not on file is accepted under any name,
+and one on file only under its own name, so a refusal still tells that the number is on
+file under another name (never which, nor where); a caller who gives a number with its
+right name (as a hirer holding the 居民身份证 does) reuses the record, and may be told that
+the person holds a 编制/员额 place elsewhere (一人一编), never where or what was recorded.
 """
 
 from __future__ import annotations
@@ -351,7 +375,11 @@ class Department(TimestampMixin, db.Model):
 
 
 class Person(TimestampMixin, db.Model):
-    """A natural person, identified by citizen ID number, across all their employments."""
+    """A natural person's identity, by citizen ID number, shared by all their employments.
+
+    Identity fields only: what an institution records about the person lives on its
+    ``Employment`` (see the module docstring for who sees what).
+    """
 
     __tablename__ = "people"
 
@@ -361,10 +389,6 @@ class Person(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(64), index=True)
     gender: Mapped[str] = mapped_column(String(2))
     birth_date: Mapped[date] = mapped_column(Date)
-    education: Mapped[str | None] = mapped_column(String(32))
-    #: 专业技术职称, e.g. 一级教师, 主治医师
-    professional_title: Mapped[str | None] = mapped_column(String(64))
-    phone: Mapped[str | None] = mapped_column(String(32))
     #: the login account of this person, for the employee's own pages
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), unique=True
@@ -381,10 +405,6 @@ class Person(TimestampMixin, db.Model):
     @property
     def gender_label(self) -> str:
         return gender_label(self.gender)
-
-    @property
-    def education_label(self) -> str:
-        return education_label(self.education)
 
     def __repr__(self) -> str:
         return f"<Person {self.name} {self.masked_citizen_id}>"
@@ -414,6 +434,12 @@ class Employment(TimestampMixin, db.Model):
     exit_reason: Mapped[str | None] = mapped_column(String(16))
     exit_note: Mapped[str | None] = mapped_column(String(255))
     bank_account: Mapped[str | None] = mapped_column(String(32))
+    #: 学历, as this institution recorded it (one of ``EDUCATION_LABELS``, or as imported)
+    education: Mapped[str | None] = mapped_column(String(32))
+    #: 专业技术职称, e.g. 一级教师, 主治医师, as this institution recorded it
+    professional_title: Mapped[str | None] = mapped_column(String(64))
+    #: 联系电话, as this institution recorded it
+    phone: Mapped[str | None] = mapped_column(String(32))
 
     person: Mapped[Person] = relationship(back_populates="employments", lazy="joined")
     institution = relationship("Institution")
@@ -436,6 +462,10 @@ class Employment(TimestampMixin, db.Model):
     @property
     def identity_label(self) -> str:
         return Identity(self.identity).label
+
+    @property
+    def education_label(self) -> str:
+        return education_label(self.education)
 
     @property
     def department_name(self) -> str | None:

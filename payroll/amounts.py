@@ -129,3 +129,24 @@ class AmountGroup:
 #: field names by group class, filled by ``AmountGroup.field_names`` (read directly on the
 #: hot path)
 _NAMES = AmountGroup._names
+
+
+class cached_value:  # noqa: N801 (used as a decorator, like functools.cached_property)
+    """``functools.cached_property`` without its lock (Python 3.11 takes an RLock on every
+    first read): for the frozen values of the pay line's hot path, each built and read by
+    one thread. The value is stored in the instance's ``__dict__`` under the same name, so
+    later reads never reach the descriptor."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value

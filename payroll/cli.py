@@ -1,9 +1,15 @@
 """Payroll commands for operators and batch jobs; they call the same operations as the pages.
 
     flask --app wsgi payroll import FILE.xlsx --period YYYY-MM [--institution CODE]
+    flask --app wsgi payroll import-declared FILE.xlsx --period YYYY-MM --institution CODE
     flask --app wsgi payroll run --period YYYY-MM [--institution CODE] --user USERNAME
     flask --app wsgi payroll approve --period YYYY-MM --institution CODE --user USERNAME
     flask --app wsgi payroll export FILE.xlsx --period YYYY-MM --institution CODE [--kind ...]
+    flask --app wsgi payroll correct FILE.xlsx --period YYYY-MM --corrects YYYY-MM
+        --institution CODE --reason TEXT --user USERNAME
+
+``approve`` and ``export`` take ``--corrects YYYY-MM`` to act on the period's correction run
+of that month instead of its regular run.
 
 Each exits non-zero and writes nothing on bad input, printing every error.
 """
@@ -23,11 +29,11 @@ from core.imports import ImportContext, import_file
 from core.permissions import can, scope_for
 from core.queries import user_by_username
 from institutions.models import Institution
-from payroll.excel_specs import MONTHLY_PAY_SPEC
+from payroll.excel_specs import MONTHLY_PAY_SPEC, frozen_columns
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE
 from payroll.runs import excel
 from payroll.runs import operations as ops
-from payroll.runs.imports import MONTHLY_IMPORTER
+from payroll.runs.imports import DECLARED_IMPORTER, MONTHLY_IMPORTER
 from payroll.runs.models import PayRun
 from payroll.runs.states import RunKind, RunStatus, parse_period
 
@@ -77,6 +83,30 @@ def _regular_run(institution: Institution, period: str) -> PayRun | None:
     )
 
 
+def _correction_run(institution: Institution, period: str, corrects: str) -> PayRun | None:
+    """The latest correction run of ``period`` that corrects ``corrects``."""
+    return db.session.scalar(
+        select(PayRun)
+        .where(
+            PayRun.institution_id == institution.id,
+            PayRun.period == period,
+            PayRun.kind == RunKind.CORRECTION.value,
+            PayRun.corrects_period == corrects,
+        )
+        .order_by(PayRun.id.desc())
+        .limit(1)
+    )
+
+
+def _run_of(institution: Institution, period: str, corrects: str | None) -> PayRun | None:
+    if corrects is None:
+        return _regular_run(institution, period)
+    return _correction_run(institution, period, _period(corrects))
+
+
+_CORRECTS_HELP = "更正批次所更正的期间 YYYY-MM（缺省：月度工资批次）"
+
+
 @payroll_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--period", required=True, help="工资期间 YYYY-MM")
@@ -95,6 +125,28 @@ def import_command(path: Path, period: str, code: str | None) -> None:
         run = ops.create_run(institution, period, None)
     context = ImportContext(None, institution.id, {"run_id": run.id})
     result = import_file(MONTHLY_IMPORTER, str(path), context)
+    if hasattr(result, "errors"):
+        _fail(*result.errors, f"{path.name}：发现 {len(result.errors)} 处错误，未导入任何数据。")
+    db.session.commit()
+    click.echo(f"{path.name}：{result.message}")
+
+
+@payroll_cli.command("import-declared")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--period", required=True, help="工资期间 YYYY-MM")
+@click.option("--institution", "code", required=True, help="单位统一社会信用代码")
+def import_declared_command(path: Path, period: str, code: str) -> None:
+    """Import the withholding client's 专项附加扣除 export (cumulative to the period) as the
+    month's deductions of the institution's run of the period (all or nothing): each
+    category's cumulative figure less what the year already deducted, so a late declaration
+    brings its earlier months at once."""
+    period = _period(period)
+    institution = _institution(code)
+    run = _regular_run(institution, period)
+    if run is None:
+        run = ops.create_run(institution, period, None)
+    context = ImportContext(None, institution.id, {"run_id": run.id})
+    result = import_file(DECLARED_IMPORTER, str(path), context)
     if hasattr(result, "errors"):
         _fail(*result.errors, f"{path.name}：发现 {len(result.errors)} 处错误，未导入任何数据。")
     db.session.commit()
@@ -142,12 +194,13 @@ def run_command(period: str, code: str | None, username: str) -> None:
 @click.option("--period", required=True, help="工资期间 YYYY-MM")
 @click.option("--institution", "code", required=True, help="单位统一社会信用代码")
 @click.option("--user", "username", required=True, help="审核的财务人员账号（不能是计算人）")
-def approve_command(period: str, code: str, username: str) -> None:
+@click.option("--corrects", help=_CORRECTS_HELP)
+def approve_command(period: str, code: str, username: str, corrects: str | None) -> None:
     """Approve the period's computed run (submitted on its preparer's behalf); it is locked."""
     period = _period(period)
     institution = _institution(code)
     user = _user(username, PAYROLL_APPROVE, institution)
-    run = _regular_run(institution, period)
+    run = _run_of(institution, period, corrects)
     if run is None:
         _fail(f"{institution.name} 没有 {period} 的工资批次")
     try:
@@ -167,15 +220,65 @@ def approve_command(period: str, code: str, username: str) -> None:
 @click.option("--period", required=True, help="工资期间 YYYY-MM")
 @click.option("--institution", "code", required=True, help="单位统一社会信用代码")
 @click.option("--kind", type=click.Choice(excel.KINDS), default="payroll", show_default=True)
-def export_command(path: Path, period: str, code: str, kind: str) -> None:
-    """Write a workbook of the period's run: 工资表, bank file, the client's sheets, ..."""
+@click.option("--corrects", help=_CORRECTS_HELP)
+def export_command(path: Path, period: str, code: str, kind: str, corrects: str | None) -> None:
+    """Write a workbook of the period's run: 工资表, bank file, the client's sheets, ...
+
+    The client's sheets of a correction run declare the month once: its regular run and its
+    corrections together."""
     period = _period(period)
     institution = _institution(code)
-    run = _regular_run(institution, period)
+    run = _run_of(institution, period, corrects)
     if run is None or not run.line_count:
         _fail(f"{institution.name} 没有已计算的 {period} 工资批次")
     spec, rows, total, _ = excel.workbook_for(run, kind)
     with path.open("wb") as target:
-        write_workbook(target, spec, rows, totals=total)
+        write_workbook(target, spec, rows, totals=total, freeze_columns=frozen_columns(spec))
     db.session.rollback()
     click.echo(f"已写出 {path}")
+
+
+@payroll_cli.command("correct")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--period", required=True, help="更正批次的工资期间 YYYY-MM（本期补发或补扣）")
+@click.option("--corrects", required=True, help="要更正的已审核期间 YYYY-MM（同一纳税年度）")
+@click.option("--institution", "code", required=True, help="单位统一社会信用代码")
+@click.option("--reason", required=True, help="更正原因")
+@click.option("--user", "username", required=True, help="办理的财务人员账号")
+def correct_command(
+    path: Path, period: str, corrects: str, code: str, reason: str, username: str
+) -> None:
+    """Open a correction run, import the corrected month's amounts and compute it.
+
+    FILE is a 月度工资 workbook of the people to correct with the amounts the corrected month
+    should have had (the items it names replace that month's; the rest stay as paid). The
+    differences are paid and taxed in ``--period``; approve the run with ``approve
+    --corrects``. All or nothing, as on the run page.
+    """
+    period, corrects = _period(period), _period(corrects)
+    institution = _institution(code)
+    user = _user(username, PAYROLL_MANAGE, institution)
+    try:
+        run = ops.create_run(
+            institution,
+            period,
+            user,
+            kind=RunKind.CORRECTION.value,
+            corrects_period=corrects,
+            reason=reason,
+        )
+        context = ImportContext(user, institution.id, {"run_id": run.id})
+        result = import_file(MONTHLY_IMPORTER, str(path), context)
+        if hasattr(result, "errors"):
+            _fail(
+                *result.errors, f"{path.name}：发现 {len(result.errors)} 处错误，未更正任何数据。"
+            )
+        ops.compute_run(run, user)
+    except Refusal as refusal:
+        _fail(f"{institution.name} {period} 更正 {corrects}：{refusal}，未更正任何数据。")
+    db.session.commit()
+    click.echo(
+        f"{institution.name} {period} 更正 {corrects}：{run.line_count} 人，应发 {run.gross}，"
+        f"实发 {run.net_pay}，个税 {run.income_tax + run.bonus_tax}，"
+        f"待处理问题 {run.blocking_count} 人"
+    )

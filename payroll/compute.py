@@ -26,13 +26,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 from core.i18n import msg
 from core.money import FEN
 from payroll import scales
-from payroll.amounts import ZERO
+from payroll.amounts import ZERO, cached_value
 from payroll.contributions import (
     Contributions,
     annuity_deduction,
@@ -181,7 +180,7 @@ class PayItems:
     given: frozenset[str] = frozenset()
     problems: tuple[Problem, ...] = ()
 
-    @cached_property
+    @cached_value
     def gross(self) -> Decimal:
         """Return 应发合计: the seven pay items."""
         return sum((getattr(self, name) for name in EARNINGS), ZERO)
@@ -524,7 +523,7 @@ class PayLine:
         """年终奖个税."""
         return self.tax.bonus_income_tax
 
-    @cached_property
+    @cached_value
     def total_deductions(self) -> Decimal:
         """扣款合计."""
         return (
@@ -534,7 +533,7 @@ class PayLine:
             + self.items.other_deductions
         )
 
-    @cached_property
+    @cached_value
     def net_pay(self) -> Decimal:
         """实发工资."""
         return self.gross - self.total_deductions

@@ -530,6 +530,35 @@ STEP_WAGE_TABLE_SPEC = Spec(
 )
 
 
+#: the cross-institution 工资表: one row per institution, the items summed (no person)
+INSTITUTION_PAY_SPEC = Spec(
+    (
+        Column("单位代码", "institution_code", "code"),
+        Column("单位名称", "institution", "text"),
+        Column("举办单位", "sponsor", "text"),
+        Column("批次数", "runs", "int"),
+        Column("人数", "people", "int"),
+        *(
+            _money(header, field, negative=True)
+            for header, field in PAYROLL_COLUMNS
+            if field != "special_additional"
+        ),
+        _money("单位缴纳合计", "employer_total"),
+    ),
+    sheet_name="工资汇总",
+    title="工资汇总表",
+)
+
+
+def frozen_columns(spec: Spec) -> int:
+    """Return how many leading columns an export of ``spec`` keeps in view when scrolled
+    sideways: those up to the person's (or the group's) name, if the sheet has one."""
+    for index, column in enumerate(spec.columns, start=1):
+        if column.field in ("name", "institution"):
+            return index
+    return 0
+
+
 def _check_specs() -> None:
     """Keep the 月度工资 headers and the PayInputs fields in step (run at import)."""
     fields_ = {field for _, field in MONTHLY_MONEY_HEADERS}
@@ -542,6 +571,7 @@ _check_specs()
 
 
 __all__ = [
+    "INSTITUTION_PAY_SPEC",
     "MONTHLY_PAY_SPEC",
     "PAYROLL_SPEC",
     "POST_WAGE_TABLE_SPEC",
@@ -552,6 +582,7 @@ __all__ = [
     "TAX_RESULTS_SPEC",
     "TAX_WAGES_SPEC",
     "Person",
+    "frozen_columns",
     "inputs_from_row",
     "payroll_row",
     "special_deductions_from_row",

@@ -11,7 +11,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -63,3 +72,24 @@ class PaySettings(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<PaySettings {self.employment_id} {self.effective_on}>"
+
+
+class PayBonusChoice(TimestampMixin, db.Model):
+    """How an employment's 全年一次性奖金 of a year is taxed, as the person chose (DOMAIN §4):
+    on its own by the monthly table (the default, while the policy lasts) or merged into the
+    year's wage income (综合所得) under cumulative withholding. One choice per year; every
+    run of the year follows it, and it cannot change once a bonus of the year is locked."""
+
+    __tablename__ = "pay_bonus_choices"
+    __table_args__ = (UniqueConstraint("employment_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    #: True: merged into wage income; False: taxed separately
+    merge: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(String(255))
+    chosen_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<PayBonusChoice {self.employment_id} {self.year} merge={self.merge}>"

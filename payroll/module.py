@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from core.i18n import msg
 from core.jobs import JobKind
 from core.modules import MenuItem, Module, Seeder
+from core.permissions import PARAMETERS_MANAGE
 from hr.roster.queries import ROSTER_PAY_SETTINGS
 from payroll import home, params, queries, receivers, seed
 from payroll.cli import payroll_cli
@@ -16,6 +17,8 @@ from payroll.runs import models as run_models  # noqa: F401  (the runs' tables)
 from payroll.runs import views as run_views  # noqa: F401  (registers the runs' routes)
 from payroll.runs.imports import DECLARED_IMPORTER, MONTHLY_IMPORTER
 from payroll.runs.operations import run_compute_job
+from payroll.scale_tables import views as scale_views  # noqa: F401  (工资标准表 pages)
+from payroll.scale_tables.imports import POST_WAGE_IMPORTER, STEP_WAGE_IMPORTER
 from payroll.settings import views as settings_views  # noqa: F401  (工资设置 pages)
 from payroll.views import bp
 
@@ -27,6 +30,7 @@ module = Module(
     menu=(
         MenuItem(_l("工资"), "payroll.index", PAYROLL_VIEW, order=60),
         MenuItem(_l("工资汇总"), "payroll.overview", PAYROLL_OVERVIEW, order=61),
+        MenuItem(_l("工资标准表"), "payroll.scales_index", PARAMETERS_MANAGE, order=62),
     ),
     permissions=(PAYROLL_VIEW, PAYROLL_MANAGE, PAYROLL_APPROVE, PAYROLL_OVERVIEW),
     parameters=(params.ensure_defaults,),
@@ -45,7 +49,11 @@ module = Module(
         "payroll.annual_bonus": _l("全年一次性奖金计税政策"),
         "payroll.special_additional_standards": _l("专项附加扣除标准"),
     },
-    audit_objects={"PaySettings": _l("工资设置"), "PayRun": _l("工资批次")},
+    audit_objects={
+        "PaySettings": _l("工资设置"),
+        "PayRun": _l("工资批次"),
+        "PayBonusChoice": _l("全年一次性奖金计税方式"),
+    },
     audit_actions={
         "payroll.run.create": _l("新建工资批次"),
         "payroll.run.compute": _l("计算工资批次"),
@@ -59,10 +67,16 @@ module = Module(
         "payroll.run.import": _l("导入月度工资"),
         "payroll.run.import_declared": _l("导入专项附加扣除"),
         "payroll.settings.save": _l("调整工资设置"),
+        "payroll.bonus_choice.save": _l("选择全年一次性奖金计税方式"),
     },
     provides={
         ROSTER_PAY_SETTINGS: [queries.roster_pay_settings],
-        "importers": [MONTHLY_IMPORTER, DECLARED_IMPORTER],
+        "importers": [
+            MONTHLY_IMPORTER,
+            DECLARED_IMPORTER,
+            POST_WAGE_IMPORTER,
+            STEP_WAGE_IMPORTER,
+        ],
     },
     home_sections=(home.finance_overview, home.my_latest_payslip),
     seeders=(Seeder("payroll.demo", seed.seed_demo_payroll, after=("hr.demo",)),),

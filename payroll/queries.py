@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.extensions import db
-from payroll.models import PaySettings
+from payroll.models import PayBonusChoice, PaySettings
 
 
 def settings_on(employment_ids: Sequence[int], on: date) -> dict[int, PaySettings]:
@@ -27,6 +27,32 @@ def settings_on(employment_ids: Sequence[int], on: date) -> dict[int, PaySetting
         if current is None or version.effective_on <= on:
             found[version.employment_id] = version
     return found
+
+
+def bonus_merged(employment_ids: Sequence[int], year: int) -> set[int]:
+    """Return the employments whose 全年一次性奖金 of ``year`` is merged into wage income."""
+    if not employment_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(PayBonusChoice.employment_id).where(
+                PayBonusChoice.year == year,
+                PayBonusChoice.merge.is_(True),
+                PayBonusChoice.employment_id.in_(list(employment_ids)),
+            )
+        )
+    )
+
+
+def bonus_choices(employment_id: int) -> list[PayBonusChoice]:
+    """Return an employment's bonus tax choices, the latest year first."""
+    return list(
+        db.session.scalars(
+            select(PayBonusChoice)
+            .where(PayBonusChoice.employment_id == employment_id)
+            .order_by(PayBonusChoice.year.desc())
+        )
+    )
 
 
 def roster_pay_settings(employment_ids: Sequence[int], on: date) -> dict[int, dict[str, Any]]:

@@ -15,16 +15,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
 
 from core.extensions import db
 from core.money import round_half_up
 from core.parameters import ParameterVersion
-from hr.models import Employment
+from hr.models import Department, Employment, Identity
 from institutions.indicators import Indicator
+from institutions.models import Institution, InstitutionKind
 from schools import queries
 from schools.allowance import ALLOWANCE_KEY, AllowanceRules, exact_allowance, round_allowance
+from schools.budget.indicators import execution_rate, year_end_surplus
 from schools.models import EnrolmentGrade, EnrolmentYear, SchoolProfile
 from schools.stages import GRADE_LAYOUT_KEY, GradeLayout, Stage
 
@@ -34,6 +37,10 @@ TEACHER_SHORTFALL = "schools.teacher_shortfall"
 STUDENTS = "schools.students"
 ALLOWANCE = "schools.allowance"
 ALLOWANCE_OCCUPANCY = "schools.allowance_occupancy"
+TEACHERS_ESTABLISHMENT = "schools.teachers_establishment"
+TEACHERS_FILED = "schools.teachers_filed"
+BUDGET_EXECUTION = "schools.budget_execution"
+BUDGET_SURPLUS = "schools.budget_surplus"
 #: the row kind of the staff count in the one statement
 STAFF = "staff"
 
@@ -161,6 +168,48 @@ def occupancy(ids: Select, on: date) -> Mapping[int, Decimal]:
     }
 
 
+_TEACHERS_CACHE = "schools_teachers_by_identity"
+
+
+def _teachers_by_identity(ids: Select, on: date) -> dict[str, dict[int, int]]:
+    """Return {identity: {school id: teachers on ``on``}} in one statement, kept for the
+    request so the two identity indicators of one page share it."""
+    cached = g.get(_TEACHERS_CACHE) if has_app_context() else None
+    if cached is not None and cached[0] is ids and cached[1] == on:
+        return cached[2]
+    rows = db.session.execute(
+        select(Employment.institution_id, Employment.identity, func.count())
+        .join(Institution, Institution.id == Employment.institution_id)
+        .outerjoin(Department, Department.id == Employment.department_id)
+        .where(
+            Employment.institution_id.in_(ids.scalar_subquery()),
+            Institution.kind == InstitutionKind.SCHOOL.value,
+            Employment.identity.in_((Identity.ESTABLISHMENT.value, Identity.FILED.value)),
+            Employment.start_on <= on,
+            or_(Employment.end_on.is_(None), Employment.end_on >= on),
+            or_(Department.kind.is_(None), Department.kind.not_in(queries.NON_TEACHING_KINDS)),
+        )
+        .group_by(Employment.institution_id, Employment.identity)
+    )
+    found: dict[str, dict[int, int]] = {}
+    for institution_id, identity, n in rows:
+        found.setdefault(identity, {})[institution_id] = int(n)
+    if has_app_context():
+        # the SELECT itself is kept, so an identical object means the same scope
+        setattr(g, _TEACHERS_CACHE, (ids, on, found))
+    return found
+
+
+def _teachers(identity: str):
+    """Return a provider of a school's teachers of one identity (人员身份) on a date: staff
+    outside the administrative and logistics departments, as on the school's page."""
+
+    def provide(ids: Select, on: date) -> Mapping[int, int]:
+        return _teachers_by_identity(ids, on).get(identity, {})
+
+    return provide
+
+
 def two_self_pilot(ids: Select, on: date) -> Mapping[int, bool]:
     rows = db.session.execute(
         select(SchoolProfile.institution_id, SchoolProfile.is_lump_sum).where(
@@ -213,5 +262,41 @@ INDICATORS = (
         provide=occupancy,
         kinds=SCHOOL,
         description=_l("计入员额的在岗教职工 ÷ 核定员额"),
+    ),
+    Indicator(
+        key=TEACHERS_ESTABLISHMENT,
+        label=_l("编制内教师"),
+        unit=_l("人"),
+        owner="schools",
+        provide=_teachers(Identity.ESTABLISHMENT.value),
+        kinds=SCHOOL,
+        description=_l("事业编制的在岗教师（不含行政、后勤部门人员）"),
+    ),
+    Indicator(
+        key=TEACHERS_FILED,
+        label=_l("员额制自聘教师"),
+        unit=_l("人"),
+        owner="schools",
+        provide=_teachers(Identity.FILED.value),
+        kinds=SCHOOL,
+        description=_l("学校按员额自主聘用的在岗教师（不含行政、后勤部门人员）"),
+    ),
+    Indicator(
+        key=BUDGET_EXECUTION,
+        label=_l("包干经费执行率"),
+        unit=_l("%"),
+        owner="schools",
+        provide=execution_rate,
+        kinds=SCHOOL,
+        description=_l("本学年经理事会批准的包干经费中已支出的比例；人员经费取自已审核的工资批次"),
+    ),
+    Indicator(
+        key=BUDGET_SURPLUS,
+        label=_l("上学年包干经费结余"),
+        unit=_l("元"),
+        owner="schools",
+        provide=year_end_surplus,
+        kinds=SCHOOL,
+        description=_l("上一学年包干经费学校留用的结余（负数为超支）"),
     ),
 )

@@ -459,7 +459,11 @@ class Surplus:
 
 def surplus(result: Execution, rules: BudgetRules) -> Surplus:
     """Return the year-end balance of an execution and how it divides (see module text)."""
-    balances = {line.line: line.balance for line in result.lines}
+    return divide_balances({line.line: line.balance for line in result.lines}, rules)
+
+
+def divide_balances(balances: Mapping[str, Decimal], rules: BudgetRules) -> Surplus:
+    """Return how the balances (budget − spent) of a budget's lines divide at year end."""
     project = balances.get(BudgetLine.PROJECTS.value, ZERO)
     others = sum(
         (amount for line, amount in balances.items() if line != BudgetLine.PROJECTS.value), ZERO

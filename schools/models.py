@@ -218,6 +218,58 @@ class SchoolSpending(TimestampMixin, db.Model):
         return f"<SchoolSpending {self.budget_id} {self.line} {self.amount}>"
 
 
+class SurplusStatus:
+    """Where the council's decision on a year's surplus stands."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    LABELS = {
+        DRAFT: _l("草案"),
+        SUBMITTED: _l("理事会审议中"),
+        APPROVED: _l("理事会已决定"),
+        REJECTED: _l("理事会未通过"),
+    }
+
+
+class SurplusPlan(TimestampMixin, db.Model):
+    """How a school year's lump-sum surplus (结余) is used, as the council decides it.
+
+    ``retained`` is the surplus when the plan went to the council; it divides into what is
+    carried over for the school's development and what goes to teacher rewards
+    (``schools.surplus``).
+    """
+
+    __tablename__ = "school_surplus_plans"
+    __table_args__ = (
+        CheckConstraint("carry_over >= 0", name="carry_over"),
+        CheckConstraint("rewards >= 0", name="rewards"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("school_budgets.id"), unique=True)
+    retained: Mapped[Decimal] = mapped_column(Money)
+    #: 结转下一学年，用于学校发展
+    carry_over: Mapped[Decimal] = mapped_column(Money)
+    #: 用于教师奖励
+    rewards: Mapped[Decimal] = mapped_column(Money)
+    #: a ``SurplusStatus`` value
+    status: Mapped[str] = mapped_column(String(16), default=SurplusStatus.DRAFT)
+    #: the council motion deciding it (governance's ``gov_motions``)
+    motion_id: Mapped[int | None] = mapped_column(ForeignKey("gov_motions.id"), index=True)
+    #: the council resolution's number (文号) and date once decided
+    resolution_ref: Mapped[str | None] = mapped_column(String(64))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+
+    budget: Mapped[SchoolBudget] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SurplusPlan {self.budget_id} {self.status}>"
+
+
 # --- the reward-performance allocation (奖励性绩效分配) ---------------------------------------
 
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from core.modules import MenuItem, Module, Seeder
 from schools import home, indicators, parameters, seed
 from schools import models as _models  # noqa: F401  (registers the tables)
+from schools.budget import surplus as budget_surplus
 from schools.budget import views as _budget_views  # noqa: F401  (registers routes)
 from schools.budget.imports import SPENDING_IMPORTER
 from schools.cli import schools_cli
@@ -18,6 +19,9 @@ from schools.recruitment import subject as recruitment_subject
 from schools.recruitment import views as _recruitment_views  # noqa: F401  (registers routes)
 from schools.rewards import payroll as reward_payroll
 from schools.rewards import views as _reward_views  # noqa: F401  (registers routes)
+from schools.rules import models as _rule_models  # noqa: F401  (tables)
+from schools.rules import subject as rule_subject
+from schools.rules import views as _rule_views  # noqa: F401  (registers routes)
 from schools.staff_congress import views as _congress_views  # noqa: F401  (registers routes)
 from schools.stages import SchoolType, Stage
 from schools.views import bp
@@ -47,6 +51,7 @@ module = Module(
         "schools.budget": _l("预算执行预警线"),
         "schools.performance_pay": _l("绩效工资基础性与奖励性比例"),
         "schools.staff_congress": _l("教职工代表大会议事规则"),
+        "schools.surplus": _l("包干经费结余使用规则"),
     },
     permissions=(SCHOOLS_VIEW, SCHOOLS_MANAGE, SCHOOLS_BUDGET, SCHOOLS_RECRUIT),
     audit_actions={
@@ -56,6 +61,7 @@ module = Module(
         "school_budget.draft": _l("核算包干经费预算"),
         "school_budget.approve": _l("登记理事会批准包干预算"),
         "school_spending.record": _l("登记包干经费支出"),
+        "school_surplus.submit": _l("结余使用提交理事会审议"),
         "reward_allocation.open": _l("开始奖励性绩效分配"),
         "reward_allocation.compute": _l("计算奖励性绩效分配"),
         "reward_allocation.confirm": _l("确定奖励性绩效分配"),
@@ -67,18 +73,25 @@ module = Module(
         "recruitment_candidate.add": _l("登记招聘考生"),
         "recruitment_candidate.score": _l("登记考生成绩"),
         "recruitment_candidate.offer": _l("发出录用通知"),
+        "recruitment_plan.post": _l("登记拟聘人员公示"),
         "recruitment_candidate.hire": _l("聘用自聘教师"),
+        "school_rule.create": _l("起草校内制度"),
+        "school_rule.version": _l("起草校内制度新版本"),
+        "school_rule.submit": _l("校内制度提交理事会审议"),
+        "school_rule.adopt": _l("登记教代会通过校内制度"),
     },
     audit_objects={
         "SchoolProfile": _l("学校概况"),
         "EnrolmentYear": _l("学年学生数"),
         "SchoolBudget": _l("包干经费预算"),
         "SchoolSpending": _l("包干经费支出"),
+        "SurplusPlan": _l("包干经费结余使用"),
         "RewardAllocation": _l("奖励性绩效分配"),
         "CongressDelegate": _l("教代会代表"),
         "CongressVote": _l("教代会表决"),
         "RecruitmentPlan": _l("教师招聘计划"),
         "Candidate": _l("招聘考生"),
+        "SchoolRule": _l("校内制度"),
     },
     audit_fields={
         "school_type": _l("办学类型"),
@@ -93,6 +106,10 @@ module = Module(
         "importers": (ENROLMENT_IMPORTER, SPENDING_IMPORTER),
         "indicators": indicators.INDICATORS,
         "payroll_inputs": (reward_payroll.PROVIDER,),
-        "motion_subjects": (recruitment_subject.SUBJECT,),
+        "motion_subjects": (
+            recruitment_subject.SUBJECT,
+            budget_surplus.SUBJECT,
+            rule_subject.SUBJECT,
+        ),
     },
 )

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from schools import allowance, congress, enrolment, lumpsum, projection, reward, stages
+from schools import allowance, congress, enrolment, lumpsum, projection, reward, stages, surplus
 
-_MODULES = (stages, allowance, enrolment, projection, lumpsum, reward, congress)
+_MODULES = (stages, allowance, enrolment, projection, lumpsum, reward, congress, surplus)
 
 #: When the seeded versions start: the 2014 unified staffing standard (中央编办发〔2014〕72号).
 EFFECTIVE_FROM = date(2014, 11, 1)

@@ -25,6 +25,7 @@ from schools.budget import queries as budget_queries
 from schools.enrolment import GradeEnrolment
 from schools.models import SchoolProfile
 from schools.rewards import operations as reward_ops
+from schools.rules import operations as rule_ops
 from schools.staff_congress import operations as congress_ops
 from schools.stages import Stage
 
@@ -96,7 +97,11 @@ def seed_demo_schools() -> list[str]:
 
 
 def _budget(profile: SchoolProfile, year: int, today: date) -> None:
-    """An approved lump sum for this school year, with the months so far spent."""
+    """An approved lump sum for this school year, with the months so far spent.
+
+    Only the operations line is recorded here: the personnel line counts the school's
+    approved payroll runs (``schools.budget.queries``), which the payroll demo provides.
+    """
     budget = budget_ops.draft_budget(
         profile, year, [("智慧教室建设", Decimal("300000"))], today=today
     )
@@ -105,7 +110,7 @@ def _budget(profile: SchoolProfile, year: int, today: date) -> None:
     spent: dict[str, Decimal] = {}
     # personnel a twelfth a month; operations faster (a new school buys its equipment early),
     # never past 95% of a line, so the demo shows the 90% alert and no overspending
-    shares = {"personnel": Decimal("1") / 12, "operations": Decimal("0.30")}
+    shares = {"operations": Decimal("0.30")}
     ceiling = Decimal("0.95")
     for number, (year_, month) in enumerate(budget_queries.budget_rules(year).months(year), 1):
         day = date(year_, month, 25)
@@ -122,7 +127,7 @@ def _budget(profile: SchoolProfile, year: int, today: date) -> None:
                     "line": line,
                     "spent_on": day,
                     "amount": amount,
-                    "description": "工资发放" if line == "personnel" else "教学设备与日常运行",
+                    "description": "教学设备与日常运行",
                 },
                 spent=spent,
             )
@@ -151,6 +156,7 @@ def _congress_and_rewards(profile: SchoolProfile, today: date) -> None:
     )
     if not vote.passed:
         return
+    _rules(profile, delegates, held_on)
     period = f"{today.year}-{today.month:02d}"
     allocation = reward_ops.open_allocation(
         profile.institution_id,
@@ -169,6 +175,37 @@ def _congress_and_rewards(profile: SchoolProfile, today: date) -> None:
         for n, line in enumerate(allocation.lines)
     }
     reward_ops.compute(allocation, points)
+
+
+def _rules(profile: SchoolProfile, delegates, held_on: date) -> None:
+    """Internal rules: one the staff congress adopted at the same meeting, one council rule
+    in its first draft."""
+    institution = db.session.get(Institution, profile.institution_id)
+    leave = rule_ops.create_rule(
+        institution,
+        {
+            "title": "教职工请假管理办法",
+            "body": "congress",
+            "text": "第一条 教职工请假须事先书面申请，经批准后方可离岗。\n"
+            "第二条 病假须附医疗机构证明。",
+        },
+    )
+    vote = congress_ops.record_vote(
+        profile.institution_id,
+        {"title": "教职工请假管理办法", "kind": "rules", "held_on": held_on},
+        [d.id for d in delegates],
+        {d.id: "yes" for d in delegates},
+    )
+    if vote.passed:
+        rule_ops.adopt_by_congress(leave, vote.number)
+    rule_ops.create_rule(
+        institution,
+        {
+            "title": "教师考核办法",
+            "body": "council",
+            "text": "第一条 教师考核分为平时考核和年度考核。\n第二条 考核结果作为聘用和奖励的依据。",
+        },
+    )
 
 
 def _split_stages(profile: SchoolProfile, today: date) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core import audit
@@ -34,3 +36,34 @@ def test_list_pages_do_not_grow_with_rows(client, login_as, count_queries, url):
     add(15)
     many = _queries(client, count_queries, url)
     assert many == few, f"{url}: {few} queries with few rows, {many} with more"
+
+
+def test_a_members_own_institution_comes_with_the_signed_in_user(client, login_as):
+    """The institution of the page is the one the user's membership brought along: found by
+    key in the session, not selected again (the staff list is the busiest page)."""
+    from sqlalchemy import event
+
+    school = create_institution()
+    officer = create_user(Role.HR_OFFICER, institution=school)
+    db.session.commit()
+    login_as(officer)
+    school_id = school.id
+    db.session.expunge_all()  # as a request starts: nothing loaded yet
+    statements = []
+
+    def _log(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    connection = db.engines[None]
+    event.listen(connection, "before_cursor_execute", _log)
+    try:
+        assert client.get(f"/hr/{school_id}/staff").status_code == 200
+    finally:
+        event.remove(connection, "before_cursor_execute", _log)
+    alone = [s for s in statements if re.search(r"\bFROM institutions\b", s)]
+    assert alone == [], alone
+    # Another institution's page is still a 404, with nothing of it shown.
+    other = create_institution(name="别人的单位")
+    db.session.commit()
+    response = client.get(f"/hr/{other.id}/staff")
+    assert response.status_code == 404 and "别人的单位" not in response.get_data(as_text=True)

@@ -50,3 +50,24 @@ GAP_EXPORT = Spec(
         Column("月数", "months", "int"),
     ),
 )
+
+COMPARISON_EXPORT = Spec(
+    sheet_name="新旧工资对比",
+    title="新旧工资对比（身份工资 → 岗位绩效工资，月均）",
+    columns=(
+        Column("部门", "department", "text", width=16),
+        Column("岗位等级", "grade", "text"),
+        Column("工号", "staff_number", "code"),
+        Column("姓名", "name", "text"),
+        Column("人员身份", "identity", "text"),
+        Column("月数", "months", "int"),
+        Column("原岗位相关工资", "old_post", "money"),
+        Column("新岗位相关工资", "new_post", "money"),
+        Column("薪级工资", "scale", "money"),
+        Column("原奖励性绩效", "old_reward", "money"),
+        Column("新奖励性绩效", "new_reward", "money"),
+        Column("原月工资", "old_total", "money"),
+        Column("新月工资", "new_total", "money"),
+        Column("增减", "difference", "money"),
+    ),
+)

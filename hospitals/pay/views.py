@@ -3,18 +3,20 @@ the import of the monthly pay table it reads."""
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.actions import perform
 from core.errors import IMPORT_CONFLICT, on_conflict
 from core.http import dated_filename, template_response, xlsx_response
+from core.i18n import msg
 from core.ids import china_today
 from core.imports import context_for_request, import_page
 from core.permissions import can
 from hospitals.access import hospital_or_404
 from hospitals.blueprint import bp
-from hospitals.pay import queries
+from hospitals.pay import operations, queries
 from hospitals.pay.excel import GAP_EXPORT, PAY_IMPORT
 from hospitals.pay.imports import PAY_IMPORTER
 from hospitals.paygap import identity_label
@@ -45,11 +47,37 @@ def pay_gaps(institution_id: int):
         report=report,
         rules=queries.gap_rules(today),
         records=queries.records_count(institution.id, year),
+        run_months=queries.run_periods(institution.id, year),
+        summary=queries.summary_of(institution.id, year),
         period=period,
         month_warnings=queries.month_warnings(institution.id, period, today) if period else [],
         identity_label=identity_label,
         can_manage=can(current_user, HOSPITALS_MANAGE, institution),
     )
+
+
+@bp.route("/<int:institution_id>/pay-gaps/confirm", methods=["POST"])
+@login_required
+def pay_gaps_confirm(institution_id: int):
+    """确认并上报: store the year's gap summary, which the indicator upward reads."""
+    institution = hospital_or_404(institution_id, write=True)
+    year = request.form.get("year", type=int)
+    if year is None or not 2000 <= year <= 2100:
+        return redirect(url_for(".pay_gaps", institution_id=institution.id))
+    perform(
+        operations.confirm_summary,
+        institution,
+        year,
+        china_today(),
+        actor=current_user,
+        success=lambda s: msg(
+            "已确认 %(y)d 年同岗同酬汇总：%(g)d 处身份差异，涉及 %(n)d 人。",
+            y=s.year,
+            g=s.gaps,
+            n=s.people,
+        ),
+    )
+    return redirect(url_for(".pay_gaps", institution_id=institution.id, year=year))
 
 
 @bp.route("/<int:institution_id>/pay-gaps/export")

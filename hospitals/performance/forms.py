@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from core.money import parse_money_strict
@@ -56,3 +56,16 @@ class SchemeForm(FlaskForm):
             raise ValidationError(_l("金额不能为负数"))
 
     validate_floor = validate_pool
+
+
+class SubmitSchemeForm(FlaskForm):
+    """提交理事会审议: the council meeting whose agenda the allocation goes on."""
+
+    meeting_id = SelectField(
+        _l("理事会会议"),
+        choices=[],
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(_l("请选择会议"))],
+    )
+    submit = SubmitField(_l("提交理事会审议"))

@@ -101,11 +101,12 @@ class FiguresImporter(Importer[list[FigureRow]]):
                     CellError(where, "月份", msg("%(p)s 还没有绩效方案", p=row["period"]))
                 )
             elif scheme.is_locked:
-                errors.append(
-                    CellError(
-                        where, "月份", msg("%(p)s 的方案已批准，不能再改数据", p=row["period"])
-                    )
+                locked = (
+                    msg("%(p)s 的方案正在理事会审议，不能再改数据", p=row["period"])
+                    if scheme.status == SchemeStatus.SUBMITTED.value
+                    else msg("%(p)s 的方案已批准，不能再改数据", p=row["period"])
                 )
+                errors.append(CellError(where, "月份", locked))
             department_id = departments.get(row["department"])
             if department_id is None:
                 errors.append(

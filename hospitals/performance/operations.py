@@ -1,5 +1,5 @@
-"""Writes of performance schemes: create, change, allocate, approve (add and flush; the
-request commits). Every rule is a pure function (``hospitals.scheme``,
+"""Writes of performance schemes: create, change, allocate, submit to the council (add and
+flush; the request commits). Every rule is a pure function (``hospitals.scheme``,
 ``hospitals.performance.points``); a refusal leaves nothing half-written."""
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from core import audit
 from core.errors import Refusal
 from core.extensions import db
 from core.i18n import msg
-from core.models import utcnow
 from hospitals import scheme as rules
 from hospitals.findings import HospitalsRefusal
+from hospitals.indicators import ALLOWED
 from hospitals.models import (
     IndicatorFigure,
     PerformanceScheme,
@@ -27,9 +27,12 @@ from hospitals.models import (
 )
 from hospitals.performance import points
 from hospitals.performance.lines import parse_lines
+from hospitals.performance.subject import KEY
 from hospitals.periods import first_day
 from hospitals.transition.queries import employed_on
 from hr.models import Department, Employment, Person
+from institutions.governance.models import GovernanceError, Meeting, Motion
+from institutions.governance.subjects import propose_motion
 from institutions.models import Institution
 
 SCHEME_FIELDS = ("period", "pool", "floor", "status")
@@ -44,6 +47,8 @@ def _checked(data: Mapping[str, Any]) -> rules.Scheme:
 
 
 def _unlock(scheme: PerformanceScheme) -> None:
+    if scheme.status == SchemeStatus.SUBMITTED.value:
+        raise Refusal(msg("方案已提交理事会审议，表决前不能修改"))
     if scheme.is_locked:
         raise Refusal(msg("方案已批准，不能再修改"))
     db.session.execute(delete(PerformanceShare).where(PerformanceShare.scheme_id == scheme.id))
@@ -213,13 +218,55 @@ def allocate_scheme(scheme: PerformanceScheme) -> rules.Allocation:
     return allocation
 
 
-def approve_scheme(scheme: PerformanceScheme, actor: Any) -> PerformanceScheme:
-    """Approve an allocated scheme: its amounts go to the month's payroll run."""
+def submit_scheme(scheme: PerformanceScheme, meeting: Meeting, *, actor: Any = None) -> Motion:
+    """Put an allocated scheme before the hospital council (提交理事会审议) as a motion subject.
+
+    The scheme is locked until the motion is decided (``hospitals.performance.subject``);
+    only a passed motion approves it and sends its amounts to the month's payroll run.
+    """
     if scheme.status != SchemeStatus.ALLOCATED.value:
-        raise Refusal(msg("只有已分配的方案才能批准"))
-    scheme.status = SchemeStatus.APPROVED.value
-    scheme.approved_at = utcnow()
-    scheme.approved_by_id = getattr(actor, "id", None)
+        raise Refusal(msg("只有已计算分配的方案才能提交理事会审议"))
+    people, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(PerformanceShare.amount), 0)).where(
+            PerformanceShare.scheme_id == scheme.id
+        )
+    ).one()
+    # the motion's text is a stored record: the indicators by their Chinese names, whatever
+    # language the submitter reads
+    weights = "、".join(
+        f"{getattr(item.label, 'id', item.label) if item else i.key} {i.weight.normalize():f}%"
+        for i in scheme.indicators
+        for item in (ALLOWED.get(i.key),)
+    )
+    try:
+        motion = propose_motion(
+            KEY,
+            scheme.institution_id,
+            scheme.id,
+            meeting=meeting,
+            title=f"关于 {scheme.period} 岗位绩效分配方案的议案",
+            text=(
+                f"{scheme.period} 奖励性绩效总额 {scheme.pool} 元，按岗位绩效方案"
+                f"（{weights}）"
+                f"分配给 {people} 人，合计 {total} 元。"
+                "考核指标不与药品、耗材、检查、化验收入挂钩。通过后计入当月工资的奖励性绩效。"
+            ),
+            actor=actor,
+        )
+    except GovernanceError as error:
+        # the reason as governance gave it (a message id), translated where shown
+        raise HospitalsRefusal(
+            error.args[0] if error.args else str(error), field="meeting_id"
+        ) from None
+    scheme.motion_id = motion.id
+    scheme.status = SchemeStatus.SUBMITTED.value
     db.session.flush()
-    audit.record("performance_scheme.approve", scheme, institution_id=scheme.institution_id)
-    return scheme
+    audit.record(
+        "performance_scheme.submit",
+        scheme,
+        institution_id=scheme.institution_id,
+        summary=motion.title,
+        changes={"status": [SchemeStatus.ALLOCATED.value, SchemeStatus.SUBMITTED.value]},
+        actor=actor,
+    )
+    return motion

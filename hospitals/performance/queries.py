@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from hospitals.models import IndicatorFigure, PerformanceScheme, PerformanceShare
 from hr.models import Department, Employment, Person
+from institutions.governance.models import Meeting, MeetingStatus, Motion
 
 
 def schemes_of(institution_id: int) -> list[tuple[PerformanceScheme, int, Decimal | None]]:
@@ -105,3 +106,22 @@ def department_totals(rows: list[ShareRow]) -> list[tuple[str, int, Decimal]]:
         entry[0] += 1
         entry[1] += row.amount
     return [(name, n, amount) for name, (n, amount) in totals.items()]
+
+
+def open_meetings(institution_id: int) -> list[Meeting]:
+    """Return the hospital council's meetings an allocation can still go to (not concluded)."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.institution_id == institution_id,
+                Meeting.status != MeetingStatus.CONCLUDED,
+            )
+            .order_by(Meeting.scheduled_at)
+        )
+    )
+
+
+def motion_of(scheme: PerformanceScheme) -> Motion | None:
+    """Return the council motion deciding the scheme (None if never submitted)."""
+    return db.session.get(Motion, scheme.motion_id) if scheme.motion_id else None

@@ -1,14 +1,15 @@
 """Hospital pages: performance schemes (岗位绩效) — list, create, edit, figures import,
-allocation, approval and the allocation's Excel export."""
+allocation, submission to the council and the allocation's Excel export."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.actions import perform
 from core.errors import IMPORT_CONFLICT, on_conflict
+from core.extensions import db
 from core.http import template_response, xlsx_response
 from core.i18n import msg
 from core.imports import context_for_request, import_page
@@ -20,16 +21,18 @@ from hospitals.indicators import ALLOWED, Dimension, by_dimension
 from hospitals.models import SchemeStatus
 from hospitals.performance import operations, queries
 from hospitals.performance.excel import ALLOCATION_EXPORT, FIGURES_IMPORT
-from hospitals.performance.forms import SchemeForm
+from hospitals.performance.forms import SchemeForm, SubmitSchemeForm
 from hospitals.performance.imports import FIGURES_IMPORTER
 from hospitals.performance.lines import format_lines
 from hospitals.permissions import HOSPITALS_MANAGE
 from hr.models import Identity
+from institutions.governance.models import Meeting
 
 STATUS_LABELS = {
     SchemeStatus.DRAFT.value: msg("草稿"),
-    SchemeStatus.ALLOCATED.value: msg("已分配，待批准"),
-    SchemeStatus.APPROVED.value: msg("已批准"),
+    SchemeStatus.ALLOCATED.value: msg("已分配，待提交理事会"),
+    SchemeStatus.SUBMITTED.value: msg("理事会审议中"),
+    SchemeStatus.APPROVED.value: msg("理事会已批准"),
 }
 
 
@@ -113,12 +116,13 @@ def scheme_edit(institution_id: int, scheme_id: int):
     return _form_page(institution, form, scheme, 422 if form.errors else 200)
 
 
-@bp.route("/<int:institution_id>/performance/<int:scheme_id>")
-@login_required
-def scheme(institution_id: int, scheme_id: int):
-    institution = hospital_or_404(institution_id)
-    scheme = queries.scheme_or_404(institution.id, scheme_id)
+def _scheme_page(institution, scheme, submit_form=None, status: int = 200):
     rows = queries.shares(scheme)
+    if submit_form is None:
+        submit_form = SubmitSchemeForm(formdata=None)
+        submit_form.meeting_id.choices = [
+            (m.id, m.title) for m in queries.open_meetings(institution.id)
+        ]
     return render_template(
         "hospitals/scheme.html",
         institution=institution,
@@ -132,7 +136,16 @@ def scheme(institution_id: int, scheme_id: int):
         identity_labels=Identity.labels(),
         number=number,
         can_manage=can(current_user, HOSPITALS_MANAGE, institution),
-    )
+        submit_form=submit_form,
+        motion=queries.motion_of(scheme),
+    ), status
+
+
+@bp.route("/<int:institution_id>/performance/<int:scheme_id>")
+@login_required
+def scheme(institution_id: int, scheme_id: int):
+    institution = hospital_or_404(institution_id)
+    return _scheme_page(institution, queries.scheme_or_404(institution.id, scheme_id))
 
 
 @bp.route("/<int:institution_id>/performance/<int:scheme_id>/allocate", methods=["POST"])
@@ -149,18 +162,29 @@ def scheme_allocate(institution_id: int, scheme_id: int):
     return redirect(url_for(".scheme", institution_id=institution.id, scheme_id=scheme_id))
 
 
-@bp.route("/<int:institution_id>/performance/<int:scheme_id>/approve", methods=["POST"])
+@bp.route("/<int:institution_id>/performance/<int:scheme_id>/submit", methods=["POST"])
 @login_required
-def scheme_approve(institution_id: int, scheme_id: int):
+def scheme_submit(institution_id: int, scheme_id: int):
+    """提交理事会审议: the allocation goes on a council meeting's agenda as the motion's subject."""
     institution = hospital_or_404(institution_id, write=True)
     scheme = queries.scheme_or_404(institution.id, scheme_id)
-    perform(
-        operations.approve_scheme,
-        scheme,
-        current_user,
-        success=msg("已批准 %(p)s 绩效方案：分配额将计入当月工资的奖励性绩效。", p=scheme.period),
-    )
-    return redirect(url_for(".scheme", institution_id=institution.id, scheme_id=scheme_id))
+    form = SubmitSchemeForm()
+    form.meeting_id.choices = [(m.id, m.title) for m in queries.open_meetings(institution.id)]
+    if form.validate_on_submit():
+        meeting = db.session.get(Meeting, form.meeting_id.data)
+        if meeting is None or meeting.institution_id != institution.id:
+            abort(404)
+        done = perform(
+            operations.submit_scheme,
+            scheme,
+            meeting,
+            actor=current_user,
+            form=form,
+            success=msg("已提交理事会审议：表决通过后分配额计入 %(p)s 工资。", p=scheme.period),
+        )
+        if done:
+            return redirect(url_for(".scheme", institution_id=institution.id, scheme_id=scheme_id))
+    return _scheme_page(institution, scheme, form, 422)
 
 
 @bp.route("/<int:institution_id>/performance/<int:scheme_id>/export")

@@ -23,7 +23,7 @@ from hospitals.benchmarks import (
 )
 from hospitals.models import HospitalProfile
 from hospitals.transition.queries import employed_on
-from hr.models import Department, DepartmentKind, Employment, Person
+from hr.models import Department, DepartmentKind, Employment
 
 CLINICAL_KINDS = (
     DepartmentKind.CLINICAL.value,
@@ -40,7 +40,7 @@ def profile_of(institution_id: int) -> HospitalProfile | None:
 
 def staffing_counts(institution_id: int, beds: int, on: date) -> StaffingCounts:
     """Return the hospital's counts on ``on`` (one query)."""
-    title = Person.professional_title
+    title = Employment.professional_title
     row = db.session.execute(
         select(
             func.count(),
@@ -49,7 +49,6 @@ def staffing_counts(institution_id: int, beds: int, on: date) -> StaffingCounts:
             func.sum(case((or_(title.like("%护士%"), title.like("%护师%")), 1), else_=0)),
         )
         .select_from(Employment)
-        .join(Person, Person.id == Employment.person_id)
         .outerjoin(Department, Department.id == Employment.department_id)
         .where(Employment.institution_id == institution_id, employed_on(on))
     ).one()

@@ -21,6 +21,7 @@ from hospitals.profile.forms import LEVEL_LABELS
 from hospitals.transition import queries
 from hospitals.transition.excel import POSTS_EXPORT, export_row
 from hr.models import Employment, Identity
+from hr.permissions import HR_MANAGE
 from institutions.models import QuotaKind
 from institutions.quota.queries import quota_on
 
@@ -64,6 +65,7 @@ def overview(institution_id: int):
         without_count=without_count,
         gaps=gaps,
         can_manage=can(current_user, HOSPITALS_MANAGE, institution),
+        can_appoint=can(current_user, HR_MANAGE, institution),
     )
 
 

@@ -216,7 +216,7 @@ def _raise_salary_step(
 def _title_warnings(employment: Employment, category: str, grade: int, on: date) -> list:
     """Return the title-mismatch warnings of a post for this person (DOMAIN §2)."""
     return promotion.title_warnings(
-        employment.person.professional_title, category, grade, promotion.title_grades_on(on)
+        employment.professional_title, category, grade, promotion.title_grades_on(on)
     )
 
 

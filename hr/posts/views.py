@@ -230,7 +230,7 @@ def appoint(institution_id: int, employment_id: int):
             form.start_on.data,
             years_in_grade=years_in_grade_on(form.start_on.data),
         ) + title_warnings(
-            employment.person.professional_title,
+            employment.professional_title,
             category,
             grade,
             title_grades_on(form.start_on.data),

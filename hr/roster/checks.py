@@ -239,10 +239,15 @@ def _percent(rate: Decimal) -> str:
 
 
 def file_duplicates(rows: Sequence[dict[str, Any]]) -> list[CellError]:
-    """Return an error for each repeat inside the file: 工号 per 单位代码, and 身份证号."""
+    """Return an error for each repeat inside the file: 工号 per 单位代码, and 身份证号.
+
+    A repeated 身份证号 under another name also gets the one identity answer
+    (``entry.identity_mismatch``), as a number on file under another name does.
+    """
     errors: list[CellError] = []
     staff_seen: dict[tuple[str, str], int] = {}
     id_seen: dict[str, int] = {}
+    name_of: dict[int, str | None] = {}
     for row in rows:
         key = (row["institution_code"], row["staff_number"])
         first = staff_seen.setdefault(key, row["_row"]) if None not in key else row["_row"]
@@ -256,12 +261,16 @@ def file_duplicates(rows: Sequence[dict[str, Any]]) -> list[CellError]:
             )
         number = row["citizen_id"]
         first = id_seen.setdefault(number, row["_row"]) if number is not None else row["_row"]
+        name_of.setdefault(first, row["name"])
         if first != row["_row"]:
             errors.append(
                 CellError(
                     row["_row"], HEADERS["citizen_id"], msg("与第 %(r)d 行的身份证号重复", r=first)
                 )
             )
+            mismatch = entry_rules.identity_mismatch(row["name"], name_of[first])
+            if mismatch:
+                errors.append(CellError(row["_row"], HEADERS["name"], mismatch))
     return errors
 
 
@@ -371,7 +380,10 @@ def check_roster(
                 )
             )
 
-    # People already on file: same name, not already here, at most one quota place.
+    # People already on file: same name, not already here, at most one quota place. A name
+    # that does not go with the number gets the one neutral answer and nothing more about
+    # the person on file (it must not confirm a record elsewhere: hr.models).
+    said = {(e.row, e.column, e.message) for e in errors if isinstance(e.message, Msg)}
     people = people_by_citizen_id(row["citizen_id"] for row in rows if row["citizen_id"])
     active = active_employments((person_id for person_id, _ in people.values()), rules.today)
     for row in rows:
@@ -379,12 +391,12 @@ def check_roster(
         row["_person_id"] = person[0] if person else None
         if person is None:
             continue
-        if row["name"] is not None and person[1] != row["name"]:
-            add(
-                CellError(
-                    row["_row"], HEADERS["name"], msg("与系统中该身份证号登记的姓名不一致，请核对")
-                )
-            )
+        mismatch = entry_rules.identity_mismatch(row["name"], person[1])
+        if mismatch:
+            row["_person_id"] = None
+            if (row["_row"], HEADERS["name"], mismatch) not in said:
+                add(CellError(row["_row"], HEADERS["name"], mismatch))
+            continue
         here = [e for e in active.get(person[0], ()) if e[0] == row["_institution_id"]]
         if row["_institution_id"] is not None and here:
             add(

@@ -24,9 +24,6 @@ def person_fields(spec: StaffSpec, user_id: int | None = None) -> dict[str, Any]
         "name": spec.name,
         "gender": spec.gender,
         "birth_date": spec.birth_date,
-        "education": spec.education,
-        "professional_title": spec.professional_title,
-        "phone": spec.phone,
         "user_id": user_id,
     }
 
@@ -51,6 +48,9 @@ def employment_fields(
         "start_on": spec.start_on,
         "end_on": None,
         "bank_account": spec.bank_account,
+        "education": spec.education,
+        "professional_title": spec.professional_title,
+        "phone": spec.phone,
     }
 
 

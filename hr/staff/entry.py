@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
-from core.i18n import msg
+from core.i18n import N_, Msg, msg
 from hr.models import Identity
 
 #: Dated parameters of entry, with their seeded values.
@@ -25,8 +25,33 @@ DEFAULTS_FROM = date(1995, 1, 1)  # 《劳动法》 in force
 #: Identities that occupy a quota place (编制 or 员额); one person holds at most one.
 QUOTA_IDENTITIES = frozenset({Identity.ESTABLISHMENT, Identity.FILED})
 
+#: The one answer to a name that does not go with an ID number. Deliberately the same
+#: whoever holds the record on file (this institution, another, or a row of the same file)
+#: and without the name on file: it must not confirm that the number is registered
+#: elsewhere, nor to whom (hr.models, "who sees what").
+IDENTITY_MISMATCH = N_("身份证号与姓名不一致，请按本人居民身份证核对")
+
 STAFF_NUMBER_MAX = 32
 _STAFF_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9_-]*", re.ASCII)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def name_key(name: str | None) -> str:
+    """Return a name as compared: full-width folded, without any spaces."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", name or ""))
+
+
+def identity_mismatch(given_name: str | None, name_on_file: str | None) -> Msg | None:
+    """Return why a name does not go with an ID number, or None if it does.
+
+    ``name_on_file`` is the identity record's name, or None when the number is not on file
+    (anything then goes with it). The answer never depends on who holds the record.
+    """
+    if name_on_file is None or not given_name or name_key(given_name) == name_key(name_on_file):
+        return None
+    return msg(IDENTITY_MISMATCH)
 
 
 def ensure_defaults() -> None:

@@ -24,10 +24,19 @@ from hr.staff import entry as staff
 from hr.staff.headcount import hiring_refusal
 from institutions.models import Institution
 
+#: What an institution records about a person: held on its employment, seen only by it
+#: (``hr.models``, "who sees what").
 PERSON_DETAILS = ["education", "professional_title", "phone"]
 #: Why a hire's first 薪级 record exists.
 ENTRY_REASON = msg("入职定级")
-EMPLOYMENT_FIELDS = ["staff_number", "identity", "department_id", "start_on", "bank_account"]
+EMPLOYMENT_FIELDS = [
+    "staff_number",
+    "identity",
+    "department_id",
+    "start_on",
+    "bank_account",
+    *PERSON_DETAILS,
+]
 EXIT_FIELDS = ["end_on", "exit_reason", "exit_note"]
 
 _SPACES = re.compile(r"\s+")
@@ -41,11 +50,6 @@ class StaffError(Refusal):
 
     def __str__(self) -> str:
         return "；".join(str(message) for message in self.errors.values())
-
-
-def _name_key(name: str) -> str:
-    """Return a name as compared: full-width folded, without any spaces."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", name or ""))
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -94,8 +98,9 @@ def enter_employment(
 ) -> Employment:
     """Record an entry (入职): find or create the person by ID number, then the employment.
 
-    Refused, with every reason by field, for a malformed or duplicate staff number, an ID
-    number on file under another name, a person already employed here, an entry date too
+    Refused, with every reason by field, for a malformed or duplicate staff number, a name
+    that does not go with the ID number (one neutral message, whoever holds the record: it
+    must not confirm a record elsewhere), a person already employed here, an entry date too
     far ahead, someone under the minimum age, a second quota place, no vacant 编制/员额, a
     department that is not the institution's active one, or a 薪级 out of range.
 
@@ -147,15 +152,11 @@ def enter_employment(
         errors["start_on"] = problem
 
     person = db.session.scalar(select(Person).where(Person.citizen_id == parsed.number))
+    mismatch = staff.identity_mismatch(name, person.name if person is not None else None)
+    if mismatch:
+        errors["name"] = mismatch
+        person = None  # nothing more about the person on file is checked, or told
     if person is not None:
-        if name and _name_key(person.name) != _name_key(name):
-            errors["name"] = msg(
-                "身份证号 %(id)s 已登记为「%(on_file)s」，与填写的姓名「%(n)s」不符；"
-                "如确已改名，请先更正人员信息",
-                id=mask_citizen_id(parsed.number),
-                on_file=person.name,
-                n=name,
-            )
         overlapping = db.session.scalars(
             select(Employment).where(
                 Employment.person_id == person.id,
@@ -198,21 +199,22 @@ def enter_employment(
     if errors:
         raise StaffError(errors)
 
-    person_changes: dict[str, list] = {}
+    details = {k: _blank_to_none(data.get(k)) for k in PERSON_DETAILS}
     if person is None:
         person = Person(
             citizen_id=parsed.number,
             name=name,
             gender=parsed.gender,
             birth_date=parsed.birth_date,
-            **{k: _blank_to_none(data.get(k)) for k in PERSON_DETAILS},
         )
         db.session.add(person)
         db.session.flush()
     else:
-        given = {k: _blank_to_none(data.get(k)) for k in PERSON_DETAILS}
-        given = {k: v for k, v in given.items() if v is not None}
-        person_changes = audit.apply_changes(person, given, PERSON_DETAILS)
+        # A rehire starts from what this institution recorded last time, never from what
+        # another institution recorded.
+        before = _recorded_here(person.id, institution.id)
+        if before is not None:
+            details = {k: v if v is not None else getattr(before, k) for k, v in details.items()}
 
     employment = Employment(
         person=person,
@@ -222,6 +224,7 @@ def enter_employment(
         department_id=department_id,
         start_on=start_on,
         bank_account=_blank_to_none(data.get("bank_account")),
+        **details,
     )
     db.session.add(employment)
     db.session.flush()
@@ -234,7 +237,6 @@ def enter_employment(
             **audit.snapshot(employment, EMPLOYMENT_FIELDS),
         },
     )
-    changes.update({f"person.{k}": v for k, v in person_changes.items()})
     changes["salary_step"] = [None, step]
     audit.record(
         "employment.enter",
@@ -261,6 +263,16 @@ def enter_employment(
         source=source,
     )
     return employment
+
+
+def _recorded_here(person_id: int, institution_id: int) -> Employment | None:
+    """Return the institution's latest earlier employment of the person, if any."""
+    return db.session.scalar(
+        select(Employment)
+        .where(Employment.person_id == person_id, Employment.institution_id == institution_id)
+        .order_by(Employment.start_on.desc(), Employment.id.desc())
+        .limit(1)
+    )
 
 
 def exit_employment(

@@ -21,7 +21,7 @@ from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from core.extensions import db
-from core.listing import Sort
+from core.listing import Sort, read_rows
 from hr.models import (
     GRADES,
     Appointment,
@@ -53,6 +53,11 @@ STAFF_SORTS = {
     "start_on": Employment.start_on,
     "end_on": Employment.end_on,
 }
+
+
+#: The values a filter may take (an enum's members, built once rather than per request).
+_IDENTITIES = frozenset(Identity)
+_CATEGORIES = frozenset(PostCategory)
 
 
 def _positive(value: Any) -> int | None:
@@ -91,8 +96,8 @@ class StaffFilters:
         identity, category = args.get("identity"), args.get("category")
         return cls(
             q=(args.get("q") or "").strip() or None,
-            identity=identity if identity in set(Identity) else None,
-            category=category if category in set(PostCategory) else None,
+            identity=identity if identity in _IDENTITIES else None,
+            category=category if category in _CATEGORIES else None,
             grade=grade if grade and 1 <= grade <= MAX_GRADE else None,
             status=status if status in STATUSES else None,
             department_id=_positive(args.get("department")),
@@ -143,7 +148,7 @@ def count_without_contract(institution_ids: Iterable[int], on: date) -> dict[int
 def missing_records(institution_id: int, on: date) -> tuple[int, int]:
     """Return how many staff employed on ``on`` have no 薪级 record, and how many no contract
     in force: ``count_without_steps`` and ``count_without_contract`` in one query."""
-    steps, contracts = db.session.execute(
+    steps, contracts = read_rows(
         _missing_records_statement(), {"institution_id": institution_id, "on": on}
     ).one()
     return int(steps or 0), int(contracts or 0)
@@ -165,9 +170,7 @@ def _missing_records_statement():
 
 def department_options(institution_id: int) -> list[tuple[int, str]]:
     """Return the (id, name) of an institution's departments for a filter, active first."""
-    return list(
-        db.session.execute(_department_options_statement(), {"institution_id": institution_id})
-    )
+    return list(read_rows(_department_options_statement(), {"institution_id": institution_id}))
 
 
 @cache
@@ -356,10 +359,10 @@ class _RowPagination(Pagination):
 
     def _query_items(self) -> list[StaffRow]:
         stmt = _one_page(self._query_args["select"], self.per_page, self._query_offset)
-        return [StaffRow._make(row) for row in db.session.execute(stmt)]
+        return [StaffRow._make(row) for row in read_rows(stmt)]
 
     def _query_count(self) -> int:
-        return db.session.execute(self._query_args["count_select"]).scalar_one()
+        return read_rows(self._query_args["count_select"]).scalar_one()
 
 
 def with_current_post(stmt: Select, on: date) -> Select:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from flask import abort
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from core.extensions import db
 from core.i18n import Msg, msg
@@ -53,15 +51,13 @@ def institutions(
     return stmt
 
 
-@cache
-def _institution_by_id():
-    # Every institution page loads one: built once, it runs in a fraction of the time.
-    return select(Institution).where(Institution.id == bindparam("institution_id"))
-
-
 def get_institution_or_404(scope: Scope, institution_id: int) -> Institution:
-    """Return the institution if it exists inside ``scope``; 404 otherwise."""
-    institution = db.session.scalar(_institution_by_id(), {"institution_id": institution_id})
+    """Return the institution if it exists inside ``scope``; 404 otherwise.
+
+    By primary key through the session: a member's own institution came with the signed-in
+    user's memberships, so the usual page finds it without another query.
+    """
+    institution = db.session.get(Institution, institution_id)
     if institution is None or not scope.covers(institution):
         abort(404)
     return institution

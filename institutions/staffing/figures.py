@@ -40,6 +40,10 @@ RESOLUTIONS = "governance.resolutions"
 CHARTER_CHANGES = "governance.charter_changes"
 TWO_SELF_PILOT = "schools.two_self_pilot"
 TEACHER_SHORTFALL = "schools.teacher_shortfall"
+TEACHERS_ESTABLISHMENT = "schools.teachers_establishment"
+TEACHERS_FILED = "schools.teachers_filed"
+BUDGET_EXECUTION = "schools.budget_execution"
+BUDGET_SURPLUS = "schools.budget_surplus"
 POST_COVERAGE = "hospitals.post_coverage"
 IDENTITY_PAY_GAP = "hospitals.identity_pay_gap"
 GROSS_BY_MONTH = "payroll.gross_by_month"
@@ -87,6 +91,10 @@ EXPECTED: tuple[Expected, ...] = (
         "reform",
     ),
     Expected(TEACHER_SHORTFALL, msg("教师缺口"), msg("人"), "schools", group="reform"),
+    Expected(TEACHERS_ESTABLISHMENT, msg("编制内教师"), msg("人"), "schools", group="reform"),
+    Expected(TEACHERS_FILED, msg("员额制自聘教师"), msg("人"), "schools", group="reform"),
+    Expected(BUDGET_EXECUTION, msg("包干经费执行率"), msg("%"), "schools", MEAN, "reform"),
+    Expected(BUDGET_SURPLUS, msg("上学年包干经费结余"), msg("元"), "schools", group="reform"),
     Expected(POST_COVERAGE, msg("医院岗位管理覆盖率"), msg("%"), "hospitals", MEAN, "reform"),
     Expected(
         IDENTITY_PAY_GAP,

@@ -43,11 +43,20 @@ PROVIDER_ITEMS = {
 
 
 def _group_json(group: Any) -> dict[str, str]:
-    return {name: str(value) for name in group.field_names() if (value := getattr(group, name))}
+    mine = group.__dict__  # the amounts (a frozen AmountGroup), read without getattr
+    return {name: str(value) for name in group.field_names() if (value := mine[name])}
+
+
+#: an empty group of each class, shared (they are frozen): most stored groups are empty
+_EMPTY: dict[type, Any] = {}
 
 
 def _group(cls: type, data: Mapping[str, str] | None) -> Any:
-    data = data or {}
+    if not data:
+        empty = _EMPTY.get(cls)
+        if empty is None:
+            empty = _EMPTY[cls] = cls()
+        return empty
     return cls(**{name: Decimal(data[name]) for name in cls.field_names() if name in data})
 
 
@@ -170,9 +179,10 @@ __all__ = [
 def items_to_json(items: Any) -> dict[str, Any]:
     """Return the amounts of a ``compute.PayItems`` as JSON (groups as dicts of text)."""
     out: dict[str, Any] = {}
+    values = items.__dict__  # a frozen dataclass: its fields, read without getattr
     for name in _ITEM_FIELDS:
-        value = getattr(items, name)
-        out[name] = _group_json(value) if hasattr(value, "as_dict") else str(value)
+        value = values[name]
+        out[name] = _group_json(value) if name in _GROUPS else str(value)
     return out
 
 

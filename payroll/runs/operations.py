@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import Any
 
 from flask import url_for
@@ -29,6 +30,7 @@ from hr.models import Employment, Person
 from payroll import compute, inputs
 from payroll.amounts import ZERO
 from payroll.params import PayrollParams
+from payroll.queries import bonus_merged
 from payroll.runs import ledger, queries
 from payroll.runs.models import RUN_TOTALS, PayRun, PayRunAmount, PayRunLine
 from payroll.runs.states import (
@@ -226,6 +228,7 @@ def _profiles(
     steps = queries.steps_on(institution_id, start)
     late_posts = late_steps = None
     settings = queries.settings_of(institution_id, start)
+    merged = bonus_merged([person.id for person in staff], start.year)
     found = {}
     for person in staff:
         post = posts.get(person.id)
@@ -251,6 +254,7 @@ def _profiles(
             annuity=bool(kept.has_occupational_annuity) if kept else False,
             first_job_this_year=bool(kept.is_first_job_this_year) if kept else False,
             low_income=bool(kept.has_prior_year_low_income) if kept else False,
+            merge_bonus=person.id in merged,
             bank_account=person.bank_account,
         )
         found[person.id] = (profile, kept)
@@ -374,12 +378,7 @@ def compute_run(
         else:
             rows = _regular_rows(run, progress)
         before = run.status
-        db.session.execute(delete(PayRunLine).where(PayRunLine.run_id == run.id))
-        if rows:
-            from core.bulk import insert_columns
-
-            columns = {name: [row[name] for row in rows] for name in rows[0]}
-            insert_columns(PayRunLine, columns)
+        _store_lines(run, rows)
     for name in RUN_TOTALS:
         setattr(run, name, sum((row[name] for row in rows), ZERO))
     run.line_count = len(rows)
@@ -404,6 +403,64 @@ def compute_run(
         actor=actor,
     )
     return run
+
+
+def _store_lines(run: PayRun, rows: list[dict[str, Any]]) -> None:
+    """Write a computation's lines: a person's line keeps its id from one computation of
+    the run to the next (updated in place, by employment), so that whatever links to it —
+    a page, a notice, an audit entry — still finds it; a person no longer paid loses theirs,
+    a new one gets one. A first computation is one bulk insert."""
+    from core.bulk import insert_columns
+
+    existing = dict(
+        db.session.execute(
+            select(PayRunLine.employment_id, PayRunLine.id).where(PayRunLine.run_id == run.id)
+        ).all()
+    )
+    fresh = [row for row in rows if row["employment_id"] not in existing]
+    kept = [row for row in rows if row["employment_id"] in existing]
+    gone = set(existing) - {row["employment_id"] for row in kept}
+    if kept:
+        _update_lines([{**row, "id": existing[row["employment_id"]]} for row in kept])
+    if fresh:
+        names = tuple(fresh[0])
+        # rows to columns at C speed: one tuple per row, then transposed
+        values = zip(*map(itemgetter(*names), fresh), strict=True)
+        insert_columns(PayRunLine, dict(zip(names, map(list, values), strict=True)))
+    if gone:  # after the inserts: SQLite would hand a deleted highest id to the next row
+        db.session.execute(
+            delete(PayRunLine).where(
+                PayRunLine.run_id == run.id,
+                PayRunLine.id.in_(sorted(existing[e] for e in gone)),
+            )
+        )
+
+
+def _update_lines(rows: list[dict[str, Any]], chunk: int = 2000) -> None:
+    """UPDATE lines by id, every computed column, in executemany chunks on the session's
+    connection (one statement, the driver batches it)."""
+    from sqlalchemy import bindparam, update
+
+    table = PayRunLine.__table__
+    names = [name for name in rows[0] if name not in ("id", "run_id", "employment_id")]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({name: bindparam(f"_{name}", type_=table.c[name].type) for name in names})
+    )
+    connection = db.session.connection()
+    for offset in range(0, len(rows), chunk):
+        connection.execute(
+            statement,
+            [
+                {"_id": row["id"], **{f"_{name}": row[name] for name in names}}
+                for row in rows[offset : offset + chunk]
+            ],
+        )
+    # the ORM may hold lines read before: let them reload what was written
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, PayRunLine):
+            db.session.expire(obj)
 
 
 @contextmanager

@@ -61,6 +61,16 @@ def line_or_404(run: PayRun, line_id: int) -> PayRunLine:
     return line
 
 
+def _core_rows(statement: Any) -> Any:
+    """Execute a select of columns on the session's connection, as plain rows.
+
+    The reads of a computation fetch tens of thousands of tuples; going through the ORM
+    (``session.execute``) costs about as much again for nothing, columns need no identity
+    map. The session is flushed first, as ``session.execute`` would (autoflush)."""
+    db.session.flush()
+    return db.session.connection().execute(statement)
+
+
 def lines_statement(run_id: int, q: str | None = None, problems: bool = False) -> Select:
     """Return a run's lines, searched by 工号, name or department, optionally only those
     with problems."""
@@ -141,7 +151,7 @@ def basis_records(run: PayRun, person_ids: Sequence[int]) -> dict[int, list[dict
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     ids = sorted(set(person_ids))
     for part in chunks(ids):
-        rows = db.session.execute(
+        rows = _core_rows(
             select(PayRunLine.person_id, PayRunLine.tax_record)
             .join(PayRun, PayRun.id == PayRunLine.run_id)
             .where(
@@ -251,12 +261,12 @@ def staff_of(
         )
     else:
         stmt = stmt.where(Employment.id.in_(sorted(set(employment_ids))))
-    return [Staff(*row) for row in db.session.execute(stmt)]
+    return [Staff(*row) for row in _core_rows(stmt)]
 
 
 def posts_on(institution_id: int, on: date) -> dict[int, tuple[str, int]]:
     """Return {employment id: (category, grade)} of the appointments in force on ``on``."""
-    rows = db.session.execute(
+    rows = _core_rows(
         select(Appointment.employment_id, Appointment.category, Appointment.grade)
         .where(
             Appointment.institution_id == institution_id,
@@ -270,7 +280,7 @@ def posts_on(institution_id: int, on: date) -> dict[int, tuple[str, int]]:
 
 def steps_on(institution_id: int, on: date) -> dict[int, int]:
     """Return {employment id: 薪级} in effect on ``on``."""
-    rows = db.session.execute(
+    rows = _core_rows(
         select(SalaryStep.employment_id, SalaryStep.step)
         .join(Employment, Employment.id == SalaryStep.employment_id)
         .where(Employment.institution_id == institution_id, SalaryStep.effective_on <= on)
@@ -294,7 +304,7 @@ class Settings:
 
 def settings_of(institution_id: int, on: date) -> dict[int, Settings]:
     """Return {employment id: settings in effect on ``on`` (else the earliest)}."""
-    rows = db.session.execute(
+    rows = _core_rows(
         select(
             PaySettings.employment_id,
             PaySettings.effective_on,
@@ -317,28 +327,64 @@ def settings_of(institution_id: int, on: date) -> dict[int, Settings]:
     return found
 
 
-def totals_by_institution(scope_clause: Any, period: str) -> list[tuple[Any, ...]]:
-    """Return (institution id, name, runs, people, gross, net, tax, employer) of the locked
-    runs of a period, per institution in scope: aggregates only, never a person."""
+#: the summed items of the cross-institution 工资表 (``institution_pay_sheet``)
+SUMMARY_FIELDS = (
+    "post_wage",
+    "step_wage",
+    "basic_performance",
+    "reward_performance",
+    "allowances",
+    "other_pay",
+    "bonus",
+    "gross",
+    "pension",
+    "annuity",
+    "medical",
+    "unemployment",
+    "housing_fund",
+    "income_tax",
+    "bonus_tax",
+    "other_deductions",
+    "total_deductions",
+    "net_pay",
+    "employer_total",
+)
+
+
+def institution_pay_sheet(scope_clause: Any, period: str) -> list[dict[str, Any]]:
+    """Return the cross-institution 工资表 of a period: per institution in scope, the locked
+    runs' (regular and corrections) people and every item summed — aggregates only, never a
+    person's line."""
     from sqlalchemy import func
 
-    from institutions.models import Institution
+    from institutions.models import Institution, Sponsor
 
-    return list(
-        db.session.execute(
-            select(
-                Institution.id,
-                Institution.name,
-                func.count(PayRun.id),
-                func.max(PayRun.line_count),
-                func.sum(PayRun.gross),
-                func.sum(PayRun.net_pay),
-                func.sum(PayRun.income_tax + PayRun.bonus_tax),
-                func.sum(PayRun.employer_total),
-            )
-            .join(PayRun, PayRun.institution_id == Institution.id)
-            .where(scope_clause, PayRun.period == period, PayRun.status.in_(LOCKED))
-            .group_by(Institution.id, Institution.name)
-            .order_by(Institution.name)
+    sums = [func.sum(getattr(PayRunLine, name)).label(name) for name in SUMMARY_FIELDS]
+    rows = db.session.execute(
+        select(
+            Institution.id,
+            Institution.credit_code,
+            Institution.name,
+            Sponsor.name.label("sponsor"),
+            func.count(func.distinct(PayRun.id)).label("runs"),
+            func.count(func.distinct(PayRunLine.person_id)).label("people"),
+            *sums,
         )
+        .join(Sponsor, Sponsor.id == Institution.sponsor_id)
+        .join(PayRun, PayRun.institution_id == Institution.id)
+        .join(PayRunLine, PayRunLine.run_id == PayRun.id)
+        .where(scope_clause, PayRun.period == period, PayRun.status.in_(LOCKED))
+        .group_by(Institution.id, Institution.credit_code, Institution.name, Sponsor.name)
+        .order_by(Sponsor.name, Institution.name)
     )
+    return [
+        {
+            "institution_code": row.credit_code,
+            "institution": row.name,
+            "sponsor": row.sponsor,
+            "runs": row.runs,
+            "people": row.people,
+            **{name: getattr(row, name) for name in SUMMARY_FIELDS},
+        }
+        for row in rows
+    ]

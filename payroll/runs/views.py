@@ -17,7 +17,7 @@ from core.listing import paginate, read_sort
 from core.permissions import can
 from hr.models import grade_name
 from institutions.scoped import institution_for
-from payroll.excel_specs import MONTHLY_PAY_SPEC
+from payroll.excel_specs import MONTHLY_PAY_SPEC, frozen_columns
 from payroll.permissions import PAYROLL_APPROVE, PAYROLL_MANAGE, PAYROLL_VIEW
 from payroll.runs import excel, queries
 from payroll.runs import operations as ops
@@ -298,7 +298,9 @@ def run_export(institution_id: int, run_id: int):
     if kind not in excel.KINDS:
         abort(404)
     spec, rows, total, stem = excel.workbook_for(found, kind)
-    return xlsx_response(spec, rows, dated_filename(stem), totals=total)
+    return xlsx_response(
+        spec, rows, dated_filename(stem), totals=total, freeze_columns=frozen_columns(spec)
+    )
 
 
 @bp.route("/<int:institution_id>/runs/<int:run_id>/import", methods=["GET", "POST"])

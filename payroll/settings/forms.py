@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, StringField
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from core.forms import choices
 
 MONEY = [Optional(), NumberRange(min=0, message=_l("金额不能为负数"))]
 
@@ -45,6 +47,27 @@ class PaySettingsForm(FlaskForm):
     housing_loan_interest = DecimalField(_l("住房贷款利息（每月）"), places=2, validators=MONEY)
     housing_rent = DecimalField(_l("住房租金（每月）"), places=2, validators=MONEY)
     elderly_support = DecimalField(_l("赡养老人（每月）"), places=2, validators=MONEY)
+    reason = StringField(
+        _l("调整原因"), validators=[DataRequired(_l("请填写调整原因")), Length(max=255)]
+    )
+
+
+class BonusChoiceForm(FlaskForm):
+    """How the person's 全年一次性奖金 of a year is taxed."""
+
+    year = IntegerField(
+        _l("年度"), validators=[DataRequired(_l("请填写年度")), NumberRange(min=2000, max=2100)]
+    )
+    merge = SelectField(
+        _l("全年一次性奖金计税方式"),
+        choices=choices(
+            [
+                ("0", _l("单独计税（按月度税率表）")),
+                ("1", _l("并入当年综合所得（累计预扣）")),
+            ]
+        ),
+        default="0",
+    )
     reason = StringField(
         _l("调整原因"), validators=[DataRequired(_l("请填写调整原因")), Length(max=255)]
     )

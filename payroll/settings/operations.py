@@ -13,7 +13,7 @@ from core.errors import Refusal
 from core.extensions import db
 from core.i18n import msg
 from core.money import round_half_up
-from payroll.models import SPECIAL_DEDUCTION_CATEGORIES, PaySettings
+from payroll.models import SPECIAL_DEDUCTION_CATEGORIES, PayBonusChoice, PaySettings
 from payroll.queries import settings_on
 
 FIELDS = (
@@ -102,3 +102,75 @@ def versions_of(employment_id: int) -> list[PaySettings]:
             .order_by(PaySettings.effective_on.desc())
         )
     )
+
+
+def set_bonus_choice(
+    employment: Any, year: int, merge: bool, reason: str, actor: Any
+) -> PayBonusChoice:
+    """Record how the employment's 全年一次性奖金 of ``year`` is taxed: separately (the
+    default) or merged into the year's wage income; with a reason, audited.
+
+    The choice is made before the bonus is paid: once a locked run of the year has taxed a
+    bonus for the employment, a different choice is refused (that month is declared). Open
+    runs of the year with a line for the employment go back to draft, to be computed again.
+    """
+    from payroll.runs.models import PayRun, PayRunLine
+    from payroll.runs.states import LOCKED, OPEN, RunStatus
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refusal(msg("请填写调整原因"), field="reason")
+    if not 2000 <= int(year) <= 2100:
+        raise Refusal(msg("年度无效"), field="year")
+    choice = db.session.scalar(
+        select(PayBonusChoice).where(
+            PayBonusChoice.employment_id == employment.id, PayBonusChoice.year == year
+        )
+    )
+    before = bool(choice.merge) if choice is not None else False
+    if before != merge:
+        taxed = db.session.scalar(
+            select(PayRun.period)
+            .join(PayRunLine, PayRunLine.run_id == PayRun.id)
+            .where(
+                PayRunLine.employment_id == employment.id,
+                PayRunLine.year == year,
+                PayRunLine.bonus != 0,
+                PayRun.status.in_(LOCKED),
+            )
+            .limit(1)
+        )
+        if taxed is not None:
+            raise Refusal(
+                msg(
+                    "%(period)s 已审核的工资批次已按原方式为全年一次性奖金计税，本年不能再改变计税方式",
+                    period=taxed,
+                )
+            )
+    if choice is None:
+        choice = PayBonusChoice(employment_id=employment.id, year=year)
+        db.session.add(choice)
+    choice.merge = merge
+    choice.reason = reason[:255]
+    choice.chosen_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    for run in db.session.scalars(
+        select(PayRun)
+        .join(PayRunLine, PayRunLine.run_id == PayRun.id)
+        .where(
+            PayRunLine.employment_id == employment.id,
+            PayRunLine.year == year,
+            PayRun.status.in_(OPEN),
+        )
+    ):
+        if run.status != RunStatus.DRAFT.value:
+            run.status = RunStatus.DRAFT.value
+    audit.record(
+        "payroll.bonus_choice.save",
+        choice,
+        institution_id=employment.institution_id,
+        summary=f"{employment.staff_number} {employment.person.name} {year}：{reason}",
+        changes={"merge": [before, merge]} if before != merge else {},
+        actor=actor,
+    )
+    return choice

@@ -19,10 +19,10 @@ from hr.staff.queries import employment_or_404
 from institutions.scoped import institution_for
 from payroll.models import PaySettings
 from payroll.permissions import PAYROLL_MANAGE, PAYROLL_VIEW
-from payroll.queries import settings_on
+from payroll.queries import bonus_choices, settings_on
 from payroll.runs.excel import REGISTER_SPEC, register_rows
-from payroll.settings.forms import DEDUCTION_FIELDS, PaySettingsForm
-from payroll.settings.operations import save_pay_settings, versions_of
+from payroll.settings.forms import DEDUCTION_FIELDS, BonusChoiceForm, PaySettingsForm
+from payroll.settings.operations import save_pay_settings, set_bonus_choice, versions_of
 from payroll.views import bp
 
 
@@ -89,16 +89,51 @@ def settings_save(institution_id: int, employment_id: int):
     return _page(institution, employment, versions_of(employment_id), form, 422)
 
 
-def _page(institution, employment, versions, form, status=200):
+def _page(institution, employment, versions, form, status=200, bonus_form=None):
+    if bonus_form is None:
+        bonus_form = BonusChoiceForm(formdata=None)
+        bonus_form.year.data = china_today().year
     return render_template(
         "payroll/settings_edit.html",
         institution=institution,
         employment=employment,
         versions=versions,
         form=form,
+        bonus_form=bonus_form,
+        bonus_choices=bonus_choices(employment.id),
         can_manage=can(current_user, PAYROLL_MANAGE, institution),
         deduction_fields=DEDUCTION_FIELDS,
     ), status
+
+
+@bp.route("/<int:institution_id>/settings/<int:employment_id>/bonus", methods=["POST"])
+@login_required
+def bonus_choice_save(institution_id: int, employment_id: int):
+    """Record how the person's 全年一次性奖金 of a year is taxed."""
+    institution = institution_for(institution_id, PAYROLL_MANAGE)
+    employment = employment_or_404(institution.id, employment_id)
+    form = BonusChoiceForm()
+    if form.validate_on_submit():
+        done = perform(
+            set_bonus_choice,
+            employment,
+            form.year.data,
+            form.merge.data == "1",
+            form.reason.data,
+            current_user,
+            form=form,
+            success=_("已保存全年一次性奖金计税方式；本年未审核的工资批次须重新计算。"),
+        )
+        if done:
+            return redirect(
+                url_for(
+                    ".settings_edit", institution_id=institution_id, employment_id=employment_id
+                )
+            )
+    settings_form = PaySettingsForm(formdata=None)
+    versions = versions_of(employment_id)
+    _fill(settings_form, versions[0] if versions else None)
+    return _page(institution, employment, versions, settings_form, 422, bonus_form=form)
 
 
 def _fill(form: PaySettingsForm, version: PaySettings | None) -> None:

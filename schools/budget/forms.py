@@ -93,3 +93,28 @@ class SpendingForm(FlaskForm):
         description=_l("超出科目预算的支出须经理事会决定，填写其文号"),
     )
     submit = SubmitField(_l("登记支出"))
+
+
+class SurplusForm(FlaskForm):
+    """How a closed year's surplus divides, and the council meeting that decides it."""
+
+    carry_over = DecimalField(
+        _l("结转下一学年用于学校发展（元）"),
+        places=2,
+        render_kw={"inputmode": "decimal"},
+        validators=[InputRequired(_l("请填写金额，没有填 0"))],
+    )
+    rewards = DecimalField(
+        _l("用于教师奖励（元）"),
+        places=2,
+        render_kw={"inputmode": "decimal"},
+        validators=[InputRequired(_l("请填写金额，没有填 0"))],
+    )
+    meeting_id = SelectField(
+        _l("理事会会议"),
+        choices=[],
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(_l("请选择会议"))],
+    )
+    submit = SubmitField(_l("提交理事会审议"))

@@ -4,34 +4,62 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.actions import perform
+from core.extensions import db
 from core.http import dated_filename, template_response, xlsx_response
 from core.ids import china_today
 from core.imports import ImportContext, import_page
+from institutions.governance.models import Meeting, Motion
+from institutions.governance.queries import local_date
 from institutions.scoped import institution_for
 from schools import queries as school_queries
-from schools.budget import operations, queries
-from schools.budget.forms import ApproveForm, DraftForm, SpendingForm
+from schools.budget import operations, queries, surplus
+from schools.budget.forms import ApproveForm, DraftForm, SpendingForm, SurplusForm
 from schools.budget.imports import SPENDING_IMPORTER
 from schools.excel import EXECUTION_SPEC, SPENDING_SPEC
 from schools.lumpsum import line_label
-from schools.models import BudgetStatus
+from schools.models import BudgetStatus, SurplusStatus
 from schools.permissions import SCHOOLS_BUDGET, SCHOOLS_VIEW
+from schools.recruitment.queries import open_meetings
 from schools.stages import Stage, school_year_label
 from schools.views import bp
 
 _SAFE_MONTH_LABEL = "%(y)d-%(m)02d"
 
 
+def _surplus_form(institution, form=None) -> SurplusForm:
+    form = form or SurplusForm(formdata=None)
+    form.meeting_id.choices = [
+        (m.id, f"{m.title} · {local_date(m.scheduled_at).isoformat()}")
+        for m in open_meetings(institution.id)
+    ]
+    return form
+
+
 def _page(institution, year: int, **forms):
     profile = school_queries.profile_of(institution.id)
     budget = queries.budget_of(institution.id, year)
     figures = queries.figures(budget) if budget is not None else None
+    surplus_plan = surplus.plan_of(budget) if budget is not None else None
     return {
+        "surplus_plan": surplus_plan,
+        "surplus_motion": (
+            db.session.get(Motion, surplus_plan.motion_id)
+            if surplus_plan is not None and surplus_plan.motion_id
+            else None
+        ),
+        "surplus_labels": SurplusStatus.LABELS,
+        "year_ended": budget is not None and surplus.year_ended(budget, china_today()),
+        "reward_limit": (
+            surplus.surplus_rules(year).reward_limit(figures.surplus.retained)
+            if figures is not None
+            else None
+        ),
+        "surplus_form": _surplus_form(institution, forms.get("surplus_form")),
         "institution": institution,
         "profile": profile,
         "year": year,
@@ -126,6 +154,36 @@ def budget_spending(institution_id: int, year: int):
         flash(_("该学年还没有包干预算。"), "danger")
     return render_template(
         "schools/budget.html", **_page(institution, year, spending_form=form)
+    ), 422
+
+
+@bp.route("/<int:institution_id>/budget/<int:year>/surplus", methods=["POST"])
+@login_required
+def budget_surplus(institution_id: int, year: int):
+    """结余使用: a closed year's surplus goes to the council as a motion subject."""
+    institution = institution_for(institution_id, SCHOOLS_BUDGET)
+    found = queries.budget_of(institution.id, year)
+    form = _surplus_form(institution, SurplusForm())
+    if found is None:
+        flash(_("该学年还没有包干预算。"), "danger")
+    elif form.validate_on_submit():
+        meeting = db.session.get(Meeting, form.meeting_id.data)
+        if meeting is None or meeting.institution_id != institution.id:
+            abort(404)
+        done = perform(
+            surplus.submit,
+            found,
+            form.data,
+            meeting,
+            today=china_today(),
+            actor=current_user,
+            form=form,
+            success=_("已提交理事会审议，表决结果将自动更新结余使用方案。"),
+        )
+        if done:
+            return redirect(url_for(".budget", institution_id=institution.id, year=year))
+    return render_template(
+        "schools/budget.html", **_page(institution, year, surplus_form=form)
     ), 422
 
 

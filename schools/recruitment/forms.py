@@ -101,3 +101,11 @@ class HireForm(FlaskForm):
     )
     probation_months = IntegerField(_l("试用期（月）"), default=0, validators=[Optional()])
     submit = SubmitField(_l("聘用"))
+
+
+class PostingForm(FlaskForm):
+    posted_on = DateField(_l("公示开始日期"), validators=[InputRequired(_l("请填写公示开始日期"))])
+    days = IntegerField(
+        _l("公示期（天）"), default=7, validators=[InputRequired(_l("请填写公示期"))]
+    )
+    submit = SubmitField(_l("登记公示"))

@@ -80,6 +80,9 @@ class RecruitmentPlan(TimestampMixin, db.Model):
     #: the council resolution's number (文号) once approved
     resolution_ref: Mapped[str | None] = mapped_column(String(64))
     decided_on: Mapped[date | None] = mapped_column(Date)
+    #: the posting (公示) of the results: its first and last day (``recruitment.posting``)
+    posted_on: Mapped[date | None] = mapped_column(Date)
+    posting_ends_on: Mapped[date | None] = mapped_column(Date)
 
     candidates: Mapped[list[Candidate]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="Candidate.id"

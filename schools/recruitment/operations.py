@@ -26,7 +26,7 @@ from institutions.governance.models import GovernanceError, Meeting
 from institutions.governance.subjects import propose_motion
 from institutions.models import Institution
 from schools.findings import SchoolsRefusal
-from schools.recruitment import ranking
+from schools.recruitment import posting, ranking
 from schools.recruitment.models import (
     Candidate,
     CandidateStatus,
@@ -238,10 +238,36 @@ def _taken(plan: RecruitmentPlan, *statuses: str) -> int:
     )
 
 
+def post_results(plan: RecruitmentPlan, data: Mapping[str, Any], *, today: date) -> RecruitmentPlan:
+    """Record the posting (公示) of the offered candidates for its period."""
+    _require_approved(plan)
+    if plan.posted_on is not None:
+        raise SchoolsRefusal(msg("录用结果已经公示"))
+    if not any(c.status == CandidateStatus.OFFERED for c in plan.candidates):
+        raise SchoolsRefusal(msg("还没有发出录用通知的考生，无需公示"))
+    posted_on, days = data.get("posted_on"), data.get("days")
+    errors = posting.posting_refusals(posted_on, days, plan.decided_on, today)
+    if errors:
+        raise SchoolsRefusal(errors=errors)
+    plan.posted_on = posted_on
+    plan.posting_ends_on = posting.posting_end(posted_on, days)
+    db.session.flush()
+    audit.record(
+        "recruitment_plan.post",
+        plan,
+        institution_id=plan.institution_id,
+        summary=f"{plan.subject}：公示 {plan.posted_on}—{plan.posting_ends_on}",
+        changes={"posting_ends_on": [None, plan.posting_ends_on.isoformat()]},
+    )
+    return plan
+
+
 def offer(candidate: Candidate) -> Candidate:
     """Send an offer (录用通知) to a ranked candidate, within the plan's count."""
     plan = candidate.plan
     _require_approved(plan)
+    if plan.posted_on is not None:
+        raise SchoolsRefusal(msg("录用结果已经公示，不能再发录用通知"))
     if candidate.status != CandidateStatus.APPLIED:
         raise SchoolsRefusal(msg("该考生已发录用通知或已聘用"))
     if not ranking.Scores(0, candidate.written, candidate.interview, candidate.trial).complete:
@@ -274,6 +300,9 @@ def hire(candidate: Candidate, data: Mapping[str, Any], *, today: date | None = 
         raise SchoolsRefusal(msg("只有已发录用通知的考生可以聘用"))
     if _taken(plan, CandidateStatus.HIRED) >= plan.count:
         raise SchoolsRefusal(msg("招聘计划 %(n)d 名已聘满", n=plan.count))
+    refusal = posting.start_refusal(data["start_on"], plan.posting_ends_on)
+    if refusal is not None:
+        raise SchoolsRefusal(refusal, field="start_on")
     institution = db.session.get(Institution, plan.institution_id)
     employment = enter_employment(
         institution,

@@ -96,6 +96,12 @@ def _candidates(plan: RecruitmentPlan, seed: int) -> None:
     ranked = [c for _place, c in operations.ranked(plan)]
     for candidate in ranked[: plan.count]:
         operations.offer(candidate)
+    # posted the day after the council's approval, for the least period
+    operations.post_results(
+        plan,
+        {"posted_on": plan.decided_on + timedelta(days=1), "days": 7},
+        today=max(plan.decided_on + timedelta(days=1), china_today()),
+    )
     try:
         with db.session.begin_nested():
             operations.hire(
@@ -105,7 +111,10 @@ def _candidates(plan: RecruitmentPlan, seed: int) -> None:
                     # from the first of next month: this month's payroll run, already computed
                     # by the demo, is not reopened for a teacher who has no post or
                     # housing-fund rate yet (HR and finance set those before the month)
-                    "start_on": _first_of_next_month(max(plan.decided_on, china_today())),
+                    "start_on": max(
+                        _first_of_next_month(max(plan.decided_on, china_today())),
+                        plan.posting_ends_on + timedelta(days=1),
+                    ),
                     "salary_step": 12,
                     # payroll needs an account to pay the new teacher this month
                     "bank_account": f"62220210{plan.institution_id:04d}{plan.id:07d}",

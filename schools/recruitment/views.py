@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from core.actions import perform
 from core.extensions import db
 from core.http import dated_filename, xlsx_response
+from core.ids import china_today
 from institutions.governance.models import Meeting, Motion
 from institutions.governance.queries import local_date
 from institutions.scoped import institution_for
@@ -19,6 +20,7 @@ from schools.recruitment.forms import (
     CandidateForm,
     HireForm,
     PlanForm,
+    PostingForm,
     ScoreForm,
     SubmitPlanForm,
 )
@@ -93,6 +95,9 @@ def _plan_page(institution, plan, status=200, **forms):
         candidate_form=forms.get("candidate_form") or CandidateForm(formdata=None),
         hire_form=forms.get("hire_form") or HireForm(formdata=None),
         hire_for=forms.get("hire_for"),
+        posting_form=forms.get("posting_form") or PostingForm(formdata=None),
+        offered=[c for c in plan.candidates if c.status != CandidateStatus.APPLIED],
+        today=china_today(),
         status_labels=PlanStatus.LABELS,
         candidate_labels=CandidateStatus.LABELS,
         stage_label=Stage(plan.stage).label,
@@ -227,6 +232,33 @@ def recruitment_hire(institution_id: int, recruitment_id: int, applicant_id: int
                 )
             )
     return _plan_page(institution, plan, 422, hire_form=form, hire_for=candidate.id)
+
+
+@bp.route("/<int:institution_id>/recruitment/<int:recruitment_id>/posting", methods=["POST"])
+@login_required
+def recruitment_posting(institution_id: int, recruitment_id: int):
+    """公示: the offered candidates are posted for a period before they are hired."""
+    institution = institution_for(institution_id, SCHOOLS_RECRUIT)
+    plan = _plan_or_404(institution.id, recruitment_id)
+    form = PostingForm()
+    if form.validate_on_submit():
+        done = perform(
+            operations.post_results,
+            plan,
+            form.data,
+            today=china_today(),
+            form=form,
+            success=_("已登记公示。"),
+        )
+        if done:
+            return redirect(
+                url_for(
+                    ".recruitment_plan",
+                    institution_id=institution_id,
+                    recruitment_id=recruitment_id,
+                )
+            )
+    return _plan_page(institution, plan, 422, posting_form=form)
 
 
 @bp.route("/<int:institution_id>/recruitment/filing")

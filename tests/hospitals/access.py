@@ -14,6 +14,9 @@ ACCESS = {
     "hospitals.posts_export": Access(READ),
     "hospitals.pay_gaps": Access(READ),
     "hospitals.pay_gaps_export": Access(READ),
+    "hospitals.pay_gaps_confirm": Access(WRITE, ("POST",)),
+    "hospitals.pay_comparison": Access(READ),
+    "hospitals.pay_comparison_export": Access(READ),
     "hospitals.pay_import": Access(WRITE, ("GET", "POST")),
     "hospitals.pay_template": Access(WRITE),
 }
@@ -25,7 +28,7 @@ ACCESS |= {
     "hospitals.scheme_new": Access(WRITE, ("GET", "POST")),
     "hospitals.scheme_edit": Access(WRITE, ("GET", "POST")),
     "hospitals.scheme_allocate": Access(WRITE, ("POST",)),
-    "hospitals.scheme_approve": Access(WRITE, ("POST",)),
+    "hospitals.scheme_submit": Access(WRITE, ("POST",)),
     "hospitals.figures_import": Access(WRITE, ("GET", "POST")),
     "hospitals.figures_template": Access(WRITE),
 }

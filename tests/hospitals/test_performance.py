@@ -3,7 +3,7 @@ allocation stored and approved, the revenue ban on the form, and the hand-off to
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -23,6 +23,8 @@ from hospitals.performance.inputs import approved_amounts
 from hospitals.performance.lines import format_lines, parse_lines
 from hospitals.scheme import SchemeIndicator
 from hr.models import DepartmentKind, Identity
+from institutions.governance.models import Motion
+from institutions.governance.motions import operations as gov
 from institutions.indicators import values
 from institutions.models import InstitutionKind
 from payroll.inputs import collect
@@ -33,6 +35,7 @@ from tests.factories import (
     create_person,
     create_user,
 )
+from tests.governance_db.helpers import T0, convene, make_council, vote_all
 from tests.imports import upload, upload_and_confirm
 
 LINES = "DRG 点数 60\n医院感染发生率 40"
@@ -228,7 +231,13 @@ def test_allocation_splits_the_pool_to_the_fen_and_goes_to_payroll(hospital, war
     assert scheme.status == SchemeStatus.ALLOCATED
 
     assert list(approved_amounts(hospital.id, "2026-11")) == []  # not approved yet
-    operations.approve_scheme(scheme, None)
+    council = make_council(3, institution=hospital)
+    meeting = convene(council)
+    motion = operations.submit_scheme(scheme, meeting)
+    assert list(approved_amounts(hospital.id, "2026-11")) == []  # before the council
+    gov.open_voting(motion, now=T0)
+    vote_all(motion, council.members, "yes")
+    gov.close_motion(motion, now=T0 + timedelta(hours=1))
     collected = collect(hospital.id, "2026-11")
     assert collected.amounts[wards["W1"].id] == {"reward_performance": Decimal("4444.44")}
     assert collected.sources[wards["W1"].id]["reward_performance"] == [
@@ -341,10 +350,19 @@ def test_hr_builds_allocates_and_approves_in_the_browser_flow(hospital, wards, c
     )
     assert client.post(f"{base}/{scheme.id}/allocate").status_code == 302
     page = client.get(f"{base}/{scheme.id}").get_data(as_text=True)
-    assert "已分配，待批准" in page
+    assert "已分配，待提交理事会" in page
     assert "DRG 点数 60%" in page and ">300<" in page  # weights and figures as written
-    assert "1 个绩效方案待批准" in client.get("/").get_data(as_text=True)
-    assert client.post(f"{base}/{scheme.id}/approve").status_code == 302
+    assert "1 个绩效方案待提交理事会" in client.get("/").get_data(as_text=True)
+    council = make_council(3, institution=hospital)
+    meeting = convene(council)
+    db.session.commit()
+    submitted = client.post(f"{base}/{scheme.id}/submit", data={"meeting_id": meeting.id})
+    assert submitted.status_code == 302
+    motion = db.session.get(Motion, scheme.motion_id)
+    gov.open_voting(motion, now=T0)
+    vote_all(motion, council.members, "yes")
+    gov.close_motion(motion, now=T0 + timedelta(hours=1))
+    db.session.commit()
     db.session.refresh(scheme)
     assert scheme.status == SchemeStatus.APPROVED
     total = db.session.scalar(

@@ -45,7 +45,8 @@ def hospital(app):
     ):
         create_employment(
             hospital,
-            person=create_person(name=f"人员{n}", professional_title=title),
+            person=create_person(name=f"人员{n}"),
+            professional_title=title,
             department=department,
             start_on=date(2020, 1, 1),
         )

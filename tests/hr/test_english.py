@@ -38,7 +38,7 @@ def _seeded_values() -> list[str]:
     """The seeded data's own words (names, titles, addresses…): they stay as recorded."""
     columns = [
         Person.name,
-        Person.professional_title,
+        Employment.professional_title,
         Department.name,
         Institution.name,
         Institution.address,

@@ -12,6 +12,7 @@ ACCESS = {
     "payroll.index": Access(PAYROLL),
     # totals per institution only, for the staffing office and sponsors
     "payroll.overview": Access(CITY | {"sponsor"}),
+    "payroll.overview_export": Access(CITY | {"sponsor"}),
     "payroll.runs": Access(PAYROLL),
     "payroll.run_create": Access(MANAGE, ("POST",)),
     "payroll.run": Access(PAYROLL),
@@ -24,6 +25,7 @@ ACCESS = {
     "payroll.settings": Access(PAYROLL),
     "payroll.settings_edit": Access(PAYROLL),
     "payroll.settings_save": Access(MANAGE, ("POST",)),
+    "payroll.bonus_choice_save": Access(MANAGE, ("POST",)),
     "payroll.register": Access(PAYROLL),
     "payroll.line_override": Access(MANAGE, ("POST",)),
     "payroll.line_override_clear": Access(MANAGE, ("POST",)),
@@ -33,6 +35,10 @@ ACCESS = {
     "payroll.run_return": Access(MANAGE, ("POST",)),
     "payroll.run_pay": Access(MANAGE, ("POST",)),
     "payroll.run_delete": Access(MANAGE, ("POST",)),
+    # the 工资标准表 are city-wide parameters: their keepers (tests/payroll/test_scale_tables.py)
+    "payroll.scales_index": Access(CITY),
+    "payroll.scales_import": Access(CITY, ("GET", "POST")),
+    "payroll.scales_template": Access(CITY),
     # only the signed-in person's own lines (tests/payroll/runs/test_payslips.py)
     "payroll.my_payslips": Access(SIGNED_IN),
 }

@@ -67,3 +67,62 @@ def test_the_sponsor_sees_totals_of_its_institutions_only(app, client, login_as,
     login_as(create_user(Role.SPONSOR, sponsor=world.other_sponsor))
     page = client.get("/payroll/overview?period=2026-03").get_data(as_text=True)
     assert world.mine.name not in page
+
+
+def test_the_cross_institution_pay_sheet_sums_items_per_institution(app, client, login_as, world):
+    """The staffing office's 工资汇总表: a row per institution in scope with every item
+    summed over its locked runs, a totals row, no person's name or number anywhere."""
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from core.roles import Role
+    from payroll.runs import operations as ops
+    from tests.factories import create_user
+    from tests.payroll.runs.helpers import approved_run
+
+    preparer, approver = finance_pair(world.mine)
+    one, two = paid_employee(world.mine), paid_employee(world.mine)
+    pay = [(one, "basic_performance", "9000"), (two, "basic_performance", "8000")]
+    run = approved_run(world.mine, "2026-03", preparer, approver, pay)
+    open_run = ops.create_run(world.mine, "2026-04", preparer)  # not locked: not counted
+    ops.compute_run(open_run, preparer)
+    other_preparer, other_approver = finance_pair(world.other)
+    stranger = paid_employee(world.other)
+    approved_run(
+        world.other,
+        "2026-03",
+        other_preparer,
+        other_approver,
+        [(stranger, "basic_performance", "7000")],
+    )
+    db.session.commit()
+    login_as(create_user(Role.STAFFING_OFFICE))
+    page = client.get("/payroll/overview?period=2026-03").get_data(as_text=True)
+    assert world.mine.name in page and world.other.name in page
+    response = client.get("/payroll/overview/export?period=2026-03")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = rows[0]
+    assert header[:5] == ["单位代码", "单位名称", "举办单位", "批次数", "人数"]
+    assert "工号" not in header and "姓名" not in header
+    assert sheet.freeze_panes == "C2"
+    by_name = {row[1]: dict(zip(header, row, strict=False)) for row in rows[1:] if row[1]}
+    mine = by_name[world.mine.name]
+    assert mine["人数"] == 2 and mine["批次数"] == 1
+    assert Decimal(str(mine["应发合计"])) == run.gross == Decimal("19294.00")  # 2 × 1,147 + 17,000
+    assert Decimal(str(mine["实发工资"])) == run.net_pay
+    assert Decimal(str(mine["基础性绩效"])) == Decimal("17000")
+    assert rows[-1][0] == "合计" and rows[-1][4] == 3
+    text = " ".join(str(v) for row in rows for v in row if v is not None)
+    for person in (one, two, stranger):
+        assert person.person.name not in text and person.staff_number not in text
+    # The sponsor of the other institution sees only it.
+    login_as(create_user(Role.SPONSOR, sponsor=world.other_sponsor))
+    sheet = load_workbook(
+        io.BytesIO(client.get("/payroll/overview/export?period=2026-03").data)
+    ).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[1]]
+    assert names == [world.other.name]

@@ -64,6 +64,7 @@ ACCESS = {
     "schools.recruitment_scores": Access(SCHOOL_RECRUIT, ("POST",)),
     "schools.recruitment_offer": Access(SCHOOL_RECRUIT, ("POST",)),
     "schools.recruitment_hire": Access(SCHOOL_RECRUIT, ("POST",)),
+    "schools.recruitment_posting": Access(SCHOOL_RECRUIT, ("POST",)),
     "schools.recruitment_filing": Access(SCHOOL_READ),
     "schools.recruitment_filing_export": Access(SCHOOL_READ),
 }

@@ -223,3 +223,81 @@ def test_export_lists_each_line_and_the_total(school, profile, login_as):
     assert rows[0] == ("预算科目", "预算金额", "已支出", "结余", "执行率")
     operations_row = next(r for r in rows if r[0] == "公用经费")
     assert operations_row[2] == 238250 and float(operations_row[4]) == 0.5
+
+
+def _run(institution, period, status, gross, employer="0.00", kind="regular"):
+    from payroll.runs.models import PayRun
+
+    run = PayRun(
+        institution_id=institution.id,
+        period=period,
+        kind=kind,
+        status=status,
+        gross=Decimal(gross),
+        employer_total=Decimal(employer),
+    )
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def test_personnel_spending_is_what_approved_and_paid_runs_of_the_year_cost(school, profile):
+    budget = _approved(profile)
+    other = create_institution()
+    _run(school, "2025-09", "paid", "300000.00", "90000.00")
+    _run(school, "2025-10", "approved", "310000.00", "93000.00")
+    _run(school, "2025-10", "approved", "-1000.00", "-300.00", kind="correction")
+    _run(school, "2025-11", "submitted", "320000.00", "96000.00")  # not yet decided
+    _run(school, "2025-08", "paid", "300000.00", "90000.00")  # before the budget year
+    _run(other, "2025-10", "approved", "999999.00", "1.00")  # another school's
+    figures = queries.figures(budget)
+    assert figures.payroll == {
+        (2025, 9): Decimal("390000.00"),
+        (2025, 10): Decimal("401700.00"),
+    }
+    personnel = figures.execution.line("personnel")
+    assert personnel.spent == Decimal("791700.00")
+    assert [m.cumulative for m in personnel.months[:3]] == [
+        Decimal("390000.00"),
+        Decimal("791700.00"),
+        Decimal("791700.00"),
+    ]
+    assert queries.spent_by_line(budget)["personnel"] == Decimal("791700.00")
+
+
+def test_payroll_spending_counts_towards_the_line_limit_and_the_alerts(school, profile):
+    budget = _approved(profile)
+    run = _run(school, "2025-12", "submitted", "5000000.00", "400000.00")
+    assert not [a for a in queries.figures(budget).execution.alerts if a.line == "personnel"]
+    run.status = "approved"
+    db.session.flush()
+    alerts = [a for a in queries.figures(budget).execution.alerts if a.line == "personnel"]
+    assert [(a.month, a.threshold) for a in alerts] == [((2025, 12), Decimal("0.90"))]
+    with pytest.raises(SchoolsRefusal) as refused:
+        _spend(budget, "600001.00", line="personnel", on=date(2026, 1, 4))
+    assert "超出预算 1.00 元" in str(refused.value)
+
+
+def test_execution_moves_when_the_second_finance_officer_approves(
+    school, profile, login_as, client
+):
+    from payroll.runs import operations as runs
+    from tests.payroll.runs.helpers import finance_pair, paid_employee
+
+    budget = _approved(profile)
+    preparer, approver = finance_pair(school)
+    teacher = paid_employee(school)
+    run = runs.create_run(school, "2025-10", preparer)
+    runs.set_override(run, teacher.id, "basic_performance", "9000", "绩效", preparer)
+    runs.compute_run(run, preparer)
+    runs.submit_run(run, preparer)
+    assert queries.figures(budget).execution.line("personnel").spent == Decimal("0.00")
+    runs.approve_run(run, approver)
+    cost = run.gross + run.employer_total
+    assert cost > 9000
+    assert queries.figures(budget).payroll == {(2025, 10): cost}
+    assert queries.figures(budget).execution.line("personnel").spent == cost
+    db.session.commit()
+    login_as(approver)
+    page = client.get(f"/schools/{school.id}/budget/{YEAR}").get_data(as_text=True)
+    assert 'id="payroll-spending"' in page and f"{cost:,.2f}" in page

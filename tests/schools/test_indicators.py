@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from flask import g
+
+from core.extensions import db
 from core.ids import china_today
 from hr.models import Identity
 from institutions import indicators as registry
@@ -83,3 +86,109 @@ def test_a_scope_costs_the_same_queries_whatever_its_size(count_queries):
             registry.values(KEYS, ids, TODAY)
         counts.append(counter["n"])
     assert counts[0] == counts[1]
+
+
+def test_teachers_by_identity_leave_out_administration_and_logistics(count_queries):
+    from hr.models import DepartmentKind
+    from tests.factories import create_department
+
+    school, _profile = _school(
+        "primary", {1: 190}, {Identity.ESTABLISHMENT.value: 3, Identity.FILED.value: 2}
+    )
+    office = create_department(school, name="校办", kind=DepartmentKind.ADMINISTRATIVE.value)
+    create_employment(
+        school, identity=Identity.FILED.value, start_on=date(2020, 9, 1), department=office
+    )
+    create_employment(school, identity=Identity.FILED.value, start_on=date(2099, 9, 1))
+    hospital = create_institution(kind="hospital")
+    create_employment(hospital, identity=Identity.ESTABLISHMENT.value)
+    with count_queries() as counter:
+        found = registry.values(
+            [indicators.TEACHERS_ESTABLISHMENT, indicators.TEACHERS_FILED],
+            [school.id, hospital.id],
+            TODAY,
+        )
+    assert found[indicators.TEACHERS_ESTABLISHMENT] == {school.id: 3}
+    assert found[indicators.TEACHERS_FILED] == {school.id: 2}
+    assert counter["n"] == 1  # one statement for both identities
+
+
+def _budget(profile, year, spend=(), runs=()):
+    from payroll.runs.models import PayRun
+    from schools.budget import operations as budget_ops
+
+    operations.save_enrolment(profile, year, [GradeEnrolment(1, 9, 380)], today=TODAY)
+    budget = budget_ops.draft_budget(profile, year, [("操场", Decimal("100000"))], today=TODAY)
+    budget_ops.approve_budget(budget, "〔2025〕第1号", date(year, 9, 3))
+    for line, on, amount in spend:
+        budget_ops.record_spending(
+            budget,
+            {"line": line, "spent_on": on, "amount": Decimal(amount), "description": "支出"},
+        )
+    for period, status, gross, employer in runs:
+        db.session.add(
+            PayRun(
+                institution_id=profile.institution_id,
+                period=period,
+                status=status,
+                gross=Decimal(gross),
+                employer_total=Decimal(employer),
+            )
+        )
+    db.session.flush()
+    return budget
+
+
+def test_budget_execution_and_last_years_surplus_match_the_school_page():
+    from schools.budget import queries as budget_queries
+
+    y = THIS_YEAR
+    school, profile = _school("primary", {1: 19}, {})
+    # 380 pupils: 20 员额 × 150,000 = 3,000,000; 380 × 650 = 247,000; a project of 100,000
+    last = _budget(
+        profile,
+        y - 1,
+        spend=[("operations", date(y - 1, 10, 8), "200000"), ("projects", date(y, 3, 1), "60000")],
+        runs=[
+            (f"{y - 1}-09", "paid", "200000.00", "50000.00"),
+            (f"{y}-08", "approved", "200000.00", "50000.00"),
+            (f"{y}-09", "approved", "1.00", "0.00"),  # the next budget year's
+        ],
+    )
+    this = _budget(
+        profile,
+        y,
+        spend=[("operations", date(y, 9, 20), "47000")],
+        runs=[
+            (f"{y}-10", "approved", "240000.00", "60000.00"),
+            (f"{y}-11", "computed", "240000.00", "60000.00"),  # not yet approved
+        ],
+    )
+    other, _other_profile = _school("primary", {1: 19}, {})  # no budget: absent
+    on = date(y, 10, 31)
+    found = registry.values(
+        [indicators.BUDGET_EXECUTION, indicators.BUDGET_SURPLUS], [school.id, other.id], on
+    )
+    page = budget_queries.figures(last)
+    # what the school keeps: 3,247,000 − 200,000 − 500,000 (payroll); project balance returned
+    assert page.surplus.retained == Decimal("2547000.00")
+    assert found[indicators.BUDGET_SURPLUS] == {school.id: page.surplus.retained}
+    # this year: (47,000 + 1 + 300,000) of 3,347,000 (the September run is in this year)
+    assert found[indicators.BUDGET_EXECUTION] == {school.id: Decimal("10.4")}
+    assert budget_queries.figures(this).execution.total.spent == Decimal("347001.00")
+
+
+def test_budget_indicators_cost_the_same_queries_whatever_the_scope(count_queries):
+    ids = []
+    for _n in range(4):
+        school, profile = _school("primary", {1: 19}, {})
+        _budget(profile, THIS_YEAR, runs=[(f"{THIS_YEAR}-09", "paid", "1000.00", "100.00")])
+        ids.append(school.id)
+    counts = []
+    for scope in (ids[:1], ids):
+        g.pop("schools_budget_rule_versions", None)  # as in a new request
+        with count_queries() as counter:
+            registry.values([indicators.BUDGET_EXECUTION, indicators.BUDGET_SURPLUS], scope, TODAY)
+        counts.append(counter["n"])
+    # one statement each, and the budget rules read once for both
+    assert counts == [3, 3]

@@ -164,6 +164,9 @@ def test_the_ranked_list_and_its_tie_rule(app, council):
 
 
 def _hire(candidate, n):
+    plan = candidate.plan
+    if plan.posted_on is None:
+        ops.post_results(plan, {"posted_on": plan.decided_on, "days": 7}, today=TODAY)
     return ops.hire(
         candidate,
         {
@@ -243,3 +246,36 @@ def test_a_candidate_needs_a_valid_id_number_once_per_plan(app, council):
     ops.add_candidate(plan, {"name": "甲", "citizen_id": good.lower()})
     with pytest.raises(SchoolsRefusal, match="已报名本计划"):
         ops.add_candidate(plan, {"name": "甲", "citizen_id": good})
+
+
+def test_offers_are_posted_for_a_period_before_anyone_starts(app, council):
+    add_quota(council.institution, kind="filed", change=5)
+    plan = _approved(council)
+    first = _scored(plan, 1, "80", "85", "90")
+    with pytest.raises(SchoolsRefusal, match="还没有发出录用通知"):
+        ops.post_results(plan, {"posted_on": plan.decided_on, "days": 7}, today=TODAY)
+    ops.offer(first)
+    data = {
+        "staff_number": "ZP001",
+        "start_on": TODAY,
+        "salary_step": 10,
+        "contract_end_on": TODAY.replace(year=TODAY.year + 3),
+    }
+    with pytest.raises(SchoolsRefusal, match="须先公示"):
+        ops.hire(first, data, today=TODAY)
+    with pytest.raises(SchoolsRefusal) as refused:
+        ops.post_results(
+            plan, {"posted_on": plan.decided_on - timedelta(days=1), "days": 5}, today=TODAY
+        )
+    assert set(refused.value.errors) == {"posted_on", "days"}
+    with pytest.raises(SchoolsRefusal) as refused:
+        ops.post_results(plan, {"posted_on": TODAY + timedelta(days=1), "days": 7}, today=TODAY)
+    assert set(refused.value.errors) == {"posted_on"}
+    ops.post_results(plan, {"posted_on": TODAY, "days": 7}, today=TODAY)
+    assert plan.posting_ends_on == TODAY + timedelta(days=6)
+    with pytest.raises(SchoolsRefusal, match="已经公示"):
+        ops.offer(_scored(plan, 2, "70", "75", "80"))
+    with pytest.raises(SchoolsRefusal, match="公示期满之后"):
+        ops.hire(first, {**data, "start_on": plan.posting_ends_on}, today=TODAY)
+    ops.hire(first, {**data, "start_on": plan.posting_ends_on + timedelta(days=1)}, today=TODAY)
+    assert first.status == CandidateStatus.HIRED

@@ -69,6 +69,13 @@ def test_principal_drafts_submits_and_hires_and_the_sponsor_reads_the_filing(log
     page = client.get(f"{base}/{plan.id}").get_data(as_text=True)
     assert "90.40" in page  # 26.4 + 27 + 37
     client.post(f"{base}/{plan.id}/candidates/{candidate.id}/offer")
+    posted = client.post(
+        f"{base}/{plan.id}/posting",
+        data={"posted_on": plan.decided_on.isoformat(), "days": "7"},
+    )
+    assert posted.status_code == 302
+    page = client.get(f"{base}/{plan.id}").get_data(as_text=True)
+    assert "公示期" in page and "王老师" in page
     response = client.post(
         f"{base}/{plan.id}/candidates/{candidate.id}/hire",
         data={

@@ -41,6 +41,11 @@ def test_demo_schools_have_history_a_shortage_coming_and_are_seeded_once(app):
     assert db.session.scalar(select(func.count()).where(CongressVote.status == "passed"))
     allocation = db.session.scalars(select(RewardAllocation)).first()
     assert sum(line.amount for line in allocation.lines) == allocation.pool
+    from schools.rules.queries import rules_of
+
+    rules = {r.title: r for r in rules_of(allocation.institution_id)}
+    assert rules["教职工请假管理办法"].in_force.decision_ref.startswith("教代会")
+    assert rules["教师考核办法"].in_force is None
     counts = db.session.scalar(select(func.count()).select_from(EnrolmentYear))
     again = seed.seed_demo_schools()
     assert any("未改动" in line for line in again)

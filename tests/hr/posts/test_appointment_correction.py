@@ -33,7 +33,7 @@ def school():
 
 def _teacher(school, title="二级教师", step=5):
     employment = create_employment(
-        school, create_person(professional_title=title), start_on=date(2026, 9, 1)
+        school, create_person(), start_on=date(2026, 9, 1), professional_title=title
     )
     record_salary_steps(
         [StepRequest(employment.id, school.id, date(2026, 9, 1), step, "入职")],

@@ -99,3 +99,31 @@ def test_the_salary_register_of_a_year(app, client, login_as):
     _, rows = _sheet(client, url)
     assert [r["所属期"] for r in rows] == ["2026-01", "2026-02", "合计"]
     assert rows[-1]["基础性绩效"] == 18000
+
+
+def test_exported_sheets_keep_the_header_and_who_in_view(app, client, login_as):
+    """Scrolled down or sideways, the header row and the columns up to 姓名 stay put."""
+    institution = create_institution()
+    preparer, approver = finance_pair(institution)
+    teacher = paid_employee(institution, department="数学组")
+    run = approved_run(
+        institution, "2026-02", preparer, approver, [(teacher, "basic_performance", "9000")]
+    )
+    login_as(preparer)
+    base = f"/payroll/{institution.id}/runs/{run.id}/export?kind="
+    # the top-left unfrozen cell: below row 1, right of the columns through 姓名
+    expected = {
+        "payroll": "D2",  # 单位代码 工号 姓名
+        "bank": "D2",  # 序号 工号 户名
+        "tax-wages": "C2",  # 工号 *姓名
+        "tax-bonus": "C2",
+        "tax-detail": "C2",
+        "contributions": "C2",
+    }
+    for kind, cell in expected.items():
+        response = client.get(base + kind)
+        assert response.status_code == 200, kind
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        assert sheet.freeze_panes == cell, (kind, sheet.freeze_panes)
+        names = [c.value for c in sheet[1][: ord(cell[0]) - ord("A")]]
+        assert names[-1].lstrip("*") in ("姓名", "户名"), (kind, names)

@@ -83,6 +83,33 @@ def test_tax_is_cumulative_over_the_locked_months_and_an_override_is_kept(app):
     assert (again.basic_performance, again.withheld_before) == (D("20000.00"), D("405.21"))
 
 
+def test_a_recompute_keeps_each_persons_line_id_and_updates_it_in_place(app):
+    institution = create_institution()
+    preparer, _ = finance_pair(institution)
+    stays = paid_employee(institution)
+    leaves = paid_employee(institution)
+    run = ops.create_run(institution, "2026-04", preparer)
+    ops.compute_run(run, preparer)
+    first = {e.id: _line(run, e).id for e in (stays, leaves)}
+    assert _line(run, stays).basic_performance == 0
+    # an override, a leaver and a newcomer, then the run again
+    ops.set_override(run, stays.id, "basic_performance", "3000", "绩效", preparer)
+    leaves.end_on = date(2026, 3, 31)
+    joins = paid_employee(institution)
+    ops.compute_run(run, preparer)
+    db.session.expire_all()
+    line = _line(run, stays)
+    assert line.id == first[stays.id]  # the same line, its figures new
+    assert line.basic_performance == D("3000.00") and line.gross == D("4147.00")
+    assert line.detail["sources"] == {"basic_performance": "override"}
+    assert _line(run, leaves) is None
+    assert _line(run, joins).id not in first.values()
+    assert run.line_count == 2
+    # and once more with nothing changed: still the same ids
+    ops.compute_run(run, preparer)
+    assert {_line(run, e).id for e in (stays, joins)} == {line.id, _line(run, joins).id}
+
+
 def test_a_month_waits_for_the_earlier_months_and_never_runs_before_a_later_one(app):
     institution = create_institution()
     preparer, approver = finance_pair(institution)
