@@ -145,7 +145,9 @@ def source_text(message: Msg | str | Any) -> str:
     if not message.params:
         return message.id
     values = {
-        key: source_text(value) if isinstance(value, Msg) else _plain(value, html=False)
+        key: source_text(value)
+        if isinstance(value, Msg)
+        else (_lazy_id(value) or _plain(value, html=False))
         for key, value in message.params.items()
     }
     try:
@@ -161,9 +163,21 @@ def to_json(message: Msg | str | Any) -> Any:
     return "" if message is None else str(message)
 
 
+def _lazy_id(value: Any) -> str | None:
+    """Return the message id of a lazy string (``_l("理事")``), or None for anything else."""
+    args = getattr(value, "_args", None)
+    if type(value).__name__ == "LazyString" and args and isinstance(args[0], str):
+        return args[0]
+    return None
+
+
 def _json_param(value: Any) -> Any:
     if isinstance(value, Msg):
         return to_json(value)
+    lazy = _lazy_id(value)
+    if lazy is not None:
+        # A label (a role, a meeting type) is stored as its id, translated when shown.
+        return to_json(Msg(lazy))
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime | date):

@@ -1,5 +1,11 @@
 """The in-app inbox, with e-mail when an SMTP server is configured.
 
+A notice is read later, by someone else, in a language the sender does not know: its title
+and body are stored as message ids with parameters (:func:`core.i18n.to_json`) and
+translated where they are shown, in the reader's language. The e-mail copy is rendered in
+the recipient's language (``User.locale``). Rows written before that keep their text in
+``title_text``/``body_text``, shown as they are.
+
 ``notify()`` adds messages in the current transaction. E-mails are sent only after that
 transaction commits, so a rolled-back action never mails anyone.
 """
@@ -15,10 +21,12 @@ from functools import cache
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import ForeignKey, Index, String, Text, bindparam, event, func, select
+from flask_babel import force_locale
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, bindparam, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.extensions import db
+from core.i18n import Msg, from_json, to_json
 from core.models import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
@@ -33,40 +41,92 @@ class Notification(db.Model):
     institution_id: Mapped[int | None] = mapped_column(
         ForeignKey("institutions.id", ondelete="CASCADE")
     )
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str | None] = mapped_column(Text)
+    #: the title as a message id with parameters (or plain text the sender passed as is)
+    title_message: Mapped[Any | None] = mapped_column(JSON)
+    #: the body likewise; None when there is none
+    body_message: Mapped[Any | None] = mapped_column(JSON)
+    #: plain text of rows written before messages were stored as ids (shown as it is)
+    title_text: Mapped[str | None] = mapped_column("title", String(200))
+    body_text: Mapped[str | None] = mapped_column("body", Text)
     #: a path inside the app to open, e.g. the meeting page
     link: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    @property
+    def title(self) -> str:
+        """The title in the current locale (the reader's language on a page)."""
+        if self.title_message is not None:
+            return str(from_json(self.title_message))
+        return self.title_text or ""
+
+    @property
+    def body(self) -> str | None:
+        """The body in the current locale; None when there is none."""
+        if self.body_message is not None:
+            return str(from_json(self.body_message)) or None
+        return self.body_text
+
     def __repr__(self) -> str:
-        return f"<Notification {self.id} to {self.user_id}: {self.title}>"
+        return (
+            f"<Notification {self.id} to {self.user_id}: {self.title_message or self.title_text}>"
+        )
+
+
+def _stored(message: Msg | str | None) -> Any:
+    """Return a title or body as stored: a message id with parameters, never translated."""
+    if message is None:
+        return None
+    return to_json(message)
+
+
+def _rendered(message: Any, locale: str) -> str:
+    """Return a stored message as text in ``locale`` (for the e-mail copy)."""
+    if message is None:
+        return ""
+    with force_locale(locale):
+        return str(from_json(message))
 
 
 def notify(
     users: Iterable[Any],
-    title: str,
-    body: str | None = None,
+    title: Msg | str,
+    body: Msg | str | None = None,
     *,
     link: str | None = None,
     institution_id: int | None = None,
 ) -> list[Notification]:
-    """Put a message in each user's inbox (once per user) and queue an e-mail to them."""
+    """Put a message in each user's inbox (once per user) and queue an e-mail to them.
+
+    ``title`` and ``body`` are messages (``msg(...)``), stored as ids with parameters and
+    translated when read; a label parameter (``_l``) is stored as its id too. Plain text
+    (a reason a user typed) is stored and shown as it is.
+    """
     added = []
     seen: set[int] = set()
+    stored_title, stored_body = _stored(title), _stored(body)
     for user in users:
         if user is None or user.id in seen:
             continue
         seen.add(user.id)
         message = Notification(
-            user_id=user.id, institution_id=institution_id, title=title, body=body, link=link
+            user_id=user.id,
+            institution_id=institution_id,
+            title_message=stored_title,
+            body_message=stored_body,
+            link=link,
         )
         db.session.add(message)
         added.append(message)
         if getattr(user, "email", None):
+            locale = getattr(user, "locale", None) or "zh"
             db.session.info.setdefault("pending_mail", []).append(
-                (user.email, title, body or "", link)
+                (
+                    user.email,
+                    _rendered(stored_title, locale),
+                    _rendered(stored_body, locale),
+                    link,
+                )
             )
     db.session.flush()
     return added

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 
 from core import queries
 from core.audit import AuditEvent, action_label, object_label, readable_changes
+from core.auth.operations import remember_locale
 from core.excel import Column, Spec
 from core.extensions import db
 from core.home import sections_for
@@ -66,6 +67,9 @@ def set_language():
     lang = request.form.get("lang")
     if lang in ("zh", "en"):
         session["lang"] = lang
+        if current_user.is_authenticated and getattr(current_user, "locale", lang) != lang:
+            remember_locale(current_user, lang)
+            db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for(".home")))
 
 

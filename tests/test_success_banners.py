@@ -79,3 +79,39 @@ def test_hr_writes_show_one_banner_each(client, login_as):
     }
     appointed = client.post(url, data=data, follow_redirects=True)
     assert len(_banners(appointed)) == 1
+
+
+FLASHED = re.compile(
+    r'class="alert alert-success alert-dismissible[^"]*"[^>]*>\s*(.*?)\s*<button', re.S
+)
+
+
+def _flashed(response) -> list[str]:
+    assert response.status_code == 200, response.status_code
+    return FLASHED.findall(response.get_data(as_text=True))
+
+
+def test_a_council_vote_and_its_close_show_their_success_once(client, login_as):
+    """The governance flows: a ballot was flashed and also boxed green in the vote panel, and
+    closing a vote flashed the resolution the page already shows with its link."""
+    from tests.governance_db.helpers import convene, make_council, motion_on
+
+    council = make_council(5)
+    motion = motion_on(convene(council), title="横幅测试议案")
+    db.session.commit()
+    base = f"/governance/{council.institution.id}/motions/{motion.id}"
+    login_as(council.chair)
+    assert len(_flashed(client.post(f"{base}/open", follow_redirects=True))) == 1
+    for member in council.members[:4]:
+        login_as(member)
+        voted = client.post(f"{base}/vote", data={"choice": "yes"}, follow_redirects=True)
+        assert len(_flashed(voted)) == 1
+        page = voted.get_data(as_text=True)
+        assert len(_banners(voted)) == 1, "the ballot's state is no second green banner"
+        assert "您已投票：同意（可在表决结束前修改）" in page  # still shown, as the ballot's state
+    login_as(council.chair)
+    closed = client.post(f"{base}/close", follow_redirects=True)
+    page = closed.get_data(as_text=True)
+    assert [text for text in _flashed(closed) if "已形成决议" in text] == []
+    assert page.count("已形成决议") == 1  # on the page, with the link to the resolution
+    assert len(_flashed(closed)) == 1 and "表决结束" in _flashed(closed)[0]

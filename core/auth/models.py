@@ -62,6 +62,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: part of the session id: rotating it signs out every session of this user
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    #: the language the user last chose with the footer switch while signed in ("zh", "en");
+    #: e-mail copies of notices are written in it
+    locale: Mapped[str] = mapped_column(String(8), default="zh", server_default="zh")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user",

@@ -143,11 +143,17 @@ def change_password(user: User, current: str, new: str) -> None:
     audit.record("user.password_changed", user, actor=user, summary=user.username)
 
 
-def _source_text(message: Msg) -> str:
-    """Return ``message`` in the source language (Chinese), for text stored for others.
+def remember_locale(user: User, locale: str) -> None:
+    """Keep the language the user chose, for what is written to them later (e-mail)."""
+    if locale in ("zh", "en"):
+        user.locale = locale
 
-    A notice is read later by someone else, in a language the writer does not know; it is
-    stored as the catalog's source text, never in the actor's language.
+
+def _source_text(message: Msg) -> str:
+    """Return ``message`` in the source language (Chinese), for an audit summary.
+
+    Never in the actor's language: the trail is read later by others. (Notices are stored
+    as message ids and translated when read.)
     """
     with force_locale("zh"):
         return str(message)
@@ -157,17 +163,17 @@ def _notify_owner(user: User, title: Msg, body: Msg, *, institution_id: int | No
     """Tell the account's owner (inbox, and e-mail when configured) what was done to it."""
     notify(
         [user],
-        _source_text(title),
-        _source_text(body),
+        title,
+        body,
         link=None,
         institution_id=institution_id,
     )
 
 
-def _actor_name(actor: Any) -> str:
+def _actor_name(actor: Any) -> Msg:
     if actor is None:
-        return "系统管理员"
-    return f"{actor.full_name}（{actor.username}）"
+        return msg("系统管理员")
+    return msg("%(name)s（%(username)s）", name=actor.full_name, username=actor.username)
 
 
 def _where(role: Role, membership: Membership) -> Msg | str:
@@ -252,14 +258,12 @@ def update_user(user: User, data: dict, *, actor: Any = None) -> dict:
             # Tell the old address, so a changed address cannot hide a later password reset.
             notify(
                 [_Recipient(user.id, old_email)],
-                _source_text(msg("您账号的电子邮箱已修改")),
-                _source_text(
-                    msg(
-                        "%(actor)s 修改了您的账号「%(username)s」的电子邮箱。"
-                        "如果这不是您要求的，请联系编办。",
-                        actor=_actor_name(actor),
-                        username=user.username,
-                    )
+                msg("您账号的电子邮箱已修改"),
+                msg(
+                    "%(actor)s 修改了您的账号「%(username)s」的电子邮箱。"
+                    "如果这不是您要求的，请联系编办。",
+                    actor=_actor_name(actor),
+                    username=user.username,
                 ),
             )
     return changes

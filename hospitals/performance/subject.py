@@ -87,10 +87,13 @@ def _tell(scheme: PerformanceScheme, *, approved: bool) -> None:
     name = scheme.institution.name
     if approved:
         users = finance_users(scheme.institution_id)
-        title = f"理事会已批准绩效分配：{name} {scheme.period}"
-        body = (
-            f"{scheme.period} 岗位绩效分配（{scheme.pool} 元）已经理事会决议"
-            f"（{scheme.resolution_ref}）批准，计算当月工资时计入奖励性绩效。"
+        title = msg("理事会已批准绩效分配：%(name)s %(period)s", name=name, period=scheme.period)
+        body = msg(
+            "%(period)s 岗位绩效分配（%(pool)s 元）已经理事会决议（%(ref)s）批准，"
+            "计算当月工资时计入奖励性绩效。",
+            period=scheme.period,
+            pool=scheme.pool,
+            ref=scheme.resolution_ref or "",
         )
     else:
         users = db.session.scalars(
@@ -103,8 +106,11 @@ def _tell(scheme: PerformanceScheme, *, approved: bool) -> None:
             )
             .order_by(User.id)
         ).unique()
-        title = f"理事会未批准绩效分配：{name} {scheme.period}"
-        body = f"{scheme.period} 岗位绩效分配未获理事会通过，请修改后重新提交理事会审议。"
+        title = msg("理事会未批准绩效分配：%(name)s %(period)s", name=name, period=scheme.period)
+        body = msg(
+            "%(period)s 岗位绩效分配未获理事会通过，请修改后重新提交理事会审议。",
+            period=scheme.period,
+        )
     link = None
     if has_request_context():
         link = url_for(

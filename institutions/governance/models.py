@@ -37,7 +37,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from core.auth.models import User
 from core.extensions import db
 from core.files import StoredFile
-from core.i18n import Msg, msg
+from core.i18n import Msg, from_json, msg
 from core.models import Money, TimestampMixin, UTCDateTime, utcnow
 from institutions.governance.numbering import format_resolution_number
 
@@ -50,6 +50,11 @@ class _Labelled(StrEnum):
     @property
     def label(self) -> str:
         return str(_LABELS[type(self)][self])
+
+    @property
+    def label_message(self) -> Any:
+        """The label untranslated (a lazy string), to store as an id in a message."""
+        return _LABELS[type(self)][self]
 
     @classmethod
     def labels(cls) -> dict[str, str]:
@@ -530,10 +535,21 @@ class Recusal(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     motion_id: Mapped[int] = mapped_column(ForeignKey("gov_motions.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: as typed; for a reason the platform wrote, its source text (the record's wording)
     reason: Mapped[str] = mapped_column(String(500))
+    #: a reason the platform wrote (申报的利害关系…), as a message id with parameters
+    reason_message: Mapped[Any | None] = mapped_column(JSON)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     motion: Mapped[Motion] = relationship(back_populates="recusals")
+
+    @property
+    def reason_shown(self) -> Msg | str:
+        """The reason in the reader's language (a typed reason as typed)."""
+        if self.reason_message is not None:
+            return from_json(self.reason_message)
+        return self.reason
+
     member: Mapped[User] = relationship(foreign_keys=[member_id], lazy="joined")
 
 

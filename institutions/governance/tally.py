@@ -45,6 +45,11 @@ class Choice(StrEnum):
     def label(self) -> str:
         return str(msg(_CHOICE_LABELS[self]))
 
+    @property
+    def label_message(self) -> Msg:
+        """The label as a message, to store untranslated."""
+        return msg(_CHOICE_LABELS[self])
+
 
 _CHOICE_LABELS = {Choice.YES: N_("同意"), Choice.NO: N_("反对"), Choice.ABSTAIN: N_("弃权")}
 

@@ -834,9 +834,18 @@ def submit_run(run: PayRun, actor: Any) -> PayRun:
     )
     notify(
         approvers,
-        f"工资批次待审核：{run.institution.name} {run.period}",
-        f"{getattr(actor, 'full_name', '') or getattr(actor, 'username', '')} 提交了 "
-        f"{run.period} 的工资批次（{run.line_count} 人，实发合计 {run.net_pay}），请审核。",
+        msg(
+            "工资批次待审核：%(institution)s %(period)s",
+            institution=run.institution.name,
+            period=run.period,
+        ),
+        msg(
+            "%(actor)s 提交了 %(period)s 的工资批次（%(count)d 人，实发合计 %(net)s），请审核。",
+            actor=getattr(actor, "full_name", "") or getattr(actor, "username", ""),
+            period=run.period,
+            count=run.line_count,
+            net=run.net_pay,
+        ),
         link=_link(run),
         institution_id=run.institution_id,
     )
@@ -869,7 +878,11 @@ def approve_run(run: PayRun, actor: Any) -> PayRun:
     preparers = [u for u in (run.computed_by, run.submitted_by) if u is not None]
     notify(
         preparers,
-        f"工资批次已审核：{run.institution.name} {run.period}",
+        msg(
+            "工资批次已审核：%(institution)s %(period)s",
+            institution=run.institution.name,
+            period=run.period,
+        ),
         None,
         link=_link(run),
         institution_id=run.institution_id,
@@ -899,8 +912,12 @@ def publish_payslips(run: PayRun) -> int:
         link = None
     sent = notify(
         list(users),
-        f"工资条：{run.period}",
-        f"{run.institution.name} {run.period} 的工资条已发布。",
+        msg("工资条：%(period)s", period=run.period),
+        msg(
+            "%(institution)s %(period)s 的工资条已发布。",
+            institution=run.institution.name,
+            period=run.period,
+        ),
         link=link,
         institution_id=run.institution_id,
     )
@@ -935,7 +952,11 @@ def return_run(run: PayRun, actor: Any, reason: str) -> PayRun:
     preparers = [u for u in (run.computed_by, run.submitted_by) if u is not None]
     notify(
         preparers,
-        f"工资批次被退回：{run.institution.name} {run.period}",
+        msg(
+            "工资批次被退回：%(institution)s %(period)s",
+            institution=run.institution.name,
+            period=run.period,
+        ),
         run.return_reason,
         link=_link(run),
         institution_id=run.institution_id,

@@ -24,9 +24,8 @@ def _kinds(app):
 
 
 def _messages(user) -> list[str]:
-    return list(
-        db.session.scalars(select(Notification.title).where(Notification.user_id == user.id))
-    )
+    notices = db.session.scalars(select(Notification).where(Notification.user_id == user.id))
+    return [n.title for n in notices]
 
 
 def _reload(job: Job) -> Job:

@@ -151,9 +151,10 @@ def _exercise(app, tmp_path: Path, env: dict[str, str]) -> None:
             "第 3 行「身份证号」：校验码不对",
         ]
         # The success's message landed; the failure's did not.
-        titles = db.session.scalars(
-            select(Notification.title).where(Notification.user_id == user.id)
+        notices = db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id)
         ).all()
+        titles = [n.title for n in notices]
         assert titles == ["样例任务完成：5"]
         assert db.session.scalar(select(func.count()).select_from(Job)) == 2
     finally:

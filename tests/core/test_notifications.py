@@ -90,3 +90,37 @@ def test_mail_failure_keeps_the_inbox_message(app, smtp, monkeypatch, caplog):
     db.session.commit()
     assert unread_count(user) == 1
     assert "could not e-mail" in caplog.text
+
+
+def test_a_notice_is_stored_as_ids_and_mailed_in_the_recipients_language(smtp):
+    """Issue 9.20: a label parameter (a lazy string) is stored as its id too; the e-mail copy
+    is in each recipient's language, whatever the sender reads."""
+    from core.i18n import msg
+    from core.roles import ROLE_LABELS, Role
+
+    reader_zh = create_user(email="zh@example.com")
+    reader_en = create_user(email="en@example.com")
+    reader_en.locale = "en"
+    title = msg("您获得了新角色：%(r)s", r=ROLE_LABELS[Role.HR_OFFICER])
+    (stored, _) = notify([reader_zh, reader_en], title, msg("系统管理员"))
+    assert stored.title_message == {
+        "msg": "您获得了新角色：%(r)s",
+        "params": {"r": {"msg": "人事专员", "params": {}}},
+    }
+    db.session.commit()
+    assert [(to, subject, text) for to, subject, text in smtp.sent] == [
+        ("zh@example.com", "您获得了新角色：人事专员", "系统管理员\n"),
+        ("en@example.com", "You have a new role: HR officer", "System administrator\n"),
+    ]
+
+
+def test_the_language_switch_is_remembered_for_a_signed_in_user(client, login_as):
+    user = create_user()
+    db.session.commit()
+    client.post("/language", data={"lang": "en"})  # signed out: only the session
+    login_as(user)
+    assert db.session.get(type(user), user.id).locale == "zh"
+    client.post("/language", data={"lang": "en"})
+    assert db.session.get(type(user), user.id).locale == "en"
+    client.post("/language", data={"lang": "xx"})
+    assert db.session.get(type(user), user.id).locale == "en"

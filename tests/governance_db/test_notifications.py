@@ -103,3 +103,58 @@ def test_a_proxy_vote_against_the_written_instruction_is_flagged(app):
     assert "与您的书面委托书不一致" in told[-1].body
     assert motion_queries.instructed_choice("第1项同意，第2项反对") is None
     assert motion_queries.instructed_choice("全部弃权") == "abstain"
+
+
+def test_notices_are_stored_as_message_ids_and_read_in_the_readers_language(app):
+    """Issue 9.20: nothing is translated when written; labels (a choice, a meeting mode) are
+    stored as ids too, so an English reader sees no Chinese but the names people typed."""
+    from flask_babel import force_locale
+
+    council = make_council(5)
+    meeting = convene(council, absent=(4,), proxies={4: 2})
+    meeting_ops.send_notice(meeting, now=T0 - timedelta(days=10))
+    motion = motion_on(meeting, title="关于采购的议案")
+    motion_ops.open_voting(motion, now=T0)
+    motion_ops.cast_ballot(motion, council.members[2], "yes", for_member=council.members[4], now=T0)
+    notice, vote, proxy = inbox(council.members[4])
+    assert notice.title_message == {
+        "msg": "会议通知：%(meeting)s",
+        "params": {"meeting": "理事会会议"},
+    }
+    assert notice.body_message["params"]["mode"] == {"msg": "视频会议", "params": {}}
+    assert proxy.body_message["params"]["choice"] == {"msg": "同意", "params": {}}
+    assert all(n.title_text is None for n in (notice, vote, proxy))
+    with force_locale("en"):
+        assert notice.title == "Meeting notice: 理事会会议"
+        assert "Mode: Video meeting" in notice.body and "Place: 会议室" in notice.body
+        assert vote.title == "Please vote: 关于采购的议案"
+        assert proxy.title == "理事2号 voted for you: 关于采购的议案"
+        assert proxy.body.startswith('Your proxy voted "For" for you.')
+    with force_locale("zh"):
+        assert notice.title == "会议通知：理事会会议"
+        assert "方式：视频会议" in notice.body and "地点：会议室" in notice.body
+        assert proxy.body.startswith("受托人代您投了「同意」。")
+
+
+def test_an_old_notice_stored_as_text_is_shown_as_it_is(app):
+    council = make_council(3)
+    member = council.members[0]
+    db.session.add(Notification(user_id=member.id, title_text="旧的通知", body_text="正文"))
+    db.session.flush()
+    (old,) = inbox(member)
+    assert (old.title, old.body) == ("旧的通知", "正文")
+
+
+def test_a_followers_refusal_reaches_the_secretary_as_its_message(app):
+    """A follower refused in the language of whoever closed the vote must not fix the
+    notice's language: its reason is kept as the refusal's message id."""
+    from flask_babel import force_locale
+
+    from core.i18n import msg
+    from institutions.governance.models import GovernanceError
+
+    reason = motion_ops._failure_reason(GovernanceError(msg("会议已结束")))
+    assert reason == msg("会议已结束") and reason.id == "会议已结束"
+    assert motion_ops._failure_reason(RuntimeError("招聘计划已撤回")) == "招聘计划已撤回"
+    with force_locale("en"):
+        assert str(reason) != "会议已结束"

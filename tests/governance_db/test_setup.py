@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from core.audit import AuditEvent
@@ -317,11 +318,25 @@ def test_recusals_are_proposed_from_declarations(app):
     recusals = motion_ops.apply_proposed_recusals(motion, actor=council.secretary)
     assert [r.member_id for r in recusals] == [council.members[2].id, council.members[3].id]
     assert recusals[1].reason == "申报的利害关系：王五"
+    # Written by the platform: kept as a message, shown in the reader's language (9.20).
+    assert recusals[1].reason_message == {
+        "msg": "申报的利害关系：%(names)s",
+        "params": {"names": {"msg": "%(item)s", "params": {"item": "王五"}}},
+    }
+    with force_locale("en"):
+        assert str(recusals[1].reason_shown) == "Declared interests: 王五"
+    with force_locale("zh"):
+        assert str(recusals[1].reason_shown) == "申报的利害关系：王五"
     assert motion_queries.proposed_recusals(motion) == {}
     with refused("理事2号 已登记回避"):
         motion_ops.recuse(motion, council.members[2], "重复")
     with refused("监事甲 不是在任理事，无需回避"):
         motion_ops.recuse(motion, council.supervisor, "无关")
+    # A reason the secretary types stays as typed, in any language.
+    typed = motion_ops.recuse(motion, council.members[4], "本人亲属参与投标")
+    assert typed.reason_message is None
+    with force_locale("en"):
+        assert typed.reason_shown == "本人亲属参与投标"
 
 
 def test_notice_reaches_every_member_and_supervisor_inbox(app):

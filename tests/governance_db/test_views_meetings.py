@@ -573,3 +573,25 @@ def test_motion_page_queries_do_not_grow_with_ballots(client, login_as, count_qu
     many = queries_for_page()
     assert "改投同意" in _text(client.get(url))
     assert many == few
+
+
+def test_a_recusal_reason_the_platform_wrote_is_shown_in_the_readers_language(
+    client, login_as, council
+):
+    council_ops.declare_interests(
+        council.members[3],
+        council.institution.id,
+        [{"name": "王五", "relation": Relation.NEAR_RELATIVE.value}],
+    )
+    motion = _draft(council, counterparties=["王五"])
+    motion_ops.apply_proposed_recusals(motion, actor=council.secretary)
+    motion_ops.recuse(motion, council.members[4], "本人是投标方股东")
+    db.session.commit()
+    login_as(council.secretary)
+    client.post("/language", data={"lang": "en"})
+    page = _text(client.get(_url(council, "motions", motion.id)))
+    assert "Declared interests: 王五" in page and "申报的利害关系" not in page
+    assert "本人是投标方股东" in page  # typed: as typed
+    client.post("/language", data={"lang": "zh"})
+    page = _text(client.get(_url(council, "motions", motion.id)))
+    assert "申报的利害关系：王五" in page and "本人是投标方股东" in page

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from core.errors import Refusal
@@ -117,6 +118,11 @@ def test_submitted_allocation_is_locked_and_reaches_payroll_only_once_passed(cou
     assert scheme.approved_at is not None
     [told] = db.session.scalars(select(Notification).where(Notification.user_id == finance.id))
     assert told.title == f"理事会已批准绩效分配：{hospital.name} 2026-11"
+    # Stored as a message id, read in the reader's language (issue 9.20).
+    assert told.title_message["msg"] == "理事会已批准绩效分配：%(name)s %(period)s"
+    with force_locale("en"):
+        assert told.title == f"Council approved the performance allocation: {hospital.name} 2026-11"
+        assert "was approved by council resolution" in told.body
     collected = collect(hospital.id, "2026-11")
     assert sum(a["reward_performance"] for a in collected.amounts.values()) == Decimal("10000.00")
     with pytest.raises(Refusal, match="已批准"):

@@ -15,7 +15,7 @@ from core.auth.models import Membership, User
 from core.extensions import db
 from core.i18n import N_, msg
 from core.notifications import notify
-from core.roles import Role
+from core.roles import ROLE_LABELS, Role
 from institutions.governance import queries, writes
 from institutions.governance.charter import Charter
 from institutions.governance.council import queries as council_queries
@@ -264,8 +264,15 @@ def _give_seat_role(
     )
     notify(
         [user],
-        f"您已被任命为{kind.label}{office.label}",
-        f"已为您开通本单位的「{role.label}」角色，可以查看会议、议案并参加表决。",
+        msg(
+            "您已被任命为%(body)s%(office)s",
+            body=kind.label_message,
+            office=office.label_message,
+        ),
+        msg(
+            "已为您开通本单位的「%(role)s」角色，可以查看会议、议案并参加表决。",
+            role=ROLE_LABELS[role],
+        ),
         institution_id=institution_id,
     )
 
@@ -309,8 +316,18 @@ def end_seat(seat: Seat, end_on: date, *, reason: str | None = None, actor: Any 
     )
     notify(
         [seat.user],
-        f"您的{seat.body.kind_label}{seat.office_label}任期已结束",
-        f"任期结束日期：{end_on.isoformat()}" + (f"\n原因：{reason}" if reason else ""),
+        msg(
+            "您的%(body)s%(office)s任期已结束",
+            body=BodyKind(seat.body.kind).label_message,
+            office=Office(seat.office).label_message,
+        ),
+        msg(
+            N_("任期结束日期：%(end_on)s\n原因：%(reason)s")
+            if reason
+            else N_("任期结束日期：%(end_on)s"),
+            end_on=end_on.isoformat(),
+            reason=reason or "",
+        ),
         institution_id=seat.institution_id,
     )
     return seat

@@ -123,9 +123,15 @@ def send_notice(
     when = meeting.scheduled_at.astimezone(queries.local_zone()).strftime("%Y-%m-%d %H:%M")
     notify(
         (seat.user for seat in meeting_queries.notice_recipients(meeting)),
-        f"会议通知：{meeting.title}",
-        f"时间：{when}\n方式：{meeting.mode_label}"
-        + (f"\n地点：{meeting.place}" if meeting.place else ""),
+        msg("会议通知：%(meeting)s", meeting=meeting.title),
+        msg(
+            N_("时间：%(when)s\n方式：%(mode)s\n地点：%(place)s")
+            if meeting.place
+            else N_("时间：%(when)s\n方式：%(mode)s"),
+            when=when,
+            mode=MeetingMode(meeting.mode).label_message,
+            place=meeting.place or "",
+        ),
         link=link,
         institution_id=meeting.institution_id,
     )

@@ -299,8 +299,12 @@ def _ask_to_sign(meeting: Meeting, minutes: Minutes) -> None:
     """Tell the attending members that the minutes await their signature."""
     notify(
         db.session.scalars(select(User).where(User.id.in_(minutes.signers))),
-        f"请签署会议纪要：{meeting.title}（第 {minutes.version} 版）",
-        "会议纪要已起草，请核对后签署；可以要求记录您的不同意见。",
+        msg(
+            "请签署会议纪要：%(meeting)s（第 %(version)d 版）",
+            meeting=meeting.title,
+            version=minutes.version,
+        ),
+        msg("会议纪要已起草，请核对后签署；可以要求记录您的不同意见。"),
         link=writes.minutes_link(meeting),
         institution_id=meeting.institution_id,
     )

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from core import audit
 from core.auth.models import User
 from core.extensions import db
-from core.i18n import N_, Msg, msg
+from core.i18n import N_, Msg, joined, msg, source_text, to_json
 from core.models import utcnow
 from core.notifications import notify
 from institutions.governance import messages, queries, subjects, tally, writes
@@ -208,17 +208,28 @@ def update_motion(motion: Motion, data: Mapping[str, Any], *, actor: Any = None)
     return motion
 
 
-def recuse(motion: Motion, member: User, reason: str, *, actor: Any = None) -> Recusal:
-    """Record a member's recusal (回避) from a motion; their ballots on it no longer count."""
+def recuse(motion: Motion, member: User, reason: str | Msg, *, actor: Any = None) -> Recusal:
+    """Record a member's recusal (回避) from a motion; their ballots on it no longer count.
+
+    ``reason`` is what the secretary typed (kept as typed), or a message the platform wrote
+    (kept as its id, translated when shown; ``reason`` then holds its source text).
+    """
     if MotionStatus(motion.status).is_decided:
         raise GovernanceError(msg("议案表决已结束，不能再登记回避"))
+    message = to_json(reason) if isinstance(reason, Msg) else None
+    if isinstance(reason, Msg):
+        reason = source_text(reason)[:500]
     reason = writes.text(reason, N_("回避理由"), limit=500)
     if member.id not in set(queries.electorate(motion)):
         raise GovernanceError(msg("%(name)s 不是在任理事，无需回避", name=member.full_name))
     if member.id in queries.recused_ids(motion):
         raise GovernanceError(msg("%(name)s 已登记回避", name=member.full_name))
     recusal = Recusal(
-        motion=motion, member_id=member.id, reason=reason, recorded_by_id=writes.actor_id(actor)
+        motion=motion,
+        member_id=member.id,
+        reason=reason,
+        reason_message=message,
+        recorded_by_id=writes.actor_id(actor),
     )
     db.session.add(recusal)
     db.session.flush()
@@ -238,7 +249,7 @@ def apply_proposed_recusals(motion: Motion, *, actor: Any = None) -> list[Recusa
     recusals = []
     for member_id, names in motion_queries.proposed_recusals(motion).items():
         member = db.session.get(User, member_id)
-        reason = f"申报的利害关系：{'、'.join(names)}"
+        reason = msg("申报的利害关系：%(names)s", names=joined(names))
         recusals.append(recuse(motion, member, reason, actor=actor))
     return recusals
 
@@ -323,12 +334,14 @@ def open_voting(
     db.session.flush()
     eligible = set(seated) - queries.recused_ids(motion)
     if meeting.is_written:
-        body = f"通讯表决，截止时间：{writes.local(deadline)}。请在截止前投票。"
+        body = msg(
+            "通讯表决，截止时间：%(deadline)s。请在截止前投票。", deadline=writes.local(deadline)
+        )
     else:
-        body = f"{meeting.title}已开始表决，请出席的理事投票。"
+        body = msg("%(meeting)s已开始表决，请出席的理事投票。", meeting=meeting.title)
     notify(
         db.session.scalars(select(User).where(User.id.in_(sorted(eligible)))),
-        f"请表决：{motion.title}",
+        msg("请表决：%(motion)s", motion=motion.title),
         body,
         link=writes.motion_link(motion),
         institution_id=motion.institution_id,
@@ -402,10 +415,15 @@ def cast_ballot(
         contrary = motion_queries.proxy_contradicts_instruction(motion, for_member_id, choice)
         notify(
             [for_member],
-            f"{voter.full_name} 已代您表决：{motion.title}",
-            f"受托人代您投了「{choice.label}」"
-            + ("，与您的书面委托书不一致" if contrary else "")
-            + "。表决结束前，以最后一次投票为准。",
+            msg("%(voter)s 已代您表决：%(motion)s", voter=voter.full_name, motion=motion.title),
+            msg(
+                N_(
+                    "受托人代您投了「%(choice)s」，与您的书面委托书不一致。表决结束前，以最后一次投票为准。"
+                )
+                if contrary
+                else N_("受托人代您投了「%(choice)s」。表决结束前，以最后一次投票为准。"),
+                choice=choice.label_message,
+            ),
             link=writes.motion_link(motion),
             institution_id=motion.institution_id,
         )
@@ -536,13 +554,17 @@ def _run_followers(motion: Motion, outcome: Outcome, resolution: Resolution | No
         receivers.append(kind.on_decided)
     receivers.extend(motion_decided.receivers_for(motion))
     failures = []
+    reasons: list[Msg | str] = []  # each failure's reason, translated when read
     for receiver in receivers:
         try:
             with db.session.begin_nested():
                 receiver(motion, outcome=outcome, resolution=resolution)
         except Exception as error:  # noqa: BLE001 - a follower never undoes the decision
             log.exception("motion %s: follower %s failed", motion.id, _receiver_name(receiver))
-            detail = str(error) or type(error).__name__
+            reason = _failure_reason(error)
+            reasons.append(reason)
+            # The record keeps the source text (never the language of whoever closed the vote).
+            detail = source_text(reason)
             failures.append(
                 DecisionFailure(
                     institution_id=motion.institution_id,
@@ -558,8 +580,11 @@ def _run_followers(motion: Motion, outcome: Outcome, resolution: Resolution | No
     db.session.flush()
     notify(
         writes.council_keepers(motion.institution_id, queries.local_date(utcnow())),
-        f"议案决定后的后续处理失败：{motion.title}",
-        "\n".join(f.error for f in failures) + "\n决议有效；请按决议手工办理未完成的事项。",
+        msg("议案决定后的后续处理失败：%(motion)s", motion=motion.title),
+        msg(
+            "%(errors)s\n决议有效；请按决议手工办理未完成的事项。",
+            errors=joined(reasons, "；"),
+        ),
         institution_id=motion.institution_id,
     )
     audit.record(
@@ -569,6 +594,16 @@ def _run_followers(motion: Motion, outcome: Outcome, resolution: Resolution | No
         summary=motion.title,
         changes={"failures": [None, [f.receiver for f in failures]]},
     )
+
+
+def _failure_reason(error: Exception) -> Msg | str:
+    """Return why a follower failed: its refusal's message (an id), or the error's text."""
+    message = getattr(error, "message", None)
+    if not isinstance(message, Msg) and error.args and isinstance(error.args[0], Msg):
+        message = error.args[0]
+    if isinstance(message, Msg):
+        return message
+    return str(error) or type(error).__name__
 
 
 def close_due_written_motions(
@@ -618,8 +653,11 @@ def remind_non_voters(now: datetime | None = None) -> list[Motion]:
         if waiting:
             notify(
                 db.session.scalars(select(User).where(User.id.in_(sorted(waiting)))),
-                f"表决即将截止：{motion.title}",
-                f"您尚未投票，截止时间：{writes.local(motion.vote_deadline_at)}。",
+                msg("表决即将截止：%(motion)s", motion=motion.title),
+                msg(
+                    "您尚未投票，截止时间：%(deadline)s。",
+                    deadline=writes.local(motion.vote_deadline_at),
+                ),
                 link=writes.motion_link(motion),
                 institution_id=motion.institution_id,
             )

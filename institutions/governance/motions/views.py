@@ -460,8 +460,7 @@ def motion_close(institution_id: int, motion_id: int):
         _("表决结束：%(r)s", r=motion.reason_message or motion.status_label),
         "success" if passed else "warning",
     )
-    if motion.resolution is not None:
-        flash(_("已形成决议 %(n)s。", n=motion.resolution.document_number), "success")
+    # The motion page shows the resolution it formed, with its link: not flashed a second time.
     return _to_motion(institution, motion)
 
 

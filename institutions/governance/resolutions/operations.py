@@ -112,14 +112,24 @@ def record_opinion(
                 ),
             )
         )
-        what = {Motion: "议案", Resolution: "决议", ExecutionReport: "决议执行情况报告"}
+        what = {
+            Motion: msg("议案"),
+            Resolution: msg("决议"),
+            ExecutionReport: msg("决议执行情况报告"),
+        }
         title = getattr(target, "title", None) or getattr(
             getattr(target, "resolution", None), "title", ""
         )
         notify(
             [*writes.council_keepers(target.institution_id, queries.local_date(now)), *sponsors],
-            f"监事提出异议：{what[type(target)]}{('「' + title + '」') if title else ''}",
-            f"{supervisor.full_name}：{opinion.text}",
+            msg(
+                N_("监事提出异议：%(what)s「%(title)s」")
+                if title
+                else N_("监事提出异议：%(what)s"),
+                what=what[type(target)],
+                title=title or "",
+            ),
+            msg("%(name)s：%(text)s", name=supervisor.full_name, text=opinion.text),
             institution_id=target.institution_id,
         )
     return opinion

@@ -278,18 +278,29 @@ def test_grants_and_removals_notify_the_owner_and_are_listed(client, login_as):
     assert {e.object_type for e in events} == {"User"}
 
 
-def test_notices_are_stored_in_the_source_language_whatever_the_actor_reads(client, login_as):
-    _office(client, login_as)
-    target = create_user()
+def test_notices_are_stored_as_message_ids_and_read_in_the_readers_language(client, login_as, mail):
+    office = _office(client, login_as)
+    target = create_user(email="reader@example.org")
     db.session.commit()
     before = _last_event_id()
-    client.post("/language", data={"lang": "en"})
+    client.post("/language", data={"lang": "en"})  # the actor reads English
     client.post(f"/accounts/{target.id}/reset-password", data={"reset-password": "temp-pass-2"})
     institution = create_institution(name="英文界面学校")
     db.session.commit()
     _grant(client, target, role="hr_officer", institution_id=institution.id)
-    assert [n.title for n in _notices(target)] == ["您的密码已被重置", "您获得了新角色：人事专员"]
-    assert "英文界面学校" in _notices(target)[1].body
+    notices = _notices(target)
+    # Stored as ids with parameters, the role too; no text in anyone's language.
+    assert [n.title_message for n in notices] == [
+        {"msg": "您的密码已被重置", "params": {}},
+        {"msg": "您获得了新角色：%(r)s", "params": {"r": {"msg": "人事专员", "params": {}}}},
+    ]
+    assert notices[1].body_message["params"]["where"] == "英文界面学校"
+    assert all(n.title_text is None and n.body_text is None for n in notices)
+    # The recipient has chosen no language: their e-mail copies are in Chinese.
+    assert [subject for _, subject, _ in mail.sent] == [
+        "您的密码已被重置",
+        "您获得了新角色：人事专员",
+    ]
     grant = db.session.scalar(
         select(AuditEvent).where(
             AuditEvent.action == "membership.grant",
@@ -298,6 +309,27 @@ def test_notices_are_stored_in_the_source_language_whatever_the_actor_reads(clie
         )
     )
     assert grant.summary == f"{target.username}：人事专员"
+
+    # The recipient reads them in the language they read in.
+    reader = db.session.get(User, target.id)
+    reader.must_change_password = False  # as after changing the temporary password
+    db.session.commit()
+    login_as(reader)
+    client.post("/language", data={"lang": "zh"})
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "您的密码已被重置" in page and "您获得了新角色：人事专员" in page
+    client.post("/language", data={"lang": "en"})
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "Your password has been reset" in page and "You have a new role: HR officer" in page
+    assert "您" not in page.split('id="inbox"')[1]
+    # Switching the language while signed in is remembered, for the e-mail copies.
+    assert db.session.get(User, target.id).locale == "en"
+    mail.sent = []
+    login_as(db.session.get(User, office.id))
+    client.post("/language", data={"lang": "zh"})  # the actor reads Chinese
+    _grant(client, target, role="finance_officer", institution_id=institution.id)
+    assert [subject for _, subject, _ in mail.sent] == ["You have a new role: Finance officer"]
+    assert "英文界面学校" in mail.sent[0][2]
 
 
 def test_names_lose_bidirectional_and_invisible_characters(client, login_as):
