@@ -8,7 +8,7 @@ A recusal reason the platform wrote (申报的利害关系：…) is kept as a m
 (``gov_recusals.reason_message``); existing ones are matched back to it.
 
 Revision ID: 4c8e2a6f1d93
-Revises: 9b3e1d7c2a40
+Revises: e50af96a20d8
 Create Date: 2026-11-27 22:45:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "4c8e2a6f1d93"
-down_revision = "9b3e1d7c2a40"
+down_revision = "e50af96a20d8"
 branch_labels = None
 depends_on = None
 
