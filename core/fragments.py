@@ -24,8 +24,9 @@ from markupsafe import Markup
 
 #: Parts already rendered, by template, line, language, URL adapter and the caller's key.
 _rendered: dict[tuple, Markup] = {}
-#: Emptied when full, like the links in ``core.templating``.
-FRAGMENTS_KEPT = 4096
+#: Emptied when full, like the links in ``core.templating``: a part is a few KB (the staff
+#: filters with a search are the largest), so a worker keeps a few MB at most.
+FRAGMENTS_KEPT = 1024
 
 
 def _frozen(value):
