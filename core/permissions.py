@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from flask import abort, current_app, has_app_context
+from flask import abort
+from flask.globals import _cv_app
 from flask_login import current_user
 from sqlalchemy import ColumnElement, column, false, or_, select, table, true
 
@@ -60,9 +61,12 @@ PARAMETERS_MANAGE = Permission(
 
 def role_permissions() -> dict[Role, frozenset[str]]:
     """Return the permissions each role holds in the current app."""
-    if not has_app_context():  # pragma: no cover - every caller runs inside the app
+    # The context variable, not ``current_app``: a page asks several times, and each read
+    # through the proxy costs more than the lookup itself.
+    ctx = _cv_app.get(None)
+    if ctx is None:  # pragma: no cover - every caller runs inside the app
         raise RuntimeError("permissions are declared by the app's modules; no app is active")
-    return current_app.extensions["platform"].role_permissions
+    return ctx.app.extensions["platform"].role_permissions
 
 
 # A lightweight view of the registry table: core may filter by sponsor without importing

@@ -12,11 +12,12 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from core.audit import action_label, object_label, readable_changes
+from core.fragments import FragmentCache
 from core.ids import mask_citizen_id
 from core.modules import MenuItem, platform
 from core.money import format_money
 from core.notifications import unread_count
-from core.permissions import can, scope_for
+from core.permissions import _unproxied, can, scope_for
 from core.regions import region_label
 from core.roles import Role
 
@@ -43,6 +44,30 @@ def nav_items() -> list[MenuItem]:
     if not current_user.is_authenticated:
         return []
     return [item for item in platform().menu if _shows(item)]
+
+
+def menu_key() -> tuple | None:
+    """Return everything ``nav_items`` decides by: a key for the menu rendered once.
+
+    The roles with their institutions (and each institution's kind, which sector menus
+    read) and sponsors; None when signed out.
+    """
+    user = _unproxied(current_user)
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        user.is_active,
+        user.is_superuser,
+        tuple(
+            (
+                m.role,
+                m.institution_id,
+                m.sponsor_id,
+                m.institution.kind if m.institution is not None else None,
+            )
+            for m in user.memberships
+        ),
+    )
 
 
 def inbox_unread() -> int:
@@ -214,6 +239,7 @@ def register(app: Flask) -> None:
         Perm=perm_names,
         Role=Role,
         nav_items=nav_items,
+        menu_key=menu_key,
         inbox_unread=inbox_unread,
         url_with=url_with,
         url_pattern=UrlPattern,
@@ -221,6 +247,7 @@ def register(app: Flask) -> None:
         languages=app.config["LANGUAGES"],
     )
     app.jinja_env.globals["url_for"] = template_url_for
+    app.jinja_env.add_extension(FragmentCache)
     # What macros imported without context call: Flask-Babel's callables, with the catalog
     # looked up once per request (``page_translations``) instead of once per string.
     app.jinja_env.install_gettext_callables(
