@@ -8,15 +8,21 @@ digit (``Decimal`` equality ignores the exponent, so the comparisons are on ``re
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payroll.amounts import AmountGroup
+from payroll.amounts import AmountGroup, round_to
 from payroll.compute import EARNINGS, STORED_COLUMNS, PayInputs, PayProfile, compute_line
-from payroll.contributions import Contributions
+from payroll.contributions import (
+    ITEMS,
+    Contributions,
+    employee_contributions,
+    employer_contributions,
+)
 from payroll.runs import ledger
 from payroll.tax import (
     OtherDeductions,
@@ -342,3 +348,39 @@ def test_stored_columns_split_the_flat_line():
             if name not in STORED_COLUMNS
         }
         assert list(detail) == [name for name in flat if name not in STORED_COLUMNS]
+
+
+def _reference_side(base, fund_base_used, fund_rate, params, side, annuity):
+    """The five items as written before the fast path: each through ``round_to``."""
+
+    def item(amount, name):
+        return round_to(amount, params.rounding[name])
+
+    rate = {name: getattr(params.rates[name], side) for name in params.rates}
+    return Contributions(
+        pension=item(base * rate["pension"], "pension"),
+        annuity=item(base * rate["annuity"], "annuity") if annuity else D("0.00"),
+        medical=item(base * rate["medical"], "medical"),
+        unemployment=item(base * rate["unemployment"], "unemployment"),
+        housing_fund=item(fund_base_used * fund_rate, "housing_fund"),
+    )
+
+
+@SETTINGS
+@given(
+    amounts,
+    amounts,
+    st.decimals(min_value=D("0.05"), max_value=D("0.12"), places=3),
+    st.fixed_dictionaries({name: st.sampled_from(["0.01", "0.1", "1", "0.010"]) for name in ITEMS}),
+    st.booleans(),
+)
+def test_contributions_match_rounding_each_item(base, fund_base_used, rate, rounding, annuity):
+    """Each side's five items, the usual fen without the quantum check, equal
+    ``round_to`` item by item, whatever each item's rounding."""
+    params = replace(
+        PARAMS.contributions, rounding={name: D(value) for name, value in rounding.items()}
+    )
+    for side, fast in (("employee", employee_contributions), ("employer", employer_contributions)):
+        assert repr(fast(base, fund_base_used, rate, params, annuity=annuity)) == repr(
+            _reference_side(base, fund_base_used, rate, params, side, annuity)
+        )
