@@ -371,15 +371,19 @@ def resolve_items(inputs: PayInputs, profile: PayProfile, params: PayrollParams)
         cp,
         annuity=profile.annuity,
     )
-    chosen: dict[str, Decimal] = {}
-    for name in DEDUCTIONS:
-        value = getattr(inputs, name)
-        if value is not None:
-            chosen[name] = _fen(value, name)
-            given.add(name)
-        else:
-            chosen[name] = getattr(computed_employee, name)
-    employee = Contributions(**chosen)
+    given_values = inputs.__dict__  # the frozen dataclass's fields, read without getattr
+    if all(given_values[name] is None for name in DEDUCTIONS):
+        employee = computed_employee  # the usual case: every deduction computed
+    else:
+        chosen: dict[str, Decimal] = {}
+        for name in DEDUCTIONS:
+            value = given_values[name]
+            if value is not None:
+                chosen[name] = _fen(value, name)
+                given.add(name)
+            else:
+                chosen[name] = getattr(computed_employee, name)
+        employee = Contributions(**chosen)
 
     insurance_computed = [n for n in DEDUCTIONS[:4] if n not in given]
     if base_used is None and insurance_computed:
