@@ -371,15 +371,19 @@ def resolve_items(inputs: PayInputs, profile: PayProfile, params: PayrollParams)
         cp,
         annuity=profile.annuity,
     )
-    chosen: dict[str, Decimal] = {}
-    for name in DEDUCTIONS:
-        value = getattr(inputs, name)
-        if value is not None:
-            chosen[name] = _fen(value, name)
-            given.add(name)
-        else:
-            chosen[name] = getattr(computed_employee, name)
-    employee = Contributions(**chosen)
+    given_values = inputs.__dict__  # the frozen dataclass's fields, read without getattr
+    if all(given_values[name] is None for name in DEDUCTIONS):
+        employee = computed_employee  # the usual case: every deduction computed
+    else:
+        chosen: dict[str, Decimal] = {}
+        for name in DEDUCTIONS:
+            value = given_values[name]
+            if value is not None:
+                chosen[name] = _fen(value, name)
+                given.add(name)
+            else:
+                chosen[name] = getattr(computed_employee, name)
+        employee = Contributions(**chosen)
 
     insurance_computed = [n for n in DEDUCTIONS[:4] if n not in given]
     if base_used is None and insurance_computed:
@@ -598,6 +602,103 @@ class PayLine:
         row["given"] = sorted(fields_["given"])
         return row
 
+    def columns(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Return ``as_dict`` split for storage: (the line's own columns, the rest as JSON).
+
+        The first holds the keys of :data:`STORED_COLUMNS` as ``as_dict`` gives them, the
+        second every other key of ``as_dict``, in its order, Decimals as text and ``given``
+        as a sorted list: the same values as splitting ``as_dict``, without building it
+        (every line of a run is stored).
+        """
+        items, tax = self.items, self.tax
+        wage = tax.wage
+        fields_ = items.__dict__
+        employee = fields_["employee"].__dict__
+        employer = fields_["employer"]
+        theirs = employer.__dict__
+        bonus = tax.bonus
+        columns = {
+            "post_wage": fields_["post_wage"],
+            "step_wage": fields_["step_wage"],
+            "basic_performance": fields_["basic_performance"],
+            "reward_performance": fields_["reward_performance"],
+            "allowances": fields_["allowances"],
+            "other_pay": fields_["other_pay"],
+            "bonus": fields_["bonus"],
+            "gross": items.gross,
+            "pension": employee["pension"],
+            "annuity": employee["annuity"],
+            "medical": employee["medical"],
+            "unemployment": employee["unemployment"],
+            "housing_fund": employee["housing_fund"],
+            "special_additional": fields_["special_additional"].total,
+            "income_tax": wage.tax,
+            "bonus_tax": bonus.tax if bonus is not None else ZERO,
+            "other_deductions": fields_["other_deductions"],
+            "total_deductions": self.total_deductions,
+            "net_pay": self.net_pay,
+            "employer_pension": theirs["pension"],
+            "employer_annuity": theirs["annuity"],
+            "employer_medical": theirs["medical"],
+            "employer_unemployment": theirs["unemployment"],
+            "employer_housing_fund": theirs["housing_fund"],
+            "employer_total": employer.total,
+            "contribution_base": fields_["contribution_base"],
+            "fund_base": fields_["fund_base"],
+            "wage_income": tax.record.wage.income,
+            "cumulative_income": wage.cumulative_income,
+            "cumulative_taxable": wage.cumulative_taxable,
+            "cumulative_tax": wage.cumulative_tax,
+            "withheld_before": wage.withheld_before,
+        }
+        detail = {
+            "tax_free_income": str(fields_["tax_free_income"]),
+            "fund_tax_free": str(fields_["fund_tax_free"]),
+            "taxable_fund_excess": str(
+                fields_["employee_fund_excess"] + fields_["employer_fund_excess"]
+            ),
+            "deductible_annuity": str(fields_["tax_deductions"].annuity),
+            "annuity_excess": str(fields_["annuity_excess"]),
+            "bonus_treatment": tax.bonus_treatment.value,
+            "cumulative_tax_free_income": str(wage.cumulative_tax_free_income),
+            "cumulative_basic_deduction": str(wage.cumulative_basic_deduction),
+            "cumulative_special": str(wage.cumulative_special.total),
+            "cumulative_additional": str(wage.cumulative_additional.total),
+            "cumulative_other": str(wage.cumulative_other.total),
+            "tax_rate": str(wage.rate),
+            "quick_deduction": str(wage.quick_deduction),
+            "tax_balance": str(wage.balance),
+            "given": sorted(fields_["given"]),
+        }
+        return columns, detail
+
+
+#: The keys of ``PayLine.as_dict`` that are columns of the stored line (``PayLine.columns``).
+STORED_COLUMNS = (
+    *EARNINGS,
+    "gross",
+    *DEDUCTIONS,
+    "special_additional",
+    "income_tax",
+    "bonus_tax",
+    "other_deductions",
+    "total_deductions",
+    "net_pay",
+    "employer_pension",
+    "employer_annuity",
+    "employer_medical",
+    "employer_unemployment",
+    "employer_housing_fund",
+    "employer_total",
+    "contribution_base",
+    "fund_base",
+    "wage_income",
+    "cumulative_income",
+    "cumulative_taxable",
+    "cumulative_tax",
+    "withheld_before",
+)
+
 
 _BONUS_REASONS = {
     BonusTreatment.ELECTED_WAGE: msg("本人选择并入综合所得"),
@@ -754,6 +855,7 @@ __all__ = [
     "PayItems",
     "PayLine",
     "PayProfile",
+    "STORED_COLUMNS",
     "compute_line",
     "correction_line",
     "difference",

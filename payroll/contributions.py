@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
-from payroll.amounts import ZERO, AmountGroup, as_decimal, money, round_to
+from payroll.amounts import FEN, ZERO, AmountGroup, as_decimal, money, round_to
 
 RATES_KEY = "payroll.contribution_rates"
 BASE_LIMITS_KEY = "payroll.contribution_base_limits"
@@ -214,8 +214,33 @@ def fund_rate_in_range(rate: Decimal, params: ContributionParams) -> bool:
     return params.fund_rate_min <= rate <= params.fund_rate_max
 
 
-def _item(amount: Decimal, item: str, params: ContributionParams) -> Decimal:
-    return round_to(amount, params.rounding[item])
+def _side(
+    base: Decimal,
+    fund_base_used: Decimal,
+    fund_rate: Decimal,
+    params: ContributionParams,
+    side: str,
+    annuity: bool,
+) -> Contributions:
+    """Return one side's five items: ``base`` × each rate, the fund at ``fund_rate``, each
+    rounded half-up to its quantum (``round_to``; the usual fen without the quantum check)."""
+    rates = params.rates
+    rounding = params.rounding
+    values = []
+    for item in ITEMS:
+        if item == "annuity" and not annuity:
+            values.append(ZERO)
+            continue
+        if item == "housing_fund":
+            amount = fund_base_used * fund_rate
+        else:
+            amount = base * getattr(rates[item], side)
+        quantum = rounding[item]
+        if quantum == FEN:
+            values.append(amount.quantize(FEN, ROUND_HALF_UP) + ZERO)  # round_to(amount)
+        else:
+            values.append(round_to(amount, quantum))
+    return Contributions._build(values)
 
 
 def employee_contributions(
@@ -231,14 +256,7 @@ def employee_contributions(
     ``annuity`` is False for staff outside the 职业年金 (e.g. contract staff in the
     enterprise scheme): their annuity is 0.
     """
-    rates = params.rates
-    return Contributions(
-        pension=_item(base * rates["pension"].employee, "pension", params),
-        annuity=_item(base * rates["annuity"].employee, "annuity", params) if annuity else ZERO,
-        medical=_item(base * rates["medical"].employee, "medical", params),
-        unemployment=_item(base * rates["unemployment"].employee, "unemployment", params),
-        housing_fund=_item(fund_base_used * fund_rate, "housing_fund", params),
-    )
+    return _side(base, fund_base_used, fund_rate, params, "employee", annuity)
 
 
 def employer_contributions(
@@ -250,14 +268,7 @@ def employer_contributions(
     annuity: bool = True,
 ) -> Contributions:
     """Return the employer's five items (the fund at the same rate as the employee's)."""
-    rates = params.rates
-    return Contributions(
-        pension=_item(base * rates["pension"].employer, "pension", params),
-        annuity=_item(base * rates["annuity"].employer, "annuity", params) if annuity else ZERO,
-        medical=_item(base * rates["medical"].employer, "medical", params),
-        unemployment=_item(base * rates["unemployment"].employer, "unemployment", params),
-        housing_fund=_item(fund_base_used * fund_rate, "housing_fund", params),
-    )
+    return _side(base, fund_base_used, fund_rate, params, "employer", annuity)
 
 
 @dataclass(frozen=True)

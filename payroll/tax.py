@@ -151,6 +151,11 @@ class TaxTable:
 
     def bracket(self, amount: Decimal, per: int = 1) -> Bracket:
         """Return the bracket of ``amount`` ÷ ``per``, compared as amount ≤ per × bound."""
+        if per == 1:  # the wage tax of every line: no multiplication by 1
+            for bracket in self.brackets:
+                upto = bracket.upto
+                if upto is None or amount <= upto:
+                    return bracket
         for bracket in self.brackets:
             if bracket.upto is None or amount <= bracket.upto * per:
                 return bracket
@@ -506,7 +511,10 @@ def withhold_wages(
     taxable = income - tax_free - basic - special.total - additional.total - other.total
     taxable = max(taxable, ZERO)
     bracket = params.annual.bracket(taxable)
-    cumulative_tax = params.annual.tax(taxable)
+    # ``params.annual.tax(taxable)``, on the bracket just found
+    cumulative_tax = (
+        round_to(taxable * bracket.rate - bracket.quick_deduction) if taxable > 0 else ZERO
+    )
     before = ytd.withheld_before(period.month)
     this_month = ytd.withheld - before
     balance = cumulative_tax - before

@@ -65,34 +65,6 @@ ITEM_LABELS = {
     "special_additional": "专项附加扣除",
     "other_deductions": "其他扣款",
 }
-#: line columns taken from ``compute.PayLine.as_dict``
-_FLAT_COLUMNS = (
-    *compute.EARNINGS,
-    "gross",
-    *compute.DEDUCTIONS,
-    "special_additional",
-    "income_tax",
-    "bonus_tax",
-    "other_deductions",
-    "total_deductions",
-    "net_pay",
-    "employer_pension",
-    "employer_annuity",
-    "employer_medical",
-    "employer_unemployment",
-    "employer_housing_fund",
-    "employer_total",
-    "contribution_base",
-    "fund_base",
-    "wage_income",
-    "cumulative_income",
-    "cumulative_taxable",
-    "cumulative_tax",
-    "withheld_before",
-)
-
-
-_FLAT_SET = frozenset(_FLAT_COLUMNS)
 
 
 def _plain(value: Any) -> Any:
@@ -284,8 +256,18 @@ def _given(run: PayRun, employment_ids: list[int]) -> tuple[dict[int, ledger.Giv
     return found, provided
 
 
+def _run_columns(run: PayRun) -> dict[str, Any]:
+    """Return the columns every line of ``run`` shares (read once, not once per line)."""
+    return {
+        "run_id": run.id,
+        "institution_id": run.institution_id,
+        "year": run.year,
+        "month": run.month,
+    }
+
+
 def _line_values(
-    run: PayRun,
+    run_columns: Mapping[str, Any],
     employment: queries.Staff,
     line: compute.PayLine,
     given: ledger.Given,
@@ -294,18 +276,12 @@ def _line_values(
     sources: Mapping[str, list[str]],
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    flat = line.as_dict()
-    values = {name: flat[name] for name in _FLAT_COLUMNS}
+    values, detail = line.columns()
     problems = [
         {"code": p.code, "severity": p.severity.value, "message": encode_message(p.message)}
         for p in line.problems
     ]
     chosen = given.chosen()
-    detail = {
-        key: str(value) if type(value) is Decimal else _plain(value)
-        for key, value in flat.items()
-        if key not in _FLAT_SET
-    }
     detail.update(
         items=ledger.items_to_json(line.items),
         sources={item: source for item, (_, source) in chosen.items()},
@@ -326,13 +302,10 @@ def _line_values(
         },
         **(extra or {}),
     )
+    values.update(run_columns)
     values.update(
-        run_id=run.id,
-        institution_id=run.institution_id,
         employment_id=employment.id,
         person_id=employment.person_id,
-        year=run.year,
-        month=run.month,
         staff_number=employment.staff_number,
         name=employment.name,
         department=employment.department,
@@ -492,6 +465,7 @@ def _regular_rows(run: PayRun, progress: Callable[[int, int], None] | None) -> l
     profiles = _profiles(run.institution_id, employments, start, end)
     given, provided = _given(run, [e.id for e in employments])
     basis = queries.basis_records(run, [e.person_id for e in employments])
+    shared = _run_columns(run)
     rows = []
     for index, employment in enumerate(employments, 1):
         profile, kept = profiles[employment.id]
@@ -510,7 +484,7 @@ def _regular_rows(run: PayRun, progress: Callable[[int, int], None] | None) -> l
             )
         rows.append(
             _line_values(
-                run,
+                shared,
                 employment,
                 line,
                 given[employment.id],
@@ -557,6 +531,7 @@ def _correction_rows(
     )
     corrections, provided = _given(run, employment_ids)
     basis = queries.basis_records(run, [e.person_id for e in employments])
+    shared = _run_columns(run)
     rows = []
     for index, employment in enumerate(employments, 1):
         lines = paid[employment.id]
@@ -597,7 +572,7 @@ def _correction_rows(
         )
         rows.append(
             _line_values(
-                run,
+                shared,
                 employment,
                 line,
                 mine,

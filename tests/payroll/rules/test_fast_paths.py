@@ -8,15 +8,22 @@ digit (``Decimal`` equality ignores the exponent, so the comparisons are on ``re
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payroll.amounts import AmountGroup
-from payroll.compute import EARNINGS, PayInputs, PayProfile, compute_line
-from payroll.contributions import Contributions
+from payroll.amounts import AmountGroup, round_to
+from payroll.compute import EARNINGS, STORED_COLUMNS, PayInputs, PayProfile, compute_line
+from payroll.contributions import (
+    ITEMS,
+    Contributions,
+    employee_contributions,
+    employer_contributions,
+)
+from payroll.runs import ledger
 from payroll.tax import (
     OtherDeductions,
     SpecialAdditional,
@@ -25,7 +32,7 @@ from payroll.tax import (
     WagePayment,
     YearToDate,
 )
-from tests.payroll.rules.test_properties import PARAMS, YEARS, pay_year, years
+from tests.payroll.rules.test_properties import PARAMS, SETTINGS, YEARS, pay_year, years
 
 D = Decimal
 GROUPS = (Contributions, SpecialDeductions, SpecialAdditional, OtherDeductions)
@@ -252,3 +259,128 @@ def test_pay_lines_match_the_reference_arithmetic(reference_groups, monkeypatch)
 
     monkeypatch.setattr(YearToDate, "fold", classmethod(reference_fold))
     assert _lines(people) == fast
+
+
+# --------------------------------------------------------------------------- stored lines
+
+group_amounts = st.dictionaries(st.sampled_from(range(8)), amounts, max_size=4)
+
+
+@st.composite
+def stored_records(draw):
+    """A year of stored tax records (``ledger.record_to_json``), months in order, groups
+    sparse, some with a separately taxed bonus."""
+    months = sorted(draw(st.lists(st.integers(1, 12), max_size=6)))
+    records = []
+    for month in months:
+
+        def group(cls):
+            names = cls.field_names()
+            picked = draw(group_amounts)
+            return cls(**{names[i % len(names)]: value for i, value in picked.items()})
+
+        bonus = draw(st.sampled_from([D("0.00"), D("0.00"), D("36000.00")]))
+        records.append(
+            TaxRecord(
+                month,
+                WagePayment(
+                    draw(amounts),
+                    draw(st.sampled_from([D("0.00"), D("500.00")])),
+                    group(SpecialDeductions),
+                    group(SpecialAdditional),
+                    group(OtherDeductions),
+                ),
+                draw(amounts),
+                bonus,
+                D("1080.00") if bonus else D("0.00"),
+            )
+        )
+    return records
+
+
+@SETTINGS
+@given(stored_records())
+def test_year_to_date_from_stored_records_matches_reading_them_back(records):
+    """``ledger.year_to_date`` sums the stored text directly: the same state, to the digit,
+    as reading each record back and folding them."""
+    stored = [ledger.record_to_json(record) for record in records]
+    assert repr(ledger.year_to_date(2025, stored)) == repr(
+        ledger.year_to_date_reference(2025, stored)
+    )
+    assert repr(ledger.year_to_date(2025, stored)) == repr(YearToDate.fold(2025, records))
+
+
+def test_year_to_date_reads_older_stored_records_alike():
+    """Records stored before some keys existed, or with a category no longer known."""
+    stored = [
+        {"month": 1, "income": "9000.00", "withheld": "120.00", "special": {"pension": "720.00"}},
+        {
+            "month": 1,
+            "income": "-100.00",
+            "withheld": "-3.00",
+            "other": {"annuity": "40.00", "retired_category": "1.00"},
+            "bonus": "12000.00",
+            "bonus_tax": "360.00",
+        },
+        {"month": 2, "income": "9000.00", "tax_free_income": "10.00", "withheld": "117.00"},
+    ]
+    assert repr(ledger.year_to_date(2025, stored)) == repr(
+        ledger.year_to_date_reference(2025, stored)
+    )
+    assert ledger.year_to_date(2025, []) == YearToDate(2025)
+    with pytest.raises(ValueError, match="fold in order"):
+        ledger.year_to_date(2025, [stored[2], stored[0]])
+
+
+def test_stored_columns_split_the_flat_line():
+    """``PayLine.columns`` gives the line's own columns as ``as_dict`` has them, and the
+    rest of ``as_dict`` as the detail stores it (Decimals as text), in the same order."""
+    people = _people(300, seed=20260202)
+    for inputs_, profile, month in people:
+        line = compute_line(inputs_, profile, PARAMS, year=2025, month=month, months_employed=month)
+        flat = line.as_dict()
+        columns, detail = line.columns()
+        assert list(columns) == list(STORED_COLUMNS)
+        assert repr(columns) == repr({name: flat[name] for name in STORED_COLUMNS})
+        assert detail == {
+            name: str(value) if isinstance(value, D) else value
+            for name, value in flat.items()
+            if name not in STORED_COLUMNS
+        }
+        assert list(detail) == [name for name in flat if name not in STORED_COLUMNS]
+
+
+def _reference_side(base, fund_base_used, fund_rate, params, side, annuity):
+    """The five items as written before the fast path: each through ``round_to``."""
+
+    def item(amount, name):
+        return round_to(amount, params.rounding[name])
+
+    rate = {name: getattr(params.rates[name], side) for name in params.rates}
+    return Contributions(
+        pension=item(base * rate["pension"], "pension"),
+        annuity=item(base * rate["annuity"], "annuity") if annuity else D("0.00"),
+        medical=item(base * rate["medical"], "medical"),
+        unemployment=item(base * rate["unemployment"], "unemployment"),
+        housing_fund=item(fund_base_used * fund_rate, "housing_fund"),
+    )
+
+
+@SETTINGS
+@given(
+    amounts,
+    amounts,
+    st.decimals(min_value=D("0.05"), max_value=D("0.12"), places=3),
+    st.fixed_dictionaries({name: st.sampled_from(["0.01", "0.1", "1", "0.010"]) for name in ITEMS}),
+    st.booleans(),
+)
+def test_contributions_match_rounding_each_item(base, fund_base_used, rate, rounding, annuity):
+    """Each side's five items, the usual fen without the quantum check, equal
+    ``round_to`` item by item, whatever each item's rounding."""
+    params = replace(
+        PARAMS.contributions, rounding={name: D(value) for name, value in rounding.items()}
+    )
+    for side, fast in (("employee", employee_contributions), ("employer", employer_contributions)):
+        assert repr(fast(base, fund_base_used, rate, params, annuity=annuity)) == repr(
+            _reference_side(base, fund_base_used, rate, params, side, annuity)
+        )
