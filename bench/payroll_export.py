@@ -52,6 +52,19 @@ def our_export(path: str, run_id: int) -> int:
     return write_workbook_to(path, spec, rows, totals=total, freeze_columns=frozen_columns(spec))
 
 
+def fresh_process_export(url: str, instance: str, run_id: int, path: str):
+    """In a fresh (spawned) interpreter: create the app, then run (a) once; return
+    (seconds, CPU seconds, the process's peak RSS in MiB, its RSS before (a) in MiB)."""
+    app = make_app(url, Path(instance))
+    with app.app_context():
+        gc.collect()
+        before, _reset = _rss_now()
+        start, cpu = time.perf_counter(), time.process_time()
+        our_export(path, run_id)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return seconds, cpu, _status_kib("VmHWM") / 1024, before / 2**20
+
+
 def plain_rows(run_id: int) -> tuple[list[str], list[list[object]]]:
     """Return the headers and the same rows (subtotals and totals too) as value lists."""
     from core.extensions import db
@@ -151,6 +164,15 @@ def main() -> None:
                 )
             sizes = os.path.getsize(a_path) / 2**20, os.path.getsize(b_path) / 2**20
             db.engine.dispose()
+            # the memory target: (a) alone in a fresh process, as a web or job worker runs it
+            # (this process still holds the seeding's and the floor's memory)
+            import multiprocessing
+
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                fresh = pool.apply(
+                    fresh_process_export,
+                    (url, os.path.join(tmp, "instance-fresh"), run_id, a_path),
+                )
 
     a_time, b_time = statistics.median(a_times), statistics.median(b_times)
     a_proc, b_proc = statistics.median(a_cpu), statistics.median(b_cpu)
@@ -166,11 +188,14 @@ def main() -> None:
     ratio, cpu_ratio = a_time / b_time, a_proc / b_proc
     verdict = "met" if max(ratio, cpu_ratio) <= 1.5 else "NOT met"
     print(f"ratio a/b: {ratio:.2f} wall, {cpu_ratio:.2f} CPU (target <= 1.50: {verdict})")
-    peak = max(a_peaks)
     print(
-        f"peak RSS of the process during (a): {peak:.0f} MiB (target < 1024 MiB:"
-        f" {'met' if peak < 1024 else 'NOT met'}); RSS before (a) {a_before:.0f} MiB, of which"
-        f" (b)'s rows held in memory; growth during (a) {max(a_growth):.0f} MiB"
+        f"in this process: RSS before (a) {a_before:.0f} MiB (seeding, computing and (b)'s"
+        f" rows), peak during (a) {max(a_peaks):.0f} MiB, growth {max(a_growth):.0f} MiB"
+    )
+    seconds, cpu, peak, before = fresh
+    print(
+        f"(a) in a fresh process: {seconds:.2f} s, CPU {cpu:.2f} s; peak RSS {peak:.0f} MiB"
+        f" (app loaded: {before:.0f} MiB; target < 1024 MiB: {'met' if peak < 1024 else 'NOT met'})"
     )
 
 
