@@ -13,11 +13,9 @@ Layout does not depend on the database, so this runs in the SQLite pass only.
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import urlparse
 
-import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 ROLES = (
@@ -53,12 +51,6 @@ WIDER_THAN_SCREEN = """() => {
   }
   return {scrollWidth: document.documentElement.scrollWidth, widest: worst};
 }"""
-
-pytestmark = pytest.mark.skipif(
-    os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-    reason="layout does not depend on the database; checked in the SQLite pass",
-)
-
 
 def _shape(path: str) -> str:
     return re.sub(r"\d+", "N", path)
