@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from core.forms import choices
+from core.i18n import msg
 from core.ids import IdError, parse_citizen_id
 from hr.models import EDUCATION_LABELS, ExitReason, Identity
 from hr.staff import entry as staff
@@ -106,7 +107,7 @@ class EntryForm(FlaskForm):
         try:
             field.data = parse_citizen_id(field.data or "").number
         except IdError as error:
-            raise ValidationError(_l("身份证号%(p)s", p=str(error))) from None
+            raise ValidationError(msg("身份证号%(p)s", p=error.message)) from None
 
     def validate_staff_number(self, field) -> None:
         field.data = staff.normalize_staff_number(field.data)

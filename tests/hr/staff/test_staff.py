@@ -457,3 +457,17 @@ def test_an_exit_frees_the_place_after_the_last_day(app):
     enter_employment(
         institution, _entry(identity="establishment", start_on=date(2024, 8, 1)), today=TODAY
     )
+
+
+def test_an_id_number_refusal_on_the_form_escapes_what_was_typed(app):
+    """The typed check character comes back in the message; it is text, never markup."""
+    from markupsafe import escape
+    from werkzeug.datastructures import MultiDict
+
+    from hr.staff.forms import EntryForm
+
+    with app.test_request_context("/", method="POST"):
+        form = EntryForm(formdata=MultiDict({"citizen_id": "11010519491231002<"}))
+        form.validate()
+        shown = str(escape(form.citizen_id.errors[0]))
+    assert "「&lt;」" in shown and "<" not in shown
