@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from core.actions import perform
 from core.extensions import db
-from institutions.governance.models import Meeting, Motion
+from institutions.governance.models import Meeting
 from institutions.governance.queries import local_date
 from institutions.scoped import institution_for
 from schools.permissions import SCHOOLS_MANAGE, SCHOOLS_VIEW
@@ -60,7 +60,6 @@ def _detail(institution, rule, status=200, **forms):
         rule=rule,
         body_labels=AdoptingBody.LABELS,
         status_labels=VersionStatus.LABELS,
-        motions={v.id: db.session.get(Motion, v.motion_id) for v in rule.versions if v.motion_id},
         version_form=forms.get("version_form") or VersionForm(formdata=None),
         council_form=_council_form(institution, forms.get("council_form")),
         congress_form=_congress_form(institution, forms.get("congress_form")),
