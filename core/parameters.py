@@ -102,6 +102,17 @@ class ParameterError(Refusal):
     """A new parameter version refused; nothing written."""
 
 
+def versions_of(key: str, scope: str = "") -> list[ParameterVersion]:
+    """Return the stored versions of one parameter, newest (by the day it takes effect) first."""
+    return list(
+        db.session.scalars(
+            select(ParameterVersion)
+            .where(ParameterVersion.key == key, ParameterVersion.scope == scope)
+            .order_by(ParameterVersion.effective_from.desc())
+        )
+    )
+
+
 def versions_by_key() -> dict[tuple[str, str], list[ParameterVersion]]:
     """Return every stored version grouped by (key, scope), newest first within a group."""
     grouped: dict[tuple[str, str], list[ParameterVersion]] = {}

@@ -6,27 +6,15 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
-from core.extensions import db
 from core.http import xlsx_response
 from core.ids import china_today
 from core.imports import context_for_request, import_page
-from core.parameters import ParameterVersion
+from core.parameters import versions_of
 from core.permissions import PARAMETERS_MANAGE, require
 from payroll import scales
 from payroll.scale_tables.imports import TABLES, effective_day, latest_version
 from payroll.views import bp
-
-
-def _versions(key: str) -> list[ParameterVersion]:
-    return list(
-        db.session.scalars(
-            select(ParameterVersion)
-            .where(ParameterVersion.key == key, ParameterVersion.scope == "")
-            .order_by(ParameterVersion.effective_from.desc())
-        )
-    )
 
 
 @bp.route("/scales")
@@ -36,7 +24,7 @@ def scales_index():
     require(PARAMETERS_MANAGE)
     tables = []
     for kind, importer in TABLES.items():
-        versions = _versions(importer.key)
+        versions = versions_of(importer.key)
         value = versions[0].value if versions else {}
         if kind == "post":
             columns = [_("岗位"), _("岗位工资")]

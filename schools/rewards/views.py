@@ -6,14 +6,13 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from sqlalchemy import select
 
 from core.actions import perform
 from core.extensions import db
 from institutions.scoped import institution_for
 from schools.models import RewardAllocation, RewardStatus
 from schools.permissions import SCHOOLS_BUDGET, SCHOOLS_VIEW
-from schools.rewards import operations
+from schools.rewards import operations, queries
 from schools.rewards.forms import OpenForm
 from schools.staff_congress.operations import passed_plans
 from schools.views import bp
@@ -25,16 +24,6 @@ FACTOR_LABELS = {
     "posts": _l("岗位职责"),
     "results": _l("教育教学成绩"),
 }
-
-
-def _allocations(institution_id: int) -> list[RewardAllocation]:
-    return list(
-        db.session.scalars(
-            select(RewardAllocation)
-            .where(RewardAllocation.institution_id == institution_id)
-            .order_by(RewardAllocation.period.desc())
-        )
-    )
 
 
 def _allocation_or_404(institution_id: int, allocation_id: int) -> RewardAllocation:
@@ -51,7 +40,7 @@ def _list_page(institution, form, status=200):
     return render_template(
         "schools/rewards.html",
         institution=institution,
-        allocations=_allocations(institution.id),
+        allocations=queries.allocations(institution.id),
         form=form,
         status_labels=RewardStatus.LABELS,
     ), status

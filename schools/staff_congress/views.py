@@ -7,7 +7,6 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from core.actions import perform
 from core.extensions import db
@@ -15,9 +14,9 @@ from core.ids import china_today
 from institutions.scoped import institution_for
 from schools import queries as school_queries
 from schools.congress import CongressStatus
-from schools.models import CongressDelegate, CongressItemKind, CongressVote
+from schools.models import CongressDelegate, CongressItemKind
 from schools.permissions import SCHOOLS_MANAGE, SCHOOLS_VIEW
-from schools.staff_congress import operations
+from schools.staff_congress import operations, queries
 from schools.views import bp
 
 CHOICES = ("yes", "no", "abstain")
@@ -26,11 +25,7 @@ CHOICES = ("yes", "no", "abstain")
 def _page(institution, status=200, **extra):
     delegates = operations.delegates_on(institution.id)
     taken = {d.employment_id for d in delegates}
-    votes = db.session.scalars(
-        select(CongressVote)
-        .where(CongressVote.institution_id == institution.id)
-        .order_by(CongressVote.held_on.desc(), CongressVote.id.desc())
-    ).all()
+    votes = queries.votes(institution.id)
     staff = [
         r
         for r in school_queries.staff_rows(institution.id, china_today())
