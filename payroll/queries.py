@@ -6,10 +6,33 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 
 from core.extensions import db
+from hr.models import Employment, Person
 from payroll.models import PayBonusChoice, PaySettings
+
+
+def settings_staff(institution_id: int, on: date, q: str = "") -> Select:
+    """Return the statement of the staff employed on ``on`` (by staff number) whose staff
+    number or name contains ``q`` (typed text: ``%`` and ``_`` match themselves)."""
+    stmt = (
+        select(Employment)
+        .join(Person, Person.id == Employment.person_id)
+        .where(
+            Employment.institution_id == institution_id,
+            or_(Employment.end_on.is_(None), Employment.end_on >= on),
+        )
+        .order_by(Employment.staff_number)
+    )
+    if q:
+        stmt = stmt.where(
+            or_(
+                Employment.staff_number.contains(q, autoescape=True),
+                Person.name.contains(q, autoescape=True),
+            )
+        )
+    return stmt
 
 
 def settings_on(employment_ids: Sequence[int], on: date) -> dict[int, PaySettings]:

@@ -7,19 +7,17 @@ from decimal import Decimal
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 
 from core.actions import perform
 from core.extensions import db
 from core.http import xlsx_response
 from core.ids import china_today
 from core.permissions import can
-from hr.models import Employment, Person
 from hr.staff.queries import employment_or_404
 from institutions.scoped import institution_for
 from payroll.models import PaySettings
 from payroll.permissions import PAYROLL_MANAGE, PAYROLL_VIEW
-from payroll.queries import bonus_choices, settings_on
+from payroll.queries import bonus_choices, settings_on, settings_staff
 from payroll.runs.excel import REGISTER_SPEC, register_rows
 from payroll.settings.forms import DEDUCTION_FIELDS, BonusChoiceForm, PaySettingsForm
 from payroll.settings.operations import save_pay_settings, set_bonus_choice, versions_of
@@ -32,18 +30,7 @@ def settings(institution_id: int):
     institution = institution_for(institution_id, PAYROLL_VIEW)
     today = china_today()
     q = request.args.get("q", "").strip()
-    stmt = (
-        select(Employment)
-        .join(Person, Person.id == Employment.person_id)
-        .where(
-            Employment.institution_id == institution.id,
-            or_(Employment.end_on.is_(None), Employment.end_on >= today),
-        )
-        .order_by(Employment.staff_number)
-    )
-    if q:
-        stmt = stmt.where(or_(Employment.staff_number.like(f"%{q}%"), Person.name.like(f"%{q}%")))
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(settings_staff(institution.id, today, q), per_page=50, error_out=False)
     current = settings_on([e.id for e in page.items], today)
     return render_template(
         "payroll/settings.html",

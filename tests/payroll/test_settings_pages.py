@@ -66,3 +66,15 @@ def test_finance_changes_settings_with_a_reason_and_the_next_run_uses_them(app, 
     page = client.get(url).get_data(as_text=True)
     assert "2026 年缴费基数调整" in page and "调整工资设置" not in page
     assert client.post(url, data={**form, "reason": "x"}).status_code == 403
+
+
+def test_the_staff_search_reads_percent_and_underscore_as_themselves(app, client, login_as):
+    institution = create_institution()
+    preparer, _approver = finance_pair(institution)
+    teacher = paid_employee(institution)
+    db.session.commit()
+    login_as(preparer)
+    page = f"/payroll/{institution.id}/settings"
+    assert teacher.person.name in client.get(page, query_string={"q": teacher.person.name}).text
+    for typed in ("%", "_"):
+        assert teacher.person.name not in client.get(page, query_string={"q": typed}).text
